@@ -1,0 +1,235 @@
+//! The indicator catalogue (DHIS2's "data elements"): what an enterprise reports each month.
+//!
+//! The catalogue is data, kept in the `indicators` table and editable by the bureau; the list
+//! below is only what a new installation starts with (the standard monthly report, domain.md
+//! §8.2). Code that needs a particular indicator asks for it by its code.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::lang::{Lang, Localize};
+
+/// An indicator's stable code: lower-case ASCII letters, digits and `_`, starting with a
+/// letter, 2–40 characters (`gross_output`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IndicatorCode(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not an indicator code: 2–40 lower-case letters, digits or _, starting with a letter")]
+pub struct IndicatorCodeError(pub String);
+
+impl IndicatorCode {
+    pub fn parse(input: &str) -> Result<IndicatorCode, IndicatorCodeError> {
+        let text = input.trim();
+        let valid = (2..=40).contains(&text.len())
+            && text.starts_with(|c: char| c.is_ascii_lowercase())
+            && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if valid { Ok(IndicatorCode(text.to_owned())) } else { Err(IndicatorCodeError(text.to_owned())) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for IndicatorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for IndicatorCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl Localize for IndicatorCodeError {
+    fn code(&self) -> &'static str {
+        "indicator_code.format"
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::ZhCn => format!("“{}”不是有效的指标代码：2—40位小写字母、数字或下划线，以字母开头", self.0),
+            Lang::En => self.to_string(),
+        }
+    }
+}
+
+/// How an indicator's monthly values combine over time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TemporalKind {
+    /// 流量: an amount within the month; a range of months is the sum of its months (1—N月累计).
+    Flow,
+    /// 存量: a value at the end of the month; a range of months takes its last month's value.
+    Stock,
+}
+
+/// How an indicator's values combine across enterprises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregation {
+    /// Amounts and counts add up (output, revenue, employees).
+    Sum,
+    /// Rates are averaged (capacity utilisation).
+    Mean,
+}
+
+impl TemporalKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TemporalKind::Flow => "flow",
+            TemporalKind::Stock => "stock",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<TemporalKind> {
+        match text {
+            "flow" => Some(TemporalKind::Flow),
+            "stock" => Some(TemporalKind::Stock),
+            _ => None,
+        }
+    }
+
+    /// Combines one enterprise's monthly values, in month order, over a range of months.
+    /// `None` when there is no value at all (never treat a missing report as zero).
+    pub fn over_time(self, values_in_month_order: &[f64]) -> Option<f64> {
+        match self {
+            TemporalKind::Flow if values_in_month_order.is_empty() => None,
+            TemporalKind::Flow => Some(values_in_month_order.iter().sum()),
+            TemporalKind::Stock => values_in_month_order.last().copied(),
+        }
+    }
+}
+
+impl Aggregation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Aggregation::Sum => "sum",
+            Aggregation::Mean => "mean",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Aggregation> {
+        match text {
+            "sum" => Some(Aggregation::Sum),
+            "mean" => Some(Aggregation::Mean),
+            _ => None,
+        }
+    }
+}
+
+/// One entry of the catalogue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorDef {
+    pub code: IndicatorCode,
+    pub name_zh: String,
+    pub name_en: String,
+    pub unit_zh: String,
+    pub unit_en: String,
+    pub temporal: TemporalKind,
+    pub aggregation: Aggregation,
+    /// Decimals shown to users; values are stored unrounded.
+    pub decimals: u8,
+}
+
+impl IndicatorDef {
+    pub fn name(&self, lang: Lang) -> &str {
+        lang.pick(&self.name_zh, &self.name_en)
+    }
+
+    pub fn unit(&self, lang: Lang) -> &str {
+        lang.pick(&self.unit_zh, &self.unit_en)
+    }
+}
+
+/// Codes of the standard indicators that code refers to by name.
+pub mod codes {
+    /// 工业总产值 (现价): the base of output growth and of the demo's calibration.
+    pub const GROSS_OUTPUT: &str = "gross_output";
+    /// 主营业务收入: decides the above-scale threshold (≥ 2000 万元 a year).
+    pub const MAIN_REVENUE: &str = "main_revenue";
+    pub const ELECTRICITY: &str = "electricity";
+}
+
+/// The standard monthly report of a new installation (domain.md §8.2), in form order.
+pub fn standard_catalogue() -> Vec<IndicatorDef> {
+    use Aggregation::{Mean, Sum};
+    use TemporalKind::{Flow, Stock};
+    const WAN: (&str, &str) = ("万元", "10k CNY");
+    let rows: [(&str, &str, &str, (&str, &str), TemporalKind, Aggregation, u8); 20] = [
+        ("gross_output", "工业总产值（现价）", "Gross industrial output (current prices)", WAN, Flow, Sum, 1),
+        ("sales_output", "工业销售产值", "Industrial sales output", WAN, Flow, Sum, 1),
+        ("export_delivery", "出口交货值", "Export delivery value", WAN, Flow, Sum, 1),
+        ("revenue", "营业收入", "Operating revenue", WAN, Flow, Sum, 1),
+        ("main_revenue", "主营业务收入", "Main-business revenue", WAN, Flow, Sum, 1),
+        ("operating_cost", "营业成本", "Operating cost", WAN, Flow, Sum, 1),
+        ("total_profit", "利润总额", "Total profit", WAN, Flow, Sum, 1),
+        ("vat_payable", "应交增值税", "VAT payable", WAN, Flow, Sum, 1),
+        ("taxes_total", "税金总额", "Total taxes", WAN, Flow, Sum, 1),
+        ("rd_expense", "研发费用", "R&D expense", WAN, Flow, Sum, 1),
+        ("electricity", "工业用电量", "Industrial electricity use", ("万千瓦时", "10k kWh"), Flow, Sum, 1),
+        ("energy_consumption", "综合能耗", "Comprehensive energy use", ("吨标准煤", "tce"), Flow, Sum, 1),
+        ("employees_end", "从业人员期末人数", "Employees at period end", ("人", "persons"), Stock, Sum, 0),
+        ("employees_avg", "从业人员平均人数", "Average employees", ("人", "persons"), Stock, Sum, 0),
+        ("total_assets", "资产总计", "Total assets", WAN, Stock, Sum, 1),
+        ("total_liabilities", "负债合计", "Total liabilities", WAN, Stock, Sum, 1),
+        ("accounts_receivable", "应收账款", "Accounts receivable", WAN, Stock, Sum, 1),
+        ("finished_goods", "产成品存货", "Finished-goods inventory", WAN, Stock, Sum, 1),
+        ("orders_on_hand", "在手订单", "Orders on hand", WAN, Stock, Sum, 1),
+        ("capacity_utilization", "产能利用率", "Capacity utilisation", ("%", "%"), Stock, Mean, 1),
+    ];
+    rows.into_iter()
+        .filter_map(|(code, zh, en, (unit_zh, unit_en), temporal, aggregation, decimals)| {
+            Some(IndicatorDef {
+                code: IndicatorCode::parse(code).ok()?,
+                name_zh: zh.into(),
+                name_en: en.into(),
+                unit_zh: unit_zh.into(),
+                unit_en: unit_en.into(),
+                temporal,
+                aggregation,
+                decimals,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_standard_catalogue_has_twenty_unique_valid_codes() {
+        let catalogue = standard_catalogue();
+        assert_eq!(catalogue.len(), 20);
+        let mut codes: Vec<&str> = catalogue.iter().map(|i| i.code.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), 20);
+        for code in [codes::GROSS_OUTPUT, codes::MAIN_REVENUE, codes::ELECTRICITY] {
+            assert!(codes.contains(&code), "{code}");
+        }
+    }
+
+    #[test]
+    fn indicator_codes_are_checked() {
+        assert!(IndicatorCode::parse("gross_output").is_ok());
+        assert!(IndicatorCode::parse("x").is_err());
+        assert!(IndicatorCode::parse("Gross").is_err());
+        assert!(IndicatorCode::parse("1st").is_err());
+        assert!(IndicatorCode::parse("gross output").is_err());
+    }
+
+    #[test]
+    fn flows_sum_over_time_and_stocks_take_the_last_month() {
+        let jan_to_mar = [10.0, 12.0, 15.5];
+        assert_eq!(TemporalKind::Flow.over_time(&jan_to_mar), Some(37.5));
+        assert_eq!(TemporalKind::Stock.over_time(&jan_to_mar), Some(15.5));
+        assert_eq!(TemporalKind::Flow.over_time(&[]), None);
+        assert_eq!(TemporalKind::Stock.over_time(&[]), None);
+    }
+}

@@ -1,0 +1,28 @@
+//! Pure domain types and rules of Xinzhi.
+//!
+//! Everything here is deterministic and free of IO: no async, no database, no HTTP.
+//! Types parse their input (`parse`/`TryFrom`) so that the layers above only ever hold
+//! valid values. Rules carry the section of `shared/docs/domain.md` they come from.
+
+pub mod credit_code;
+pub mod growth;
+pub mod indicator;
+pub mod industry;
+pub mod ladder;
+pub mod lang;
+pub mod membership;
+pub mod period;
+pub mod region;
+pub mod size_class;
+pub mod text;
+
+pub use credit_code::{CreditCode, CreditCodeError, CreditCodeWarning};
+pub use growth::Comparison;
+pub use indicator::{Aggregation, IndicatorCode, IndicatorDef, TemporalKind};
+pub use industry::{IndustryCode, IndustryCodeError};
+pub use ladder::{DesignationLevel, DesignationStatus, Tier};
+pub use lang::{Lang, Localize};
+pub use membership::{MembershipKind, Validity};
+pub use period::{Month, Period, PeriodError, Year};
+pub use region::{RegionCode, RegionCodeError, RegionLevel};
+pub use size_class::{SizeBands, SizeClass};
