@@ -1,0 +1,117 @@
+//! Migrations, one list per backend, embedded in the binary and applied in order.
+//!
+//! A small runner of our own instead of sqlx's `Migrator`: sqlx embeds migrations only through
+//! its `migrate!` macro (the `macros` feature builds a second SQLite for the host), and keeping
+//! two folders under one version table is all we need. Each migration runs in a transaction
+//! together with its bookkeeping row; a checksum catches an applied migration edited later.
+
+use sqlx::{AnyPool, Row};
+
+use crate::{Backend, StoreError, now_unix};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sql: &'static str,
+}
+
+const SQLITE: &[Migration] =
+    &[Migration { version: 1, name: "core", sql: include_str!("../migrations/sqlite/0001_core.sql") }];
+
+const POSTGRES: &[Migration] =
+    &[Migration { version: 1, name: "core", sql: include_str!("../migrations/postgres/0001_core.sql") }];
+
+/// Arbitrary constant key of the PostgreSQL advisory lock that serialises concurrent starts.
+const LOCK_KEY: i64 = 0x5869_6e7a_6869;
+
+/// FNV-1a, enough to notice an edited migration.
+fn checksum(text: &str) -> String {
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    format!("{hash:016x}")
+}
+
+pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<Vec<i64>, StoreError> {
+    let migrations = match backend {
+        Backend::Sqlite => SQLITE,
+        Backend::Postgres => POSTGRES,
+    };
+    let mut conn = pool.acquire().await?;
+    if backend == Backend::Postgres {
+        // Several `xinzhi serve` instances may start together on one database.
+        sqlx::query("SELECT pg_advisory_lock($1)").bind(LOCK_KEY).execute(&mut *conn).await?;
+    }
+    let outcome = apply(&mut conn, migrations).await;
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_unlock($1)").bind(LOCK_KEY).execute(&mut *conn).await?;
+    }
+    outcome
+}
+
+async fn apply(conn: &mut sqlx::AnyConnection, migrations: &[Migration]) -> Result<Vec<i64>, StoreError> {
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (\
+            version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+    )
+    .execute(&mut *conn)
+    .await?;
+    let applied: Vec<(i64, String)> = sqlx::query("SELECT version, checksum FROM schema_migrations")
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+    let mut newly_applied = Vec::new();
+    for migration in migrations {
+        let sum = checksum(migration.sql);
+        if let Some((_, recorded)) = applied.iter().find(|(v, _)| *v == migration.version) {
+            if *recorded != sum {
+                return Err(StoreError::Migration(format!(
+                    "migration {} ({}) was changed after it was applied",
+                    migration.version, migration.name
+                )));
+            }
+            continue;
+        }
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        sqlx::raw_sql(migration.sql).execute(&mut *tx).await.map_err(|e| {
+            StoreError::Migration(format!("migration {} ({}): {e}", migration.version, migration.name))
+        })?;
+        sqlx::query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
+            .bind(migration.version)
+            .bind(migration.name)
+            .bind(sum)
+            .bind(now_unix())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        newly_applied.push(migration.version);
+    }
+    Ok(newly_applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_backends_have_the_same_migration_versions() {
+        let versions = |list: &[Migration]| list.iter().map(|m| (m.version, m.name)).collect::<Vec<_>>();
+        assert_eq!(versions(SQLITE), versions(POSTGRES));
+    }
+
+    #[test]
+    fn both_backends_create_the_same_tables() {
+        let tables = |sql: &str| {
+            let mut names: Vec<String> = sql
+                .lines()
+                .filter_map(|l| l.strip_prefix("CREATE TABLE "))
+                .map(|l| l.split_whitespace().next().unwrap_or_default().to_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        for (s, p) in SQLITE.iter().zip(POSTGRES) {
+            assert_eq!(tables(s.sql), tables(p.sql));
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Counts for the city overview.
+
+use sqlx::Row;
+use xinzhi_domain::{DesignationLevel, Tier};
+
+use crate::model::{GroupCount, Overview, TierCount};
+use crate::org::corrupt;
+use crate::{Store, StoreError};
+
+impl Store {
+    /// Enterprises in total and above scale, by current district, park and active tier.
+    pub async fn overview(&self) -> Result<Overview, StoreError> {
+        let totals = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM enterprises), \
+             (SELECT COUNT(DISTINCT enterprise_id) FROM memberships WHERE kind = 'above_scale' AND valid_to IS NULL)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let group = |sql: &'static str| async move {
+            sqlx::query(sql)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|row| {
+                    Ok(GroupCount {
+                        code: row.try_get(0)?,
+                        name_zh: row.try_get(1)?,
+                        name_en: row.try_get(2)?,
+                        enterprises: row.try_get(3)?,
+                        above_scale: row.try_get(4)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()
+        };
+        let by_district = group(
+            "SELECT r.code, r.name_zh, r.name_en, COUNT(m.enterprise_id), COUNT(a.enterprise_id) \
+             FROM regions r \
+             LEFT JOIN memberships m ON m.region_id = r.region_id AND m.kind = 'district' AND m.valid_to IS NULL \
+             LEFT JOIN memberships a ON a.enterprise_id = m.enterprise_id AND a.kind = 'above_scale' AND a.valid_to IS NULL \
+             WHERE r.level = 'county' GROUP BY r.code, r.name_zh, r.name_en ORDER BY r.code",
+        )
+        .await?;
+        let by_park = group(
+            "SELECT p.code, p.name_zh, p.name_en, COUNT(m.enterprise_id), COUNT(a.enterprise_id) \
+             FROM parks p \
+             LEFT JOIN memberships m ON m.park_id = p.park_id AND m.kind = 'park' AND m.valid_to IS NULL \
+             LEFT JOIN memberships a ON a.enterprise_id = m.enterprise_id AND a.kind = 'above_scale' AND a.valid_to IS NULL \
+             GROUP BY p.code, p.name_zh, p.name_en ORDER BY p.code",
+        )
+        .await?;
+        let by_tier = sqlx::query(
+            "SELECT tier, level, COUNT(DISTINCT enterprise_id) FROM designations WHERE status = 'active' \
+             GROUP BY tier, level",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|row| {
+            let tier: String = row.try_get(0)?;
+            let level: String = row.try_get(1)?;
+            Ok(TierCount {
+                tier: Tier::parse(&tier).ok_or_else(|| corrupt("tier", &tier))?,
+                level: DesignationLevel::parse(&level).ok_or_else(|| corrupt("level", &level))?,
+                enterprises: row.try_get(2)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        let mut by_tier = by_tier;
+        by_tier.sort_by_key(|t| (t.tier, t.level as u8));
+        let months = self.value_months().await?;
+        Ok(Overview {
+            enterprises: totals.try_get(0)?,
+            above_scale: totals.try_get(1)?,
+            by_district,
+            by_park,
+            by_tier,
+            first_month: months.map(|m| m.first),
+            last_month: months.map(|m| m.last),
+        })
+    }
+}

@@ -1,0 +1,252 @@
+//! One storage story, told on every available backend: SQLite always, PostgreSQL when
+//! `TEST_DATABASE_URL` is set. Figures are worked out by hand in the comments.
+
+use xinzhi_domain::period::MonthRange;
+use xinzhi_domain::{CreditCode, IndustryCode, Month, RegionCode, Tier, Validity, Year};
+use xinzhi_store::testing::TestDatabase;
+use xinzhi_store::*;
+
+type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+fn month(text: &str) -> Month {
+    Month::parse(text).expect(text)
+}
+
+fn code(text: &str) -> CreditCode {
+    CreditCode::parse(text).expect(text)
+}
+
+fn enterprise(credit: &str, name: &str, industry: &str) -> NewEnterprise {
+    NewEnterprise {
+        credit_code: code(credit),
+        name: name.into(),
+        industry_code: IndustryCode::parse(industry).expect(industry),
+        established_on: Some(20100101),
+        closed_on: None,
+        land_area_mu: Some(50.0),
+        employees: Some(120),
+        address: None,
+    }
+}
+
+fn membership(e: EnterpriseId, target: MembershipTarget, from: &str, to: Option<&str>) -> NewMembership {
+    NewMembership {
+        enterprise_id: e,
+        target,
+        validity: Validity::new(month(from), to.map(month)).expect("ordered"),
+        reason: None,
+    }
+}
+
+#[tokio::test]
+async fn a_city_is_recorded_and_read_back_the_same_on_every_backend() -> Result {
+    for db in TestDatabase::all().await? {
+        eprintln!("story on {}", db.label);
+        story(&db.store).await.map_err(|e| format!("{}: {e}", db.label))?;
+        db.remove().await?;
+    }
+    Ok(())
+}
+
+async fn story(store: &Store) -> Result {
+    // Migrations are idempotent: a second run applies nothing.
+    assert_eq!(store.migrate().await?, Vec::<i64>::new());
+    assert_eq!(store.seed_standard_indicators().await?, 20);
+    assert_eq!(store.seed_standard_indicators().await?, 0);
+    let gross = store.indicator_by_code("gross_output").await?;
+    let employees = store.indicator_by_code("employees_end").await?;
+
+    // Arrange: a city with two districts, a park, a cluster with one chain of two segments.
+    let city = store
+        .insert_region(&NewRegion { code: RegionCode::parse("436000")?, name_zh: "潇州市".into(), name_en: "Xiaozhou".into(), parent_id: None })
+        .await?;
+    let east = store
+        .insert_region(&NewRegion { code: RegionCode::parse("436002")?, name_zh: "东城区".into(), name_en: "Dongcheng".into(), parent_id: Some(city) })
+        .await?;
+    let west = store
+        .insert_region(&NewRegion { code: RegionCode::parse("436021")?, name_zh: "西山县".into(), name_en: "Xishan".into(), parent_id: Some(city) })
+        .await?;
+    let park = store
+        .insert_park(&NewPark { code: "P01".into(), name_zh: "潇州高新区".into(), name_en: "Xiaozhou HTZ".into(), region_id: east, kind: ParkKind::NationalHighTechZone, area_mu: Some(12_000.0) })
+        .await?;
+    let cluster = store
+        .insert_cluster(&NewCluster { code: "K1".into(), name_zh: "新材料".into(), name_en: "New materials".into(), level: "provincial".into() }, 1)
+        .await?;
+    let chain = store
+        .insert_chain(&NewChain { cluster_id: cluster, code: "rare_earth".into(), name_zh: "稀土新材料".into(), name_en: "Rare-earth materials".into() }, 1)
+        .await?;
+    let upstream = store
+        .insert_segment(&NewSegment { chain_id: chain, parent_id: None, stage: Stage::Upstream, name_zh: "稀土采选".into(), name_en: "Mining".into() }, 1)
+        .await?;
+    let magnets = store
+        .insert_segment(&NewSegment { chain_id: chain, parent_id: None, stage: Stage::Downstream, name_zh: "永磁电机".into(), name_en: "Magnet motors".into() }, 2)
+        .await?;
+    let wrong_stage = NewSegment { chain_id: chain, parent_id: Some(upstream), stage: Stage::Midstream, name_zh: "x".into(), name_en: "x".into() };
+    assert!(matches!(store.insert_segment(&wrong_stage, 3).await, Err(StoreError::Invalid(_))));
+
+    let ids = store
+        .insert_enterprises(&[
+            enterprise("914403001922038216", "潇州甲材料有限公司", "C3232"),
+            enterprise("91330100799655058B", "潇州乙电机有限公司", "C3813"),
+            enterprise("9144030071526726XG", "西山丙矿业有限公司", "B0932"),
+        ])
+        .await?;
+    let (a, b, c) = (ids[0], ids[1], ids[2]);
+
+    // A duplicate credit code rolls back the whole batch: the new firm is not there either.
+    let duplicate = store
+        .insert_enterprises(&[enterprise("91350100M000100Y43", "新公司", "C3813"), enterprise("914403001922038216", "重复", "C3813")])
+        .await;
+    assert!(matches!(duplicate, Err(StoreError::Conflict(_))));
+    assert!(matches!(store.enterprise_by_code(&code("91350100M000100Y43")).await, Err(StoreError::NotFound)));
+
+    // A: above scale throughout; B: enters in 2024-03; C: leaves at the end of 2023 and
+    // moves from the east district to the west one in 2024.
+    store
+        .add_memberships(&[
+            membership(a, MembershipTarget::District(east), "2020-01", None),
+            membership(a, MembershipTarget::Park(park), "2020-01", None),
+            membership(a, MembershipTarget::AboveScale, "2022-01", None),
+            membership(a, MembershipTarget::ChainSegment(upstream), "2022-01", None),
+            membership(b, MembershipTarget::District(east), "2020-01", None),
+            membership(b, MembershipTarget::AboveScale, "2024-03", None),
+            membership(b, MembershipTarget::ChainSegment(magnets), "2022-01", None),
+            membership(c, MembershipTarget::District(east), "2020-01", Some("2023-12")),
+            membership(c, MembershipTarget::District(west), "2024-01", None),
+            membership(c, MembershipTarget::AboveScale, "2022-01", Some("2023-12")),
+        ])
+        .await?;
+    store.insert_chain_owner(chain, a, Some(20230601), "市制造强市领导小组").await?;
+    store
+        .insert_chain_chief(chain, &ChainChief { name: "李明".into(), title: "副市长".into(), appointed_on: Some(20230101) })
+        .await?;
+    store
+        .add_designations(&[NewDesignation {
+            enterprise_id: b,
+            tier: Tier::SrdiSme,
+            level: xinzhi_domain::DesignationLevel::Provincial,
+            granted_on: 20230815,
+            expires_on: Some(20260814),
+            status: xinzhi_domain::DesignationStatus::Active,
+            batch: Some("2023年第一批".into()),
+        }])
+        .await?;
+
+    // An overlapping exclusive membership is rejected, and the valid row before it in the
+    // same batch is not written either.
+    let overlapping = store
+        .add_memberships(&[
+            membership(a, MembershipTarget::Cluster(cluster), "2024-01", None),
+            membership(b, MembershipTarget::District(west), "2023-06", None),
+        ])
+        .await;
+    assert!(matches!(overlapping, Err(StoreError::Invalid(_))));
+    assert!(!store.memberships_of(a).await?.iter().any(|m| m.kind == xinzhi_domain::MembershipKind::Cluster));
+
+    // Gross output, Jan–Mar of 2023 and 2024 (万元): A 100 → 110, B 50 → 60, C 80 → 70 a month.
+    let mut values = Vec::new();
+    for (e, before, after) in [(a, 100.0, 110.0), (b, 50.0, 60.0), (c, 80.0, 70.0)] {
+        for m in 1..=3 {
+            for (year, value) in [(2023, before), (2024, after)] {
+                values.push(NewDataValue { enterprise_id: e, indicator_id: gross.indicator_id, period: Month::new(year, m)?, value });
+            }
+        }
+        values.push(NewDataValue { enterprise_id: e, indicator_id: employees.indicator_id, period: month("2024-03"), value: 100.0 });
+    }
+    store.insert_values(&values, ValueSource::Demo).await?;
+
+    // Same caliber, 1—3月 2024: the set is {A, B} in March (C has left).
+    // Current 3·110 + 3·60 = 510; the same firms a year earlier 3·100 + 3·50 = 450; +13.33%.
+    let q1 = MonthRange::new(month("2024-01"), month("2024-03"));
+    let above = store.same_caliber("gross_output", q1, EnterpriseSet::AboveScale).await?;
+    assert_eq!((above.current, above.previous), (510.0, 450.0));
+    assert!((above.growth_percent().expect("base") - 13.333_333).abs() < 1e-4);
+    // 1—2月: B is not yet in, so only A: 220 against 200, +10%.
+    let jan_feb = store.same_caliber("gross_output", MonthRange::new(month("2024-01"), month("2024-02")), EnterpriseSet::AboveScale).await?;
+    assert_eq!((jan_feb.current, jan_feb.previous), (220.0, 200.0));
+    // Every firm: 330 + 180 + 210 = 720 against 300 + 150 + 240 = 690.
+    let all = store.same_caliber("gross_output", q1, EnterpriseSet::All).await?;
+    assert_eq!((all.current, all.previous), (720.0, 690.0));
+    // A stock takes the last month only: 3 firms × 100 employees, none a year before.
+    let staff = store.same_caliber("employees_end", q1, EnterpriseSet::All).await?;
+    assert_eq!((staff.current, staff.previous), (300.0, 0.0));
+
+    assert_eq!(store.above_scale_entries(Year(2024)).await?, 1);
+    assert_eq!(store.above_scale_entries(Year(2023)).await?, 0);
+    assert_eq!(store.above_scale_entries(Year(2022)).await?, 2);
+    assert_eq!(store.above_scale_count(month("2023-12")).await?, 2);
+    assert_eq!(store.above_scale_count(month("2024-03")).await?, 2);
+
+    // A correction keeps the old value as revision 1 and makes the new one revision 2.
+    let correction = NewDataValue { enterprise_id: a, indicator_id: gross.indicator_id, period: month("2024-03"), value: 115.0 };
+    assert_eq!(store.put_value(correction, ValueSource::Report, Some("企业更正")).await?, 2);
+    assert_eq!(store.put_value(correction, ValueSource::Report, None).await?, 2);
+    let history = store.revisions_of(a, gross.indicator_id, month("2024-03")).await?;
+    assert_eq!(history.len(), 1);
+    assert_eq!((history[0].revision, history[0].value, history[0].source.as_str()), (1, 110.0, "demo"));
+    assert_eq!(history[0].reason.as_deref(), Some("企业更正"));
+    let march = store.values_of(a, MonthRange::new(month("2024-03"), month("2024-03"))).await?;
+    assert!(march.iter().any(|v| v.indicator_id == gross.indicator_id && v.value == 115.0 && v.revision == 2));
+    let brand_new = NewDataValue { enterprise_id: a, indicator_id: gross.indicator_id, period: month("2024-04"), value: 1.0 };
+    assert_eq!(store.put_value(brand_new, ValueSource::Report, None).await?, 1);
+    let nan = NewDataValue { value: f64::NAN, ..brand_new };
+    assert!(matches!(store.put_value(nan, ValueSource::Report, None).await, Err(StoreError::Invalid(_))));
+
+    // Search: by name part, by code prefix, by district, park, industry and above-scale.
+    let page = Page::new(10, 0);
+    let by_name = store.search_enterprises(&EnterpriseFilter { text: Some("电机".into()), ..Default::default() }, page).await?;
+    assert_eq!(by_name.total, 1);
+    assert_eq!(by_name.items[0].credit_code, code("91330100799655058B"));
+    let by_code = store.search_enterprises(&EnterpriseFilter { text: Some("9144".into()), ..Default::default() }, page).await?;
+    assert_eq!(by_code.total, 2);
+    let percent = store.search_enterprises(&EnterpriseFilter { text: Some("%".into()), ..Default::default() }, page).await?;
+    assert_eq!(percent.total, 0, "% is matched literally");
+    let east_firms = store.search_enterprises(&EnterpriseFilter { district: Some(RegionCode::parse("436002")?), ..Default::default() }, page).await?;
+    assert_eq!(east_firms.total, 2, "C moved west");
+    let in_park = store.search_enterprises(&EnterpriseFilter { park: Some("P01".into()), ..Default::default() }, page).await?;
+    assert_eq!(in_park.items.iter().map(|e| e.enterprise_id).collect::<Vec<_>>(), vec![a]);
+    assert_eq!(in_park.items[0].park_zh.as_deref(), Some("潇州高新区"));
+    let manufacturing = store.search_enterprises(&EnterpriseFilter { industry: Some(IndustryCode::parse("C")?), ..Default::default() }, page).await?;
+    assert_eq!(manufacturing.total, 2);
+    let above_now = store.search_enterprises(&EnterpriseFilter { above_scale: Some(true), ..Default::default() }, page).await?;
+    assert_eq!(above_now.total, 2);
+    let srdi = store.search_enterprises(&EnterpriseFilter { tier: Some(Tier::SrdiSme), ..Default::default() }, page).await?;
+    assert_eq!(srdi.total, 1);
+    let second_page = store.search_enterprises(&EnterpriseFilter::default(), Page::new(2, 2)).await?;
+    assert_eq!((second_page.total, second_page.items.len()), (3, 1));
+
+    // The record: C's two districts over time, in order.
+    let history = store.memberships_of(c).await?;
+    let districts: Vec<_> = history
+        .iter()
+        .filter(|m| m.kind == xinzhi_domain::MembershipKind::District)
+        .map(|m| (m.target_zh.clone().unwrap_or_default(), m.valid_from.to_string(), m.valid_to.map(|t| t.to_string())))
+        .collect();
+    assert_eq!(districts, vec![("东城区".into(), "2020-01".into(), Some("2023-12".into())), ("西山县".into(), "2024-01".into(), None)]);
+    assert_eq!(store.designations_of(b).await?.len(), 1);
+
+    // The chain map: upstream before downstream, firms in their segments, A as owner.
+    let map = store.chain_map("rare_earth").await?;
+    assert_eq!(map.segments.iter().map(|s| s.stage).collect::<Vec<_>>(), vec![Stage::Upstream, Stage::Downstream]);
+    assert_eq!(map.segments[0].members.len(), 1);
+    assert!(map.segments[0].members[0].chain_owner);
+    assert_eq!(map.owners.len(), 1);
+    assert_eq!(map.chiefs[0].name, "李明");
+    assert_eq!(map.enterprise_count, 2);
+    assert!(matches!(store.chain_map("nope").await, Err(StoreError::NotFound)));
+
+    // The overview counts current attributions.
+    let overview = store.overview().await?;
+    assert_eq!((overview.enterprises, overview.above_scale), (3, 2));
+    let counts: Vec<_> = overview.by_district.iter().map(|d| (d.code.as_str(), d.enterprises, d.above_scale)).collect();
+    assert_eq!(counts, vec![("436002", 2, 2), ("436021", 1, 0)]);
+    assert_eq!(overview.by_park[0].enterprises, 1);
+    assert_eq!(overview.by_tier.len(), 1);
+    assert_eq!(overview.first_month, Some(month("2023-01")));
+    assert_eq!(overview.last_month, Some(month("2024-04")));
+
+    store.set_setting("city_name", "潇州市").await?;
+    store.set_setting("city_name", "潇州").await?;
+    assert_eq!(store.setting("city_name").await?.as_deref(), Some("潇州"));
+    Ok(())
+}
