@@ -1,0 +1,231 @@
+//! Writes a demo city into a store, streaming the monthly values firm by firm.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use xinzhi_domain::period::MonthRange;
+use xinzhi_domain::{CreditCode, DesignationStatus, IndustryCode, Month, RegionCode, Validity, Year};
+use xinzhi_store::*;
+
+use crate::layout::{self, INDUSTRIES};
+use crate::plan::{CALIBRATION_YEAR, Plan};
+use crate::{DemoConfig, DemoError};
+
+/// Firms whose values are written per transaction: bounded memory at every scale.
+const FIRMS_PER_BATCH: usize = 100;
+
+/// What was generated, and the calibration figures read back through the store.
+#[derive(Debug, Clone)]
+pub struct DemoSummary {
+    pub enterprises: usize,
+    pub above_scale_last_month: i64,
+    pub values: u64,
+    pub first_month: Month,
+    pub last_month: Month,
+    /// Same-caliber growth of above-scale gross output in the calibration year, percent.
+    pub calibration_growth_percent: Option<f64>,
+    /// Firms entering the above-scale set in the calibration year.
+    pub calibration_entries: i64,
+    pub elapsed: Duration,
+}
+
+fn parse_error(what: &str, e: impl std::fmt::Display) -> DemoError {
+    DemoError::Parameter(format!("{what}: {e}"))
+}
+
+fn yyyymmdd(month: Month, day: u32) -> i64 {
+    month.yyyymm() * 100 + i64::from(day)
+}
+
+/// Generates the city described by `config` into `store`, which must be migrated and hold
+/// no enterprises yet. `progress` is told how many firms' values are written so far.
+pub async fn load(store: &Store, config: &DemoConfig, mut progress: impl FnMut(usize, usize)) -> Result<DemoSummary, DemoError> {
+    let started = Instant::now();
+    if store.search_enterprises(&EnterpriseFilter::default(), Page::new(1, 0)).await?.total > 0 {
+        return Err(DemoError::NotEmpty);
+    }
+    store.seed_standard_indicators().await?;
+    let plan = Plan::build(config)?;
+    let (first_month, last_month) = config.scale.window();
+
+    // Regions and parks.
+    let city = store
+        .insert_region(&NewRegion {
+            code: RegionCode::parse(layout::CITY_CODE).map_err(|e| parse_error("city code", e))?,
+            name_zh: layout::CITY_ZH.into(),
+            name_en: layout::CITY_EN.into(),
+            parent_id: None,
+        })
+        .await?;
+    let mut districts = Vec::new();
+    for (code, zh, en, _, _) in layout::DISTRICTS {
+        let code = RegionCode::parse(code).map_err(|e| parse_error("district code", e))?;
+        districts.push(store.insert_region(&NewRegion { code, name_zh: zh.into(), name_en: en.into(), parent_id: Some(city) }).await?);
+    }
+    let mut parks = Vec::new();
+    for (code, zh, en, district, kind, area) in layout::PARKS {
+        let kind = ParkKind::parse(kind).ok_or_else(|| parse_error("park kind", kind))?;
+        parks.push(
+            store
+                .insert_park(&NewPark { code: code.into(), name_zh: zh.into(), name_en: en.into(), region_id: districts[district], kind, area_mu: Some(area) })
+                .await?,
+        );
+    }
+
+    // The industrial system.
+    let mut segment_ids: HashMap<(usize, usize, usize), SegmentId> = HashMap::new();
+    let mut chain_ids: HashMap<(usize, usize), ChainId> = HashMap::new();
+    for (ci, cluster) in layout::CLUSTERS.iter().enumerate() {
+        let cluster_id = store
+            .insert_cluster(&NewCluster { code: cluster.code.into(), name_zh: cluster.name_zh.into(), name_en: cluster.name_en.into(), level: cluster.level.into() }, ci as i64 + 1)
+            .await?;
+        for (hi, chain) in cluster.chains.iter().enumerate() {
+            let chain_id = store
+                .insert_chain(&NewChain { cluster_id, code: chain.code.into(), name_zh: chain.name_zh.into(), name_en: chain.name_en.into() }, (ci * 2 + hi) as i64 + 1)
+                .await?;
+            chain_ids.insert((ci, hi), chain_id);
+            store
+                .insert_chain_chief(chain_id, &ChainChief { name: chain.chief_name.into(), title: chain.chief_title.into(), appointed_on: Some(yyyymmdd(first_month, 15)) })
+                .await?;
+            for (si, segment) in chain.segments.iter().enumerate() {
+                let stage = Stage::parse(segment.stage).ok_or_else(|| parse_error("stage", segment.stage))?;
+                let id = store
+                    .insert_segment(&NewSegment { chain_id, parent_id: None, stage, name_zh: segment.name_zh.into(), name_en: segment.name_en.into() }, si as i64 + 1)
+                    .await?;
+                segment_ids.insert((ci, hi, si), id);
+            }
+        }
+    }
+
+    // Enterprises.
+    let mut enterprise_ids = Vec::with_capacity(plan.firms.len());
+    for chunk in plan.firms.chunks(1_000) {
+        let batch = chunk
+            .iter()
+            .map(|f| {
+                Ok(NewEnterprise {
+                    credit_code: CreditCode::parse(f.credit_code.as_str()).map_err(|e| parse_error("credit code", e))?,
+                    name: f.name.clone(),
+                    industry_code: IndustryCode::parse(INDUSTRIES[f.industry].code).map_err(|e| parse_error("industry", e))?,
+                    established_on: Some(yyyymmdd(f.established, f.established_day)),
+                    closed_on: f.closed.map(|c| yyyymmdd(c, 28)),
+                    land_area_mu: Some(f.land_mu),
+                    employees: Some(f.employees(plan.first_year, f.closed.map_or(plan.last_year, |c| c.year())) as i64),
+                    address: Some(format!("{}{}路{}号", layout::DISTRICTS[f.district].1, ["工业", "创业", "科技", "园区", "兴业"][f.index % 5], 1 + f.index % 399)),
+                })
+            })
+            .collect::<Result<Vec<_>, DemoError>>()?;
+        enterprise_ids.extend(store.insert_enterprises(&batch).await?);
+    }
+
+    // Memberships over time.
+    let mut memberships = Vec::new();
+    for (firm, &id) in plan.firms.iter().zip(&enterprise_ids) {
+        let membership = |target, from: Month, to: Option<Month>, reason: Option<&str>| -> Result<NewMembership, DemoError> {
+            Ok(NewMembership {
+                enterprise_id: id,
+                target,
+                validity: Validity::new(from, to).map_err(|e| parse_error("validity", e))?,
+                reason: reason.map(str::to_owned),
+            })
+        };
+        let start = firm.established;
+        match firm.moved_to {
+            Some((to, from)) if firm.closed.is_none_or(|c| c >= from) => {
+                memberships.push(membership(MembershipTarget::District(districts[firm.district]), start, Some(from.prev()), Some("迁出"))?);
+                memberships.push(membership(MembershipTarget::District(districts[to]), from, firm.closed, Some("迁入"))?);
+            }
+            _ => memberships.push(membership(MembershipTarget::District(districts[firm.district]), start, firm.closed, None)?),
+        }
+        if let Some(park) = firm.park {
+            let leaves = firm.moved_to.map(|(_, from)| from.prev()).filter(|m| *m >= start);
+            let end = match (leaves, firm.closed) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            memberships.push(membership(MembershipTarget::Park(parks[park]), start, end, None)?);
+        }
+        for &(from, to) in &firm.above_scale {
+            memberships.push(membership(MembershipTarget::AboveScale, from, to, Some(if from.month() == 1 { "年度入库" } else { "新投产入库" }))?);
+        }
+        for &(ci, hi, si, from) in &firm.segments {
+            if let Some(&segment) = segment_ids.get(&(ci, hi, si)) {
+                memberships.push(membership(MembershipTarget::ChainSegment(segment), from, firm.closed, None)?);
+            }
+        }
+        if memberships.len() >= 5_000 {
+            store.add_memberships(&memberships).await?;
+            memberships.clear();
+        }
+    }
+    store.add_memberships(&memberships).await?;
+
+    // Designations and chain owners.
+    let data_end = yyyymmdd(last_month, 31);
+    let designations: Vec<NewDesignation> = plan
+        .designations
+        .iter()
+        .map(|d| {
+            let expires_on = d.tier.validity_years().map(|y| d.granted_on + i64::from(y) * 10_000 - 1);
+            NewDesignation {
+                enterprise_id: enterprise_ids[d.firm],
+                tier: d.tier,
+                level: d.level,
+                granted_on: d.granted_on,
+                expires_on,
+                status: if expires_on.is_none_or(|e| e >= data_end) { DesignationStatus::Active } else { DesignationStatus::Expired },
+                batch: Some(d.batch.clone()),
+            }
+        })
+        .collect();
+    store.add_designations(&designations).await?;
+    for &(ci, hi, firm) in &plan.chain_owners {
+        if let Some(&chain) = chain_ids.get(&(ci, hi)) {
+            store.insert_chain_owner(chain, enterprise_ids[firm], Some(i64::from(plan.first_year) * 10_000 + 630), "市制造强市建设领导小组").await?;
+        }
+    }
+
+    // Monthly values, streamed.
+    let indicators = store.list_indicators().await?;
+    let chosen: Vec<&Indicator> = indicators
+        .iter()
+        .filter(|i| config.indicators.as_ref().is_none_or(|only| only.iter().any(|c| c == i.def.code.as_str())))
+        .collect();
+    let codes: Vec<&str> = chosen.iter().map(|i| i.def.code.as_str()).collect();
+    let mut values = 0u64;
+    let mut buffer = Vec::new();
+    for (n, chunk) in plan.firms.chunks(FIRMS_PER_BATCH).enumerate() {
+        buffer.clear();
+        for firm in chunk {
+            let enterprise_id = enterprise_ids[firm.index];
+            plan.firm_values(firm, &codes, |period, slot, value| {
+                buffer.push(NewDataValue { enterprise_id, indicator_id: chosen[slot].indicator_id, period, value });
+            });
+        }
+        values += buffer.len() as u64;
+        store.insert_values(&buffer, ValueSource::Demo).await?;
+        progress(((n + 1) * FIRMS_PER_BATCH).min(plan.firms.len()), plan.firms.len());
+    }
+
+    store.set_setting("city_name_zh", layout::CITY_ZH).await?;
+    store.set_setting("city_name_en", layout::CITY_EN).await?;
+    store.set_setting("demo_seed", &config.seed.to_string()).await?;
+    store.set_setting("demo_scale", config.scale.as_str()).await?;
+
+    let calibration = MonthRange::new(Year(CALIBRATION_YEAR).months().first, Year(CALIBRATION_YEAR).months().last);
+    let growth = if codes.contains(&xinzhi_domain::indicator::codes::GROSS_OUTPUT) && calibration.first >= first_month {
+        store.same_caliber(xinzhi_domain::indicator::codes::GROSS_OUTPUT, calibration, EnterpriseSet::AboveScale).await?.growth_percent()
+    } else {
+        None
+    };
+    Ok(DemoSummary {
+        enterprises: plan.firms.len(),
+        above_scale_last_month: store.above_scale_count(last_month).await?,
+        values,
+        first_month,
+        last_month,
+        calibration_growth_percent: growth,
+        calibration_entries: store.above_scale_entries(Year(CALIBRATION_YEAR)).await?,
+        elapsed: started.elapsed(),
+    })
+}
