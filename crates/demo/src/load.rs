@@ -41,7 +41,7 @@ fn yyyymmdd(month: Month, day: u32) -> i64 {
 /// no enterprises yet. `progress` is told how many firms' values are written so far.
 pub async fn load(store: &Store, config: &DemoConfig, mut progress: impl FnMut(usize, usize)) -> Result<DemoSummary, DemoError> {
     let started = Instant::now();
-    if store.search_enterprises(&EnterpriseFilter::default(), Page::new(1, 0)).await?.total > 0 {
+    if !store.is_empty().await? {
         return Err(DemoError::NotEmpty);
     }
     store.seed_standard_indicators().await?;

@@ -79,3 +79,26 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Bytes the database occupies: SQLite pages in use, or PostgreSQL's database size.
+    pub async fn database_size(&self) -> Result<i64, StoreError> {
+        let size: i64 = match self.backend {
+            crate::Backend::Sqlite => {
+                sqlx::query_scalar("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")
+                    .fetch_one(&self.pool)
+                    .await?
+            }
+            crate::Backend::Postgres => {
+                sqlx::query_scalar("SELECT pg_database_size(current_database())").fetch_one(&self.pool).await?
+            }
+        };
+        Ok(size)
+    }
+
+    /// True when no enterprise has been recorded yet.
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        let any: Option<i64> = sqlx::query_scalar("SELECT enterprise_id FROM enterprises LIMIT 1").fetch_optional(&self.pool).await?;
+        Ok(any.is_none())
+    }
+}

@@ -1,1 +1,127 @@
-fn main() {}
+//! `xinzhi`: one binary with subcommands. `main` only parses the command line, sets up logging
+//! and dispatches; the work is done by the library crates.
+
+mod commands;
+mod config;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{Layer, Settings};
+
+#[derive(Parser)]
+#[command(name = "xinzhi", version, about = "Xinzhi (新质): a self-hostable platform for a city's new-industrialization work")]
+struct Cli {
+    /// Config file (TOML); default: $XINZHI_CONFIG, else ./xinzhi.toml if present.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the data lives; shared by the commands that open the database.
+#[derive(Args, Clone, Default)]
+struct StorageArgs {
+    /// Data directory (the SQLite file lives here) [env: XINZHI_DATA_DIR]
+    #[arg(long = "data", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST:PORT/DB [env: XINZHI_DATABASE_URL]
+    #[arg(long = "database", value_name = "URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server.
+    Serve {
+        /// Generate the demo city first if the database holds no enterprise yet.
+        #[arg(long)]
+        demo: bool,
+        /// Address to listen on [env: XINZHI_LISTEN] [default: 127.0.0.1:8080]
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// Generate a demo city into an empty database.
+    Demo {
+        /// small (300 firms, 36 months), city (3,000 firms, 48 months) or large (10,000 firms, 120 months)
+        #[arg(long, default_value = "city")]
+        scale: String,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// Apply database migrations.
+    Migrate {
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// Check a unified social credit code (统一社会信用代码).
+    CheckCode {
+        code: String,
+        /// Language of the messages: zh-CN or en.
+        #[arg(long, default_value = "zh-CN")]
+        lang: String,
+    },
+}
+
+fn settings(cli_config: Option<&PathBuf>, flags: Layer) -> anyhow::Result<Settings> {
+    let env: BTreeMap<String, String> = std::env::vars().collect();
+    for name in Settings::unknown_env(&env) {
+        eprintln!("warning: unknown environment variable {name} ignored (known: XINZHI_LISTEN, XINZHI_DATA_DIR, XINZHI_DATABASE_URL, XINZHI_LOG, XINZHI_CONFIG)");
+    }
+    let file = match Settings::config_path(cli_config.map(PathBuf::as_path), &env) {
+        Some(path) => Layer::from_file(&path)?,
+        None => Layer::default(),
+    };
+    Settings::resolve(file, Layer::from_env(&env), flags)
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Logs go to stderr so that command output on stdout stays clean.
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+fn storage_layer(storage: StorageArgs) -> Layer {
+    Layer { data_dir: storage.data_dir, database_url: storage.database_url, ..Layer::default() }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    match cli.command {
+        Command::CheckCode { code, lang } => commands::check_code(&code, &lang),
+        Command::Serve { demo, listen, storage } => {
+            let settings = settings(cli.config.as_ref(), Layer { listen, ..storage_layer(storage) })?;
+            init_logging(&settings.log);
+            runtime.block_on(commands::serve(&settings, demo))
+        }
+        Command::Demo { scale, seed, storage } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            runtime.block_on(commands::demo(&settings, &scale, seed))
+        }
+        Command::Migrate { storage } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            runtime.block_on(commands::migrate(&settings))
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // One line, with the chain of causes; never a panic trace.
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Errors of HTTP handlers. JSON endpoints answer with [`ApiError`], pages with [`PageError`];
+//! both keep internal causes in the log and out of the response.
+
+use askama::Template;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde::Serialize;
+use xinzhi_domain::{Lang, Localize};
+use xinzhi_store::StoreError;
+
+use crate::i18n::Tr;
+
+/// A rejected input, named by field, with a stable code and a message in the user's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, code: &'static str, message: String) -> FieldError {
+        FieldError { field, code, message }
+    }
+
+    /// From a domain error that knows how to explain itself.
+    pub fn from_domain(field: &'static str, error: &impl Localize, lang: Lang) -> FieldError {
+        FieldError { field, code: error.code(), message: error.message(lang) }
+    }
+}
+
+/// What a JSON endpoint answers when it cannot do what was asked.
+#[derive(Debug)]
+pub enum ApiError {
+    /// 422: the input breaks a rule; the body names the field and the rule.
+    Invalid(FieldError),
+    /// 404: no such object (or not visible to the caller, which must look the same).
+    NotFound(Lang),
+    /// 500: a failure on our side, logged with its cause.
+    Internal(Lang, StoreError),
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail<'a> {
+    code: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+    message: &'a str,
+}
+
+impl ApiError {
+    pub fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Internal(..) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Maps a storage error: missing rows become 404, the rest 500.
+    pub fn from_store(lang: Lang, error: StoreError) -> ApiError {
+        match error {
+            StoreError::NotFound => ApiError::NotFound(lang),
+            other => ApiError::Internal(lang, other),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status_code();
+        let (code, field, message) = match &self {
+            ApiError::Invalid(e) => (e.code, Some(e.field), e.message.clone()),
+            ApiError::NotFound(lang) => ("not_found", None, Tr::new(*lang).t("error.not_found.message").to_owned()),
+            ApiError::Internal(lang, cause) => {
+                tracing::error!(error.message = %cause, error.cause_chain = ?cause, "request failed");
+                ("internal", None, Tr::new(*lang).t("error.internal.message").to_owned())
+            }
+        };
+        (status, Json(ErrorBody { error: ErrorDetail { code, field, message: &message } })).into_response()
+    }
+}
+
+/// What a page answers when it cannot show what was asked: the error inside the layout.
+#[derive(Debug)]
+pub struct PageError {
+    pub status: StatusCode,
+    pub lang: Lang,
+    pub title_key: &'static str,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    tr: Tr,
+    layout: crate::pages::Layout,
+    title: &'a str,
+    message: &'a str,
+}
+
+impl PageError {
+    pub fn not_found(lang: Lang) -> PageError {
+        let tr = Tr::new(lang);
+        PageError { status: StatusCode::NOT_FOUND, lang, title_key: "error.not_found.title", message: tr.t("error.not_found.message").into() }
+    }
+
+    pub fn invalid(lang: Lang, error: FieldError) -> PageError {
+        PageError { status: StatusCode::UNPROCESSABLE_ENTITY, lang, title_key: "error.invalid.title", message: error.message }
+    }
+
+    pub fn from_store(lang: Lang, error: StoreError) -> PageError {
+        match error {
+            StoreError::NotFound => PageError::not_found(lang),
+            other => {
+                tracing::error!(error.message = %other, error.cause_chain = ?other, "page failed");
+                PageError {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    lang,
+                    title_key: "error.internal.title",
+                    message: Tr::new(lang).t("error.internal.message").into(),
+                }
+            }
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let tr = Tr::new(self.lang);
+        let page = ErrorPage {
+            tr,
+            layout: crate::pages::Layout::plain(tr),
+            title: tr.t(self.title_key),
+            message: &self.message,
+        };
+        match page.render() {
+            Ok(html) => (self.status, Html(html)).into_response(),
+            Err(e) => {
+                tracing::error!(error.message = %e, "error page failed to render");
+                (self.status, self.message).into_response()
+            }
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! The user-interface message catalogue: every string a page shows, in Simplified Chinese (the
+//! default) and English. Each entry holds both languages side by side, so a key cannot exist in
+//! one language and be missing in the other.
+
+use std::borrow::Borrow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use xinzhi_domain::Lang;
+
+/// (key, zh-CN, en)
+const MESSAGES: &[(&str, &str, &str)] = &[
+    ("app.name", "新质", "Xinzhi"),
+    ("app.tagline", "新型工业化管理平台", "New industrialization platform"),
+    ("app.footer", "新质 · 开源、可自托管的新型工业化管理平台", "Xinzhi · an open, self-hostable platform for new industrialization"),
+    ("lang.other", "English", "中文"),
+    ("nav.overview", "总览", "Overview"),
+    ("nav.enterprises", "企业名录", "Enterprises"),
+    ("nav.chains", "产业集群与产业链", "Clusters and chains"),
+    ("overview.title", "城市总览", "City overview"),
+    ("overview.enterprises", "工业企业", "Industrial enterprises"),
+    ("overview.above_scale", "规模以上工业企业", "Above-scale enterprises"),
+    ("overview.months", "数据期间", "Data period"),
+    ("overview.output_growth", "规上工业总产值同口径增长", "Above-scale gross output, same-caliber growth"),
+    ("overview.output_growth_note", "按本期规上企业集合计算，与上年同期同一批企业比较", "Computed on this period's above-scale firms against the same firms a year earlier"),
+    ("overview.by_district", "分区县", "By district and county"),
+    ("overview.by_park", "分园区", "By park"),
+    ("overview.by_tier", "优质企业梯度", "Quality-enterprise ladder"),
+    ("overview.no_data", "尚无数据", "No data yet"),
+    ("col.district", "区县", "District"),
+    ("col.park", "园区", "Park"),
+    ("col.enterprises", "企业数", "Enterprises"),
+    ("col.above_scale", "规上企业", "Above scale"),
+    ("col.tier", "梯度", "Tier"),
+    ("col.level", "级别", "Level"),
+    ("col.name", "企业名称", "Name"),
+    ("col.credit_code", "统一社会信用代码", "Credit code"),
+    ("col.industry", "行业", "Industry"),
+    ("col.kind", "类别", "Kind"),
+    ("col.target", "归属", "Belongs to"),
+    ("col.valid_from", "起始", "From"),
+    ("col.valid_to", "截止", "To"),
+    ("col.reason", "原因", "Reason"),
+    ("col.indicator", "指标", "Indicator"),
+    ("col.unit", "单位", "Unit"),
+    ("col.granted", "认定日期", "Granted"),
+    ("col.expires", "有效期至", "Valid until"),
+    ("col.status", "状态", "Status"),
+    ("col.batch", "批次", "Batch"),
+    ("col.scale", "规模", "Scale"),
+    ("enterprises.title", "企业名录", "Enterprise directory"),
+    ("filter.text", "名称或信用代码", "Name or credit code"),
+    ("filter.district", "区县", "District"),
+    ("filter.park", "园区", "Park"),
+    ("filter.industry", "行业代码", "Industry code"),
+    ("filter.industry_hint", "如 C38 或 C3813", "e.g. C38 or C3813"),
+    ("filter.scale", "规模", "Scale"),
+    ("filter.tier", "梯度", "Tier"),
+    ("filter.any", "全部", "Any"),
+    ("filter.above", "规上", "Above scale"),
+    ("filter.below", "规下", "Below scale"),
+    ("filter.submit", "查询", "Search"),
+    ("filter.reset", "重置", "Reset"),
+    ("list.total", "共 {n} 家", "{n} enterprises"),
+    ("list.empty", "没有符合条件的企业", "No enterprise matches"),
+    ("page.prev", "上一页", "Previous"),
+    ("page.next", "下一页", "Next"),
+    ("page.position", "第 {page} / {pages} 页", "Page {page} of {pages}"),
+    ("enterprise.basic", "基本信息", "Basic information"),
+    ("enterprise.established", "成立日期", "Established"),
+    ("enterprise.closed", "停产日期", "Closed"),
+    ("enterprise.land", "用地面积", "Land area"),
+    ("enterprise.employees", "从业人员", "Employees"),
+    ("enterprise.address", "地址", "Address"),
+    ("enterprise.size", "企业规模", "Size class"),
+    ("enterprise.memberships", "归属关系（按时间）", "Memberships over time"),
+    ("enterprise.designations", "梯度培育认定", "Ladder designations"),
+    ("enterprise.no_designations", "暂无认定", "No designations"),
+    ("enterprise.values", "月度数据", "Monthly values"),
+    ("enterprise.no_values", "该年度无数据", "No values for this year"),
+    ("enterprise.present", "至今", "present"),
+    ("enterprise.above_now", "规上企业", "Above scale"),
+    ("enterprise.below_now", "规下企业", "Below scale"),
+    ("unit.mu", "亩", "mu"),
+    ("unit.persons", "人", "persons"),
+    ("chains.title", "产业集群与产业链", "Industry clusters and chains"),
+    ("chains.intro", "现代化产业体系：集群、产业链及其链长、链主和图谱", "The modern industrial system: clusters, chains, their chiefs, owners and maps"),
+    ("chain.chiefs", "链长", "Chain chiefs"),
+    ("chain.owners", "链主企业", "Chain-owner enterprises"),
+    ("chain.map", "产业链图谱", "Chain map"),
+    ("chain.enterprises", "链上企业 {n} 家", "{n} enterprises on the chain"),
+    ("chain.owner_badge", "链主", "owner"),
+    ("chain.above_badge", "规上", "above scale"),
+    ("chain.empty", "暂无企业", "No enterprises yet"),
+    ("stage.upstream", "上游", "Upstream"),
+    ("stage.midstream", "中游", "Midstream"),
+    ("stage.downstream", "下游", "Downstream"),
+    ("cluster.provincial", "省级集群", "Provincial cluster"),
+    ("cluster.municipal", "市级集群", "Municipal cluster"),
+    ("status.active", "有效", "Active"),
+    ("status.expired", "已过期", "Expired"),
+    ("status.revoked", "已撤销", "Revoked"),
+    ("status.under_review", "复核中", "Under review"),
+    ("error.not_found.title", "未找到", "Not found"),
+    ("error.not_found.message", "请求的内容不存在，或您无权查看。", "What you asked for does not exist or is not visible to you."),
+    ("error.invalid.title", "输入有误", "Invalid input"),
+    ("error.internal.title", "系统错误", "Server error"),
+    ("error.internal.message", "服务器内部错误，已记录，请稍后重试。", "Something went wrong on our side; it has been logged. Please try again later."),
+    ("error.back", "返回总览", "Back to the overview"),
+    ("error.integer", "参数“{field}”应为整数，实际为“{value}”", "Parameter '{field}' must be an integer, got '{value}'"),
+    ("error.boolean", "参数“{field}”应为 true 或 false，实际为“{value}”", "Parameter '{field}' must be true or false, got '{value}'"),
+    ("error.range", "参数“{field}”应在 {min} 到 {max} 之间，实际为“{value}”", "Parameter '{field}' must be between {min} and {max}, got '{value}'"),
+    ("error.unknown_value", "参数“{field}”的取值“{value}”无效", "Parameter '{field}' has an unknown value '{value}'"),
+];
+
+static CATALOGUE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
+    LazyLock::new(|| MESSAGES.iter().map(|(key, zh, en)| (*key, (*zh, *en))).collect());
+
+/// The catalogue in one language, handed to every page.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn new(lang: Lang) -> Tr {
+        Tr { lang }
+    }
+
+    /// The message for `key`; the key itself if it is missing (a test keeps that from happening).
+    pub fn t(&self, key: &str) -> &'static str {
+        match CATALOGUE.get(key) {
+            Some((zh, en)) => self.lang.pick(zh, en),
+            None => {
+                tracing::warn!(key, "missing message");
+                "??"
+            }
+        }
+    }
+
+    /// The message with `{name}` placeholders replaced.
+    pub fn f(&self, key: &str, args: &[(&str, &str)]) -> String {
+        args.iter().fold(self.t(key).to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+    }
+
+    /// `tag` of the language: `zh-CN` or `en`.
+    pub fn tag(&self) -> &'static str {
+        self.lang.tag()
+    }
+
+    /// The other language, for the switch in the header.
+    pub fn other(&self) -> Lang {
+        match self.lang {
+            Lang::ZhCn => Lang::En,
+            Lang::En => Lang::ZhCn,
+        }
+    }
+
+    /// Picks the Chinese or the English one of two names stored with a record.
+    pub fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        self.lang.pick(zh, en)
+    }
+
+    /// A number with thousands separators and fixed decimals: `12,345.6`.
+    pub fn number(&self, value: impl Borrow<f64>, decimals: u8) -> String {
+        format_number(*value.borrow(), decimals)
+    }
+
+    /// An amount in 万元, shown in 亿元 from 1 亿 up in Chinese and in million CNY in English.
+    pub fn amount_wan(&self, value: impl Borrow<f64>) -> String {
+        let value = *value.borrow();
+        match self.lang {
+            Lang::ZhCn if value.abs() >= 10_000.0 => format!("{}亿元", format_number(value / 10_000.0, 2)),
+            Lang::ZhCn => format!("{}万元", format_number(value, 1)),
+            Lang::En => format!("CNY {} m", format_number(value / 100.0, 1)),
+        }
+    }
+
+    /// A growth rate in percent with its sign: `+2.5%`.
+    pub fn percent(&self, value: impl Borrow<f64>) -> String {
+        let value = *value.borrow();
+        format!("{}{}%", if value > 0.0 { "+" } else { "" }, format_number(value, 1))
+    }
+
+    /// A date stored as yyyymmdd: `2023年6月30日` / `2023-06-30`.
+    pub fn date(&self, yyyymmdd: impl Borrow<i64>) -> String {
+        let yyyymmdd = *yyyymmdd.borrow();
+        let (y, m, d) = (yyyymmdd / 10_000, yyyymmdd / 100 % 100, yyyymmdd % 100);
+        match self.lang {
+            Lang::ZhCn => format!("{y}年{m}月{d}日"),
+            Lang::En => format!("{y:04}-{m:02}-{d:02}"),
+        }
+    }
+}
+
+/// `1234567.891` with 1 decimal → `1,234,567.9`.
+pub fn format_number(value: f64, decimals: u8) -> String {
+    if !value.is_finite() {
+        return "—".into();
+    }
+    let text = format!("{:.*}", usize::from(decimals), value.abs());
+    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3 + 4);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_both_languages_are_filled() {
+        let mut keys: Vec<&str> = MESSAGES.iter().map(|(k, _, _)| *k).collect();
+        keys.sort_unstable();
+        let before = keys.len();
+        keys.dedup();
+        assert_eq!(before, keys.len(), "duplicate keys");
+        for (key, zh, en) in MESSAGES {
+            assert!(!zh.trim().is_empty() && !en.trim().is_empty(), "{key}");
+        }
+    }
+
+    #[test]
+    fn every_key_used_in_templates_and_code_exists() {
+        let sources = [
+            include_str!("../templates/base.html"),
+            include_str!("../templates/overview.html"),
+            include_str!("../templates/enterprises.html"),
+            include_str!("../templates/enterprise.html"),
+            include_str!("../templates/chains.html"),
+            include_str!("../templates/chain.html"),
+            include_str!("../templates/error.html"),
+            include_str!("pages.rs"),
+            include_str!("api.rs"),
+            include_str!("error.rs"),
+            include_str!("query.rs"),
+        ];
+        let pattern = |text: &str, opener: &str| -> Vec<String> {
+            text.match_indices(opener)
+                .filter_map(|(i, _)| {
+                    let rest = &text[i + opener.len()..];
+                    let end = rest.find('"')?;
+                    Some(rest[..end].to_owned())
+                })
+                .collect()
+        };
+        for source in sources {
+            for key in pattern(source, ".t(\"").into_iter().chain(pattern(source, ".f(\"")) {
+                assert!(CATALOGUE.contains_key(key.as_str()), "missing message key {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_and_amounts_are_formatted_for_the_language() {
+        assert_eq!(format_number(1_234_567.891, 1), "1,234,567.9");
+        assert_eq!(format_number(-1_234.5, 0), "-1,235");
+        assert_eq!(format_number(-0.01, 1), "0.0");
+        assert_eq!(format_number(999.0, 0), "999");
+        let zh = Tr::new(Lang::ZhCn);
+        let en = Tr::new(Lang::En);
+        assert_eq!(zh.amount_wan(123_456.0), "12.35亿元");
+        assert_eq!(zh.amount_wan(2_345.67), "2,345.7万元");
+        assert_eq!(en.amount_wan(123_456.0), "CNY 1,234.6 m");
+        assert_eq!(zh.percent(2.5), "+2.5%");
+        assert_eq!(zh.percent(-3.04), "-3.0%");
+        assert_eq!(zh.date(20230630), "2023年6月30日");
+        assert_eq!(en.date(20230630), "2023-06-30");
+        assert_eq!(en.f("page.position", &[("page", "2"), ("pages", "9")]), "Page 2 of 9");
+    }
+}

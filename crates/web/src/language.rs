@@ -1,0 +1,94 @@
+//! Which language a request is answered in: `?lang=` first, then the `lang` cookie set by the
+//! switch in the header, then `Accept-Language`, then Chinese.
+
+use std::convert::Infallible;
+
+use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use xinzhi_domain::Lang;
+
+/// Name of the cookie that remembers the chosen language.
+pub const COOKIE: &str = "lang";
+
+/// The language of this request.
+#[derive(Debug, Clone, Copy)]
+pub struct Language(pub Lang);
+
+fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(name)?.strip_prefix('='))
+}
+
+fn query_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts.uri.query()?.split('&').find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Language {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let lang = query_value(parts, "lang")
+            .and_then(Lang::from_tag)
+            .or_else(|| cookie_value(parts, COOKIE).and_then(Lang::from_tag))
+            .or_else(|| {
+                parts
+                    .headers
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(Lang::from_accept_language)
+            })
+            .unwrap_or_default();
+        Ok(Language(lang))
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SwitchQuery {
+    next: Option<String>,
+}
+
+/// Only a path on this site: no scheme, no `//host`, no backslash tricks.
+fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path,
+        _ => "/",
+    }
+}
+
+/// `GET /lang/{tag}?next=/path`: remembers the language in a cookie and goes back.
+pub async fn view_switch_language_get(Path(tag): Path<String>, Query(query): Query<SwitchQuery>) -> Response {
+    let Some(lang) = Lang::from_tag(&tag) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let target = safe_next(query.next.as_deref());
+    let cookie = format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", lang.tag());
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    let headers = response.headers_mut();
+    if let (Ok(location), Ok(cookie)) = (HeaderValue::from_str(target), HeaderValue::from_str(&cookie)) {
+        headers.insert(header::LOCATION, location);
+        headers.insert(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_a_switch() {
+        assert_eq!(safe_next(Some("/enterprises?q=1")), "/enterprises?q=1");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

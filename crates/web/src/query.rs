@@ -1,0 +1,152 @@
+//! Query-string types of the enterprise list, shared by the page and the API, and their
+//! conversion into the storage filter. Every parameter arrives as text so that a bad value is
+//! answered with a message naming the parameter, not with the framework's generic rejection.
+
+use serde::{Deserialize, Serialize};
+use xinzhi_domain::{IndustryCode, Lang, RegionCode, Tier};
+use xinzhi_store::{EnterpriseFilter, Page};
+
+use crate::error::FieldError;
+use crate::i18n::Tr;
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct EnterpriseQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub park: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industry: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub above_scale: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+}
+
+/// Longest search text accepted; longer input is rejected rather than cut.
+pub const MAX_TEXT: usize = 100;
+
+fn present(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+pub fn parse_integer(lang: Lang, field: &'static str, value: &str, min: i64, max: i64) -> Result<i64, FieldError> {
+    let tr = Tr::new(lang);
+    let number: i64 = value
+        .parse()
+        .map_err(|_| FieldError::new(field, "integer", tr.f("error.integer", &[("field", field), ("value", value)])))?;
+    if !(min..=max).contains(&number) {
+        let (min, max) = (min.to_string(), max.to_string());
+        return Err(FieldError::new(
+            field,
+            "range",
+            tr.f("error.range", &[("field", field), ("value", value), ("min", &min), ("max", &max)]),
+        ));
+    }
+    Ok(number)
+}
+
+impl EnterpriseQuery {
+    /// The storage filter, or the first parameter that is wrong.
+    pub fn filter(&self, lang: Lang) -> Result<EnterpriseFilter, FieldError> {
+        let tr = Tr::new(lang);
+        let text = present(&self.q).map(str::to_owned);
+        if let Some(t) = &text
+            && t.chars().count() > MAX_TEXT
+        {
+            let max = MAX_TEXT.to_string();
+            let length = t.chars().count().to_string();
+            return Err(FieldError::new("q", "range", tr.f("error.range", &[("field", "q"), ("value", &length), ("min", "0"), ("max", &max)])));
+        }
+        let district = present(&self.district)
+            .map(|d| RegionCode::parse(d).map_err(|e| FieldError::from_domain("district", &e, lang)))
+            .transpose()?;
+        let industry = present(&self.industry)
+            .map(|i| IndustryCode::parse(i).map_err(|e| FieldError::from_domain("industry", &e, lang)))
+            .transpose()?;
+        let above_scale = match present(&self.above_scale) {
+            None => None,
+            Some("true" | "1" | "yes") => Some(true),
+            Some("false" | "0" | "no") => Some(false),
+            Some(other) => {
+                return Err(FieldError::new("above_scale", "boolean", tr.f("error.boolean", &[("field", "above_scale"), ("value", other)])));
+            }
+        };
+        let tier = present(&self.tier)
+            .map(|t| Tier::parse(t).ok_or_else(|| FieldError::new("tier", "unknown_value", tr.f("error.unknown_value", &[("field", "tier"), ("value", t)]))))
+            .transpose()?;
+        Ok(EnterpriseFilter { text, district, park: present(&self.park).map(str::to_owned), industry, above_scale, tier })
+    }
+
+    /// `limit`/`offset` (API style, default 50 from 0).
+    pub fn page(&self, lang: Lang) -> Result<Page, FieldError> {
+        let limit = present(&self.limit).map(|l| parse_integer(lang, "limit", l, 1, Page::MAX_LIMIT)).transpose()?.unwrap_or(50);
+        let offset = present(&self.offset).map(|o| parse_integer(lang, "offset", o, 0, i64::MAX)).transpose()?.unwrap_or(0);
+        Ok(Page::new(limit, offset))
+    }
+
+    /// The 1-based page number of the HTML list.
+    pub fn page_number(&self, lang: Lang) -> Result<i64, FieldError> {
+        Ok(present(&self.page).map(|p| parse_integer(lang, "page", p, 1, 1_000_000)).transpose()?.unwrap_or(1))
+    }
+
+    /// This query as a URL query string with another page number.
+    pub fn with_page(&self, page: i64) -> String {
+        let query = EnterpriseQuery { page: Some(page.to_string()), limit: None, offset: None, ..self.clone() };
+        serde_urlencoded::to_string(&query).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> EnterpriseQuery {
+        let text = serde_urlencoded::to_string(pairs).unwrap_or_default();
+        serde_urlencoded::from_str(&text).unwrap_or_default()
+    }
+
+    #[test]
+    fn good_parameters_become_a_filter_and_a_page() {
+        let q = query(&[("q", " 电机 "), ("district", "436002"), ("industry", "c38"), ("above_scale", "true"), ("tier", "srdi_sme"), ("limit", "20"), ("offset", "40")]);
+        let filter = q.filter(Lang::ZhCn).expect("valid");
+        assert_eq!(filter.text.as_deref(), Some("电机"));
+        assert_eq!(filter.industry.map(|i| i.to_string()).as_deref(), Some("C38"));
+        assert_eq!(filter.above_scale, Some(true));
+        let page = q.page(Lang::ZhCn).expect("valid");
+        assert_eq!((page.limit, page.offset), (20, 40));
+    }
+
+    #[test]
+    fn bad_parameters_are_named_in_the_users_language() {
+        let e = query(&[("limit", "abc")]).page(Lang::En).expect_err("not a number");
+        assert_eq!((e.field, e.code), ("limit", "integer"));
+        assert_eq!(e.message, "Parameter 'limit' must be an integer, got 'abc'");
+        let e = query(&[("limit", "501")]).page(Lang::ZhCn).expect_err("too big");
+        assert!(e.message.contains("1 到 500"), "{}", e.message);
+        let e = query(&[("district", "12")]).filter(Lang::ZhCn).expect_err("short code");
+        assert_eq!(e.field, "district");
+        let e = query(&[("above_scale", "maybe")]).filter(Lang::En).expect_err("not a flag");
+        assert_eq!(e.field, "above_scale");
+        let long = "长".repeat(MAX_TEXT + 1);
+        assert_eq!(query(&[("q", &long)]).filter(Lang::En).expect_err("too long").field, "q");
+    }
+
+    #[test]
+    fn page_links_keep_the_filters() {
+        let q = query(&[("q", "鞋 业&x"), ("district", "436002"), ("page", "3")]);
+        let link = q.with_page(4);
+        let back: EnterpriseQuery = serde_urlencoded::from_str(&link).expect("round trip");
+        assert_eq!(back.q.as_deref(), Some("鞋 业&x"));
+        assert_eq!(back.page.as_deref(), Some("4"));
+        assert_eq!(back.district.as_deref(), Some("436002"));
+    }
+}

@@ -1,0 +1,189 @@
+//! Settings, layered: built-in defaults < config file < `XINZHI_*` environment < command-line
+//! flags. The layering is a pure function ([`Settings::resolve`]) so its precedence is tested.
+//!
+//! | setting      | file key       | environment           | flag         | default                        |
+//! |--------------|----------------|-----------------------|--------------|--------------------------------|
+//! | listen       | `listen`       | `XINZHI_LISTEN`       | `--listen`   | `127.0.0.1:8080`               |
+//! | data dir     | `data_dir`     | `XINZHI_DATA_DIR`     | `--data`     | `./data`                       |
+//! | database     | `database_url` | `XINZHI_DATABASE_URL` | `--database` | `sqlite://<data dir>/xinzhi.db`|
+//! | log filter   | `log`          | `XINZHI_LOG`          | —            | `info,sqlx=warn`               |
+//!
+//! The file is `--config FILE`, else `XINZHI_CONFIG`, else `xinzhi.toml` in the working
+//! directory when it exists.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+pub const ENV_PREFIX: &str = "XINZHI_";
+const KNOWN_ENV: [&str; 5] = ["XINZHI_LISTEN", "XINZHI_DATA_DIR", "XINZHI_DATABASE_URL", "XINZHI_LOG", "XINZHI_CONFIG"];
+
+/// One layer: every setting optional.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layer {
+    pub listen: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub log: Option<String>,
+}
+
+impl Layer {
+    /// Fields of `over` win over those of `self`.
+    fn overlay(self, over: Layer) -> Layer {
+        Layer {
+            listen: over.listen.or(self.listen),
+            data_dir: over.data_dir.or(self.data_dir),
+            database_url: over.database_url.or(self.database_url),
+            log: over.log.or(self.log),
+        }
+    }
+
+    pub fn from_env(env: &BTreeMap<String, String>) -> Layer {
+        let get = |key: &str| env.get(key).filter(|v| !v.is_empty()).cloned();
+        Layer {
+            listen: get("XINZHI_LISTEN"),
+            data_dir: get("XINZHI_DATA_DIR").map(PathBuf::from),
+            database_url: get("XINZHI_DATABASE_URL"),
+            log: get("XINZHI_LOG"),
+        }
+    }
+
+    pub fn from_file(path: &Path) -> anyhow::Result<Layer> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the config file {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))
+    }
+}
+
+/// A database URL whose `Debug` and `Display` hide the password.
+#[derive(Clone, PartialEq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({})", xinzhi_store::redact_url(&self.0))
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&xinzhi_store::redact_url(&self.0))
+    }
+}
+
+/// The resolved settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: DatabaseUrl,
+    pub log: String,
+}
+
+impl Settings {
+    /// Resolves the layers in order of precedence.
+    pub fn resolve(file: Layer, env: Layer, flags: Layer) -> anyhow::Result<Settings> {
+        let defaults = Layer {
+            listen: Some("127.0.0.1:8080".into()),
+            data_dir: Some(PathBuf::from("data")),
+            database_url: None,
+            log: Some("info,sqlx=warn".into()),
+        };
+        let merged = defaults.overlay(file).overlay(env).overlay(flags);
+        let listen_text = merged.listen.unwrap_or_default();
+        let listen: SocketAddr = listen_text.parse().with_context(|| {
+            format!("invalid listen address '{listen_text}': use HOST:PORT such as 127.0.0.1:8080 (--listen or XINZHI_LISTEN)")
+        })?;
+        let data_dir = merged.data_dir.unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = match merged.database_url {
+            Some(url) => url,
+            None => format!("sqlite://{}", data_dir.join("xinzhi.db").display()),
+        };
+        if xinzhi_store::Backend::from_url(&database_url).is_err() {
+            bail!(
+                "unsupported database URL '{}': use sqlite://PATH or postgres://USER@HOST:PORT/DATABASE (--database or XINZHI_DATABASE_URL)",
+                xinzhi_store::redact_url(&database_url)
+            );
+        }
+        Ok(Settings { listen, data_dir, database_url: DatabaseUrl(database_url), log: merged.log.unwrap_or_default() })
+    }
+
+    /// `XINZHI_*` variables that are not settings: likely typos, worth a warning.
+    pub fn unknown_env(env: &BTreeMap<String, String>) -> Vec<String> {
+        env.keys().filter(|k| k.starts_with(ENV_PREFIX) && !KNOWN_ENV.contains(&k.as_str())).cloned().collect()
+    }
+
+    /// Which config file to read, if any.
+    pub fn config_path(flag: Option<&Path>, env: &BTreeMap<String, String>) -> Option<PathBuf> {
+        flag.map(Path::to_path_buf)
+            .or_else(|| env.get("XINZHI_CONFIG").filter(|v| !v.is_empty()).map(PathBuf::from))
+            .or_else(|| Some(PathBuf::from("xinzhi.toml")).filter(|p| p.exists()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_apply_when_nothing_is_set() -> anyhow::Result<()> {
+        let s = Settings::resolve(Layer::default(), Layer::default(), Layer::default())?;
+        assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.data_dir, PathBuf::from("data"));
+        assert_eq!(s.database_url.expose(), "sqlite://data/xinzhi.db");
+        Ok(())
+    }
+
+    #[test]
+    fn file_beats_defaults_env_beats_file_and_flags_beat_env() -> anyhow::Result<()> {
+        let file: Layer = toml::from_str("listen = \"0.0.0.0:9000\"\ndata_dir = \"/srv/file\"\nlog = \"debug\"")?;
+        let environment = Layer::from_env(&env(&[("XINZHI_DATA_DIR", "/srv/env"), ("XINZHI_LISTEN", "127.0.0.1:9100")]));
+        let flags = Layer { listen: Some("127.0.0.1:9200".into()), ..Layer::default() };
+        let s = Settings::resolve(file.clone(), environment.clone(), flags)?;
+        assert_eq!(s.listen.to_string(), "127.0.0.1:9200", "flag wins");
+        assert_eq!(s.data_dir, PathBuf::from("/srv/env"), "env beats file");
+        assert_eq!(s.log, "debug", "file beats default");
+        assert_eq!(s.database_url.expose(), "sqlite:///srv/env/xinzhi.db", "derived from the winning data dir");
+        let s = Settings::resolve(file, Layer::default(), Layer::default())?;
+        assert_eq!(s.listen.to_string(), "0.0.0.0:9000", "file beats default");
+        Ok(())
+    }
+
+    #[test]
+    fn bad_settings_are_explained_with_where_to_fix_them() {
+        let bad_scheme = Layer { database_url: Some("mysql://root:pw@db/x".into()), ..Layer::default() };
+        let error = Settings::resolve(Layer::default(), Layer::default(), bad_scheme).expect_err("mysql").to_string();
+        assert!(error.contains("XINZHI_DATABASE_URL") && error.contains("mysql://root:***@db/x"), "{error}");
+        let bad_listen = Layer { listen: Some("localhost".into()), ..Layer::default() };
+        let error = Settings::resolve(Layer::default(), Layer::default(), bad_listen).expect_err("no port").to_string();
+        assert!(error.contains("--listen"), "{error}");
+        assert!(toml::from_str::<Layer>("listne = \"x\"").is_err(), "unknown file keys are rejected");
+    }
+
+    #[test]
+    fn unknown_variables_and_empty_values_are_handled() {
+        let e = env(&[("XINZHI_LISTN", "x"), ("XINZHI_LOG", ""), ("PATH", "/bin")]);
+        assert_eq!(Settings::unknown_env(&e), vec!["XINZHI_LISTN".to_string()]);
+        assert_eq!(Layer::from_env(&e).log, None);
+    }
+
+    #[test]
+    fn database_urls_never_print_their_password() {
+        let url = DatabaseUrl("postgres://app:s3cret@db/x".into());
+        assert!(!format!("{url:?} {url}").contains("s3cret"));
+    }
+}
