@@ -198,7 +198,9 @@ pub fn format_number(value: f64, decimals: u8) -> String {
     if !value.is_finite() {
         return "—".into();
     }
-    let text = format!("{:.*}", usize::from(decimals), value.abs());
+    // Half away from zero, as statistical tables round (format! alone rounds ties to even).
+    let factor = 10f64.powi(i32::from(decimals));
+    let text = format!("{:.*}", usize::from(decimals), (value.abs() * factor).round() / factor);
     let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
     let mut grouped = String::with_capacity(int.len() + int.len() / 3 + 4);
     for (i, c) in int.chars().enumerate() {

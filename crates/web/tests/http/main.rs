@@ -1,0 +1,238 @@
+//! Black-box HTTP tests: the real server on a random port over a fresh database holding a
+//! small demo city. One binary for all of them (fewer link steps).
+
+mod helpers;
+
+use helpers::{TestApp, spawn_app};
+use reqwest::StatusCode;
+use serde_json::Value;
+use xinzhi_store::testing::TestDatabase;
+
+type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+#[tokio::test]
+async fn health_check_answers_200() -> Result {
+    let app = spawn_app().await?;
+    let response = app.get("/healthz").await?;
+    assert_eq!(response.status(), StatusCode::OK);
+    app.stop().await
+}
+
+#[tokio::test]
+async fn the_overview_is_in_chinese_by_default_and_counts_match_the_api() -> Result {
+    let app = spawn_app().await?;
+    let overview: Value = app.get("/api/v1/overview").await?.json().await?;
+    let page = app.get("/").await?;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await?;
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+    assert!(html.contains("潇州市") && html.contains("规模以上工业企业"));
+    let above = overview["above_scale"].as_i64().ok_or("above_scale")?;
+    assert!(html.contains(&format!("id=\"count-above-scale\">{above}<")), "above-scale count {above} on the page");
+    // Districts add up to every current enterprise that has a district.
+    let by_district: i64 = overview["by_district"].as_array().ok_or("by_district")?.iter().filter_map(|d| d["enterprises"].as_i64()).sum();
+    assert!(by_district > 0 && by_district <= overview["enterprises"].as_i64().ok_or("enterprises")?);
+    app.stop().await
+}
+
+#[tokio::test]
+async fn english_comes_from_accept_language_the_query_or_the_switch_cookie() -> Result {
+    let app = spawn_app().await?;
+    let html = app.get_with("/", &[("accept-language", "en-US,en;q=0.9")]).await?.text().await?;
+    assert!(html.contains("<html lang=\"en\">") && html.contains("Above-scale enterprises") && html.contains("Xiaozhou"));
+    let html = app.get("/enterprises?lang=en").await?.text().await?;
+    assert!(html.contains("Enterprise directory"));
+
+    // The switch remembers the choice in a cookie and returns to the page it came from.
+    let switch = app.get("/lang/en?next=/chains").await?;
+    assert_eq!(switch.status(), StatusCode::SEE_OTHER);
+    assert_eq!(switch.headers()["location"], "/chains");
+    let cookie = switch.headers()["set-cookie"].to_str()?.to_owned();
+    assert!(cookie.starts_with("lang=en") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    let html = app.get_with("/chains", &[("cookie", "lang=en")]).await?.text().await?;
+    assert!(html.contains("Industry clusters and chains"));
+    // An off-site target is not followed.
+    let switch = app.get("/lang/zh-CN?next=//evil.example/").await?;
+    assert_eq!(switch.headers()["location"], "/");
+    app.stop().await
+}
+
+#[tokio::test]
+async fn the_enterprise_list_filters_and_pages_consistently() -> Result {
+    let app = spawn_app().await?;
+    let overview: Value = app.get("/api/v1/overview").await?.json().await?;
+    let district = &overview["by_district"][0];
+    let code = district["code"].as_str().ok_or("code")?;
+    let expected = district["enterprises"].as_i64().ok_or("count")?;
+    let first: Value = app.get(&format!("/api/v1/enterprises?district={code}&limit=7&offset=0")).await?.json().await?;
+    assert_eq!(first["total"].as_i64(), Some(expected));
+    assert_eq!(first["items"].as_array().ok_or("items")?.len() as i64, expected.min(7));
+    // Walking every page visits each firm of the district once.
+    let mut seen = std::collections::HashSet::new();
+    for offset in (0..expected).step_by(7) {
+        let page: Value = app.get(&format!("/api/v1/enterprises?district={code}&limit=7&offset={offset}")).await?.json().await?;
+        for item in page["items"].as_array().ok_or("items")? {
+            assert_eq!(item["district_code"].as_str(), Some(code));
+            assert!(seen.insert(item["credit_code"].as_str().ok_or("code")?.to_owned()));
+        }
+    }
+    assert_eq!(seen.len() as i64, expected);
+    let above: Value = app.get(&format!("/api/v1/enterprises?district={code}&above_scale=true&limit=500")).await?.json().await?;
+    assert_eq!(above["total"].as_i64(), district["above_scale"].as_i64());
+    assert!(above["items"].as_array().ok_or("items")?.iter().all(|i| i["above_scale"] == Value::Bool(true)));
+    app.stop().await
+}
+
+#[tokio::test]
+async fn an_enterprise_is_found_by_name_and_shown_with_its_history() -> Result {
+    let app = spawn_app().await?;
+    let list: Value = app.get("/api/v1/enterprises?above_scale=true&limit=1").await?.json().await?;
+    let item = &list["items"][0];
+    let code = item["credit_code"].as_str().ok_or("code")?;
+    let name = item["name"].as_str().ok_or("name")?;
+    let by_name: Value = app.get(&format!("/api/v1/enterprises?q={}", name)).await?.json().await?;
+    assert!(by_name["items"].as_array().ok_or("items")?.iter().any(|i| i["credit_code"] == code));
+
+    let record: Value = app.get(&format!("/api/v1/enterprises/{code}")).await?.json().await?;
+    assert_eq!(record["name"], name);
+    let kinds: Vec<&str> = record["memberships"].as_array().ok_or("memberships")?.iter().filter_map(|m| m["kind"].as_str()).collect();
+    assert!(kinds.contains(&"district") && kinds.contains(&"above_scale"), "{kinds:?}");
+    // Lower-case and full-width input finds the same record.
+    let lower = app.get(&format!("/api/v1/enterprises/{}", code.to_lowercase())).await?;
+    assert_eq!(lower.status(), StatusCode::OK);
+
+    let values: Value = app.get(&format!("/api/v1/enterprises/{code}/values?from=2024-01&to=2024-03")).await?.json().await?;
+    let values = values.as_array().ok_or("values")?;
+    assert!(values.iter().any(|v| v["indicator"] == "gross_output" && v["period"] == "2024-03"));
+    assert!(values.iter().all(|v| v["period"].as_str().is_some_and(|p| ("2024-01"..="2024-03").contains(&p))));
+
+    let page = app.get(&format!("/enterprises/{code}")).await?;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await?;
+    assert!(html.contains(code) && html.contains("id=\"memberships\"") && html.contains("id=\"monthly-values\""));
+    assert!(html.contains("工业总产值"));
+    app.stop().await
+}
+
+#[tokio::test]
+async fn an_invalid_credit_code_gets_422_naming_the_field_and_the_check_character() -> Result {
+    let app = spawn_app().await?;
+    let response = app.get("/api/v1/enterprises/91350100M000100Y44").await?;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = response.json().await?;
+    assert_eq!(body["error"]["field"], "credit_code");
+    assert_eq!(body["error"]["code"], "credit_code.check_character");
+    assert!(body["error"]["message"].as_str().ok_or("message")?.contains("应为“3”"));
+    let english: Value = app.get_with("/api/v1/enterprises/91350100M000100Y44", &[("accept-language", "en")]).await?.json().await?;
+    assert!(english["error"]["message"].as_str().ok_or("message")?.contains("expected '3', found '4'"));
+    let short: Value = app.get("/api/v1/enterprises/9135?lang=en").await?.json().await?;
+    assert_eq!(short["error"]["code"], "credit_code.length");
+    let page = app.get("/enterprises/91350100M000100Y44").await?;
+    assert_eq!(page.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.text().await?.contains("校验位"));
+    app.stop().await
+}
+
+#[tokio::test]
+async fn a_valid_but_unknown_credit_code_is_404() -> Result {
+    let app = spawn_app().await?;
+    let response = app.get("/api/v1/enterprises/91350100M000100Y43").await?;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let body: Value = response.json().await?;
+    assert_eq!(body["error"]["code"], "not_found");
+    assert_eq!(app.get("/enterprises/91350100M000100Y43").await?.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/chains/no_such_chain").await?.status(), StatusCode::NOT_FOUND);
+    let unknown_route = app.get("/api/v1/nothing").await?;
+    assert_eq!(unknown_route.status(), StatusCode::NOT_FOUND);
+    assert!(unknown_route.headers()["content-type"].to_str()?.starts_with("application/json"));
+    assert_eq!(app.get("/nothing").await?.status(), StatusCode::NOT_FOUND);
+    app.stop().await
+}
+
+#[tokio::test]
+async fn bad_list_parameters_get_422_naming_the_parameter() -> Result {
+    let app = spawn_app().await?;
+    for (query, field) in [
+        ("limit=abc", "limit"),
+        ("limit=0", "limit"),
+        ("offset=-1", "offset"),
+        ("district=12", "district"),
+        ("industry=B3813", "industry"),
+        ("above_scale=maybe", "above_scale"),
+        ("tier=giant", "tier"),
+    ] {
+        let response = app.get(&format!("/api/v1/enterprises?{query}")).await?;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        let body: Value = response.json().await?;
+        assert_eq!(body["error"]["field"], field, "{query}");
+    }
+    let long = "长".repeat(101);
+    assert_eq!(app.get(&format!("/api/v1/enterprises?q={long}")).await?.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = app.get("/enterprises?district=12").await?;
+    assert_eq!(page.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.text().await?.contains("data-field=\"district\""));
+    let bad_month = app.get("/api/v1/enterprises/914403001922038216/values?from=2024-13").await?;
+    assert_eq!(bad_month.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    app.stop().await
+}
+
+#[tokio::test]
+async fn the_chain_map_places_firms_in_segments_with_the_chain_owner_marked() -> Result {
+    let app = spawn_app().await?;
+    let chains: Value = app.get("/api/v1/chains").await?.json().await?;
+    let clusters = chains.as_array().ok_or("clusters")?;
+    assert_eq!(clusters.len(), 3);
+    assert!(clusters.iter().all(|c| c["chains"].as_array().is_some_and(|a| a.len() == 2)), "a 3×2 system");
+    let map: Value = app.get("/api/v1/chains/leather_shoes").await?.json().await?;
+    let stages: Vec<&str> = map["segments"].as_array().ok_or("segments")?.iter().filter_map(|s| s["stage"].as_str()).collect();
+    assert_eq!(stages, ["upstream", "midstream", "downstream"]);
+    let members: usize = map["segments"].as_array().ok_or("segments")?.iter().map(|s| s["members"].as_array().map_or(0, Vec::len)).sum();
+    assert!(members > 0);
+    let html = app.get("/chains/leather_shoes").await?.text().await?;
+    assert!(html.contains("id=\"chain-map\"") && html.contains("上游") && html.contains("下游") && html.contains("链长"));
+    app.stop().await
+}
+
+#[tokio::test]
+async fn markup_in_stored_text_is_escaped_on_every_page() -> Result {
+    let app = spawn_app().await?;
+    let evil = "<script>alert('x')</script>恶意公司";
+    app.insert_enterprise("91350100M000100Y43", evil).await?;
+    let list = app.get("/enterprises?q=%E6%81%B6%E6%84%8F").await?.text().await?;
+    let record = app.get("/enterprises/91350100M000100Y43").await?.text().await?;
+    for html in [&list, &record] {
+        assert!(!html.contains("<script>alert"), "raw markup rendered");
+        assert!(html.contains("&#60;script&#62;") || html.contains("&lt;script&gt;"), "escaped name shown");
+    }
+    let searched = app.get("/enterprises?q=%3Cscript%3E").await?.text().await?;
+    assert!(!searched.contains("value=\"<script>"), "the search box echoes escaped text");
+    app.stop().await
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers() -> Result {
+    let app = spawn_app().await?;
+    let response = app.get("/").await?;
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    assert!(response.headers()["content-security-policy"].to_str()?.contains("default-src 'self'"));
+    app.stop().await
+}
+
+/// The same requests on PostgreSQL, when a server is configured.
+#[tokio::test]
+async fn the_api_behaves_the_same_on_postgres() -> Result {
+    let Some(db) = TestDatabase::postgres().await? else {
+        eprintln!("note: PostgreSQL part skipped; set TEST_DATABASE_URL to run it");
+        return Ok(());
+    };
+    let app = TestApp::spawn_on(db).await?;
+    let list: Value = app.get("/api/v1/enterprises?q=%E6%BD%87&limit=5").await?.json().await?;
+    assert!(list["total"].as_i64().ok_or("total")? > 0);
+    let code = list["items"][0]["credit_code"].as_str().ok_or("code")?.to_owned();
+    assert_eq!(app.get(&format!("/api/v1/enterprises/{code}")).await?.status(), StatusCode::OK);
+    assert_eq!(app.get(&format!("/enterprises/{code}")).await?.status(), StatusCode::OK);
+    assert_eq!(app.get("/").await?.status(), StatusCode::OK);
+    assert_eq!(app.get("/chains/rare_earth").await?.status(), StatusCode::OK);
+    assert_eq!(app.get("/api/v1/enterprises/91350100M000100Y44").await?.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    app.stop().await
+}
