@@ -1,0 +1,115 @@
+//! The `xinzhi` binary as a user runs it: bad settings end with one actionable line and a
+//! non-zero exit, never a panic trace; good ones do what they say.
+
+use std::process::{Command, Output};
+
+fn xinzhi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xinzhi"))
+        .args(args)
+        .env_remove("XINZHI_DATABASE_URL")
+        .env_remove("XINZHI_DATA_DIR")
+        .env("XINZHI_LOG", "error")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn assert_one_line_error(output: &Output, needles: &[&str]) {
+    assert!(!output.status.success(), "must fail");
+    let text = stderr(output);
+    let errors: Vec<&str> = text.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "one error line in:\n{text}");
+    assert!(!text.contains("panicked") && !text.contains("RUST_BACKTRACE"), "no panic:\n{text}");
+    for needle in needles {
+        assert!(errors[0].contains(needle), "'{needle}' missing in: {}", errors[0]);
+    }
+}
+
+#[test]
+fn an_unknown_database_scheme_is_refused_naming_the_setting() {
+    let output = xinzhi(&["migrate", "--database", "mysql://root:secret@localhost/x"]);
+    assert_one_line_error(&output, &["unsupported database URL", "XINZHI_DATABASE_URL", "mysql://root:***@localhost/x"]);
+    assert!(!stderr(&output).contains("secret"));
+}
+
+#[test]
+fn an_unwritable_data_directory_is_refused_naming_the_setting() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("not-a-directory");
+    std::fs::write(&file, b"x").expect("write");
+    let data = file.join("data");
+    let output = xinzhi(&["migrate", "--data", data.to_str().expect("utf-8")]);
+    assert_one_line_error(&output, &["cannot create the data directory", "XINZHI_DATA_DIR"]);
+}
+
+#[test]
+fn an_unreachable_postgres_is_reported_in_one_line() {
+    // Port 9 (discard) has no PostgreSQL behind it.
+    let output = xinzhi(&["migrate", "--database", "postgres://postgres@127.0.0.1:9/none"]);
+    assert_one_line_error(&output, &["cannot open the database", "XINZHI_DATABASE_URL"]);
+}
+
+#[test]
+fn migrate_creates_and_then_confirms_a_sqlite_database() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let data = data.to_str().expect("utf-8");
+    for _ in 0..2 {
+        let output = xinzhi(&["migrate", "--data", data]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(String::from_utf8_lossy(&output.stdout).contains("is up to date"));
+    }
+    assert!(dir.path().join("data/xinzhi.db").exists());
+}
+
+#[test]
+fn check_code_accepts_a_valid_code_and_names_the_wrong_check_character() {
+    let ok = xinzhi(&["check-code", "９１３５０１００m000100y43"]);
+    assert!(ok.status.success());
+    assert!(String::from_utf8_lossy(&ok.stdout).starts_with("91350100M000100Y43"));
+    let bad = xinzhi(&["check-code", "91350100M000100Y44", "--lang", "en"]);
+    assert_one_line_error(&bad, &["credit_code", "expected '3', found '4'"]);
+    let bad_zh = xinzhi(&["check-code", "91350100M000100Y44"]);
+    assert_one_line_error(&bad_zh, &["应为“3”"]);
+}
+
+#[test]
+fn the_demo_refuses_an_unknown_scale() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = xinzhi(&["demo", "--scale", "huge", "--data", dir.path().to_str().expect("utf-8")]);
+    assert_one_line_error(&output, &["unknown scale 'huge'"]);
+}
+
+#[test]
+fn serve_answers_on_its_port_and_stops_cleanly_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xinzhi"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data", dir.path().to_str().expect("utf-8")])
+        .env("XINZHI_LOG", "warn")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    let address = loop {
+        line.clear();
+        assert!(lines.read_line(&mut line).expect("read") > 0, "serve ended before listening");
+        if let Some(rest) = line.trim().strip_prefix("Xinzhi is serving at http://") {
+            break rest.to_owned();
+        }
+    };
+    let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read response");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill runs");
+    assert!(killed.success());
+    let status = child.wait().expect("serve exits");
+    assert!(status.success(), "graceful shutdown exits 0, got {status}");
+}
