@@ -12,7 +12,7 @@ use crate::plan::{CALIBRATION_YEAR, Plan};
 use crate::{DemoConfig, DemoError};
 
 /// Firms whose values are written per transaction: bounded memory at every scale.
-const FIRMS_PER_BATCH: usize = 100;
+const FIRMS_PER_BATCH: usize = 250;
 
 /// What was generated, and the calibration figures read back through the store.
 #[derive(Debug, Clone)]
@@ -39,13 +39,18 @@ fn yyyymmdd(month: Month, day: u32) -> i64 {
 
 /// Generates the city described by `config` into `store`, which must be migrated and hold
 /// no enterprises yet. `progress` is told how many firms' values are written so far.
-pub async fn load(store: &Store, config: &DemoConfig, mut progress: impl FnMut(usize, usize)) -> Result<DemoSummary, DemoError> {
+pub async fn load(
+    store: &Store,
+    config: &DemoConfig,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<DemoSummary, DemoError> {
     let started = Instant::now();
     if !store.is_empty().await? {
         return Err(DemoError::NotEmpty);
     }
     store.seed_standard_indicators().await?;
     let plan = Plan::build(config)?;
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, firms = plan.firms.len(), "demo plan built");
     let (first_month, last_month) = config.scale.window();
 
     // Regions and parks.
@@ -60,14 +65,25 @@ pub async fn load(store: &Store, config: &DemoConfig, mut progress: impl FnMut(u
     let mut districts = Vec::new();
     for (code, zh, en, _, _) in layout::DISTRICTS {
         let code = RegionCode::parse(code).map_err(|e| parse_error("district code", e))?;
-        districts.push(store.insert_region(&NewRegion { code, name_zh: zh.into(), name_en: en.into(), parent_id: Some(city) }).await?);
+        districts.push(
+            store
+                .insert_region(&NewRegion { code, name_zh: zh.into(), name_en: en.into(), parent_id: Some(city) })
+                .await?,
+        );
     }
     let mut parks = Vec::new();
     for (code, zh, en, district, kind, area) in layout::PARKS {
         let kind = ParkKind::parse(kind).ok_or_else(|| parse_error("park kind", kind))?;
         parks.push(
             store
-                .insert_park(&NewPark { code: code.into(), name_zh: zh.into(), name_en: en.into(), region_id: districts[district], kind, area_mu: Some(area) })
+                .insert_park(&NewPark {
+                    code: code.into(),
+                    name_zh: zh.into(),
+                    name_en: en.into(),
+                    region_id: districts[district],
+                    kind,
+                    area_mu: Some(area),
+                })
                 .await?,
         );
     }
@@ -77,20 +93,52 @@ pub async fn load(store: &Store, config: &DemoConfig, mut progress: impl FnMut(u
     let mut chain_ids: HashMap<(usize, usize), ChainId> = HashMap::new();
     for (ci, cluster) in layout::CLUSTERS.iter().enumerate() {
         let cluster_id = store
-            .insert_cluster(&NewCluster { code: cluster.code.into(), name_zh: cluster.name_zh.into(), name_en: cluster.name_en.into(), level: cluster.level.into() }, ci as i64 + 1)
+            .insert_cluster(
+                &NewCluster {
+                    code: cluster.code.into(),
+                    name_zh: cluster.name_zh.into(),
+                    name_en: cluster.name_en.into(),
+                    level: cluster.level.into(),
+                },
+                ci as i64 + 1,
+            )
             .await?;
         for (hi, chain) in cluster.chains.iter().enumerate() {
             let chain_id = store
-                .insert_chain(&NewChain { cluster_id, code: chain.code.into(), name_zh: chain.name_zh.into(), name_en: chain.name_en.into() }, (ci * 2 + hi) as i64 + 1)
+                .insert_chain(
+                    &NewChain {
+                        cluster_id,
+                        code: chain.code.into(),
+                        name_zh: chain.name_zh.into(),
+                        name_en: chain.name_en.into(),
+                    },
+                    (ci * 2 + hi) as i64 + 1,
+                )
                 .await?;
             chain_ids.insert((ci, hi), chain_id);
             store
-                .insert_chain_chief(chain_id, &ChainChief { name: chain.chief_name.into(), title: chain.chief_title.into(), appointed_on: Some(yyyymmdd(first_month, 15)) })
+                .insert_chain_chief(
+                    chain_id,
+                    &ChainChief {
+                        name: chain.chief_name.into(),
+                        title: chain.chief_title.into(),
+                        appointed_on: Some(yyyymmdd(first_month, 15)),
+                    },
+                )
                 .await?;
             for (si, segment) in chain.segments.iter().enumerate() {
                 let stage = Stage::parse(segment.stage).ok_or_else(|| parse_error("stage", segment.stage))?;
                 let id = store
-                    .insert_segment(&NewSegment { chain_id, parent_id: None, stage, name_zh: segment.name_zh.into(), name_en: segment.name_en.into() }, si as i64 + 1)
+                    .insert_segment(
+                        &NewSegment {
+                            chain_id,
+                            parent_id: None,
+                            stage,
+                            name_zh: segment.name_zh.into(),
+                            name_en: segment.name_en.into(),
+                        },
+                        si as i64 + 1,
+                    )
                     .await?;
                 segment_ids.insert((ci, hi, si), id);
             }
@@ -104,14 +152,21 @@ pub async fn load(store: &Store, config: &DemoConfig, mut progress: impl FnMut(u
             .iter()
             .map(|f| {
                 Ok(NewEnterprise {
-                    credit_code: CreditCode::parse(f.credit_code.as_str()).map_err(|e| parse_error("credit code", e))?,
+                    credit_code: CreditCode::parse(f.credit_code.as_str())
+                        .map_err(|e| parse_error("credit code", e))?,
                     name: f.name.clone(),
-                    industry_code: IndustryCode::parse(INDUSTRIES[f.industry].code).map_err(|e| parse_error("industry", e))?,
+                    industry_code: IndustryCode::parse(INDUSTRIES[f.industry].code)
+                        .map_err(|e| parse_error("industry", e))?,
                     established_on: Some(yyyymmdd(f.established, f.established_day)),
                     closed_on: f.closed.map(|c| yyyymmdd(c, 28)),
                     land_area_mu: Some(f.land_mu),
                     employees: Some(f.employees(plan.first_year, f.closed.map_or(plan.last_year, |c| c.year())) as i64),
-                    address: Some(format!("{}{}路{}号", layout::DISTRICTS[f.district].1, ["工业", "创业", "科技", "园区", "兴业"][f.index % 5], 1 + f.index % 399)),
+                    address: Some(format!(
+                        "{}{}路{}号",
+                        layout::DISTRICTS[f.district].1,
+                        ["工业", "创业", "科技", "园区", "兴业"][f.index % 5],
+                        1 + f.index % 399
+                    )),
                 })
             })
             .collect::<Result<Vec<_>, DemoError>>()?;
@@ -121,21 +176,37 @@ pub async fn load(store: &Store, config: &DemoConfig, mut progress: impl FnMut(u
     // Memberships over time.
     let mut memberships = Vec::new();
     for (firm, &id) in plan.firms.iter().zip(&enterprise_ids) {
-        let membership = |target, from: Month, to: Option<Month>, reason: Option<&str>| -> Result<NewMembership, DemoError> {
-            Ok(NewMembership {
-                enterprise_id: id,
-                target,
-                validity: Validity::new(from, to).map_err(|e| parse_error("validity", e))?,
-                reason: reason.map(str::to_owned),
-            })
-        };
+        let membership =
+            |target, from: Month, to: Option<Month>, reason: Option<&str>| -> Result<NewMembership, DemoError> {
+                Ok(NewMembership {
+                    enterprise_id: id,
+                    target,
+                    validity: Validity::new(from, to).map_err(|e| parse_error("validity", e))?,
+                    reason: reason.map(str::to_owned),
+                })
+            };
         let start = firm.established;
         match firm.moved_to {
             Some((to, from)) if firm.closed.is_none_or(|c| c >= from) => {
-                memberships.push(membership(MembershipTarget::District(districts[firm.district]), start, Some(from.prev()), Some("迁出"))?);
-                memberships.push(membership(MembershipTarget::District(districts[to]), from, firm.closed, Some("迁入"))?);
+                memberships.push(membership(
+                    MembershipTarget::District(districts[firm.district]),
+                    start,
+                    Some(from.prev()),
+                    Some("迁出"),
+                )?);
+                memberships.push(membership(
+                    MembershipTarget::District(districts[to]),
+                    from,
+                    firm.closed,
+                    Some("迁入"),
+                )?);
             }
-            _ => memberships.push(membership(MembershipTarget::District(districts[firm.district]), start, firm.closed, None)?),
+            _ => memberships.push(membership(
+                MembershipTarget::District(districts[firm.district]),
+                start,
+                firm.closed,
+                None,
+            )?),
         }
         if let Some(park) = firm.park {
             let leaves = firm.moved_to.map(|(_, from)| from.prev()).filter(|m| *m >= start);
@@ -146,7 +217,12 @@ pub async fn load(store: &Store, config: &DemoConfig, mut progress: impl FnMut(u
             memberships.push(membership(MembershipTarget::Park(parks[park]), start, end, None)?);
         }
         for &(from, to) in &firm.above_scale {
-            memberships.push(membership(MembershipTarget::AboveScale, from, to, Some(if from.month() == 1 { "年度入库" } else { "新投产入库" }))?);
+            memberships.push(membership(
+                MembershipTarget::AboveScale,
+                from,
+                to,
+                Some(if from.month() == 1 { "年度入库" } else { "新投产入库" }),
+            )?);
         }
         for &(ci, hi, si, from) in &firm.segments {
             if let Some(&segment) = segment_ids.get(&(ci, hi, si)) {
@@ -173,7 +249,11 @@ pub async fn load(store: &Store, config: &DemoConfig, mut progress: impl FnMut(u
                 level: d.level,
                 granted_on: d.granted_on,
                 expires_on,
-                status: if expires_on.is_none_or(|e| e >= data_end) { DesignationStatus::Active } else { DesignationStatus::Expired },
+                status: if expires_on.is_none_or(|e| e >= data_end) {
+                    DesignationStatus::Active
+                } else {
+                    DesignationStatus::Expired
+                },
                 batch: Some(d.batch.clone()),
             }
         })
@@ -181,10 +261,18 @@ pub async fn load(store: &Store, config: &DemoConfig, mut progress: impl FnMut(u
     store.add_designations(&designations).await?;
     for &(ci, hi, firm) in &plan.chain_owners {
         if let Some(&chain) = chain_ids.get(&(ci, hi)) {
-            store.insert_chain_owner(chain, enterprise_ids[firm], Some(i64::from(plan.first_year) * 10_000 + 630), "市制造强市建设领导小组").await?;
+            store
+                .insert_chain_owner(
+                    chain,
+                    enterprise_ids[firm],
+                    Some(i64::from(plan.first_year) * 10_000 + 630),
+                    "市制造强市建设领导小组",
+                )
+                .await?;
         }
     }
 
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "demo registry written");
     // Monthly values, streamed.
     let indicators = store.list_indicators().await?;
     let chosen: Vec<&Indicator> = indicators
@@ -203,7 +291,9 @@ pub async fn load(store: &Store, config: &DemoConfig, mut progress: impl FnMut(u
             });
         }
         values += buffer.len() as u64;
+        let writing = Instant::now();
         store.insert_values(&buffer, ValueSource::Demo).await?;
+        tracing::debug!(values = buffer.len(), write_ms = writing.elapsed().as_millis() as u64, "demo values batch");
         progress(((n + 1) * FIRMS_PER_BATCH).min(plan.firms.len()), plan.firms.len());
     }
 
@@ -214,7 +304,10 @@ pub async fn load(store: &Store, config: &DemoConfig, mut progress: impl FnMut(u
 
     let calibration = MonthRange::new(Year(CALIBRATION_YEAR).months().first, Year(CALIBRATION_YEAR).months().last);
     let growth = if codes.contains(&xinzhi_domain::indicator::codes::GROSS_OUTPUT) && calibration.first >= first_month {
-        store.same_caliber(xinzhi_domain::indicator::codes::GROSS_OUTPUT, calibration, EnterpriseSet::AboveScale).await?.growth_percent()
+        store
+            .same_caliber(xinzhi_domain::indicator::codes::GROSS_OUTPUT, calibration, EnterpriseSet::AboveScale)
+            .await?
+            .growth_percent()
     } else {
         None
     };

@@ -31,15 +31,31 @@ pub const SEASONALITY: [f64; 12] = [0.62, 0.66, 0.97, 0.97, 1.00, 1.06, 0.97, 0.
 /// Same-caliber growth of above-scale gross output by year, in percent. 2023 is Yongzhou's
 /// published 2.5% (seed report 001).
 const GROWTH_TARGETS: [(i32, f64); 10] = [
-    (2015, 6.8), (2016, 6.5), (2017, 7.6), (2018, 7.2), (2019, 7.9),
-    (2020, 3.1), (2021, 12.4), (2022, 6.1), (2023, 2.5), (2024, 6.8),
+    (2015, 6.8),
+    (2016, 6.5),
+    (2017, 7.6),
+    (2018, 7.2),
+    (2019, 7.9),
+    (2020, 3.1),
+    (2021, 12.4),
+    (2022, 6.1),
+    (2023, 2.5),
+    (2024, 6.8),
 ];
 
 /// Firms entering the above-scale set per year, for a city of 3,000 firms; 2023 is
 /// Yongzhou's published 156.
 const ENTRY_TARGETS: [(i32, f64); 10] = [
-    (2015, 120.0), (2016, 115.0), (2017, 130.0), (2018, 125.0), (2019, 135.0),
-    (2020, 98.0), (2021, 148.0), (2022, 139.0), (2023, 156.0), (2024, 142.0),
+    (2015, 120.0),
+    (2016, 115.0),
+    (2017, 130.0),
+    (2018, 125.0),
+    (2019, 135.0),
+    (2020, 98.0),
+    (2021, 148.0),
+    (2022, 139.0),
+    (2023, 156.0),
+    (2024, 142.0),
 ];
 
 /// New ladder designations per year for 3,000 firms: (tier, level, per year, in 2023).
@@ -131,10 +147,16 @@ fn pick_weighted(rng: &mut ChaCha8Rng, weights: impl Iterator<Item = f64> + Clon
 
 const USCI_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 
-fn credit_code(rng: &mut ChaCha8Rng, region: &str, modern: bool, taken: &mut HashSet<String>) -> Result<CreditCode, DemoError> {
+fn credit_code(
+    rng: &mut ChaCha8Rng,
+    region: &str,
+    modern: bool,
+    taken: &mut HashSet<String>,
+) -> Result<CreditCode, DemoError> {
     for _ in 0..1000 {
         let org: String = if modern {
-            let tail: String = (0..6).map(|_| USCI_ALPHABET[rng.random_range(0..USCI_ALPHABET.len())] as char).collect();
+            let tail: String =
+                (0..6).map(|_| USCI_ALPHABET[rng.random_range(0..USCI_ALPHABET.len())] as char).collect();
             format!("MA{tail}")
         } else {
             (0..8).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect()
@@ -148,7 +170,12 @@ fn credit_code(rng: &mut ChaCha8Rng, region: &str, modern: bool, taken: &mut Has
     Err(DemoError::Exhausted("credit codes"))
 }
 
-fn firm_name(rng: &mut ChaCha8Rng, district: usize, industry: usize, taken: &mut HashSet<String>) -> Result<String, DemoError> {
+fn firm_name(
+    rng: &mut ChaCha8Rng,
+    district: usize,
+    industry: usize,
+    taken: &mut HashSet<String>,
+) -> Result<String, DemoError> {
     let syllables = &layout::BRAND_SYLLABLES;
     for attempt in 0..200 {
         let a = syllables[rng.random_range(0..syllables.len())];
@@ -253,7 +280,11 @@ impl Plan {
         for index in 0..n {
             let industry = pick_weighted(&mut rng, INDUSTRIES.iter().map(|i| i.weight));
             let district = pick_weighted(&mut rng, layout::DISTRICTS.iter().map(|d| d.4));
-            let in_chain = layout::CLUSTERS.iter().flat_map(|c| &c.chains).flat_map(|ch| ch.segments).any(|s| s.industries.contains(&INDUSTRIES[industry].code));
+            let in_chain = layout::CLUSTERS
+                .iter()
+                .flat_map(|c| &c.chains)
+                .flat_map(|ch| ch.segments)
+                .any(|s| s.industries.contains(&INDUSTRIES[industry].code));
             let park_here = layout::PARKS.iter().position(|p| p.3 == district);
             let park = park_here.filter(|_| rng.random::<f64>() < if in_chain { 0.85 } else { 0.6 });
             // About 3.5% of firms start production in each year of the window.
@@ -272,7 +303,8 @@ impl Plan {
             // and before they close.
             let moved_to = (rng.random::<f64>() < 0.01)
                 .then(|| {
-                    let to = (district + 1 + rng.random_range(0..layout::DISTRICTS.len() - 1)) % layout::DISTRICTS.len();
+                    let to =
+                        (district + 1 + rng.random_range(0..layout::DISTRICTS.len() - 1)) % layout::DISTRICTS.len();
                     (to, first_month.plus(rng.random_range(6..first_month.months_through(last_month))))
                 })
                 .filter(|(_, from)| *from > established && closed.is_none_or(|c| *from <= c));
@@ -317,7 +349,8 @@ impl Plan {
         for firm in &mut firms {
             let revenue = firm.levels[0] * firm.traits.main_revenue_ratio;
             if firm.established < first_month && revenue >= THRESHOLD_WAN {
-                let earliest = Month::new(firm.established.year() + 1, 1).map_err(|e| DemoError::Parameter(e.to_string()))?;
+                let earliest =
+                    Month::new(firm.established.year() + 1, 1).map_err(|e| DemoError::Parameter(e.to_string()))?;
                 let joined = Month::new(first_year - rng.random_range(1..=6), 1)
                     .map_err(|e| DemoError::Parameter(e.to_string()))?
                     .max(earliest)
@@ -327,7 +360,9 @@ impl Plan {
         }
         // Firms starting production in the window with a large plant are admitted a month or
         // two after they start (the monthly batch for newly producing firms, domain.md §1.2).
-        let admit_new = |firm: &Firm| firm.established >= first_month && firm.levels[0] * firm.traits.main_revenue_ratio >= 1.3 * THRESHOLD_WAN;
+        let admit_new = |firm: &Firm| {
+            firm.established >= first_month && firm.levels[0] * firm.traits.main_revenue_ratio >= 1.3 * THRESHOLD_WAN
+        };
 
         // 3. Year by year: levels, calibration, annual batch.
         let firm_effects: Vec<f64> = (0..n).map(|_| 0.03 * unit_normal.sample(&mut rng)).collect();
@@ -335,7 +370,11 @@ impl Plan {
             let yi = (y - first_year + 1) as usize;
             for (firm, effect) in firms.iter_mut().zip(&firm_effects) {
                 let growth = INDUSTRIES[firm.industry].drift + effect + 0.09 * unit_normal.sample(&mut rng);
-                firm.levels[yi] = if firm.established.year() == y { firm.levels[0] } else { firm.levels[yi - 1] * (1.0 + growth.max(-0.55)) };
+                firm.levels[yi] = if firm.established.year() == y {
+                    firm.levels[0]
+                } else {
+                    firm.levels[yi - 1] * (1.0 + growth.max(-0.55))
+                };
                 if admit_new(firm) && firm.established.year() == y {
                     let admitted = firm.established.plus(firm.admission_lag);
                     if admitted.year() == y {
@@ -363,7 +402,14 @@ impl Plan {
             }
             if y < last_year {
                 let entries = ENTRY_TARGETS.iter().find(|(year, _)| *year == y + 1).map_or(130.0, |t| t.1);
-                let new_admitted = firms.iter().filter(|f| admit_new(f) && f.established.year() == y + 1 && f.established.plus(f.admission_lag).year() == y + 1).count();
+                let new_admitted = firms
+                    .iter()
+                    .filter(|f| {
+                        admit_new(f)
+                            && f.established.year() == y + 1
+                            && f.established.plus(f.admission_lag).year() == y + 1
+                    })
+                    .count();
                 let promoted = ((entries * scale_factor).round() as usize).saturating_sub(new_admitted);
                 annual_batch(&mut firms, &mut rng, config.seed, y, yi, promoted)?;
             }
@@ -415,7 +461,14 @@ impl Plan {
 /// Decides who leaves and who enters the above-scale set at the start of `year + 1`, from
 /// `year`'s main revenue, and adjusts the levels of non-members so that exactly `promoted`
 /// firms are over the threshold.
-fn annual_batch(firms: &mut [Firm], rng: &mut ChaCha8Rng, seed: u64, year: i32, yi: usize, promoted: usize) -> Result<(), DemoError> {
+fn annual_batch(
+    firms: &mut [Firm],
+    rng: &mut ChaCha8Rng,
+    seed: u64,
+    year: i32,
+    yi: usize,
+    promoted: usize,
+) -> Result<(), DemoError> {
     let december = Month::new(year, 12).map_err(|e| DemoError::Parameter(e.to_string()))?;
     let january = december.next();
     // Full-year-equivalent main revenue: a plant that started this year is judged on its rate.
@@ -457,7 +510,13 @@ fn annual_batch(firms: &mut [Firm], rng: &mut ChaCha8Rng, seed: u64, year: i32, 
     Ok(())
 }
 
-fn plan_designations(firms: &[Firm], rng: &mut ChaCha8Rng, first_year: i32, last_year: i32, scale_factor: f64) -> Vec<PlannedDesignation> {
+fn plan_designations(
+    firms: &[Firm],
+    rng: &mut ChaCha8Rng,
+    first_year: i32,
+    last_year: i32,
+    scale_factor: f64,
+) -> Vec<PlannedDesignation> {
     let bands = SizeBands::INDUSTRY_2011;
     let mut designations: Vec<PlannedDesignation> = Vec::new();
     // A hidden "quality" per firm: higher for R&D-intensive, growing firms.
@@ -490,7 +549,9 @@ fn plan_designations(firms: &[Firm], rng: &mut ChaCha8Rng, first_year: i32, last
                     let employees = f.employees(first_year, y) as u32;
                     let revenue = f.level(first_year, y) * f.traits.main_revenue_ratio;
                     match tier {
-                        Tier::InnovativeSme | Tier::SrdiSme | Tier::LittleGiant => bands.classify(employees, revenue).is_sme() && revenue >= 1_000.0,
+                        Tier::InnovativeSme | Tier::SrdiSme | Tier::LittleGiant => {
+                            bands.classify(employees, revenue).is_sme() && revenue >= 1_000.0
+                        }
                         Tier::SingleChampion => f.is_above_scale(december) && revenue >= 20_000.0,
                         Tier::ChainLeader => false,
                     }
@@ -498,7 +559,8 @@ fn plan_designations(firms: &[Firm], rng: &mut ChaCha8Rng, first_year: i32, last
                 .map(|f| f.index)
                 .collect();
             pool.sort_by(|&a, &b| {
-                let has = |i: usize| prerequisite.is_some_and(|p| designations.iter().any(|d| d.firm == i && d.tier == p));
+                let has =
+                    |i: usize| prerequisite.is_some_and(|p| designations.iter().any(|d| d.firm == i && d.tier == p));
                 has(b).cmp(&has(a)).then(quality[b].total_cmp(&quality[a])).then(a.cmp(&b))
             });
             for &firm in pool.iter().take(count) {

@@ -27,10 +27,10 @@ fn round_to(value: f64, decimals: i32) -> f64 {
 /// Stable number of an indicator's random stream (its position in the standard catalogue;
 /// unknown codes hash their name).
 fn purpose(code: &str) -> u64 {
-    xinzhi_domain::indicator::standard_catalogue()
-        .iter()
-        .position(|d| d.code.as_str() == code)
-        .map_or_else(|| code.bytes().fold(1469598103934665603u64, |h, b| (h ^ u64::from(b)).wrapping_mul(1099511628211)), |p| p as u64 + 1)
+    xinzhi_domain::indicator::standard_catalogue().iter().position(|d| d.code.as_str() == code).map_or_else(
+        || code.bytes().fold(1469598103934665603u64, |h, b| (h ^ u64::from(b)).wrapping_mul(1099511628211)),
+        |p| p as u64 + 1,
+    )
 }
 
 impl Plan {
@@ -66,7 +66,9 @@ impl Plan {
                         "taxes_total" => output * 0.041 * jitter(&mut rng, 0.15),
                         "rd_expense" => revenue * t.rd_ratio * jitter(&mut rng, 0.3),
                         "electricity" => output * industry.kwh_per_wan * jitter(&mut rng, 0.06),
-                        "energy_consumption" => output * industry.kwh_per_wan * TCE_PER_WAN_KWH * 1.15 * jitter(&mut rng, 0.08),
+                        "energy_consumption" => {
+                            output * industry.kwh_per_wan * TCE_PER_WAN_KWH * 1.15 * jitter(&mut rng, 0.08)
+                        }
                         "employees_end" => (employees * jitter(&mut rng, 0.02)).round(),
                         "employees_avg" => (employees * 0.99 * jitter(&mut rng, 0.01)).round(),
                         "total_assets" => level * t.asset_ratio * jitter(&mut rng, 0.01),
@@ -74,7 +76,10 @@ impl Plan {
                         "accounts_receivable" => level * 0.18 * jitter(&mut rng, 0.15),
                         "finished_goods" => output * 0.6 * jitter(&mut rng, 0.2),
                         "orders_on_hand" => output * 1.8 * jitter(&mut rng, 0.25),
-                        "capacity_utilization" => (62.0 + 30.0 * (weights[(m - 1) as usize] * 12.0 / 1.4).min(1.0) + (rng.random::<f64>() - 0.5) * 6.0).min(100.0),
+                        "capacity_utilization" => (62.0
+                            + 30.0 * (weights[(m - 1) as usize] * 12.0 / 1.4).min(1.0)
+                            + (rng.random::<f64>() - 0.5) * 6.0)
+                            .min(100.0),
                         // An indicator the bureau added: values are left for the firms to report.
                         _ => continue,
                     };

@@ -1,7 +1,7 @@
 //! The demo city is deterministic for a seed and calibrated to Yongzhou 2023 (report 001).
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
+use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 use xinzhi_demo::plan::Plan;
@@ -14,9 +14,26 @@ use xinzhi_store::{EnterpriseSet, Page};
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 const ALL_CODES: [&str; 20] = [
-    "gross_output", "sales_output", "export_delivery", "revenue", "main_revenue", "operating_cost", "total_profit",
-    "vat_payable", "taxes_total", "rd_expense", "electricity", "energy_consumption", "employees_end", "employees_avg",
-    "total_assets", "total_liabilities", "accounts_receivable", "finished_goods", "orders_on_hand", "capacity_utilization",
+    "gross_output",
+    "sales_output",
+    "export_delivery",
+    "revenue",
+    "main_revenue",
+    "operating_cost",
+    "total_profit",
+    "vat_payable",
+    "taxes_total",
+    "rd_expense",
+    "electricity",
+    "energy_consumption",
+    "employees_end",
+    "employees_avg",
+    "total_assets",
+    "total_liabilities",
+    "accounts_receivable",
+    "finished_goods",
+    "orders_on_hand",
+    "capacity_utilization",
 ];
 
 /// A fingerprint of everything a plan decides and every value it produces.
@@ -101,11 +118,17 @@ fn monthly_output_dips_in_january_and_february_and_peaks_in_december() -> Result
 #[tokio::test]
 async fn the_demo_city_reproduces_yongzhou_2023() -> Result {
     let db = TestDatabase::sqlite().await?;
-    let config = DemoConfig { indicators: Some(vec!["gross_output".into(), "main_revenue".into()]), ..DemoConfig::new(Scale::City, 42) };
+    let config = DemoConfig {
+        indicators: Some(vec!["gross_output".into(), "main_revenue".into()]),
+        ..DemoConfig::new(Scale::City, 42)
+    };
     let summary = xinzhi_demo::load(&db.store, &config, |_, _| {}).await?;
 
     let year = Year(2023).months();
-    let growth = db.store.same_caliber("gross_output", MonthRange::new(year.first, year.last), EnterpriseSet::AboveScale).await?;
+    let growth = db
+        .store
+        .same_caliber("gross_output", MonthRange::new(year.first, year.last), EnterpriseSet::AboveScale)
+        .await?;
     let percent = growth.growth_percent().ok_or("no base")?;
     eprintln!("2023 same-caliber growth {percent:.3}%, above scale {}", summary.above_scale_last_month);
     assert!((percent - 2.5).abs() <= 0.3, "growth {percent}");
@@ -120,7 +143,8 @@ async fn the_demo_city_reproduces_yongzhou_2023() -> Result {
     assert_eq!(months.len(), 48);
 
     // Firms leave the set as well as enter it.
-    let left: i64 = db.store.above_scale_count(Month::parse("2022-12")?).await? + 156 - db.store.above_scale_count(Month::parse("2023-12")?).await?;
+    let left: i64 = db.store.above_scale_count(Month::parse("2022-12")?).await? + 156
+        - db.store.above_scale_count(Month::parse("2023-12")?).await?;
     assert!(left > 0, "some firms must have left during 2023 or at its start");
     db.remove().await?;
     Ok(())

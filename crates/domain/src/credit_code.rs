@@ -98,10 +98,8 @@ impl CreditCode {
         let mut values = [0u32; 17];
         let mut last = ' ';
         for (index, character) in code.chars().enumerate() {
-            let value = value_of(character).ok_or(CreditCodeError::InvalidCharacter {
-                position: index + 1,
-                character,
-            })?;
+            let value =
+                value_of(character).ok_or(CreditCodeError::InvalidCharacter { position: index + 1, character })?;
             match values.get_mut(index) {
                 Some(slot) => *slot = value,
                 None => last = character,
@@ -245,9 +243,9 @@ impl Localize for CreditCodeWarning {
             (CreditCodeWarning::OrganizationCheck { expected, actual }, Lang::ZhCn) => {
                 format!("内嵌组织机构代码校验位应为“{expected}”，实际为“{actual}”")
             }
-            (CreditCodeWarning::OrganizationCheck { expected, actual }, Lang::En) => format!(
-                "The embedded organisation code's check character should be '{expected}', found '{actual}'"
-            ),
+            (CreditCodeWarning::OrganizationCheck { expected, actual }, Lang::En) => {
+                format!("The embedded organisation code's check character should be '{expected}', found '{actual}'")
+            }
         }
     }
 }
@@ -298,10 +296,7 @@ mod tests {
             CreditCode::parse("91350100M0001I0Y43"),
             Err(CreditCodeError::InvalidCharacter { position: 14, character: 'I' })
         );
-        assert_eq!(
-            CreditCode::parse("91350100M000100Y4-3"),
-            Err(CreditCodeError::Length { actual: 19 })
-        );
+        assert_eq!(CreditCode::parse("91350100M000100Y4-3"), Err(CreditCodeError::Length { actual: 19 }));
     }
 
     #[test]

@@ -120,9 +120,7 @@ impl IndustryCode {
             .map(|(l, _, _)| *l)
             .ok_or_else(format_error)?;
         match section {
-            Some(s) if s != owner => {
-                Err(IndustryCodeError::SectionMismatch { section: s, division })
-            }
+            Some(s) if s != owner => Err(IndustryCodeError::SectionMismatch { section: s, division }),
             _ => Ok(IndustryCode(format!("{owner}{digits}"))),
         }
     }
@@ -149,10 +147,7 @@ impl IndustryCode {
     /// The Chinese or English name of the division, for industrial divisions.
     pub fn division_name(&self, lang: Lang) -> Option<&'static str> {
         let division = self.division()?;
-        INDUSTRIAL_DIVISIONS
-            .iter()
-            .find(|(d, _, _)| *d == division)
-            .map(|(_, zh, en)| lang.pick(zh, en))
+        INDUSTRIAL_DIVISIONS.iter().find(|(d, _, _)| *d == division).map(|(_, zh, en)| lang.pick(zh, en))
     }
 }
 
@@ -181,9 +176,9 @@ impl Localize for IndustryCodeError {
             (IndustryCodeError::Format(t), Lang::ZhCn) => {
                 format!("“{t}”不是行业代码：应为门类字母A—T加2至4位数字")
             }
-            (IndustryCodeError::Format(t), Lang::En) => format!(
-                "'{t}' is not an industry code: a section letter A–T followed by 2 to 4 digits"
-            ),
+            (IndustryCodeError::Format(t), Lang::En) => {
+                format!("'{t}' is not an industry code: a section letter A–T followed by 2 to 4 digits")
+            }
             (IndustryCodeError::SectionMismatch { section, division }, Lang::ZhCn) => {
                 format!("大类{division:02}不属于门类{section}")
             }
@@ -200,11 +195,8 @@ mod tests {
 
     #[test]
     fn industrial_sections_span_the_41_divisions() {
-        let count = (1..=97u8)
-            .filter(|d| {
-                IndustryCode::parse(&format!("{d:02}")).is_ok_and(|c| c.is_industrial())
-            })
-            .count();
+        let count =
+            (1..=97u8).filter(|d| IndustryCode::parse(&format!("{d:02}")).is_ok_and(|c| c.is_industrial())).count();
         assert_eq!(count, 41);
         assert_eq!(INDUSTRIAL_DIVISIONS.len(), 41);
     }

@@ -141,10 +141,8 @@ impl Month {
         match lang {
             Lang::ZhCn => format!("{}年{}月", self.year, self.month),
             Lang::En => {
-                const NAMES: [&str; 12] = [
-                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-                    "Dec",
-                ];
+                const NAMES: [&str; 12] =
+                    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
                 format!("{} {}", NAMES[usize::from(self.month - 1)], self.year)
             }
         }

@@ -13,12 +13,7 @@ pub fn to_half_width(c: char) -> char {
 /// Half-width, upper-case, with every kind of white space removed. Codes are written in
 /// groups by some users (`9135 0100 …`), so inner spaces are dropped as well as outer ones.
 pub fn normalize_code(input: &str) -> String {
-    input
-        .chars()
-        .map(to_half_width)
-        .filter(|c| !c.is_whitespace())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
+    input.chars().map(to_half_width).filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect()
 }
 
 #[cfg(test)]

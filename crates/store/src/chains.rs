@@ -138,30 +138,34 @@ impl Store {
         designated_on: Option<i64>,
         authority: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO chain_owners (chain_id, enterprise_id, designated_on, authority) VALUES ($1, $2, $3, $4)")
-            .bind(chain.0)
-            .bind(enterprise.0)
-            .bind(designated_on)
-            .bind(authority)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO chain_owners (chain_id, enterprise_id, designated_on, authority) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(chain.0)
+        .bind(enterprise.0)
+        .bind(designated_on)
+        .bind(authority)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
     /// Clusters in their configured order, each with its chains.
     pub async fn list_clusters(&self) -> Result<Vec<(Cluster, Vec<Chain>)>, StoreError> {
-        let clusters = sqlx::query("SELECT cluster_id, code, name_zh, name_en, level FROM clusters ORDER BY position, code")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(cluster_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        let chains = sqlx::query("SELECT chain_id, cluster_id, code, name_zh, name_en FROM chains ORDER BY position, code")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(chain_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
+        let clusters =
+            sqlx::query("SELECT cluster_id, code, name_zh, name_en, level FROM clusters ORDER BY position, code")
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(cluster_from_row)
+                .collect::<Result<Vec<_>, _>>()?;
+        let chains =
+            sqlx::query("SELECT chain_id, cluster_id, code, name_zh, name_en FROM chains ORDER BY position, code")
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(chain_from_row)
+                .collect::<Result<Vec<_>, _>>()?;
         Ok(clusters
             .into_iter()
             .map(|cluster| {
@@ -185,13 +189,15 @@ impl Store {
                 .fetch_one(&self.pool)
                 .await?,
         )?;
-        let chiefs = sqlx::query("SELECT name, title, appointed_on FROM chain_chiefs WHERE chain_id = $1 ORDER BY chain_chief_id")
-            .bind(chain.chain_id.0)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|row| Ok(ChainChief { name: row.try_get(0)?, title: row.try_get(1)?, appointed_on: row.try_get(2)? }))
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let chiefs = sqlx::query(
+            "SELECT name, title, appointed_on FROM chain_chiefs WHERE chain_id = $1 ORDER BY chain_chief_id",
+        )
+        .bind(chain.chain_id.0)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|row| Ok(ChainChief { name: row.try_get(0)?, title: row.try_get(1)?, appointed_on: row.try_get(2)? }))
+        .collect::<Result<Vec<_>, StoreError>>()?;
 
         let segments = sqlx::query(
             "SELECT segment_id, parent_id, stage, name_zh, name_en FROM chain_segments WHERE chain_id = $1 ORDER BY position, segment_id",

@@ -2,9 +2,7 @@
 
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use xinzhi_domain::{
-    CreditCode, DesignationLevel, DesignationStatus, IndustryCode, MembershipKind, Month, Tier,
-};
+use xinzhi_domain::{CreditCode, DesignationLevel, DesignationStatus, IndustryCode, MembershipKind, Month, Tier};
 
 use crate::model::*;
 use crate::org::corrupt;
@@ -46,9 +44,7 @@ fn summary_from_row(row: &AnyRow) -> Result<EnterpriseSummary, StoreError> {
 }
 
 fn month_column(row: &AnyRow, column: &str) -> Result<Option<Month>, StoreError> {
-    row.try_get::<Option<i64>, _>(column)?
-        .map(|v| Month::from_yyyymm(v).map_err(|_| corrupt("month", v)))
-        .transpose()
+    row.try_get::<Option<i64>, _>(column)?.map(|v| Month::from_yyyymm(v).map_err(|_| corrupt("month", v))).transpose()
 }
 
 /// The current (open-ended) attributions joined onto `enterprises e`.
@@ -129,7 +125,9 @@ impl Store {
             .fetch_one(&mut *tx)
             .await
             .map_err(|err| match StoreError::from(err) {
-                StoreError::Conflict(_) => StoreError::Conflict(format!("credit code {} already exists", e.credit_code)),
+                StoreError::Conflict(_) => {
+                    StoreError::Conflict(format!("credit code {} already exists", e.credit_code))
+                }
                 other => other,
             })?;
             ids.push(EnterpriseId(id));
@@ -155,12 +153,13 @@ impl Store {
         filter: &EnterpriseFilter,
         page: Page,
     ) -> Result<PageOf<EnterpriseSummary>, StoreError> {
-        let mut count = Sql::new("SELECT COUNT(*) FROM enterprises e ");
+        let mut count = Sql::new(self.backend, "SELECT COUNT(*) FROM enterprises e ");
         count.push(CURRENT_ATTRIBUTION_JOINS);
         push_filter(&mut count, filter)?;
         let total: i64 = count.query_scalar().fetch_one(&self.pool).await?;
 
         let mut select = Sql::new(
+            self.backend,
             "SELECT e.enterprise_id, e.credit_code, e.name, e.industry_code, \
              r.code AS district_code, r.name_zh AS district_zh, r.name_en AS district_en, \
              p.code AS park_code, p.name_zh AS park_zh, p.name_en AS park_en, \
@@ -171,7 +170,8 @@ impl Store {
         push_filter(&mut select, filter)?;
         select.push(" ORDER BY e.name, e.enterprise_id LIMIT ").bind(page.limit)?;
         select.push(" OFFSET ").bind(page.offset)?;
-        let items = select.query().fetch_all(&self.pool).await?.iter().map(summary_from_row).collect::<Result<_, _>>()?;
+        let items =
+            select.query().fetch_all(&self.pool).await?.iter().map(summary_from_row).collect::<Result<_, _>>()?;
         Ok(PageOf { total, items })
     }
 

@@ -73,9 +73,10 @@ async fn apply(conn: &mut sqlx::AnyConnection, migrations: &[Migration]) -> Resu
             continue;
         }
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        sqlx::raw_sql(migration.sql).execute(&mut *tx).await.map_err(|e| {
-            StoreError::Migration(format!("migration {} ({}): {e}", migration.version, migration.name))
-        })?;
+        sqlx::raw_sql(migration.sql)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::Migration(format!("migration {} ({}): {e}", migration.version, migration.name)))?;
         sqlx::query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
             .bind(migration.version)
             .bind(migration.name)

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 use xinzhi_domain::{
-    CreditCode, DesignationLevel, DesignationStatus, IndustryCode, MembershipKind, Month, RegionCode,
-    RegionLevel, Tier, Validity,
+    CreditCode, DesignationLevel, DesignationStatus, IndustryCode, MembershipKind, Month, RegionCode, RegionLevel,
+    Tier, Validity,
 };
 
 macro_rules! id_type {
@@ -16,10 +16,7 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(
-    RegionId, ParkId, EnterpriseId, ClusterId, ChainId, SegmentId, IndicatorId, MembershipId,
-    DesignationId
-);
+id_type!(RegionId, ParkId, EnterpriseId, ClusterId, ChainId, SegmentId, IndicatorId, MembershipId, DesignationId);
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Region {

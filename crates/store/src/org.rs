@@ -42,10 +42,12 @@ impl Store {
     pub async fn insert_region(&self, region: &NewRegion) -> Result<RegionId, StoreError> {
         let mut tx = self.pool.begin().await?;
         let parent_path: String = match region.parent_id {
-            Some(parent) => sqlx::query_scalar("SELECT path FROM regions WHERE region_id = $1")
-                .bind(parent.0)
-                .fetch_one(&mut *tx)
-                .await?,
+            Some(parent) => {
+                sqlx::query_scalar("SELECT path FROM regions WHERE region_id = $1")
+                    .bind(parent.0)
+                    .fetch_one(&mut *tx)
+                    .await?
+            }
             None => "/".to_owned(),
         };
         let level = match region.code.level() {

@@ -98,7 +98,8 @@ impl Store {
 
     /// True when no enterprise has been recorded yet.
     pub async fn is_empty(&self) -> Result<bool, StoreError> {
-        let any: Option<i64> = sqlx::query_scalar("SELECT enterprise_id FROM enterprises LIMIT 1").fetch_optional(&self.pool).await?;
+        let any: Option<i64> =
+            sqlx::query_scalar("SELECT enterprise_id FROM enterprises LIMIT 1").fetch_optional(&self.pool).await?;
         Ok(any.is_none())
     }
 }

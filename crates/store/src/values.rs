@@ -50,9 +50,14 @@ impl Store {
     /// rolls the batch back. Corrections go through [`Store::put_value`], which keeps history.
     pub async fn insert_values(&self, values: &[NewDataValue], source: ValueSource) -> Result<(), StoreError> {
         let now = now_unix();
+        // Rows in primary-key order land on neighbouring b-tree pages instead of all over the
+        // table, which keeps large loads from thrashing the page cache.
+        let mut sorted = values.to_vec();
+        sorted.sort_unstable_by_key(|v| (v.indicator_id.0, v.period.yyyymm(), v.enterprise_id.0));
         let mut tx = self.pool.begin().await?;
-        for chunk in values.chunks(ROWS_PER_STATEMENT) {
+        for chunk in sorted.chunks(ROWS_PER_STATEMENT) {
             let mut sql = Sql::new(
+                self.backend,
                 "INSERT INTO data_values (indicator_id, period, enterprise_id, value, revision, source, updated_at) VALUES ",
             );
             for (i, v) in chunk.iter().enumerate() {
@@ -234,24 +239,23 @@ impl Store {
             TemporalKind::Stock => MonthRange::new(months.last, months.last),
         };
         let base = months.same_period_last_year();
-        let mut sql = Sql::new(
-            "SELECT CAST(SUM(CASE WHEN v.period >= ",
-        );
-        sql.bind(months.first.yyyymm())?.push(" THEN v.value END) AS DOUBLE PRECISION), ");
-        sql.push("CAST(SUM(CASE WHEN v.period <= ").bind(base.last.yyyymm())?;
-        sql.push(" THEN v.value END) AS DOUBLE PRECISION) FROM data_values v");
-        if set == EnterpriseSet::AboveScale {
-            sql.push(" JOIN (SELECT DISTINCT enterprise_id FROM memberships WHERE kind = 'above_scale' AND valid_from <= ")
-                .bind(months.last.yyyymm())?;
-            sql.push(" AND (valid_to IS NULL OR valid_to >= ").bind(months.last.yyyymm())?;
-            sql.push(")) s ON s.enterprise_id = v.enterprise_id");
+        // Two primary-key range scans (indicator, months) filtered by the set. A join with the
+        // set instead makes SQLite scan the indicator's whole key range once per member.
+        let mut sql = Sql::new(self.backend, "SELECT ");
+        for (i, range) in [months, base].into_iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.push("SELECT CAST(SUM(value) AS DOUBLE PRECISION) FROM data_values WHERE indicator_id = ")
+                .bind(indicator.indicator_id.0)?;
+            sql.push(" AND period BETWEEN ").bind(range.first.yyyymm())?;
+            sql.push(" AND ").bind(range.last.yyyymm())?;
+            if set == EnterpriseSet::AboveScale {
+                sql.push(" AND enterprise_id IN (SELECT enterprise_id FROM memberships WHERE kind = 'above_scale' AND valid_from <= ")
+                    .bind(months.last.yyyymm())?;
+                sql.push(" AND (valid_to IS NULL OR valid_to >= ").bind(months.last.yyyymm())?;
+                sql.push("))");
+            }
+            sql.push(")");
         }
-        sql.push(" WHERE v.indicator_id = ").bind(indicator.indicator_id.0)?;
-        sql.push(" AND ((v.period BETWEEN ").bind(months.first.yyyymm())?;
-        sql.push(" AND ").bind(months.last.yyyymm())?;
-        sql.push(") OR (v.period BETWEEN ").bind(base.first.yyyymm())?;
-        sql.push(" AND ").bind(base.last.yyyymm())?;
-        sql.push("))");
         let row = sql.query().fetch_one(&self.pool).await?;
         let (current, previous): (Option<f64>, Option<f64>) = (row.try_get(0)?, row.try_get(1)?);
         Ok(Comparison::new(current.unwrap_or(0.0), previous.unwrap_or(0.0)))

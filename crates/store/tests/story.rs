@@ -58,30 +58,92 @@ async fn story(store: &Store) -> Result {
 
     // Arrange: a city with two districts, a park, a cluster with one chain of two segments.
     let city = store
-        .insert_region(&NewRegion { code: RegionCode::parse("436000")?, name_zh: "潇州市".into(), name_en: "Xiaozhou".into(), parent_id: None })
+        .insert_region(&NewRegion {
+            code: RegionCode::parse("436000")?,
+            name_zh: "潇州市".into(),
+            name_en: "Xiaozhou".into(),
+            parent_id: None,
+        })
         .await?;
     let east = store
-        .insert_region(&NewRegion { code: RegionCode::parse("436002")?, name_zh: "东城区".into(), name_en: "Dongcheng".into(), parent_id: Some(city) })
+        .insert_region(&NewRegion {
+            code: RegionCode::parse("436002")?,
+            name_zh: "东城区".into(),
+            name_en: "Dongcheng".into(),
+            parent_id: Some(city),
+        })
         .await?;
     let west = store
-        .insert_region(&NewRegion { code: RegionCode::parse("436021")?, name_zh: "西山县".into(), name_en: "Xishan".into(), parent_id: Some(city) })
+        .insert_region(&NewRegion {
+            code: RegionCode::parse("436021")?,
+            name_zh: "西山县".into(),
+            name_en: "Xishan".into(),
+            parent_id: Some(city),
+        })
         .await?;
     let park = store
-        .insert_park(&NewPark { code: "P01".into(), name_zh: "潇州高新区".into(), name_en: "Xiaozhou HTZ".into(), region_id: east, kind: ParkKind::NationalHighTechZone, area_mu: Some(12_000.0) })
+        .insert_park(&NewPark {
+            code: "P01".into(),
+            name_zh: "潇州高新区".into(),
+            name_en: "Xiaozhou HTZ".into(),
+            region_id: east,
+            kind: ParkKind::NationalHighTechZone,
+            area_mu: Some(12_000.0),
+        })
         .await?;
     let cluster = store
-        .insert_cluster(&NewCluster { code: "K1".into(), name_zh: "新材料".into(), name_en: "New materials".into(), level: "provincial".into() }, 1)
+        .insert_cluster(
+            &NewCluster {
+                code: "K1".into(),
+                name_zh: "新材料".into(),
+                name_en: "New materials".into(),
+                level: "provincial".into(),
+            },
+            1,
+        )
         .await?;
     let chain = store
-        .insert_chain(&NewChain { cluster_id: cluster, code: "rare_earth".into(), name_zh: "稀土新材料".into(), name_en: "Rare-earth materials".into() }, 1)
+        .insert_chain(
+            &NewChain {
+                cluster_id: cluster,
+                code: "rare_earth".into(),
+                name_zh: "稀土新材料".into(),
+                name_en: "Rare-earth materials".into(),
+            },
+            1,
+        )
         .await?;
     let upstream = store
-        .insert_segment(&NewSegment { chain_id: chain, parent_id: None, stage: Stage::Upstream, name_zh: "稀土采选".into(), name_en: "Mining".into() }, 1)
+        .insert_segment(
+            &NewSegment {
+                chain_id: chain,
+                parent_id: None,
+                stage: Stage::Upstream,
+                name_zh: "稀土采选".into(),
+                name_en: "Mining".into(),
+            },
+            1,
+        )
         .await?;
     let magnets = store
-        .insert_segment(&NewSegment { chain_id: chain, parent_id: None, stage: Stage::Downstream, name_zh: "永磁电机".into(), name_en: "Magnet motors".into() }, 2)
+        .insert_segment(
+            &NewSegment {
+                chain_id: chain,
+                parent_id: None,
+                stage: Stage::Downstream,
+                name_zh: "永磁电机".into(),
+                name_en: "Magnet motors".into(),
+            },
+            2,
+        )
         .await?;
-    let wrong_stage = NewSegment { chain_id: chain, parent_id: Some(upstream), stage: Stage::Midstream, name_zh: "x".into(), name_en: "x".into() };
+    let wrong_stage = NewSegment {
+        chain_id: chain,
+        parent_id: Some(upstream),
+        stage: Stage::Midstream,
+        name_zh: "x".into(),
+        name_en: "x".into(),
+    };
     assert!(matches!(store.insert_segment(&wrong_stage, 3).await, Err(StoreError::Invalid(_))));
 
     let ids = store
@@ -95,7 +157,10 @@ async fn story(store: &Store) -> Result {
 
     // A duplicate credit code rolls back the whole batch: the new firm is not there either.
     let duplicate = store
-        .insert_enterprises(&[enterprise("91350100M000100Y43", "新公司", "C3813"), enterprise("914403001922038216", "重复", "C3813")])
+        .insert_enterprises(&[
+            enterprise("91350100M000100Y43", "新公司", "C3813"),
+            enterprise("914403001922038216", "重复", "C3813"),
+        ])
         .await;
     assert!(matches!(duplicate, Err(StoreError::Conflict(_))));
     assert!(matches!(store.enterprise_by_code(&code("91350100M000100Y43")).await, Err(StoreError::NotFound)));
@@ -118,7 +183,10 @@ async fn story(store: &Store) -> Result {
         .await?;
     store.insert_chain_owner(chain, a, Some(20230601), "市制造强市领导小组").await?;
     store
-        .insert_chain_chief(chain, &ChainChief { name: "李明".into(), title: "副市长".into(), appointed_on: Some(20230101) })
+        .insert_chain_chief(
+            chain,
+            &ChainChief { name: "李明".into(), title: "副市长".into(), appointed_on: Some(20230101) },
+        )
         .await?;
     store
         .add_designations(&[NewDesignation {
@@ -148,10 +216,20 @@ async fn story(store: &Store) -> Result {
     for (e, before, after) in [(a, 100.0, 110.0), (b, 50.0, 60.0), (c, 80.0, 70.0)] {
         for m in 1..=3 {
             for (year, value) in [(2023, before), (2024, after)] {
-                values.push(NewDataValue { enterprise_id: e, indicator_id: gross.indicator_id, period: Month::new(year, m)?, value });
+                values.push(NewDataValue {
+                    enterprise_id: e,
+                    indicator_id: gross.indicator_id,
+                    period: Month::new(year, m)?,
+                    value,
+                });
             }
         }
-        values.push(NewDataValue { enterprise_id: e, indicator_id: employees.indicator_id, period: month("2024-03"), value: 100.0 });
+        values.push(NewDataValue {
+            enterprise_id: e,
+            indicator_id: employees.indicator_id,
+            period: month("2024-03"),
+            value: 100.0,
+        });
     }
     store.insert_values(&values, ValueSource::Demo).await?;
 
@@ -162,7 +240,9 @@ async fn story(store: &Store) -> Result {
     assert_eq!((above.current, above.previous), (510.0, 450.0));
     assert!((above.growth_percent().expect("base") - 13.333_333).abs() < 1e-4);
     // 1—2月: B is not yet in, so only A: 220 against 200, +10%.
-    let jan_feb = store.same_caliber("gross_output", MonthRange::new(month("2024-01"), month("2024-02")), EnterpriseSet::AboveScale).await?;
+    let jan_feb = store
+        .same_caliber("gross_output", MonthRange::new(month("2024-01"), month("2024-02")), EnterpriseSet::AboveScale)
+        .await?;
     assert_eq!((jan_feb.current, jan_feb.previous), (220.0, 200.0));
     // Every firm: 330 + 180 + 210 = 720 against 300 + 150 + 240 = 690.
     let all = store.same_caliber("gross_output", q1, EnterpriseSet::All).await?;
@@ -178,7 +258,8 @@ async fn story(store: &Store) -> Result {
     assert_eq!(store.above_scale_count(month("2024-03")).await?, 2);
 
     // A correction keeps the old value as revision 1 and makes the new one revision 2.
-    let correction = NewDataValue { enterprise_id: a, indicator_id: gross.indicator_id, period: month("2024-03"), value: 115.0 };
+    let correction =
+        NewDataValue { enterprise_id: a, indicator_id: gross.indicator_id, period: month("2024-03"), value: 115.0 };
     assert_eq!(store.put_value(correction, ValueSource::Report, Some("企业更正")).await?, 2);
     assert_eq!(store.put_value(correction, ValueSource::Report, None).await?, 2);
     let history = store.revisions_of(a, gross.indicator_id, month("2024-03")).await?;
@@ -187,30 +268,44 @@ async fn story(store: &Store) -> Result {
     assert_eq!(history[0].reason.as_deref(), Some("企业更正"));
     let march = store.values_of(a, MonthRange::new(month("2024-03"), month("2024-03"))).await?;
     assert!(march.iter().any(|v| v.indicator_id == gross.indicator_id && v.value == 115.0 && v.revision == 2));
-    let brand_new = NewDataValue { enterprise_id: a, indicator_id: gross.indicator_id, period: month("2024-04"), value: 1.0 };
+    let brand_new =
+        NewDataValue { enterprise_id: a, indicator_id: gross.indicator_id, period: month("2024-04"), value: 1.0 };
     assert_eq!(store.put_value(brand_new, ValueSource::Report, None).await?, 1);
     let nan = NewDataValue { value: f64::NAN, ..brand_new };
     assert!(matches!(store.put_value(nan, ValueSource::Report, None).await, Err(StoreError::Invalid(_))));
 
     // Search: by name part, by code prefix, by district, park, industry and above-scale.
     let page = Page::new(10, 0);
-    let by_name = store.search_enterprises(&EnterpriseFilter { text: Some("电机".into()), ..Default::default() }, page).await?;
+    let by_name =
+        store.search_enterprises(&EnterpriseFilter { text: Some("电机".into()), ..Default::default() }, page).await?;
     assert_eq!(by_name.total, 1);
     assert_eq!(by_name.items[0].credit_code, code("91330100799655058B"));
-    let by_code = store.search_enterprises(&EnterpriseFilter { text: Some("9144".into()), ..Default::default() }, page).await?;
+    let by_code =
+        store.search_enterprises(&EnterpriseFilter { text: Some("9144".into()), ..Default::default() }, page).await?;
     assert_eq!(by_code.total, 2);
-    let percent = store.search_enterprises(&EnterpriseFilter { text: Some("%".into()), ..Default::default() }, page).await?;
+    let percent =
+        store.search_enterprises(&EnterpriseFilter { text: Some("%".into()), ..Default::default() }, page).await?;
     assert_eq!(percent.total, 0, "% is matched literally");
-    let east_firms = store.search_enterprises(&EnterpriseFilter { district: Some(RegionCode::parse("436002")?), ..Default::default() }, page).await?;
+    let east_firms = store
+        .search_enterprises(
+            &EnterpriseFilter { district: Some(RegionCode::parse("436002")?), ..Default::default() },
+            page,
+        )
+        .await?;
     assert_eq!(east_firms.total, 2, "C moved west");
-    let in_park = store.search_enterprises(&EnterpriseFilter { park: Some("P01".into()), ..Default::default() }, page).await?;
+    let in_park =
+        store.search_enterprises(&EnterpriseFilter { park: Some("P01".into()), ..Default::default() }, page).await?;
     assert_eq!(in_park.items.iter().map(|e| e.enterprise_id).collect::<Vec<_>>(), vec![a]);
     assert_eq!(in_park.items[0].park_zh.as_deref(), Some("潇州高新区"));
-    let manufacturing = store.search_enterprises(&EnterpriseFilter { industry: Some(IndustryCode::parse("C")?), ..Default::default() }, page).await?;
+    let manufacturing = store
+        .search_enterprises(&EnterpriseFilter { industry: Some(IndustryCode::parse("C")?), ..Default::default() }, page)
+        .await?;
     assert_eq!(manufacturing.total, 2);
-    let above_now = store.search_enterprises(&EnterpriseFilter { above_scale: Some(true), ..Default::default() }, page).await?;
+    let above_now =
+        store.search_enterprises(&EnterpriseFilter { above_scale: Some(true), ..Default::default() }, page).await?;
     assert_eq!(above_now.total, 2);
-    let srdi = store.search_enterprises(&EnterpriseFilter { tier: Some(Tier::SrdiSme), ..Default::default() }, page).await?;
+    let srdi =
+        store.search_enterprises(&EnterpriseFilter { tier: Some(Tier::SrdiSme), ..Default::default() }, page).await?;
     assert_eq!(srdi.total, 1);
     let second_page = store.search_enterprises(&EnterpriseFilter::default(), Page::new(2, 2)).await?;
     assert_eq!((second_page.total, second_page.items.len()), (3, 1));
@@ -222,7 +317,10 @@ async fn story(store: &Store) -> Result {
         .filter(|m| m.kind == xinzhi_domain::MembershipKind::District)
         .map(|m| (m.target_zh.clone().unwrap_or_default(), m.valid_from.to_string(), m.valid_to.map(|t| t.to_string())))
         .collect();
-    assert_eq!(districts, vec![("东城区".into(), "2020-01".into(), Some("2023-12".into())), ("西山县".into(), "2024-01".into(), None)]);
+    assert_eq!(
+        districts,
+        vec![("东城区".into(), "2020-01".into(), Some("2023-12".into())), ("西山县".into(), "2024-01".into(), None)]
+    );
     assert_eq!(store.designations_of(b).await?.len(), 1);
 
     // The chain map: upstream before downstream, firms in their segments, A as owner.

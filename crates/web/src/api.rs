@@ -130,7 +130,8 @@ async fn list_enterprise_values(
         )));
     }
     let indicators = state.store.list_indicators().await.map_err(store_error)?;
-    let values = state.store.values_of(enterprise.enterprise_id, MonthRange::new(first, last)).await.map_err(store_error)?;
+    let values =
+        state.store.values_of(enterprise.enterprise_id, MonthRange::new(first, last)).await.map_err(store_error)?;
     Ok(Json(
         values
             .into_iter()
@@ -160,6 +161,10 @@ async fn list_chains(State(state): State<AppState>, Language(lang): Language) ->
     Ok(Json(clusters.into_iter().map(|(cluster, chains)| ClusterItem { cluster, chains }).collect()))
 }
 
-async fn get_chain(State(state): State<AppState>, Language(lang): Language, Path(code): Path<String>) -> ApiResult<ChainMap> {
+async fn get_chain(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    Path(code): Path<String>,
+) -> ApiResult<ChainMap> {
     state.store.chain_map(&code).await.map(Json).map_err(|e| ApiError::from_store(lang, e))
 }

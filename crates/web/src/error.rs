@@ -108,11 +108,21 @@ struct ErrorPage<'a> {
 impl PageError {
     pub fn not_found(lang: Lang) -> PageError {
         let tr = Tr::new(lang);
-        PageError { status: StatusCode::NOT_FOUND, lang, title_key: "error.not_found.title", message: tr.t("error.not_found.message").into() }
+        PageError {
+            status: StatusCode::NOT_FOUND,
+            lang,
+            title_key: "error.not_found.title",
+            message: tr.t("error.not_found.message").into(),
+        }
     }
 
     pub fn invalid(lang: Lang, error: FieldError) -> PageError {
-        PageError { status: StatusCode::UNPROCESSABLE_ENTITY, lang, title_key: "error.invalid.title", message: error.message }
+        PageError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            lang,
+            title_key: "error.invalid.title",
+            message: error.message,
+        }
     }
 
     pub fn from_store(lang: Lang, error: StoreError) -> PageError {

@@ -12,7 +12,11 @@ use xinzhi_domain::Lang;
 const MESSAGES: &[(&str, &str, &str)] = &[
     ("app.name", "新质", "Xinzhi"),
     ("app.tagline", "新型工业化管理平台", "New industrialization platform"),
-    ("app.footer", "新质 · 开源、可自托管的新型工业化管理平台", "Xinzhi · an open, self-hostable platform for new industrialization"),
+    (
+        "app.footer",
+        "新质 · 开源、可自托管的新型工业化管理平台",
+        "Xinzhi · an open, self-hostable platform for new industrialization",
+    ),
     ("lang.other", "English", "中文"),
     ("nav.overview", "总览", "Overview"),
     ("nav.enterprises", "企业名录", "Enterprises"),
@@ -22,7 +26,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("overview.above_scale", "规模以上工业企业", "Above-scale enterprises"),
     ("overview.months", "数据期间", "Data period"),
     ("overview.output_growth", "规上工业总产值同口径增长", "Above-scale gross output, same-caliber growth"),
-    ("overview.output_growth_note", "按本期规上企业集合计算，与上年同期同一批企业比较", "Computed on this period's above-scale firms against the same firms a year earlier"),
+    (
+        "overview.output_growth_note",
+        "按本期规上企业集合计算，与上年同期同一批企业比较",
+        "Computed on this period's above-scale firms against the same firms a year earlier",
+    ),
     ("overview.by_district", "分区县", "By district and county"),
     ("overview.by_park", "分园区", "By park"),
     ("overview.by_tier", "优质企业梯度", "Quality-enterprise ladder"),
@@ -84,7 +92,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("unit.mu", "亩", "mu"),
     ("unit.persons", "人", "persons"),
     ("chains.title", "产业集群与产业链", "Industry clusters and chains"),
-    ("chains.intro", "现代化产业体系：集群、产业链及其链长、链主和图谱", "The modern industrial system: clusters, chains, their chiefs, owners and maps"),
+    (
+        "chains.intro",
+        "现代化产业体系：集群、产业链及其链长、链主和图谱",
+        "The modern industrial system: clusters, chains, their chiefs, owners and maps",
+    ),
     ("chain.chiefs", "链长", "Chain chiefs"),
     ("chain.owners", "链主企业", "Chain-owner enterprises"),
     ("chain.map", "产业链图谱", "Chain map"),
@@ -102,14 +114,34 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("status.revoked", "已撤销", "Revoked"),
     ("status.under_review", "复核中", "Under review"),
     ("error.not_found.title", "未找到", "Not found"),
-    ("error.not_found.message", "请求的内容不存在，或您无权查看。", "What you asked for does not exist or is not visible to you."),
+    (
+        "error.not_found.message",
+        "请求的内容不存在，或您无权查看。",
+        "What you asked for does not exist or is not visible to you.",
+    ),
     ("error.invalid.title", "输入有误", "Invalid input"),
     ("error.internal.title", "系统错误", "Server error"),
-    ("error.internal.message", "服务器内部错误，已记录，请稍后重试。", "Something went wrong on our side; it has been logged. Please try again later."),
+    (
+        "error.internal.message",
+        "服务器内部错误，已记录，请稍后重试。",
+        "Something went wrong on our side; it has been logged. Please try again later.",
+    ),
     ("error.back", "返回总览", "Back to the overview"),
-    ("error.integer", "参数“{field}”应为整数，实际为“{value}”", "Parameter '{field}' must be an integer, got '{value}'"),
-    ("error.boolean", "参数“{field}”应为 true 或 false，实际为“{value}”", "Parameter '{field}' must be true or false, got '{value}'"),
-    ("error.range", "参数“{field}”应在 {min} 到 {max} 之间，实际为“{value}”", "Parameter '{field}' must be between {min} and {max}, got '{value}'"),
+    (
+        "error.integer",
+        "参数“{field}”应为整数，实际为“{value}”",
+        "Parameter '{field}' must be an integer, got '{value}'",
+    ),
+    (
+        "error.boolean",
+        "参数“{field}”应为 true 或 false，实际为“{value}”",
+        "Parameter '{field}' must be true or false, got '{value}'",
+    ),
+    (
+        "error.range",
+        "参数“{field}”应在 {min} 到 {max} 之间，实际为“{value}”",
+        "Parameter '{field}' must be between {min} and {max}, got '{value}'",
+    ),
     ("error.unknown_value", "参数“{field}”的取值“{value}”无效", "Parameter '{field}' has an unknown value '{value}'"),
 ];
 
@@ -256,8 +288,24 @@ mod tests {
                 })
                 .collect()
         };
+        // Keys passed around as plain literals ("enterprise.established") count too: any quoted
+        // dotted name whose first part is a catalogue prefix must be in the catalogue.
+        let prefixes: std::collections::HashSet<&str> =
+            MESSAGES.iter().filter_map(|(k, _, _)| k.split('.').next()).collect();
+        let literals = |text: &str| -> Vec<String> {
+            text.split('"')
+                .skip(1)
+                .step_by(2)
+                .filter(|s| {
+                    s.contains('.')
+                        && s.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+                })
+                .filter(|s| !s.ends_with(".html") && s.split('.').next().is_some_and(|p| prefixes.contains(p)))
+                .map(str::to_owned)
+                .collect()
+        };
         for source in sources {
-            for key in pattern(source, ".t(\"").into_iter().chain(pattern(source, ".f(\"")) {
+            for key in pattern(source, ".t(\"").into_iter().chain(pattern(source, ".f(\"")).chain(literals(source)) {
                 assert!(CATALOGUE.contains_key(key.as_str()), "missing message key {key}");
             }
         }

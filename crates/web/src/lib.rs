@@ -95,10 +95,12 @@ async fn stylesheet() -> Response {
 async fn not_found(request: Request) -> Response {
     let lang = {
         let (mut parts, _) = request.into_parts();
-        let language::Language(lang) = match <language::Language as axum::extract::FromRequestParts<()>>::from_request_parts(&mut parts, &()).await {
-            Ok(l) => l,
-            Err(never) => match never {},
-        };
+        let language::Language(lang) =
+            match <language::Language as axum::extract::FromRequestParts<()>>::from_request_parts(&mut parts, &()).await
+            {
+                Ok(l) => l,
+                Err(never) => match never {},
+            };
         if parts.uri.path().starts_with("/api/") {
             return error::ApiError::NotFound(lang).into_response();
         }
@@ -116,7 +118,9 @@ async fn security_headers(request: Request, next: Next) -> Response {
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"),
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+        ),
     );
     response
 }

@@ -90,7 +90,11 @@ pub struct OverviewPage {
     tiers: Vec<TierRow>,
 }
 
-async fn view_overview_get(State(state): State<AppState>, Language(lang): Language, uri: OriginalUri) -> Result<OverviewPage, PageError> {
+async fn view_overview_get(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    uri: OriginalUri,
+) -> Result<OverviewPage, PageError> {
     let tr = Tr::new(lang);
     let overview = state.store.overview().await.map_err(|e| PageError::from_store(lang, e))?;
     let growth = match overview.last_month {
@@ -114,7 +118,12 @@ async fn view_overview_get(State(state): State<AppState>, Language(lang): Langua
     let tiers = overview
         .by_tier
         .iter()
-        .map(|t| TierRow { tier: t.tier.label(lang).into(), level: level_label(tr, t.level).into(), code: t.tier.as_str(), enterprises: t.enterprises })
+        .map(|t| TierRow {
+            tier: t.tier.label(lang).into(),
+            level: level_label(tr, t.level).into(),
+            code: t.tier.as_str(),
+            enterprises: t.enterprises,
+        })
         .collect();
     Ok(OverviewPage { tr, layout: Layout::new(&state, tr, &uri, "overview"), overview, period, growth, tiers })
 }
@@ -183,7 +192,11 @@ async fn view_enterprises_get(
         Err(e) => (axum::http::StatusCode::UNPROCESSABLE_ENTITY, None, 1, Some(e)),
     };
     let result = match &filter {
-        Some(filter) => state.store.search_enterprises(filter, Page::new(PAGE_SIZE, (page - 1) * PAGE_SIZE)).await.map_err(store_error)?,
+        Some(filter) => state
+            .store
+            .search_enterprises(filter, Page::new(PAGE_SIZE, (page - 1) * PAGE_SIZE))
+            .await
+            .map_err(store_error)?,
         None => PageOf { total: 0, items: Vec::new() },
     };
     let pages = ((result.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
@@ -191,7 +204,9 @@ async fn view_enterprises_get(
         .items
         .into_iter()
         .map(|s| ListRow {
-            district: tr.pick(s.district_zh.as_deref().unwrap_or(""), s.district_en.as_deref().unwrap_or("")).to_owned(),
+            district: tr
+                .pick(s.district_zh.as_deref().unwrap_or(""), s.district_en.as_deref().unwrap_or(""))
+                .to_owned(),
             park: tr.pick(s.park_zh.as_deref().unwrap_or(""), s.park_en.as_deref().unwrap_or("")).to_owned(),
             industry: format!("{} {}", s.industry_code, s.industry_code.division_name(lang).unwrap_or("")),
             summary: s,
@@ -199,13 +214,24 @@ async fn view_enterprises_get(
         .collect();
     let districts = options(
         query.district.as_deref(),
-        regions.iter().filter(|r| r.parent_id.is_some()).map(|r| (r.code.to_string(), tr.pick(&r.name_zh, &r.name_en).to_owned())),
+        regions
+            .iter()
+            .filter(|r| r.parent_id.is_some())
+            .map(|r| (r.code.to_string(), tr.pick(&r.name_zh, &r.name_en).to_owned())),
     );
-    let park_options = options(query.park.as_deref(), parks.iter().map(|p| (p.code.clone(), tr.pick(&p.name_zh, &p.name_en).to_owned())));
-    let tiers = options(query.tier.as_deref(), Tier::ALL.into_iter().map(|t| (t.as_str().to_owned(), t.label(lang).to_owned())));
+    let park_options = options(
+        query.park.as_deref(),
+        parks.iter().map(|p| (p.code.clone(), tr.pick(&p.name_zh, &p.name_en).to_owned())),
+    );
+    let tiers = options(
+        query.tier.as_deref(),
+        Tier::ALL.into_iter().map(|t| (t.as_str().to_owned(), t.label(lang).to_owned())),
+    );
     let scales = options(
         query.above_scale.as_deref(),
-        [("true", tr.t("filter.above")), ("false", tr.t("filter.below"))].into_iter().map(|(v, l)| (v.to_owned(), l.to_owned())),
+        [("true", tr.t("filter.above")), ("false", tr.t("filter.below"))]
+            .into_iter()
+            .map(|(v, l)| (v.to_owned(), l.to_owned())),
     );
     let page_page = EnterprisesPage {
         tr,
@@ -287,7 +313,8 @@ async fn view_enterprise_get(
 ) -> Result<EnterprisePage, PageError> {
     let tr = Tr::new(lang);
     let store_error = |e| PageError::from_store(lang, e);
-    let code = CreditCode::parse(&credit_code).map_err(|e| PageError::invalid(lang, FieldError::from_domain("credit_code", &e, lang)))?;
+    let code = CreditCode::parse(&credit_code)
+        .map_err(|e| PageError::invalid(lang, FieldError::from_domain("credit_code", &e, lang)))?;
     let enterprise = state.store.enterprise_by_code(&code).await.map_err(store_error)?;
     let memberships = state.store.memberships_of(enterprise.enterprise_id).await.map_err(store_error)?;
     let designations = state.store.designations_of(enterprise.enterprise_id).await.map_err(store_error)?;
@@ -298,7 +325,8 @@ async fn view_enterprise_get(
     let year = match year_query.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
         Some(y) => {
             let (min, max) = (years.last().copied().unwrap_or(2000), years.first().copied().unwrap_or(2100));
-            parse_integer(lang, "year", y, i64::from(min), i64::from(max)).map_err(|e| PageError::invalid(lang, e))? as i32
+            parse_integer(lang, "year", y, i64::from(min), i64::from(max)).map_err(|e| PageError::invalid(lang, e))?
+                as i32
         }
         None => years.first().copied().unwrap_or(2024),
     };
@@ -333,7 +361,8 @@ async fn view_enterprise_get(
         .employees
         .map(|e| SizeBands::INDUSTRY_2011.classify(u32::try_from(e).unwrap_or(0), revenue).label(lang).to_owned())
         .unwrap_or_default();
-    let above_now = memberships.iter().any(|m| m.kind == xinzhi_domain::MembershipKind::AboveScale && m.valid_to.is_none());
+    let above_now =
+        memberships.iter().any(|m| m.kind == xinzhi_domain::MembershipKind::AboveScale && m.valid_to.is_none());
     let memberships = memberships
         .into_iter()
         .map(|m| MembershipRow {
@@ -381,10 +410,13 @@ async fn view_enterprise_get(
         memberships,
         designations,
         years: years.into_iter().map(|y| YearLink { year: y, selected: y == year }).collect(),
-        months: months.iter().map(|m| match lang {
-            Lang::ZhCn => format!("{}月", m.month()),
-            Lang::En => m.label(lang).split(' ').next().unwrap_or("").to_owned(),
-        }).collect(),
+        months: months
+            .iter()
+            .map(|m| match lang {
+                Lang::ZhCn => format!("{}月", m.month()),
+                Lang::En => m.label(lang).split(' ').next().unwrap_or("").to_owned(),
+            })
+            .collect(),
         rows,
         enterprise,
     })
@@ -405,7 +437,11 @@ pub struct ChainsPage {
     clusters: Vec<ClusterView>,
 }
 
-async fn view_chains_get(State(state): State<AppState>, Language(lang): Language, uri: OriginalUri) -> Result<ChainsPage, PageError> {
+async fn view_chains_get(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    uri: OriginalUri,
+) -> Result<ChainsPage, PageError> {
     let tr = Tr::new(lang);
     let clusters = state.store.list_clusters().await.map_err(|e| PageError::from_store(lang, e))?;
     Ok(ChainsPage {
@@ -429,7 +465,12 @@ pub struct ChainPage {
     stages: Vec<StageColumn>,
 }
 
-async fn view_chain_get(State(state): State<AppState>, Language(lang): Language, uri: OriginalUri, Path(code): Path<String>) -> Result<ChainPage, PageError> {
+async fn view_chain_get(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    uri: OriginalUri,
+    Path(code): Path<String>,
+) -> Result<ChainPage, PageError> {
     let tr = Tr::new(lang);
     let map = state.store.chain_map(&code).await.map_err(|e| PageError::from_store(lang, e))?;
     let stages = Stage::ALL

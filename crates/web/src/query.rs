@@ -64,7 +64,11 @@ impl EnterpriseQuery {
         {
             let max = MAX_TEXT.to_string();
             let length = t.chars().count().to_string();
-            return Err(FieldError::new("q", "range", tr.f("error.range", &[("field", "q"), ("value", &length), ("min", "0"), ("max", &max)])));
+            return Err(FieldError::new(
+                "q",
+                "range",
+                tr.f("error.range", &[("field", "q"), ("value", &length), ("min", "0"), ("max", &max)]),
+            ));
         }
         let district = present(&self.district)
             .map(|d| RegionCode::parse(d).map_err(|e| FieldError::from_domain("district", &e, lang)))
@@ -77,19 +81,42 @@ impl EnterpriseQuery {
             Some("true" | "1" | "yes") => Some(true),
             Some("false" | "0" | "no") => Some(false),
             Some(other) => {
-                return Err(FieldError::new("above_scale", "boolean", tr.f("error.boolean", &[("field", "above_scale"), ("value", other)])));
+                return Err(FieldError::new(
+                    "above_scale",
+                    "boolean",
+                    tr.f("error.boolean", &[("field", "above_scale"), ("value", other)]),
+                ));
             }
         };
         let tier = present(&self.tier)
-            .map(|t| Tier::parse(t).ok_or_else(|| FieldError::new("tier", "unknown_value", tr.f("error.unknown_value", &[("field", "tier"), ("value", t)]))))
+            .map(|t| {
+                Tier::parse(t).ok_or_else(|| {
+                    FieldError::new(
+                        "tier",
+                        "unknown_value",
+                        tr.f("error.unknown_value", &[("field", "tier"), ("value", t)]),
+                    )
+                })
+            })
             .transpose()?;
-        Ok(EnterpriseFilter { text, district, park: present(&self.park).map(str::to_owned), industry, above_scale, tier })
+        Ok(EnterpriseFilter {
+            text,
+            district,
+            park: present(&self.park).map(str::to_owned),
+            industry,
+            above_scale,
+            tier,
+        })
     }
 
     /// `limit`/`offset` (API style, default 50 from 0).
     pub fn page(&self, lang: Lang) -> Result<Page, FieldError> {
-        let limit = present(&self.limit).map(|l| parse_integer(lang, "limit", l, 1, Page::MAX_LIMIT)).transpose()?.unwrap_or(50);
-        let offset = present(&self.offset).map(|o| parse_integer(lang, "offset", o, 0, i64::MAX)).transpose()?.unwrap_or(0);
+        let limit = present(&self.limit)
+            .map(|l| parse_integer(lang, "limit", l, 1, Page::MAX_LIMIT))
+            .transpose()?
+            .unwrap_or(50);
+        let offset =
+            present(&self.offset).map(|o| parse_integer(lang, "offset", o, 0, i64::MAX)).transpose()?.unwrap_or(0);
         Ok(Page::new(limit, offset))
     }
 
@@ -116,7 +143,15 @@ mod tests {
 
     #[test]
     fn good_parameters_become_a_filter_and_a_page() {
-        let q = query(&[("q", " 电机 "), ("district", "436002"), ("industry", "c38"), ("above_scale", "true"), ("tier", "srdi_sme"), ("limit", "20"), ("offset", "40")]);
+        let q = query(&[
+            ("q", " 电机 "),
+            ("district", "436002"),
+            ("industry", "c38"),
+            ("above_scale", "true"),
+            ("tier", "srdi_sme"),
+            ("limit", "20"),
+            ("offset", "40"),
+        ]);
         let filter = q.filter(Lang::ZhCn).expect("valid");
         assert_eq!(filter.text.as_deref(), Some("电机"));
         assert_eq!(filter.industry.map(|i| i.to_string()).as_deref(), Some("C38"));

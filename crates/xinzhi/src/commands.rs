@@ -13,11 +13,13 @@ use crate::config::Settings;
 
 /// Creates the data directory and proves it is writable.
 fn prepare_data_dir(dir: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the data directory '{}' (set --data or XINZHI_DATA_DIR)", dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| {
+        format!("cannot create the data directory '{}' (set --data or XINZHI_DATA_DIR)", dir.display())
+    })?;
     let probe = dir.join(".xinzhi-write-test");
-    std::fs::write(&probe, b"")
-        .with_context(|| format!("the data directory '{}' is not writable (set --data or XINZHI_DATA_DIR)", dir.display()))?;
+    std::fs::write(&probe, b"").with_context(|| {
+        format!("the data directory '{}' is not writable (set --data or XINZHI_DATA_DIR)", dir.display())
+    })?;
     // Best effort: the probe is empty and harmless if it stays.
     let _ = std::fs::remove_file(probe);
     Ok(())
@@ -45,7 +47,8 @@ async fn open(settings: &Settings) -> anyhow::Result<Store> {
 /// Peak resident memory of this process in MiB (Linux), if known.
 fn peak_memory_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kib: f64 = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
+    let kib: f64 =
+        status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
     Some(kib / 1024.0)
 }
 
@@ -63,10 +66,18 @@ async fn generate(store: &Store, scale: Scale, seed: u64) -> anyhow::Result<()> 
     let size = store.database_size().await.unwrap_or(0) as f64 / (1024.0 * 1024.0);
     println!(
         "demo city: {} enterprises, {} above scale in {}, {} monthly values from {} to {}",
-        summary.enterprises, summary.above_scale_last_month, summary.last_month, summary.values, summary.first_month, summary.last_month
+        summary.enterprises,
+        summary.above_scale_last_month,
+        summary.last_month,
+        summary.values,
+        summary.first_month,
+        summary.last_month
     );
     if let Some(growth) = summary.calibration_growth_percent {
-        println!("2023 above-scale gross output, same caliber: {growth:+.2}%; firms entering the above-scale set in 2023: {}", summary.calibration_entries);
+        println!(
+            "2023 above-scale gross output, same caliber: {growth:+.2}%; firms entering the above-scale set in 2023: {}",
+            summary.calibration_entries
+        );
     }
     println!(
         "elapsed {:.1} s, peak memory {}, database {size:.1} MiB",

@@ -54,7 +54,8 @@ impl Layer {
     }
 
     pub fn from_file(path: &Path) -> anyhow::Result<Layer> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the config file {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("cannot read the config file {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))
     }
 }
@@ -151,7 +152,8 @@ mod tests {
     #[test]
     fn file_beats_defaults_env_beats_file_and_flags_beat_env() -> anyhow::Result<()> {
         let file: Layer = toml::from_str("listen = \"0.0.0.0:9000\"\ndata_dir = \"/srv/file\"\nlog = \"debug\"")?;
-        let environment = Layer::from_env(&env(&[("XINZHI_DATA_DIR", "/srv/env"), ("XINZHI_LISTEN", "127.0.0.1:9100")]));
+        let environment =
+            Layer::from_env(&env(&[("XINZHI_DATA_DIR", "/srv/env"), ("XINZHI_LISTEN", "127.0.0.1:9100")]));
         let flags = Layer { listen: Some("127.0.0.1:9200".into()), ..Layer::default() };
         let s = Settings::resolve(file.clone(), environment.clone(), flags)?;
         assert_eq!(s.listen.to_string(), "127.0.0.1:9200", "flag wins");

@@ -13,7 +13,11 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::{Layer, Settings};
 
 #[derive(Parser)]
-#[command(name = "xinzhi", version, about = "Xinzhi (新质): a self-hostable platform for a city's new-industrialization work")]
+#[command(
+    name = "xinzhi",
+    version,
+    about = "Xinzhi (新质): a self-hostable platform for a city's new-industrialization work"
+)]
 struct Cli {
     /// Config file (TOML); default: $XINZHI_CONFIG, else ./xinzhi.toml if present.
     #[arg(long, global = true, value_name = "FILE")]
@@ -73,7 +77,9 @@ enum Command {
 fn settings(cli_config: Option<&PathBuf>, flags: Layer) -> anyhow::Result<Settings> {
     let env: BTreeMap<String, String> = std::env::vars().collect();
     for name in Settings::unknown_env(&env) {
-        eprintln!("warning: unknown environment variable {name} ignored (known: XINZHI_LISTEN, XINZHI_DATA_DIR, XINZHI_DATABASE_URL, XINZHI_LOG, XINZHI_CONFIG)");
+        eprintln!(
+            "warning: unknown environment variable {name} ignored (known: XINZHI_LISTEN, XINZHI_DATA_DIR, XINZHI_DATABASE_URL, XINZHI_LOG, XINZHI_CONFIG)"
+        );
     }
     let file = match Settings::config_path(cli_config.map(PathBuf::as_path), &env) {
         Some(path) => Layer::from_file(&path)?,
@@ -83,7 +89,8 @@ fn settings(cli_config: Option<&PathBuf>, flags: Layer) -> anyhow::Result<Settin
 }
 
 fn init_logging(filter: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     // Logs go to stderr so that command output on stdout stays clean.
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }

@@ -31,7 +31,10 @@ fn assert_one_line_error(output: &Output, needles: &[&str]) {
 #[test]
 fn an_unknown_database_scheme_is_refused_naming_the_setting() {
     let output = xinzhi(&["migrate", "--database", "mysql://root:secret@localhost/x"]);
-    assert_one_line_error(&output, &["unsupported database URL", "XINZHI_DATABASE_URL", "mysql://root:***@localhost/x"]);
+    assert_one_line_error(
+        &output,
+        &["unsupported database URL", "XINZHI_DATABASE_URL", "mysql://root:***@localhost/x"],
+    );
     assert!(!stderr(&output).contains("secret"));
 }
 

@@ -33,7 +33,8 @@ impl TestApp {
             ..DemoConfig::new(Scale::Small, 42)
         };
         xinzhi_demo::load(&db.store, &config, |_, _| {}).await?;
-        let app = Application::build(db.store.clone(), WebConfig::default(), SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+        let app =
+            Application::build(db.store.clone(), WebConfig::default(), SocketAddr::from(([127, 0, 0, 1], 0))).await?;
         let base = format!("http://127.0.0.1:{}", app.port());
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until_stopped(async move {

@@ -30,7 +30,8 @@ async fn the_overview_is_in_chinese_by_default_and_counts_match_the_api() -> Res
     let above = overview["above_scale"].as_i64().ok_or("above_scale")?;
     assert!(html.contains(&format!("id=\"count-above-scale\">{above}<")), "above-scale count {above} on the page");
     // Districts add up to every current enterprise that has a district.
-    let by_district: i64 = overview["by_district"].as_array().ok_or("by_district")?.iter().filter_map(|d| d["enterprises"].as_i64()).sum();
+    let by_district: i64 =
+        overview["by_district"].as_array().ok_or("by_district")?.iter().filter_map(|d| d["enterprises"].as_i64()).sum();
     assert!(by_district > 0 && by_district <= overview["enterprises"].as_i64().ok_or("enterprises")?);
     app.stop().await
 }
@@ -39,7 +40,9 @@ async fn the_overview_is_in_chinese_by_default_and_counts_match_the_api() -> Res
 async fn english_comes_from_accept_language_the_query_or_the_switch_cookie() -> Result {
     let app = spawn_app().await?;
     let html = app.get_with("/", &[("accept-language", "en-US,en;q=0.9")]).await?.text().await?;
-    assert!(html.contains("<html lang=\"en\">") && html.contains("Above-scale enterprises") && html.contains("Xiaozhou"));
+    assert!(
+        html.contains("<html lang=\"en\">") && html.contains("Above-scale enterprises") && html.contains("Xiaozhou")
+    );
     let html = app.get("/enterprises?lang=en").await?.text().await?;
     assert!(html.contains("Enterprise directory"));
 
@@ -70,14 +73,16 @@ async fn the_enterprise_list_filters_and_pages_consistently() -> Result {
     // Walking every page visits each firm of the district once.
     let mut seen = std::collections::HashSet::new();
     for offset in (0..expected).step_by(7) {
-        let page: Value = app.get(&format!("/api/v1/enterprises?district={code}&limit=7&offset={offset}")).await?.json().await?;
+        let page: Value =
+            app.get(&format!("/api/v1/enterprises?district={code}&limit=7&offset={offset}")).await?.json().await?;
         for item in page["items"].as_array().ok_or("items")? {
             assert_eq!(item["district_code"].as_str(), Some(code));
             assert!(seen.insert(item["credit_code"].as_str().ok_or("code")?.to_owned()));
         }
     }
     assert_eq!(seen.len() as i64, expected);
-    let above: Value = app.get(&format!("/api/v1/enterprises?district={code}&above_scale=true&limit=500")).await?.json().await?;
+    let above: Value =
+        app.get(&format!("/api/v1/enterprises?district={code}&above_scale=true&limit=500")).await?.json().await?;
     assert_eq!(above["total"].as_i64(), district["above_scale"].as_i64());
     assert!(above["items"].as_array().ok_or("items")?.iter().all(|i| i["above_scale"] == Value::Bool(true)));
     app.stop().await
@@ -95,13 +100,15 @@ async fn an_enterprise_is_found_by_name_and_shown_with_its_history() -> Result {
 
     let record: Value = app.get(&format!("/api/v1/enterprises/{code}")).await?.json().await?;
     assert_eq!(record["name"], name);
-    let kinds: Vec<&str> = record["memberships"].as_array().ok_or("memberships")?.iter().filter_map(|m| m["kind"].as_str()).collect();
+    let kinds: Vec<&str> =
+        record["memberships"].as_array().ok_or("memberships")?.iter().filter_map(|m| m["kind"].as_str()).collect();
     assert!(kinds.contains(&"district") && kinds.contains(&"above_scale"), "{kinds:?}");
     // Lower-case and full-width input finds the same record.
     let lower = app.get(&format!("/api/v1/enterprises/{}", code.to_lowercase())).await?;
     assert_eq!(lower.status(), StatusCode::OK);
 
-    let values: Value = app.get(&format!("/api/v1/enterprises/{code}/values?from=2024-01&to=2024-03")).await?.json().await?;
+    let values: Value =
+        app.get(&format!("/api/v1/enterprises/{code}/values?from=2024-01&to=2024-03")).await?.json().await?;
     let values = values.as_array().ok_or("values")?;
     assert!(values.iter().any(|v| v["indicator"] == "gross_output" && v["period"] == "2024-03"));
     assert!(values.iter().all(|v| v["period"].as_str().is_some_and(|p| ("2024-01"..="2024-03").contains(&p))));
@@ -123,7 +130,8 @@ async fn an_invalid_credit_code_gets_422_naming_the_field_and_the_check_characte
     assert_eq!(body["error"]["field"], "credit_code");
     assert_eq!(body["error"]["code"], "credit_code.check_character");
     assert!(body["error"]["message"].as_str().ok_or("message")?.contains("应为“3”"));
-    let english: Value = app.get_with("/api/v1/enterprises/91350100M000100Y44", &[("accept-language", "en")]).await?.json().await?;
+    let english: Value =
+        app.get_with("/api/v1/enterprises/91350100M000100Y44", &[("accept-language", "en")]).await?.json().await?;
     assert!(english["error"]["message"].as_str().ok_or("message")?.contains("expected '3', found '4'"));
     let short: Value = app.get("/api/v1/enterprises/9135?lang=en").await?.json().await?;
     assert_eq!(short["error"]["code"], "credit_code.length");
@@ -184,12 +192,16 @@ async fn the_chain_map_places_firms_in_segments_with_the_chain_owner_marked() ->
     assert_eq!(clusters.len(), 3);
     assert!(clusters.iter().all(|c| c["chains"].as_array().is_some_and(|a| a.len() == 2)), "a 3×2 system");
     let map: Value = app.get("/api/v1/chains/leather_shoes").await?.json().await?;
-    let stages: Vec<&str> = map["segments"].as_array().ok_or("segments")?.iter().filter_map(|s| s["stage"].as_str()).collect();
+    let stages: Vec<&str> =
+        map["segments"].as_array().ok_or("segments")?.iter().filter_map(|s| s["stage"].as_str()).collect();
     assert_eq!(stages, ["upstream", "midstream", "downstream"]);
-    let members: usize = map["segments"].as_array().ok_or("segments")?.iter().map(|s| s["members"].as_array().map_or(0, Vec::len)).sum();
+    let members: usize =
+        map["segments"].as_array().ok_or("segments")?.iter().map(|s| s["members"].as_array().map_or(0, Vec::len)).sum();
     assert!(members > 0);
     let html = app.get("/chains/leather_shoes").await?.text().await?;
-    assert!(html.contains("id=\"chain-map\"") && html.contains("上游") && html.contains("下游") && html.contains("链长"));
+    assert!(
+        html.contains("id=\"chain-map\"") && html.contains("上游") && html.contains("下游") && html.contains("链长")
+    );
     app.stop().await
 }
 
