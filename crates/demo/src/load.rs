@@ -11,8 +11,8 @@ use crate::layout::{self, INDUSTRIES};
 use crate::plan::{CALIBRATION_YEAR, Plan};
 use crate::{DemoConfig, DemoError};
 
-/// Firms whose values are written per transaction: bounded memory at every scale.
-const FIRMS_PER_BATCH: usize = 250;
+/// Firms whose values for one year are written per transaction: bounded memory at every scale.
+const FIRMS_PER_BATCH: usize = 1_000;
 
 /// What was generated, and the calibration figures read back through the store.
 #[derive(Debug, Clone)]
@@ -38,7 +38,7 @@ fn yyyymmdd(month: Month, day: u32) -> i64 {
 }
 
 /// Generates the city described by `config` into `store`, which must be migrated and hold
-/// no enterprises yet. `progress` is told how many firms' values are written so far.
+/// no enterprises yet. `progress` is told how many of the years' values are written so far.
 pub async fn load(
     store: &Store,
     config: &DemoConfig,
@@ -280,23 +280,34 @@ pub async fn load(
         .filter(|i| config.indicators.as_ref().is_none_or(|only| only.iter().any(|c| c == i.def.code.as_str())))
         .collect();
     let codes: Vec<&str> = chosen.iter().map(|i| i.def.code.as_str()).collect();
+    // Year by year, so that each batch appends to the same few key ranges of the
+    // (indicator, period, enterprise) primary key instead of touching all of it.
     let mut values = 0u64;
     let mut buffer = Vec::new();
-    for (n, chunk) in plan.firms.chunks(FIRMS_PER_BATCH).enumerate() {
-        buffer.clear();
-        for firm in chunk {
-            let enterprise_id = enterprise_ids[firm.index];
-            plan.firm_values(firm, &codes, |period, slot, value| {
-                buffer.push(NewDataValue { enterprise_id, indicator_id: chosen[slot].indicator_id, period, value });
-            });
+    let years = plan.last_year - plan.first_year + 1;
+    for (y, year) in (plan.first_year..=plan.last_year).enumerate() {
+        for chunk in plan.firms.chunks(FIRMS_PER_BATCH) {
+            buffer.clear();
+            for firm in chunk {
+                let enterprise_id = enterprise_ids[firm.index];
+                plan.firm_values_in_year(firm, &codes, year, |period, slot, value| {
+                    buffer.push(NewDataValue { enterprise_id, indicator_id: chosen[slot].indicator_id, period, value });
+                });
+            }
+            values += buffer.len() as u64;
+            let writing = Instant::now();
+            store.insert_values(&buffer, ValueSource::Demo).await?;
+            tracing::debug!(
+                year,
+                values = buffer.len(),
+                write_ms = writing.elapsed().as_millis() as u64,
+                "demo values batch"
+            );
         }
-        values += buffer.len() as u64;
-        let writing = Instant::now();
-        store.insert_values(&buffer, ValueSource::Demo).await?;
-        tracing::debug!(values = buffer.len(), write_ms = writing.elapsed().as_millis() as u64, "demo values batch");
-        progress(((n + 1) * FIRMS_PER_BATCH).min(plan.firms.len()), plan.firms.len());
+        progress(y + 1, years as usize);
     }
 
+    store.analyze().await?;
     store.set_setting("city_name_zh", layout::CITY_ZH).await?;
     store.set_setting("city_name_en", layout::CITY_EN).await?;
     store.set_setting("demo_seed", &config.seed.to_string()).await?;

@@ -381,10 +381,10 @@ impl Plan {
                         firm.above_scale.push((admitted, None));
                     }
                 }
-                if let Some(closed) = firm.closed.filter(|c| c.year() == y) {
-                    if let Some(last) = firm.above_scale.last_mut().filter(|(_, to)| to.is_none()) {
-                        last.1 = Some(closed.max(last.0));
-                    }
+                if let Some(closed) = firm.closed.filter(|c| c.year() == y)
+                    && let Some(last) = firm.above_scale.last_mut().filter(|(_, to)| to.is_none())
+                {
+                    last.1 = Some(closed.max(last.0));
                 }
             }
             let december = Month::new(y, 12).map_err(|e| DemoError::Parameter(e.to_string()))?;
@@ -478,10 +478,12 @@ fn annual_batch(
     };
     let alive_next = |f: &Firm| f.closed.is_none_or(|c| c >= january);
     for firm in firms.iter_mut() {
-        if firm.is_above_scale(december) && alive_next(firm) && revenue(firm) < THRESHOLD_WAN {
-            if let Some(last) = firm.above_scale.last_mut() {
-                last.1 = Some(december);
-            }
+        if firm.is_above_scale(december)
+            && alive_next(firm)
+            && revenue(firm) < THRESHOLD_WAN
+            && let Some(last) = firm.above_scale.last_mut()
+        {
+            last.1 = Some(december);
         }
     }
     let mut candidates: Vec<(usize, f64)> = firms

@@ -37,9 +37,16 @@ impl Plan {
     /// Calls `emit(month, indicator index, value)` for every value of the firm, for the
     /// indicators given by code (in that order), month by month.
     pub fn firm_values(&self, firm: &Firm, codes: &[&str], mut emit: impl FnMut(Month, usize, f64)) {
-        let seed = self.config.seed;
         for year in self.first_year..=self.last_year {
-            let Some((first, last)) = firm.active_months(year) else { continue };
+            self.firm_values_in_year(firm, codes, year, &mut emit);
+        }
+    }
+
+    /// The same for one year only; a year's values never depend on another year's.
+    pub fn firm_values_in_year(&self, firm: &Firm, codes: &[&str], year: i32, mut emit: impl FnMut(Month, usize, f64)) {
+        let seed = self.config.seed;
+        {
+            let Some((first, last)) = firm.active_months(year) else { return };
             let level = firm.level(self.first_year, year);
             let weights = month_weights(seed, firm.index, year);
             let employees = firm.employees(self.first_year, year);

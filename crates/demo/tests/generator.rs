@@ -1,5 +1,8 @@
 //! The demo city is deterministic for a seed and calibrated to Yongzhou 2023 (report 001).
 
+// Test helpers outside #[test] functions may panic too: a panic is the failure report.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use std::collections::HashSet;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};

@@ -155,12 +155,16 @@ pub mod codes {
     pub const ELECTRICITY: &str = "electricity";
 }
 
+/// code, Chinese name, English name, (unit zh, unit en), temporal kind, aggregation, decimals.
+type CatalogueRow =
+    (&'static str, &'static str, &'static str, (&'static str, &'static str), TemporalKind, Aggregation, u8);
+
 /// The standard monthly report of a new installation (domain.md §8.2), in form order.
 pub fn standard_catalogue() -> Vec<IndicatorDef> {
     use Aggregation::{Mean, Sum};
     use TemporalKind::{Flow, Stock};
     const WAN: (&str, &str) = ("万元", "10k CNY");
-    let rows: [(&str, &str, &str, (&str, &str), TemporalKind, Aggregation, u8); 20] = [
+    let rows: [CatalogueRow; 20] = [
         ("gross_output", "工业总产值（现价）", "Gross industrial output (current prices)", WAN, Flow, Sum, 1),
         ("sales_output", "工业销售产值", "Industrial sales output", WAN, Flow, Sum, 1),
         ("export_delivery", "出口交货值", "Export delivery value", WAN, Flow, Sum, 1),

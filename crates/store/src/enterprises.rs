@@ -230,7 +230,8 @@ impl Store {
         Ok(())
     }
 
-    /// Every membership of a firm, with the names of what it points at, oldest first per kind.
+    /// Every membership of a firm, with the names of what it points at, grouped by kind in the
+    /// order of [`MembershipKind::ALL`], oldest first within a kind.
     pub async fn memberships_of(&self, enterprise: EnterpriseId) -> Result<Vec<MembershipView>, StoreError> {
         let rows = sqlx::query(
             "SELECT m.membership_id, m.kind, m.valid_from, m.valid_to, m.reason, \
@@ -243,12 +244,13 @@ impl Store {
              LEFT JOIN clusters c ON c.cluster_id = m.cluster_id \
              LEFT JOIN chain_segments s ON s.segment_id = m.segment_id \
              LEFT JOIN chains ch ON ch.chain_id = s.chain_id \
-             WHERE m.enterprise_id = $1 ORDER BY m.kind, m.valid_from",
+             WHERE m.enterprise_id = $1 ORDER BY m.valid_from, m.membership_id",
         )
         .bind(enterprise.0)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
+        let mut memberships = rows
+            .iter()
             .map(|row| {
                 let kind: String = row.try_get("kind")?;
                 Ok(MembershipView {
@@ -262,7 +264,10 @@ impl Store {
                     reason: row.try_get("reason")?,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        // District, park, above-scale, cluster, chain segment; oldest first within a kind.
+        memberships.sort_by_key(|m| (MembershipKind::ALL.iter().position(|k| *k == m.kind), m.valid_from));
+        Ok(memberships)
     }
 
     /// Enterprises that entered the above-scale set in a month of `year`, not counting a

@@ -96,6 +96,12 @@ impl Store {
         Ok(size)
     }
 
+    /// Refreshes the query planner's statistics, worth doing after a bulk load.
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// True when no enterprise has been recorded yet.
     pub async fn is_empty(&self) -> Result<bool, StoreError> {
         let any: Option<i64> =

@@ -212,7 +212,15 @@ impl Store {
 
     /// The first and last month holding any value.
     pub async fn value_months(&self) -> Result<Option<MonthRange>, StoreError> {
-        let row = sqlx::query("SELECT MIN(period), MAX(period) FROM data_values").fetch_one(&self.pool).await?;
+        // One index seek per indicator at each end, instead of scanning every value.
+        let row = sqlx::query(
+            "SELECT MIN(first_period), MAX(last_period) FROM (SELECT \
+             (SELECT MIN(period) FROM data_values v WHERE v.indicator_id = i.indicator_id) AS first_period, \
+             (SELECT MAX(period) FROM data_values v WHERE v.indicator_id = i.indicator_id) AS last_period \
+             FROM indicators i) spans",
+        )
+        .fetch_one(&self.pool)
+        .await?;
         let (first, last): (Option<i64>, Option<i64>) = (row.try_get(0)?, row.try_get(1)?);
         match (first, last) {
             (Some(f), Some(l)) => Ok(Some(MonthRange::new(
@@ -240,7 +248,9 @@ impl Store {
         };
         let base = months.same_period_last_year();
         // Two primary-key range scans (indicator, months) filtered by the set. A join with the
-        // set instead makes SQLite scan the indicator's whole key range once per member.
+        // set instead makes SQLite scan the indicator's whole key range once per member, and
+        // with statistics it prefers the per-enterprise index (30× slower here); the unary `+`
+        // keeps `enterprise_id` from steering index choice (a no-op on PostgreSQL).
         let mut sql = Sql::new(self.backend, "SELECT ");
         for (i, range) in [months, base].into_iter().enumerate() {
             sql.push(if i == 0 { "(" } else { ", (" });
@@ -249,7 +259,7 @@ impl Store {
             sql.push(" AND period BETWEEN ").bind(range.first.yyyymm())?;
             sql.push(" AND ").bind(range.last.yyyymm())?;
             if set == EnterpriseSet::AboveScale {
-                sql.push(" AND enterprise_id IN (SELECT enterprise_id FROM memberships WHERE kind = 'above_scale' AND valid_from <= ")
+                sql.push(" AND +enterprise_id IN (SELECT enterprise_id FROM memberships WHERE kind = 'above_scale' AND valid_from <= ")
                     .bind(months.last.yyyymm())?;
                 sql.push(" AND (valid_to IS NULL OR valid_to >= ").bind(months.last.yyyymm())?;
                 sql.push("))");

@@ -1,6 +1,9 @@
 //! One storage story, told on every available backend: SQLite always, PostgreSQL when
 //! `TEST_DATABASE_URL` is set. Figures are worked out by hand in the comments.
 
+// Test helpers outside #[test] functions may panic too: a panic is the failure report.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use xinzhi_domain::period::MonthRange;
 use xinzhi_domain::{CreditCode, IndustryCode, Month, RegionCode, Tier, Validity, Year};
 use xinzhi_store::testing::TestDatabase;

@@ -395,7 +395,7 @@ async fn view_enterprise_get(
         e.closed_on.map(|d| ("enterprise.closed", tr.date(d))),
         e.land_area_mu.map(|m| ("enterprise.land", format!("{} {}", tr.number(m, 1), tr.t("unit.mu")))),
         e.employees.map(|n| ("enterprise.employees", format!("{n} {}", tr.t("unit.persons")))),
-        (!size.is_empty()).then(|| ("enterprise.size", size)),
+        (!size.is_empty()).then_some(("enterprise.size", size)),
         e.address.clone().map(|a| ("enterprise.address", a)),
     ]
     .into_iter()

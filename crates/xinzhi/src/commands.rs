@@ -59,7 +59,7 @@ async fn generate(store: &Store, scale: Scale, seed: u64) -> anyhow::Result<()> 
         let tenth = done * 10 / total.max(1);
         if tenth > last_tenth {
             last_tenth = tenth;
-            eprintln!("  values written for {done} of {total} enterprises");
+            eprintln!("  values written for {done} of {total} years");
         }
     })
     .await?;

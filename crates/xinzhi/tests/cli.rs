@@ -1,6 +1,9 @@
 //! The `xinzhi` binary as a user runs it: bad settings end with one actionable line and a
 //! non-zero exit, never a panic trace; good ones do what they say.
 
+// Test helpers outside #[test] functions may panic too: a panic is the failure report.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use std::process::{Command, Output};
 
 fn xinzhi(args: &[&str]) -> Output {

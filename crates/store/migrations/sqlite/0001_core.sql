@@ -117,7 +117,7 @@ CREATE TABLE memberships (
         (kind = 'above_scale'   AND region_id IS NULL AND park_id IS NULL AND cluster_id IS NULL AND segment_id IS NULL)
     )
 );
-CREATE INDEX memberships_enterprise ON memberships (enterprise_id);
+CREATE INDEX memberships_enterprise ON memberships (enterprise_id, kind, valid_to);
 CREATE INDEX memberships_kind ON memberships (kind, valid_from, valid_to, enterprise_id);
 CREATE INDEX memberships_region ON memberships (region_id) WHERE region_id IS NOT NULL;
 CREATE INDEX memberships_park ON memberships (park_id) WHERE park_id IS NOT NULL;

@@ -1,6 +1,9 @@
 //! Black-box HTTP tests: the real server on a random port over a fresh database holding a
 //! small demo city. One binary for all of them (fewer link steps).
 
+// Test helpers outside #[test] functions may panic too: a panic is the failure report.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 mod helpers;
 
 use helpers::{TestApp, spawn_app};
