@@ -146,6 +146,107 @@ impl IndicatorDef {
     }
 }
 
+/// An indicator as entered by a person (form, command line, import), before validation.
+#[derive(Debug, Clone, Default)]
+pub struct IndicatorDraft {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub unit_zh: String,
+    pub unit_en: String,
+    pub temporal: String,
+    pub aggregation: String,
+    pub decimals: u8,
+}
+
+/// Longest name or unit an indicator may have.
+pub const MAX_INDICATOR_TEXT: usize = 60;
+/// Most decimals an indicator may show.
+pub const MAX_DECIMALS: u8 = 6;
+
+/// Why a draft is not a valid indicator; `field` names the draft's field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IndicatorDraftError {
+    #[error("code: {0}")]
+    Code(IndicatorCodeError),
+    #[error("{field}: must have 1 to {MAX_INDICATOR_TEXT} characters")]
+    Text { field: &'static str },
+    #[error("temporal: '{0}' is not flow or stock")]
+    Temporal(String),
+    #[error("aggregation: '{0}' is not sum or mean")]
+    Aggregation(String),
+    #[error("decimals: {0} is more than {MAX_DECIMALS}")]
+    Decimals(u8),
+}
+
+impl IndicatorDraftError {
+    pub fn field(&self) -> &'static str {
+        match self {
+            IndicatorDraftError::Code(_) => "code",
+            IndicatorDraftError::Text { field } => field,
+            IndicatorDraftError::Temporal(_) => "temporal",
+            IndicatorDraftError::Aggregation(_) => "aggregation",
+            IndicatorDraftError::Decimals(_) => "decimals",
+        }
+    }
+}
+
+impl Localize for IndicatorDraftError {
+    fn code(&self) -> &'static str {
+        match self {
+            IndicatorDraftError::Code(e) => e.code(),
+            IndicatorDraftError::Text { .. } => "indicator.text",
+            IndicatorDraftError::Temporal(_) => "indicator.temporal",
+            IndicatorDraftError::Aggregation(_) => "indicator.aggregation",
+            IndicatorDraftError::Decimals(_) => "indicator.decimals",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (IndicatorDraftError::Code(e), _) => e.message(lang),
+            (IndicatorDraftError::Text { field }, Lang::ZhCn) => format!("{field}：应为1—{MAX_INDICATOR_TEXT}个字符"),
+            (IndicatorDraftError::Temporal(t), Lang::ZhCn) => {
+                format!("temporal：“{t}”应为 flow（流量）或 stock（存量）")
+            }
+            (IndicatorDraftError::Aggregation(a), Lang::ZhCn) => {
+                format!("aggregation：“{a}”应为 sum（求和）或 mean（平均）")
+            }
+            (IndicatorDraftError::Decimals(d), Lang::ZhCn) => format!("decimals：小数位{d}超过{MAX_DECIMALS}"),
+            (other, Lang::En) => other.to_string(),
+        }
+    }
+}
+
+impl TryFrom<IndicatorDraft> for IndicatorDef {
+    type Error = IndicatorDraftError;
+
+    fn try_from(draft: IndicatorDraft) -> Result<IndicatorDef, IndicatorDraftError> {
+        let text = |field: &'static str, value: String| {
+            let value = value.trim().to_owned();
+            if value.is_empty() || value.chars().count() > MAX_INDICATOR_TEXT {
+                return Err(IndicatorDraftError::Text { field });
+            }
+            Ok(value)
+        };
+        if draft.decimals > MAX_DECIMALS {
+            return Err(IndicatorDraftError::Decimals(draft.decimals));
+        }
+        Ok(IndicatorDef {
+            code: IndicatorCode::parse(&draft.code).map_err(IndicatorDraftError::Code)?,
+            name_zh: text("name_zh", draft.name_zh)?,
+            name_en: text("name_en", draft.name_en)?,
+            unit_zh: text("unit_zh", draft.unit_zh)?,
+            unit_en: text("unit_en", draft.unit_en)?,
+            temporal: TemporalKind::parse(draft.temporal.trim())
+                .ok_or(IndicatorDraftError::Temporal(draft.temporal))?,
+            aggregation: Aggregation::parse(draft.aggregation.trim())
+                .ok_or(IndicatorDraftError::Aggregation(draft.aggregation))?,
+            decimals: draft.decimals,
+        })
+    }
+}
+
 /// Codes of the standard indicators that code refers to by name.
 pub mod codes {
     /// 工业总产值 (现价): the base of output growth and of the demo's calibration.
@@ -226,6 +327,29 @@ mod tests {
         assert!(IndicatorCode::parse("Gross").is_err());
         assert!(IndicatorCode::parse("1st").is_err());
         assert!(IndicatorCode::parse("gross output").is_err());
+    }
+
+    #[test]
+    fn drafts_become_indicators_or_name_the_field_at_fault() {
+        let draft = IndicatorDraft {
+            code: "smart_workstations".into(),
+            name_zh: " 智能工位 ".into(),
+            name_en: "Smart workstations".into(),
+            unit_zh: "个".into(),
+            unit_en: "units".into(),
+            temporal: "stock".into(),
+            aggregation: "sum".into(),
+            decimals: 0,
+        };
+        let def = IndicatorDef::try_from(draft.clone()).expect("valid");
+        assert_eq!((def.name_zh.as_str(), def.temporal), ("智能工位", TemporalKind::Stock));
+        let field = |d: IndicatorDraft| IndicatorDef::try_from(d).expect_err("invalid").field();
+        assert_eq!(field(IndicatorDraft { code: "Bad".into(), ..draft.clone() }), "code");
+        assert_eq!(field(IndicatorDraft { unit_en: " ".into(), ..draft.clone() }), "unit_en");
+        assert_eq!(field(IndicatorDraft { name_zh: "长".repeat(61), ..draft.clone() }), "name_zh");
+        assert_eq!(field(IndicatorDraft { temporal: "rate".into(), ..draft.clone() }), "temporal");
+        assert_eq!(field(IndicatorDraft { aggregation: "max".into(), ..draft.clone() }), "aggregation");
+        assert_eq!(field(IndicatorDraft { decimals: 7, ..draft }), "decimals");
     }
 
     #[test]

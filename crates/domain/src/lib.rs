@@ -18,7 +18,7 @@ pub mod text;
 
 pub use credit_code::{CreditCode, CreditCodeError, CreditCodeWarning};
 pub use growth::Comparison;
-pub use indicator::{Aggregation, IndicatorCode, IndicatorDef, TemporalKind};
+pub use indicator::{Aggregation, IndicatorCode, IndicatorDef, IndicatorDraft, TemporalKind};
 pub use industry::{IndustryCode, IndustryCodeError};
 pub use ladder::{DesignationLevel, DesignationStatus, Tier};
 pub use lang::{Lang, Localize};

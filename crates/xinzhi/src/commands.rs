@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use anyhow::{Context, anyhow, bail};
 use xinzhi_demo::{DemoConfig, Scale};
-use xinzhi_domain::{CreditCode, Lang, Localize};
+use xinzhi_domain::{CreditCode, IndicatorDef, IndicatorDraft, Lang, Localize};
 use xinzhi_store::{Backend, Store, StoreError};
 use xinzhi_web::{Application, WebConfig, shutdown_signal};
 
@@ -137,4 +137,40 @@ pub fn check_code(code: &str, lang: &str) -> anyhow::Result<()> {
         }
         Err(error) => bail!("credit_code: {}", error.message(lang)),
     }
+}
+
+pub async fn list_indicators(settings: &Settings) -> anyhow::Result<()> {
+    let store = open(settings).await?;
+    store.seed_standard_indicators().await?;
+    for i in store.list_indicators().await? {
+        let d = &i.def;
+        println!(
+            "{:>3}  {:<22} {:<12} {:<6} {:<5} {}  {} / {}",
+            i.position,
+            d.code,
+            d.unit_zh,
+            d.temporal.as_str(),
+            d.aggregation.as_str(),
+            d.decimals,
+            d.name_zh,
+            d.name_en
+        );
+    }
+    store.close().await;
+    Ok(())
+}
+
+pub async fn set_indicator(settings: &Settings, draft: IndicatorDraft, position: Option<i64>) -> anyhow::Result<()> {
+    let def = IndicatorDef::try_from(draft).map_err(|e| anyhow!("{}", e.message(Lang::En)))?;
+    let store = open(settings).await?;
+    store.seed_standard_indicators().await?;
+    let indicators = store.list_indicators().await?;
+    let existing = indicators.iter().find(|i| i.def.code == def.code);
+    let position = position
+        .or(existing.map(|i| i.position))
+        .unwrap_or_else(|| indicators.iter().map(|i| i.position).max().unwrap_or(0) + 1);
+    store.upsert_indicator(&def, position).await?;
+    println!("{} {} ({})", if existing.is_some() { "updated" } else { "added" }, def.code, def.name_zh);
+    store.close().await;
+    Ok(())
 }

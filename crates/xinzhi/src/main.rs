@@ -65,12 +65,53 @@ enum Command {
         #[command(flatten)]
         storage: StorageArgs,
     },
+    /// List or edit the indicator catalogue (no code change needed for a new indicator).
+    Indicator {
+        #[command(subcommand)]
+        action: IndicatorAction,
+    },
     /// Check a unified social credit code (统一社会信用代码).
     CheckCode {
         code: String,
         /// Language of the messages: zh-CN or en.
         #[arg(long, default_value = "zh-CN")]
         lang: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum IndicatorAction {
+    /// Print the catalogue in form order.
+    List {
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// Create an indicator, or update the one with this code.
+    Set {
+        /// Stable code: lower-case letters, digits and _, e.g. smart_workstations
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name_zh: String,
+        #[arg(long)]
+        name_en: String,
+        #[arg(long)]
+        unit_zh: String,
+        #[arg(long)]
+        unit_en: String,
+        /// flow (summed over months) or stock (end-of-month value)
+        #[arg(long, default_value = "flow")]
+        temporal: String,
+        /// sum or mean across enterprises
+        #[arg(long, default_value = "sum")]
+        aggregation: String,
+        #[arg(long, default_value_t = 1)]
+        decimals: u8,
+        /// Place in the form; default: after the last one.
+        #[arg(long)]
+        position: Option<i64>,
+        #[command(flatten)]
+        storage: StorageArgs,
     },
 }
 
@@ -112,6 +153,42 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
             init_logging(&settings.log);
             runtime.block_on(commands::demo(&settings, &scale, seed))
+        }
+        Command::Indicator { action } => {
+            let storage = match &action {
+                IndicatorAction::List { storage } | IndicatorAction::Set { storage, .. } => storage.clone(),
+            };
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            runtime.block_on(async {
+                match action {
+                    IndicatorAction::List { .. } => commands::list_indicators(&settings).await,
+                    IndicatorAction::Set {
+                        code,
+                        name_zh,
+                        name_en,
+                        unit_zh,
+                        unit_en,
+                        temporal,
+                        aggregation,
+                        decimals,
+                        position,
+                        ..
+                    } => {
+                        let draft = xinzhi_domain::IndicatorDraft {
+                            code,
+                            name_zh,
+                            name_en,
+                            unit_zh,
+                            unit_en,
+                            temporal,
+                            aggregation,
+                            decimals,
+                        };
+                        commands::set_indicator(&settings, draft, position).await
+                    }
+                }
+            })
         }
         Command::Migrate { storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;

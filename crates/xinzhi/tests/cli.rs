@@ -119,3 +119,73 @@ fn serve_answers_on_its_port_and_stops_cleanly_on_sigterm() {
     let status = child.wait().expect("serve exits");
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
 }
+
+#[test]
+fn a_new_indicator_is_added_to_the_catalogue_without_code_changes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().to_str().expect("utf-8");
+    let set = xinzhi(&[
+        "indicator",
+        "set",
+        "--code",
+        "smart_workstations",
+        "--name-zh",
+        "智能工位",
+        "--name-en",
+        "Smart workstations",
+        "--unit-zh",
+        "个",
+        "--unit-en",
+        "units",
+        "--temporal",
+        "stock",
+        "--decimals",
+        "0",
+        "--data",
+        data,
+    ]);
+    assert!(set.status.success(), "{}", stderr(&set));
+    assert!(String::from_utf8_lossy(&set.stdout).starts_with("added smart_workstations"));
+    let list = xinzhi(&["indicator", "list", "--data", data]);
+    let text = String::from_utf8_lossy(&list.stdout);
+    assert_eq!(text.lines().count(), 21, "20 standard indicators and the new one:\n{text}");
+    let last = text.lines().last().expect("a line");
+    assert!(last.contains("smart_workstations") && last.contains("stock") && last.contains("智能工位"), "{last}");
+
+    let bad = xinzhi(&[
+        "indicator",
+        "set",
+        "--code",
+        "Bad Code",
+        "--name-zh",
+        "x",
+        "--name-en",
+        "x",
+        "--unit-zh",
+        "x",
+        "--unit-en",
+        "x",
+        "--data",
+        data,
+    ]);
+    assert_one_line_error(&bad, &["indicator code"]);
+    let bad = xinzhi(&[
+        "indicator",
+        "set",
+        "--code",
+        "ok_code",
+        "--name-zh",
+        "x",
+        "--name-en",
+        "x",
+        "--unit-zh",
+        "x",
+        "--unit-en",
+        "x",
+        "--temporal",
+        "rate",
+        "--data",
+        data,
+    ]);
+    assert_one_line_error(&bad, &["temporal: 'rate' is not flow or stock"]);
+}
