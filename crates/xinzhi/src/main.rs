@@ -88,31 +88,53 @@ enum IndicatorAction {
     },
     /// Create an indicator, or update the one with this code.
     Set {
-        /// Stable code: lower-case letters, digits and _, e.g. smart_workstations
-        #[arg(long)]
-        code: String,
-        #[arg(long)]
-        name_zh: String,
-        #[arg(long)]
-        name_en: String,
-        #[arg(long)]
-        unit_zh: String,
-        #[arg(long)]
-        unit_en: String,
-        /// flow (summed over months) or stock (end-of-month value)
-        #[arg(long, default_value = "flow")]
-        temporal: String,
-        /// sum or mean across enterprises
-        #[arg(long, default_value = "sum")]
-        aggregation: String,
-        #[arg(long, default_value_t = 1)]
-        decimals: u8,
+        #[command(flatten)]
+        indicator: IndicatorArgs,
         /// Place in the form; default: after the last one.
         #[arg(long)]
         position: Option<i64>,
         #[command(flatten)]
         storage: StorageArgs,
     },
+}
+
+/// An indicator's fields as command-line flags.
+#[derive(Args)]
+struct IndicatorArgs {
+    /// Stable code: lower-case letters, digits and _, e.g. smart_workstations
+    #[arg(long)]
+    code: String,
+    #[arg(long)]
+    name_zh: String,
+    #[arg(long)]
+    name_en: String,
+    #[arg(long)]
+    unit_zh: String,
+    #[arg(long)]
+    unit_en: String,
+    /// flow (summed over months) or stock (end-of-month value)
+    #[arg(long, default_value = "flow")]
+    temporal: String,
+    /// sum or mean across enterprises
+    #[arg(long, default_value = "sum")]
+    aggregation: String,
+    #[arg(long, default_value_t = 1)]
+    decimals: u8,
+}
+
+impl From<IndicatorArgs> for xinzhi_domain::IndicatorDraft {
+    fn from(a: IndicatorArgs) -> Self {
+        xinzhi_domain::IndicatorDraft {
+            code: a.code,
+            name_zh: a.name_zh,
+            name_en: a.name_en,
+            unit_zh: a.unit_zh,
+            unit_en: a.unit_en,
+            temporal: a.temporal,
+            aggregation: a.aggregation,
+            decimals: a.decimals,
+        }
+    }
 }
 
 fn settings(cli_config: Option<&PathBuf>, flags: Layer) -> anyhow::Result<Settings> {
@@ -163,29 +185,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             runtime.block_on(async {
                 match action {
                     IndicatorAction::List { .. } => commands::list_indicators(&settings).await,
-                    IndicatorAction::Set {
-                        code,
-                        name_zh,
-                        name_en,
-                        unit_zh,
-                        unit_en,
-                        temporal,
-                        aggregation,
-                        decimals,
-                        position,
-                        ..
-                    } => {
-                        let draft = xinzhi_domain::IndicatorDraft {
-                            code,
-                            name_zh,
-                            name_en,
-                            unit_zh,
-                            unit_en,
-                            temporal,
-                            aggregation,
-                            decimals,
-                        };
-                        commands::set_indicator(&settings, draft, position).await
+                    IndicatorAction::Set { indicator, position, .. } => {
+                        commands::set_indicator(&settings, indicator.into(), position).await
                     }
                 }
             })
