@@ -4,6 +4,7 @@
 //! Types parse their input (`parse`/`TryFrom`) so that the layers above only ever hold
 //! valid values. Rules carry the section of `shared/docs/domain.md` they come from.
 
+pub mod access;
 pub mod credit_code;
 pub mod growth;
 pub mod indicator;
@@ -16,6 +17,7 @@ pub mod region;
 pub mod size_class;
 pub mod text;
 
+pub use access::{LockoutPolicy, PasswordError, PasswordPolicy, Role, ScopeKind, Username};
 pub use credit_code::{CreditCode, CreditCodeError, CreditCodeWarning};
 pub use growth::Comparison;
 pub use indicator::{Aggregation, IndicatorCode, IndicatorDef, IndicatorDraft, TemporalKind};

@@ -1,0 +1,340 @@
+//! Who may do what: roles, the kind of data scope each role holds, usernames, and the password
+//! and lockout policies. product.md "Who uses it".
+//!
+//! A scope narrows every read and write of enterprise data; which concrete district, park,
+//! department or enterprise a user holds is stored with the user (ids are storage's business).
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::lang::{Lang, Localize};
+
+/// A user's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 系统管理员: users, roles, backups; sees everything.
+    Admin,
+    /// 局领导: reads the whole city; sets targets.
+    CityLeader,
+    /// 运行科分析员: reviews, monitors, drafts briefings for the whole city.
+    CityAnalyst,
+    /// 区县工信部门: its own district's enterprises.
+    DistrictOfficer,
+    /// 园区: its own park's enterprises.
+    ParkOfficer,
+    /// 职能处室/部门: the tickets assigned to its department; no enterprise data of its own.
+    DepartmentHandler,
+    /// 企业填报员: its own enterprise only.
+    EnterpriseReporter,
+}
+
+/// The kind of data scope a role holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeKind {
+    City,
+    District,
+    Park,
+    Department,
+    Enterprise,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Admin,
+        Role::CityLeader,
+        Role::CityAnalyst,
+        Role::DistrictOfficer,
+        Role::ParkOfficer,
+        Role::DepartmentHandler,
+        Role::EnterpriseReporter,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::CityLeader => "city_leader",
+            Role::CityAnalyst => "city_analyst",
+            Role::DistrictOfficer => "district_officer",
+            Role::ParkOfficer => "park_officer",
+            Role::DepartmentHandler => "department_handler",
+            Role::EnterpriseReporter => "enterprise_reporter",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Role::Admin => lang.pick("系统管理员", "Administrator"),
+            Role::CityLeader => lang.pick("局领导", "City leader"),
+            Role::CityAnalyst => lang.pick("市级分析员", "City analyst"),
+            Role::DistrictOfficer => lang.pick("区县工信部门", "District officer"),
+            Role::ParkOfficer => lang.pick("园区管理人员", "Park officer"),
+            Role::DepartmentHandler => lang.pick("职能部门经办人", "Department handler"),
+            Role::EnterpriseReporter => lang.pick("企业填报员", "Enterprise reporter"),
+        }
+    }
+
+    /// The scope a user of this role must hold.
+    pub fn scope_kind(self) -> ScopeKind {
+        match self {
+            Role::Admin | Role::CityLeader | Role::CityAnalyst => ScopeKind::City,
+            Role::DistrictOfficer => ScopeKind::District,
+            Role::ParkOfficer => ScopeKind::Park,
+            Role::DepartmentHandler => ScopeKind::Department,
+            Role::EnterpriseReporter => ScopeKind::Enterprise,
+        }
+    }
+
+    /// Creates, edits and disables users.
+    pub fn manages_users(self) -> bool {
+        self == Role::Admin
+    }
+
+    /// Reads the audit log.
+    pub fn reads_audit(self) -> bool {
+        self == Role::Admin
+    }
+}
+
+impl ScopeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScopeKind::City => "city",
+            ScopeKind::District => "district",
+            ScopeKind::Park => "park",
+            ScopeKind::Department => "department",
+            ScopeKind::Enterprise => "enterprise",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ScopeKind> {
+        [ScopeKind::City, ScopeKind::District, ScopeKind::Park, ScopeKind::Department, ScopeKind::Enterprise]
+            .into_iter()
+            .find(|k| k.as_str() == text)
+    }
+}
+
+/// A login name: 3–32 characters of lower-case letters, digits, `.`, `_` and `-`, starting with
+/// a letter. Input is trimmed and lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Username(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a username has 3 to 32 characters: letters, digits, '.', '_' or '-', starting with a letter")]
+pub struct UsernameError;
+
+impl Username {
+    pub fn parse(input: &str) -> Result<Username, UsernameError> {
+        let name = input.trim().to_ascii_lowercase();
+        let valid = (3..=32).contains(&name.len())
+            && name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
+        if valid { Ok(Username(name)) } else { Err(UsernameError) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Username {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Localize for UsernameError {
+    fn code(&self) -> &'static str {
+        "username.format"
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::ZhCn => "用户名应为3—32位小写字母、数字、“.”“_”或“-”，并以字母开头".into(),
+            Lang::En => {
+                "A username has 3 to 32 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter"
+                    .into()
+            }
+        }
+    }
+}
+
+/// Rules a chosen password must meet (等保-style complexity with a length floor).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordPolicy {
+    pub min_length: usize,
+    pub max_length: usize,
+    /// How many of: lower-case, upper-case, digits, other characters.
+    pub min_classes: usize,
+}
+
+/// Passwords too common to allow whatever their composition.
+const COMMON_PASSWORDS: [&str; 12] = [
+    "password",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "qwertyuiop",
+    "11111111",
+    "88888888",
+    "abc12345",
+    "a1234567",
+    "password1",
+    "iloveyou",
+    "admin123",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordError {
+    #[error("the password must have at least {min} characters")]
+    TooShort { min: usize },
+    #[error("the password must have at most {max} characters")]
+    TooLong { max: usize },
+    #[error("the password must mix at least {classes} of: lower-case letters, upper-case letters, digits, symbols")]
+    TooSimple { classes: usize },
+    #[error("the password must not contain the username")]
+    ContainsUsername,
+    #[error("this password is too common")]
+    Common,
+    #[error("the two new passwords differ")]
+    Mismatch,
+}
+
+impl PasswordPolicy {
+    pub const DEFAULT: PasswordPolicy = PasswordPolicy { min_length: 10, max_length: 128, min_classes: 3 };
+
+    pub fn check(&self, password: &str, username: &str) -> Result<(), PasswordError> {
+        let length = password.chars().count();
+        if length < self.min_length {
+            return Err(PasswordError::TooShort { min: self.min_length });
+        }
+        if length > self.max_length {
+            return Err(PasswordError::TooLong { max: self.max_length });
+        }
+        let lower = password.to_lowercase();
+        if COMMON_PASSWORDS.iter().any(|c| lower.contains(c)) {
+            return Err(PasswordError::Common);
+        }
+        if username.len() >= 3 && lower.contains(&username.to_lowercase()) {
+            return Err(PasswordError::ContainsUsername);
+        }
+        let classes = [
+            password.chars().any(|c| c.is_lowercase()),
+            password.chars().any(|c| c.is_uppercase()),
+            password.chars().any(|c| c.is_ascii_digit()),
+            password.chars().any(|c| !c.is_alphanumeric()),
+        ]
+        .into_iter()
+        .filter(|&has| has)
+        .count();
+        if classes < self.min_classes {
+            return Err(PasswordError::TooSimple { classes: self.min_classes });
+        }
+        Ok(())
+    }
+}
+
+impl Localize for PasswordError {
+    fn code(&self) -> &'static str {
+        match self {
+            PasswordError::TooShort { .. } => "password.too_short",
+            PasswordError::TooLong { .. } => "password.too_long",
+            PasswordError::TooSimple { .. } => "password.too_simple",
+            PasswordError::ContainsUsername => "password.contains_username",
+            PasswordError::Common => "password.common",
+            PasswordError::Mismatch => "password.mismatch",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (PasswordError::TooShort { min }, Lang::ZhCn) => format!("密码至少需要{min}个字符"),
+            (PasswordError::TooLong { max }, Lang::ZhCn) => format!("密码不能超过{max}个字符"),
+            (PasswordError::TooSimple { classes }, Lang::ZhCn) => {
+                format!("密码需包含小写字母、大写字母、数字、符号中的至少{classes}类")
+            }
+            (PasswordError::ContainsUsername, Lang::ZhCn) => "密码不能包含用户名".into(),
+            (PasswordError::Common, Lang::ZhCn) => "密码过于常见，请换一个".into(),
+            (PasswordError::Mismatch, Lang::ZhCn) => "两次输入的新密码不一致".into(),
+            (other, Lang::En) => {
+                let text = other.to_string();
+                let mut chars = text.chars();
+                chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+            }
+        }
+    }
+}
+
+/// How repeated sign-in failures lock an account: after `max_failures` consecutive failures the
+/// account is locked for `lock_seconds`, doubling with each further failure up to a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockoutPolicy {
+    pub max_failures: u32,
+    pub lock_seconds: i64,
+}
+
+impl LockoutPolicy {
+    pub const DEFAULT: LockoutPolicy = LockoutPolicy { max_failures: 5, lock_seconds: 15 * 60 };
+
+    /// The lock, in seconds, to impose after `failures` consecutive failures (0 = none).
+    pub fn lock_after(&self, failures: u32) -> i64 {
+        if failures < self.max_failures {
+            return 0;
+        }
+        let doublings = (failures - self.max_failures).min(7);
+        (self.lock_seconds << doublings).min(24 * 3600)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_role_holds_one_kind_of_scope_and_only_admins_manage() {
+        assert_eq!(Role::DistrictOfficer.scope_kind(), ScopeKind::District);
+        assert_eq!(Role::EnterpriseReporter.scope_kind(), ScopeKind::Enterprise);
+        assert_eq!(Role::CityLeader.scope_kind(), ScopeKind::City);
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+            assert_eq!(role.manages_users(), role == Role::Admin);
+        }
+    }
+
+    #[test]
+    fn usernames_are_normalised_and_checked() {
+        assert_eq!(Username::parse(" Zhang.San ").map(|u| u.to_string()), Ok("zhang.san".into()));
+        assert!(Username::parse("ab").is_err());
+        assert!(Username::parse("1abc").is_err());
+        assert!(Username::parse("张三").is_err());
+        assert!(Username::parse("a b c").is_err());
+    }
+
+    #[test]
+    fn passwords_need_length_mix_and_no_username() {
+        let policy = PasswordPolicy::DEFAULT;
+        assert_eq!(policy.check("Short1!", "li"), Err(PasswordError::TooShort { min: 10 }));
+        assert_eq!(policy.check("onlylowercaseletters", "li"), Err(PasswordError::TooSimple { classes: 3 }));
+        assert_eq!(policy.check("Zhangsan-2024", "zhangsan"), Err(PasswordError::ContainsUsername));
+        assert_eq!(policy.check("MyPassword1!", "li"), Err(PasswordError::Common));
+        assert_eq!(policy.check("潇州Tea-leaves9", "li"), Ok(()));
+        assert_eq!(policy.check(&"Aa1!".repeat(40), "li"), Err(PasswordError::TooLong { max: 128 }));
+        assert!(PasswordError::Common.message(Lang::En).starts_with("This password"));
+    }
+
+    #[test]
+    fn lockout_starts_at_the_fifth_failure_and_grows_to_a_day() {
+        let policy = LockoutPolicy::DEFAULT;
+        assert_eq!(policy.lock_after(4), 0);
+        assert_eq!(policy.lock_after(5), 900);
+        assert_eq!(policy.lock_after(6), 1800);
+        assert_eq!(policy.lock_after(50), 24 * 3600);
+    }
+}
