@@ -11,6 +11,9 @@ use crate::layout::{self, INDUSTRIES};
 use crate::plan::{CALIBRATION_YEAR, Plan};
 use crate::{DemoConfig, DemoError};
 
+/// The generator works for the city as a whole.
+const CITY: Scope = Scope::City;
+
 /// Firms whose values for one year are written per transaction: bounded memory at every scale.
 const FIRMS_PER_BATCH: usize = 1_000;
 
@@ -170,7 +173,7 @@ pub async fn load(
                 })
             })
             .collect::<Result<Vec<_>, DemoError>>()?;
-        enterprise_ids.extend(store.insert_enterprises(&batch).await?);
+        enterprise_ids.extend(store.insert_enterprises(&CITY, &batch).await?);
     }
 
     // Memberships over time.
@@ -230,11 +233,11 @@ pub async fn load(
             }
         }
         if memberships.len() >= 5_000 {
-            store.add_memberships(&memberships).await?;
+            store.add_memberships(&CITY, &memberships).await?;
             memberships.clear();
         }
     }
-    store.add_memberships(&memberships).await?;
+    store.add_memberships(&CITY, &memberships).await?;
 
     // Designations and chain owners.
     let data_end = yyyymmdd(last_month, 31);
@@ -258,11 +261,12 @@ pub async fn load(
             }
         })
         .collect();
-    store.add_designations(&designations).await?;
+    store.add_designations(&CITY, &designations).await?;
     for &(ci, hi, firm) in &plan.chain_owners {
         if let Some(&chain) = chain_ids.get(&(ci, hi)) {
             store
                 .insert_chain_owner(
+                    &CITY,
                     chain,
                     enterprise_ids[firm],
                     Some(i64::from(plan.first_year) * 10_000 + 630),
@@ -296,7 +300,7 @@ pub async fn load(
             }
             values += buffer.len() as u64;
             let writing = Instant::now();
-            store.insert_values(&buffer, ValueSource::Demo).await?;
+            store.insert_values(&CITY, &buffer, ValueSource::Demo).await?;
             tracing::debug!(
                 year,
                 values = buffer.len(),
@@ -316,7 +320,7 @@ pub async fn load(
     let calibration = MonthRange::new(Year(CALIBRATION_YEAR).months().first, Year(CALIBRATION_YEAR).months().last);
     let growth = if codes.contains(&xinzhi_domain::indicator::codes::GROSS_OUTPUT) && calibration.first >= first_month {
         store
-            .same_caliber(xinzhi_domain::indicator::codes::GROSS_OUTPUT, calibration, EnterpriseSet::AboveScale)
+            .same_caliber(&CITY, xinzhi_domain::indicator::codes::GROSS_OUTPUT, calibration, EnterpriseSet::AboveScale)
             .await?
             .growth_percent()
     } else {
@@ -324,12 +328,12 @@ pub async fn load(
     };
     Ok(DemoSummary {
         enterprises: plan.firms.len(),
-        above_scale_last_month: store.above_scale_count(last_month).await?,
+        above_scale_last_month: store.above_scale_count(&CITY, last_month).await?,
         values,
         first_month,
         last_month,
         calibration_growth_percent: growth,
-        calibration_entries: store.above_scale_entries(Year(CALIBRATION_YEAR)).await?,
+        calibration_entries: store.above_scale_entries(&CITY, Year(CALIBRATION_YEAR)).await?,
         elapsed: started.elapsed(),
     })
 }

@@ -12,7 +12,7 @@ use xinzhi_demo::{DemoConfig, Scale};
 use xinzhi_domain::period::MonthRange;
 use xinzhi_domain::{CreditCode, Month, Year};
 use xinzhi_store::testing::TestDatabase;
-use xinzhi_store::{EnterpriseSet, Page};
+use xinzhi_store::{EnterpriseSet, Page, Scope};
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -130,24 +130,24 @@ async fn the_demo_city_reproduces_yongzhou_2023() -> Result {
     let year = Year(2023).months();
     let growth = db
         .store
-        .same_caliber("gross_output", MonthRange::new(year.first, year.last), EnterpriseSet::AboveScale)
+        .same_caliber(&Scope::City, "gross_output", MonthRange::new(year.first, year.last), EnterpriseSet::AboveScale)
         .await?;
     let percent = growth.growth_percent().ok_or("no base")?;
     eprintln!("2023 same-caliber growth {percent:.3}%, above scale {}", summary.above_scale_last_month);
     assert!((percent - 2.5).abs() <= 0.3, "growth {percent}");
-    assert_eq!(db.store.above_scale_entries(Year(2023)).await?, 156);
+    assert_eq!(db.store.above_scale_entries(&Scope::City, Year(2023)).await?, 156);
     assert_eq!(summary.calibration_entries, 156);
 
     // About 3,000 firms, about 1,100 of them above scale, 48 months of values.
-    assert_eq!(db.store.search_enterprises(&Default::default(), Page::new(1, 0)).await?.total, 3_000);
-    let above = db.store.above_scale_count(Month::parse("2023-12")?).await?;
+    assert_eq!(db.store.search_enterprises(&Scope::City, &Default::default(), Page::new(1, 0)).await?.total, 3_000);
+    let above = db.store.above_scale_count(&Scope::City, Month::parse("2023-12")?).await?;
     assert!((950..=1_250).contains(&above), "above scale in 2023-12: {above}");
     let months = db.store.value_months().await?.ok_or("no values")?;
     assert_eq!(months.len(), 48);
 
     // Firms leave the set as well as enter it.
-    let left: i64 = db.store.above_scale_count(Month::parse("2022-12")?).await? + 156
-        - db.store.above_scale_count(Month::parse("2023-12")?).await?;
+    let left: i64 = db.store.above_scale_count(&Scope::City, Month::parse("2022-12")?).await? + 156
+        - db.store.above_scale_count(&Scope::City, Month::parse("2023-12")?).await?;
     assert!(left > 0, "some firms must have left during 2023 or at its start");
     db.remove().await?;
     Ok(())

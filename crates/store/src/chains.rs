@@ -6,8 +6,10 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use xinzhi_domain::CreditCode;
 
+use crate::access::{Scope, push_scope};
 use crate::model::*;
 use crate::org::corrupt;
+use crate::sql::Sql;
 use crate::{Store, StoreError};
 
 fn cluster_from_row(row: &AnyRow) -> Result<Cluster, StoreError> {
@@ -133,11 +135,13 @@ impl Store {
 
     pub async fn insert_chain_owner(
         &self,
+        scope: &Scope,
         chain: ChainId,
         enterprise: EnterpriseId,
         designated_on: Option<i64>,
         authority: &str,
     ) -> Result<(), StoreError> {
+        crate::enterprises::require_city(scope)?;
         sqlx::query(
             "INSERT INTO chain_owners (chain_id, enterprise_id, designated_on, authority) VALUES ($1, $2, $3, $4)",
         )
@@ -176,7 +180,8 @@ impl Store {
     }
 
     /// A chain with its map: segments as a tree, each with the firms currently on it.
-    pub async fn chain_map(&self, code: &str) -> Result<ChainMap, StoreError> {
+    /// Firms outside `scope` are left off the map; the chain itself is public.
+    pub async fn chain_map(&self, scope: &Scope, code: &str) -> Result<ChainMap, StoreError> {
         let chain = chain_from_row(
             &sqlx::query("SELECT chain_id, cluster_id, code, name_zh, name_en FROM chains WHERE code = $1")
                 .bind(code)
@@ -218,7 +223,8 @@ impl Store {
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
 
-        let member_rows = sqlx::query(
+        let mut members_sql = Sql::new(
+            self.backend,
             "SELECT m.segment_id, e.credit_code, e.name, \
              CASE WHEN EXISTS (SELECT 1 FROM memberships a WHERE a.enterprise_id = e.enterprise_id \
                   AND a.kind = 'above_scale' AND a.valid_to IS NULL) THEN 1 ELSE 0 END AS above_scale, \
@@ -226,12 +232,12 @@ impl Store {
              FROM memberships m JOIN chain_segments s ON s.segment_id = m.segment_id \
              JOIN enterprises e ON e.enterprise_id = m.enterprise_id \
              LEFT JOIN chain_owners o ON o.chain_id = s.chain_id AND o.enterprise_id = e.enterprise_id \
-             WHERE s.chain_id = $1 AND m.kind = 'chain_segment' AND m.valid_to IS NULL \
-             ORDER BY chain_owner DESC, above_scale DESC, e.name",
-        )
-        .bind(chain.chain_id.0)
-        .fetch_all(&self.pool)
-        .await?;
+             WHERE m.kind = 'chain_segment' AND m.valid_to IS NULL AND s.chain_id = ",
+        );
+        members_sql.bind(chain.chain_id.0)?;
+        push_scope(&mut members_sql, scope, "e.enterprise_id")?;
+        members_sql.push(" ORDER BY chain_owner DESC, above_scale DESC, e.name");
+        let member_rows = members_sql.query().fetch_all(&self.pool).await?;
         let mut members: HashMap<SegmentId, Vec<SegmentMember>> = HashMap::new();
         let mut enterprise_codes = std::collections::HashSet::new();
         for row in &member_rows {
@@ -240,18 +246,23 @@ impl Store {
             members.entry(SegmentId(row.try_get("segment_id")?)).or_default().push(member);
         }
 
-        let owners = sqlx::query(
+        let mut owners_sql = Sql::new(
+            self.backend,
             "SELECT e.credit_code, e.name, 1 AS chain_owner, \
              CASE WHEN EXISTS (SELECT 1 FROM memberships a WHERE a.enterprise_id = e.enterprise_id \
                   AND a.kind = 'above_scale' AND a.valid_to IS NULL) THEN 1 ELSE 0 END AS above_scale \
-             FROM chain_owners o JOIN enterprises e USING (enterprise_id) WHERE o.chain_id = $1 ORDER BY e.name",
-        )
-        .bind(chain.chain_id.0)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(member_from_row)
-        .collect::<Result<Vec<_>, _>>()?;
+             FROM chain_owners o JOIN enterprises e ON e.enterprise_id = o.enterprise_id WHERE o.chain_id = ",
+        );
+        owners_sql.bind(chain.chain_id.0)?;
+        push_scope(&mut owners_sql, scope, "e.enterprise_id")?;
+        owners_sql.push(" ORDER BY e.name");
+        let owners = owners_sql
+            .query()
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(member_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
 
         Ok(ChainMap {
             segments: build_tree(None, &segments, &mut members),

@@ -4,6 +4,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use xinzhi_domain::{CreditCode, DesignationLevel, DesignationStatus, IndustryCode, MembershipKind, Month, Tier};
 
+use crate::access::{Scope, push_scope};
 use crate::model::*;
 use crate::org::corrupt;
 use crate::sql::Sql;
@@ -55,6 +56,11 @@ const CURRENT_ATTRIBUTION_JOINS: &str = "\
     LEFT JOIN parks p ON p.park_id = mp.park_id \
     LEFT JOIN memberships ma ON ma.enterprise_id = e.enterprise_id AND ma.kind = 'above_scale' AND ma.valid_to IS NULL ";
 
+/// Registry writes (new firms, memberships, designations) are city-level work.
+pub(crate) fn require_city(scope: &Scope) -> Result<(), StoreError> {
+    if *scope == Scope::City { Ok(()) } else { Err(StoreError::Invalid("this change needs the city scope".into())) }
+}
+
 /// Escapes `%`, `_` and `\` for a LIKE pattern used with `ESCAPE '\'`.
 fn like_escape(text: &str) -> String {
     text.chars().fold(String::with_capacity(text.len()), |mut out, c| {
@@ -66,8 +72,9 @@ fn like_escape(text: &str) -> String {
     })
 }
 
-fn push_filter(sql: &mut Sql, filter: &EnterpriseFilter) -> Result<(), StoreError> {
+fn push_filter(sql: &mut Sql, scope: &Scope, filter: &EnterpriseFilter) -> Result<(), StoreError> {
     sql.push(" WHERE 1 = 1");
+    push_scope(sql, scope, "e.enterprise_id")?;
     if let Some(text) = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let pattern = like_escape(text);
         sql.push(" AND (e.name LIKE ").bind(format!("%{pattern}%"))?;
@@ -102,8 +109,14 @@ fn push_filter(sql: &mut Sql, filter: &EnterpriseFilter) -> Result<(), StoreErro
 
 impl Store {
     /// Inserts enterprises in one transaction and returns their ids in input order. A duplicate
-    /// credit code rolls the whole batch back with [`StoreError::Conflict`].
-    pub async fn insert_enterprises(&self, enterprises: &[NewEnterprise]) -> Result<Vec<EnterpriseId>, StoreError> {
+    /// credit code rolls the whole batch back with [`StoreError::Conflict`]. Registering firms
+    /// is city-level work: other scopes are refused.
+    pub async fn insert_enterprises(
+        &self,
+        scope: &Scope,
+        enterprises: &[NewEnterprise],
+    ) -> Result<Vec<EnterpriseId>, StoreError> {
+        require_city(scope)?;
         let now = now_unix();
         let mut tx = self.pool.begin().await?;
         let mut ids = Vec::with_capacity(enterprises.len());
@@ -136,26 +149,28 @@ impl Store {
         Ok(ids)
     }
 
-    pub async fn enterprise_by_code(&self, code: &CreditCode) -> Result<Enterprise, StoreError> {
-        let row = sqlx::query(
+    /// The enterprise with this credit code, if `scope` may see it.
+    pub async fn enterprise_by_code(&self, scope: &Scope, code: &CreditCode) -> Result<Enterprise, StoreError> {
+        let mut sql = Sql::new(
+            self.backend,
             "SELECT enterprise_id, credit_code, name, industry_code, established_on, closed_on, \
-             land_area_mu, employees, address FROM enterprises WHERE credit_code = $1",
-        )
-        .bind(code.as_str())
-        .fetch_one(&self.pool)
-        .await?;
-        enterprise_from_row(&row)
+             land_area_mu, employees, address FROM enterprises e WHERE credit_code = ",
+        );
+        sql.bind(code.as_str().to_owned())?;
+        push_scope(&mut sql, scope, "e.enterprise_id")?;
+        enterprise_from_row(&sql.query().fetch_one(&self.pool).await?)
     }
 
     /// One page of enterprises matching the filter, by name, with the total match count.
     pub async fn search_enterprises(
         &self,
+        scope: &Scope,
         filter: &EnterpriseFilter,
         page: Page,
     ) -> Result<PageOf<EnterpriseSummary>, StoreError> {
         let mut count = Sql::new(self.backend, "SELECT COUNT(*) FROM enterprises e ");
         count.push(CURRENT_ATTRIBUTION_JOINS);
-        push_filter(&mut count, filter)?;
+        push_filter(&mut count, scope, filter)?;
         let total: i64 = count.query_scalar().fetch_one(&self.pool).await?;
 
         let mut select = Sql::new(
@@ -167,7 +182,7 @@ impl Store {
              FROM enterprises e ",
         );
         select.push(CURRENT_ATTRIBUTION_JOINS);
-        push_filter(&mut select, filter)?;
+        push_filter(&mut select, scope, filter)?;
         select.push(" ORDER BY e.name, e.enterprise_id LIMIT ").bind(page.limit)?;
         select.push(" OFFSET ").bind(page.offset)?;
         let items =
@@ -178,7 +193,8 @@ impl Store {
     /// Adds memberships in one transaction. For the exclusive kinds (district, park, above-scale)
     /// a membership that overlaps another of the same kind for the same firm is rejected, and
     /// the whole batch with it.
-    pub async fn add_memberships(&self, memberships: &[NewMembership]) -> Result<(), StoreError> {
+    pub async fn add_memberships(&self, scope: &Scope, memberships: &[NewMembership]) -> Result<(), StoreError> {
+        require_city(scope)?;
         let mut tx = self.pool.begin().await?;
         for m in memberships {
             let kind = m.target.kind().as_str();
@@ -232,7 +248,12 @@ impl Store {
 
     /// Every membership of a firm, with the names of what it points at, grouped by kind in the
     /// order of [`MembershipKind::ALL`], oldest first within a kind.
-    pub async fn memberships_of(&self, enterprise: EnterpriseId) -> Result<Vec<MembershipView>, StoreError> {
+    pub async fn memberships_of(
+        &self,
+        scope: &Scope,
+        enterprise: EnterpriseId,
+    ) -> Result<Vec<MembershipView>, StoreError> {
+        self.ensure_visible(scope, enterprise).await?;
         let rows = sqlx::query(
             "SELECT m.membership_id, m.kind, m.valid_from, m.valid_to, m.reason, \
              COALESCE(r.code, p.code, c.code, ch.code) AS target_code, \
@@ -270,38 +291,39 @@ impl Store {
         Ok(memberships)
     }
 
-    /// Enterprises that entered the above-scale set in a month of `year`, not counting a
-    /// membership that merely continues one ending the month before (domain.md §1.2).
-    pub async fn above_scale_entries(&self, year: xinzhi_domain::Year) -> Result<i64, StoreError> {
+    /// Enterprises visible to `scope` that entered the above-scale set in a month of `year`,
+    /// not counting a membership that merely continues one ending the month before
+    /// (domain.md §1.2).
+    pub async fn above_scale_entries(&self, scope: &Scope, year: xinzhi_domain::Year) -> Result<i64, StoreError> {
         let months = year.months();
-        let count: i64 = sqlx::query_scalar(
-            "SELECT COUNT(DISTINCT m.enterprise_id) FROM memberships m \
-             WHERE m.kind = 'above_scale' AND m.valid_from BETWEEN $1 AND $2 \
-             AND NOT EXISTS (SELECT 1 FROM memberships q WHERE q.enterprise_id = m.enterprise_id \
-               AND q.kind = 'above_scale' AND q.valid_from < m.valid_from \
-               AND (q.valid_to IS NULL OR q.valid_to >= \
-                    CASE WHEN m.valid_from % 100 = 1 THEN m.valid_from - 89 ELSE m.valid_from - 1 END))",
-        )
-        .bind(months.first.yyyymm())
-        .bind(months.last.yyyymm())
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(count)
+        let mut sql = Sql::new(
+            self.backend,
+            "SELECT COUNT(DISTINCT m.enterprise_id) FROM memberships m WHERE m.kind = 'above_scale' AND m.valid_from BETWEEN ",
+        );
+        sql.bind(months.first.yyyymm())?.push(" AND ").bind(months.last.yyyymm())?;
+        sql.push(
+            " AND NOT EXISTS (SELECT 1 FROM memberships q WHERE q.enterprise_id = m.enterprise_id \
+             AND q.kind = 'above_scale' AND q.valid_from < m.valid_from \
+             AND (q.valid_to IS NULL OR q.valid_to >= \
+                  CASE WHEN m.valid_from % 100 = 1 THEN m.valid_from - 89 ELSE m.valid_from - 1 END))",
+        );
+        push_scope(&mut sql, scope, "m.enterprise_id")?;
+        Ok(sql.query_scalar().fetch_one(&self.pool).await?)
     }
 
-    /// Number of enterprises in the above-scale set in `month`.
-    pub async fn above_scale_count(&self, month: Month) -> Result<i64, StoreError> {
-        let count: i64 = sqlx::query_scalar(
-            "SELECT COUNT(DISTINCT enterprise_id) FROM memberships WHERE kind = 'above_scale' \
-             AND valid_from <= $1 AND (valid_to IS NULL OR valid_to >= $1)",
-        )
-        .bind(month.yyyymm())
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(count)
+    /// Number of enterprises visible to `scope` in the above-scale set in `month`.
+    pub async fn above_scale_count(&self, scope: &Scope, month: Month) -> Result<i64, StoreError> {
+        let mut sql = Sql::new(
+            self.backend,
+            "SELECT COUNT(DISTINCT m.enterprise_id) FROM memberships m WHERE m.kind = 'above_scale' AND m.valid_from <= ",
+        );
+        sql.bind(month.yyyymm())?.push(" AND (m.valid_to IS NULL OR m.valid_to >= ").bind(month.yyyymm())?.push(")");
+        push_scope(&mut sql, scope, "m.enterprise_id")?;
+        Ok(sql.query_scalar().fetch_one(&self.pool).await?)
     }
 
-    pub async fn add_designations(&self, designations: &[NewDesignation]) -> Result<(), StoreError> {
+    pub async fn add_designations(&self, scope: &Scope, designations: &[NewDesignation]) -> Result<(), StoreError> {
+        require_city(scope)?;
         let mut tx = self.pool.begin().await?;
         for d in designations {
             sqlx::query(
@@ -322,7 +344,12 @@ impl Store {
         Ok(())
     }
 
-    pub async fn designations_of(&self, enterprise: EnterpriseId) -> Result<Vec<Designation>, StoreError> {
+    pub async fn designations_of(
+        &self,
+        scope: &Scope,
+        enterprise: EnterpriseId,
+    ) -> Result<Vec<Designation>, StoreError> {
+        self.ensure_visible(scope, enterprise).await?;
         let rows = sqlx::query(
             "SELECT designation_id, tier, level, granted_on, expires_on, status, batch FROM designations \
              WHERE enterprise_id = $1 ORDER BY granted_on",

@@ -10,6 +10,7 @@
 //! already gives one implementation for both databases, and a trait would only add a layer of
 //! indirection with nothing to choose between.
 
+pub mod access;
 mod catalogue;
 mod chains;
 mod enterprises;
@@ -26,6 +27,10 @@ use std::time::Duration;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
+pub use access::{
+    ApiToken, AuditActor, AuditEntry, AuditFilter, AuditRecord, Department, NewSession, NewUser, Outcome, Scope,
+    Session, User, UserChange,
+};
 pub use error::StoreError;
 pub use model::*;
 pub use values::{EnterpriseSet, ValueSource};

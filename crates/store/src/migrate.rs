@@ -15,11 +15,15 @@ struct Migration {
     sql: &'static str,
 }
 
-const SQLITE: &[Migration] =
-    &[Migration { version: 1, name: "core", sql: include_str!("../migrations/sqlite/0001_core.sql") }];
+const SQLITE: &[Migration] = &[
+    Migration { version: 1, name: "core", sql: include_str!("../migrations/sqlite/0001_core.sql") },
+    Migration { version: 2, name: "access", sql: include_str!("../migrations/sqlite/0002_access.sql") },
+];
 
-const POSTGRES: &[Migration] =
-    &[Migration { version: 1, name: "core", sql: include_str!("../migrations/postgres/0001_core.sql") }];
+const POSTGRES: &[Migration] = &[
+    Migration { version: 1, name: "core", sql: include_str!("../migrations/postgres/0001_core.sql") },
+    Migration { version: 2, name: "access", sql: include_str!("../migrations/postgres/0002_access.sql") },
+];
 
 /// Arbitrary constant key of the PostgreSQL advisory lock that serialises concurrent starts.
 const LOCK_KEY: i64 = 0x5869_6e7a_6869;

@@ -16,7 +16,21 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(RegionId, ParkId, EnterpriseId, ClusterId, ChainId, SegmentId, IndicatorId, MembershipId, DesignationId);
+id_type!(
+    RegionId,
+    ParkId,
+    EnterpriseId,
+    ClusterId,
+    ChainId,
+    SegmentId,
+    IndicatorId,
+    MembershipId,
+    DesignationId,
+    DepartmentId,
+    UserId,
+    ApiTokenId,
+    AuditId
+);
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Region {

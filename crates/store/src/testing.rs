@@ -110,3 +110,8 @@ mod tests {
         assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
     }
 }
+
+/// Runs raw SQL, for tests that check what the database itself refuses (append-only audit).
+pub async fn execute_raw(store: &Store, sql: &'static str) -> Result<u64, StoreError> {
+    Ok(sqlx::query(sql).execute(&store.pool).await?.rows_affected())
+}

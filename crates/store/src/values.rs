@@ -5,6 +5,7 @@ use sqlx::Row;
 use xinzhi_domain::period::MonthRange;
 use xinzhi_domain::{Comparison, Month, TemporalKind};
 
+use crate::access::{Scope, push_scope};
 use crate::model::*;
 use crate::org::corrupt;
 use crate::sql::Sql;
@@ -48,7 +49,13 @@ impl Store {
     /// Writes new values in one transaction, many rows per statement. For bulk loads of values
     /// that do not exist yet (a demo city, a first import); an existing key is a conflict and
     /// rolls the batch back. Corrections go through [`Store::put_value`], which keeps history.
-    pub async fn insert_values(&self, values: &[NewDataValue], source: ValueSource) -> Result<(), StoreError> {
+    pub async fn insert_values(
+        &self,
+        scope: &Scope,
+        values: &[NewDataValue],
+        source: ValueSource,
+    ) -> Result<(), StoreError> {
+        self.ensure_all_visible(scope, values.iter().map(|v| v.enterprise_id)).await?;
         let now = now_unix();
         // Rows in primary-key order land on neighbouring b-tree pages instead of all over the
         // table, which keeps large loads from thrashing the page cache.
@@ -80,6 +87,7 @@ impl Store {
     /// Returns the revision now current.
     pub async fn put_value(
         &self,
+        scope: &Scope,
         value: NewDataValue,
         source: ValueSource,
         reason: Option<&str>,
@@ -87,6 +95,7 @@ impl Store {
         if !value.value.is_finite() {
             return Err(StoreError::Invalid(format!("value {} is not a finite number", value.value)));
         }
+        self.ensure_visible(scope, value.enterprise_id).await?;
         let now = now_unix();
         let mut tx = self.pool.begin().await?;
         let current = sqlx::query(
@@ -156,7 +165,13 @@ impl Store {
     }
 
     /// One enterprise's current values in a range of months, by month then indicator.
-    pub async fn values_of(&self, enterprise: EnterpriseId, months: MonthRange) -> Result<Vec<DataValue>, StoreError> {
+    pub async fn values_of(
+        &self,
+        scope: &Scope,
+        enterprise: EnterpriseId,
+        months: MonthRange,
+    ) -> Result<Vec<DataValue>, StoreError> {
+        self.ensure_visible(scope, enterprise).await?;
         let rows = sqlx::query(
             "SELECT indicator_id, period, value, revision, source FROM data_values \
              WHERE enterprise_id = $1 AND period BETWEEN $2 AND $3 ORDER BY period, indicator_id",
@@ -183,10 +198,12 @@ impl Store {
     /// The superseded versions of one value, oldest first.
     pub async fn revisions_of(
         &self,
+        scope: &Scope,
         enterprise: EnterpriseId,
         indicator: IndicatorId,
         period: Month,
     ) -> Result<Vec<DataValueRevision>, StoreError> {
+        self.ensure_visible(scope, enterprise).await?;
         let rows = sqlx::query(
             "SELECT revision, value, source, written_at, replaced_at, reason FROM data_value_revisions \
              WHERE enterprise_id = $1 AND indicator_id = $2 AND period = $3 ORDER BY revision",
@@ -208,6 +225,24 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// `NotFound` unless every enterprise is visible to `scope` (checked once per firm).
+    async fn ensure_all_visible(
+        &self,
+        scope: &Scope,
+        ids: impl Iterator<Item = EnterpriseId>,
+    ) -> Result<(), StoreError> {
+        if *scope == Scope::City {
+            return Ok(());
+        }
+        let mut distinct: Vec<EnterpriseId> = ids.collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        for id in distinct {
+            self.ensure_visible(scope, id).await?;
+        }
+        Ok(())
     }
 
     /// The first and last month holding any value.
@@ -237,6 +272,7 @@ impl Store {
     /// stocks take the last month. The growth itself is [`Comparison::growth`].
     pub async fn same_caliber(
         &self,
+        scope: &Scope,
         indicator_code: &str,
         months: MonthRange,
         set: EnterpriseSet,
@@ -264,6 +300,7 @@ impl Store {
                 sql.push(" AND (valid_to IS NULL OR valid_to >= ").bind(months.last.yyyymm())?;
                 sql.push("))");
             }
+            push_scope(&mut sql, scope, "data_values.enterprise_id")?;
             sql.push(")");
         }
         let row = sql.query().fetch_one(&self.pool).await?;

@@ -150,41 +150,50 @@ async fn story(store: &Store) -> Result {
     assert!(matches!(store.insert_segment(&wrong_stage, 3).await, Err(StoreError::Invalid(_))));
 
     let ids = store
-        .insert_enterprises(&[
-            enterprise("914403001922038216", "潇州甲材料有限公司", "C3232"),
-            enterprise("91330100799655058B", "潇州乙电机有限公司", "C3813"),
-            enterprise("9144030071526726XG", "西山丙矿业有限公司", "B0932"),
-        ])
+        .insert_enterprises(
+            &Scope::City,
+            &[
+                enterprise("914403001922038216", "潇州甲材料有限公司", "C3232"),
+                enterprise("91330100799655058B", "潇州乙电机有限公司", "C3813"),
+                enterprise("9144030071526726XG", "西山丙矿业有限公司", "B0932"),
+            ],
+        )
         .await?;
     let (a, b, c) = (ids[0], ids[1], ids[2]);
 
     // A duplicate credit code rolls back the whole batch: the new firm is not there either.
     let duplicate = store
-        .insert_enterprises(&[
-            enterprise("91350100M000100Y43", "新公司", "C3813"),
-            enterprise("914403001922038216", "重复", "C3813"),
-        ])
+        .insert_enterprises(
+            &Scope::City,
+            &[enterprise("91350100M000100Y43", "新公司", "C3813"), enterprise("914403001922038216", "重复", "C3813")],
+        )
         .await;
     assert!(matches!(duplicate, Err(StoreError::Conflict(_))));
-    assert!(matches!(store.enterprise_by_code(&code("91350100M000100Y43")).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.enterprise_by_code(&Scope::City, &code("91350100M000100Y43")).await,
+        Err(StoreError::NotFound)
+    ));
 
     // A: above scale throughout; B: enters in 2024-03; C: leaves at the end of 2023 and
     // moves from the east district to the west one in 2024.
     store
-        .add_memberships(&[
-            membership(a, MembershipTarget::District(east), "2020-01", None),
-            membership(a, MembershipTarget::Park(park), "2020-01", None),
-            membership(a, MembershipTarget::AboveScale, "2022-01", None),
-            membership(a, MembershipTarget::ChainSegment(upstream), "2022-01", None),
-            membership(b, MembershipTarget::District(east), "2020-01", None),
-            membership(b, MembershipTarget::AboveScale, "2024-03", None),
-            membership(b, MembershipTarget::ChainSegment(magnets), "2022-01", None),
-            membership(c, MembershipTarget::District(east), "2020-01", Some("2023-12")),
-            membership(c, MembershipTarget::District(west), "2024-01", None),
-            membership(c, MembershipTarget::AboveScale, "2022-01", Some("2023-12")),
-        ])
+        .add_memberships(
+            &Scope::City,
+            &[
+                membership(a, MembershipTarget::District(east), "2020-01", None),
+                membership(a, MembershipTarget::Park(park), "2020-01", None),
+                membership(a, MembershipTarget::AboveScale, "2022-01", None),
+                membership(a, MembershipTarget::ChainSegment(upstream), "2022-01", None),
+                membership(b, MembershipTarget::District(east), "2020-01", None),
+                membership(b, MembershipTarget::AboveScale, "2024-03", None),
+                membership(b, MembershipTarget::ChainSegment(magnets), "2022-01", None),
+                membership(c, MembershipTarget::District(east), "2020-01", Some("2023-12")),
+                membership(c, MembershipTarget::District(west), "2024-01", None),
+                membership(c, MembershipTarget::AboveScale, "2022-01", Some("2023-12")),
+            ],
+        )
         .await?;
-    store.insert_chain_owner(chain, a, Some(20230601), "市制造强市领导小组").await?;
+    store.insert_chain_owner(&Scope::City, chain, a, Some(20230601), "市制造强市领导小组").await?;
     store
         .insert_chain_chief(
             chain,
@@ -192,27 +201,35 @@ async fn story(store: &Store) -> Result {
         )
         .await?;
     store
-        .add_designations(&[NewDesignation {
-            enterprise_id: b,
-            tier: Tier::SrdiSme,
-            level: xinzhi_domain::DesignationLevel::Provincial,
-            granted_on: 20230815,
-            expires_on: Some(20260814),
-            status: xinzhi_domain::DesignationStatus::Active,
-            batch: Some("2023年第一批".into()),
-        }])
+        .add_designations(
+            &Scope::City,
+            &[NewDesignation {
+                enterprise_id: b,
+                tier: Tier::SrdiSme,
+                level: xinzhi_domain::DesignationLevel::Provincial,
+                granted_on: 20230815,
+                expires_on: Some(20260814),
+                status: xinzhi_domain::DesignationStatus::Active,
+                batch: Some("2023年第一批".into()),
+            }],
+        )
         .await?;
 
     // An overlapping exclusive membership is rejected, and the valid row before it in the
     // same batch is not written either.
     let overlapping = store
-        .add_memberships(&[
-            membership(a, MembershipTarget::Cluster(cluster), "2024-01", None),
-            membership(b, MembershipTarget::District(west), "2023-06", None),
-        ])
+        .add_memberships(
+            &Scope::City,
+            &[
+                membership(a, MembershipTarget::Cluster(cluster), "2024-01", None),
+                membership(b, MembershipTarget::District(west), "2023-06", None),
+            ],
+        )
         .await;
     assert!(matches!(overlapping, Err(StoreError::Invalid(_))));
-    assert!(!store.memberships_of(a).await?.iter().any(|m| m.kind == xinzhi_domain::MembershipKind::Cluster));
+    assert!(
+        !store.memberships_of(&Scope::City, a).await?.iter().any(|m| m.kind == xinzhi_domain::MembershipKind::Cluster)
+    );
 
     // Gross output, Jan–Mar of 2023 and 2024 (万元): A 100 → 110, B 50 → 60, C 80 → 70 a month.
     let mut values = Vec::new();
@@ -234,87 +251,103 @@ async fn story(store: &Store) -> Result {
             value: 100.0,
         });
     }
-    store.insert_values(&values, ValueSource::Demo).await?;
+    store.insert_values(&Scope::City, &values, ValueSource::Demo).await?;
 
     // Same caliber, 1—3月 2024: the set is {A, B} in March (C has left).
     // Current 3·110 + 3·60 = 510; the same firms a year earlier 3·100 + 3·50 = 450; +13.33%.
     let q1 = MonthRange::new(month("2024-01"), month("2024-03"));
-    let above = store.same_caliber("gross_output", q1, EnterpriseSet::AboveScale).await?;
+    let above = store.same_caliber(&Scope::City, "gross_output", q1, EnterpriseSet::AboveScale).await?;
     assert_eq!((above.current, above.previous), (510.0, 450.0));
     assert!((above.growth_percent().expect("base") - 13.333_333).abs() < 1e-4);
     // 1—2月: B is not yet in, so only A: 220 against 200, +10%.
     let jan_feb = store
-        .same_caliber("gross_output", MonthRange::new(month("2024-01"), month("2024-02")), EnterpriseSet::AboveScale)
+        .same_caliber(
+            &Scope::City,
+            "gross_output",
+            MonthRange::new(month("2024-01"), month("2024-02")),
+            EnterpriseSet::AboveScale,
+        )
         .await?;
     assert_eq!((jan_feb.current, jan_feb.previous), (220.0, 200.0));
     // Every firm: 330 + 180 + 210 = 720 against 300 + 150 + 240 = 690.
-    let all = store.same_caliber("gross_output", q1, EnterpriseSet::All).await?;
+    let all = store.same_caliber(&Scope::City, "gross_output", q1, EnterpriseSet::All).await?;
     assert_eq!((all.current, all.previous), (720.0, 690.0));
     // A stock takes the last month only: 3 firms × 100 employees, none a year before.
-    let staff = store.same_caliber("employees_end", q1, EnterpriseSet::All).await?;
+    let staff = store.same_caliber(&Scope::City, "employees_end", q1, EnterpriseSet::All).await?;
     assert_eq!((staff.current, staff.previous), (300.0, 0.0));
 
-    assert_eq!(store.above_scale_entries(Year(2024)).await?, 1);
-    assert_eq!(store.above_scale_entries(Year(2023)).await?, 0);
-    assert_eq!(store.above_scale_entries(Year(2022)).await?, 2);
-    assert_eq!(store.above_scale_count(month("2023-12")).await?, 2);
-    assert_eq!(store.above_scale_count(month("2024-03")).await?, 2);
+    assert_eq!(store.above_scale_entries(&Scope::City, Year(2024)).await?, 1);
+    assert_eq!(store.above_scale_entries(&Scope::City, Year(2023)).await?, 0);
+    assert_eq!(store.above_scale_entries(&Scope::City, Year(2022)).await?, 2);
+    assert_eq!(store.above_scale_count(&Scope::City, month("2023-12")).await?, 2);
+    assert_eq!(store.above_scale_count(&Scope::City, month("2024-03")).await?, 2);
 
     // A correction keeps the old value as revision 1 and makes the new one revision 2.
     let correction =
         NewDataValue { enterprise_id: a, indicator_id: gross.indicator_id, period: month("2024-03"), value: 115.0 };
-    assert_eq!(store.put_value(correction, ValueSource::Report, Some("企业更正")).await?, 2);
-    assert_eq!(store.put_value(correction, ValueSource::Report, None).await?, 2);
-    let history = store.revisions_of(a, gross.indicator_id, month("2024-03")).await?;
+    assert_eq!(store.put_value(&Scope::City, correction, ValueSource::Report, Some("企业更正")).await?, 2);
+    assert_eq!(store.put_value(&Scope::City, correction, ValueSource::Report, None).await?, 2);
+    let history = store.revisions_of(&Scope::City, a, gross.indicator_id, month("2024-03")).await?;
     assert_eq!(history.len(), 1);
     assert_eq!((history[0].revision, history[0].value, history[0].source.as_str()), (1, 110.0, "demo"));
     assert_eq!(history[0].reason.as_deref(), Some("企业更正"));
-    let march = store.values_of(a, MonthRange::new(month("2024-03"), month("2024-03"))).await?;
+    let march = store.values_of(&Scope::City, a, MonthRange::new(month("2024-03"), month("2024-03"))).await?;
     assert!(march.iter().any(|v| v.indicator_id == gross.indicator_id && v.value == 115.0 && v.revision == 2));
     let brand_new =
         NewDataValue { enterprise_id: a, indicator_id: gross.indicator_id, period: month("2024-04"), value: 1.0 };
-    assert_eq!(store.put_value(brand_new, ValueSource::Report, None).await?, 1);
+    assert_eq!(store.put_value(&Scope::City, brand_new, ValueSource::Report, None).await?, 1);
     let nan = NewDataValue { value: f64::NAN, ..brand_new };
-    assert!(matches!(store.put_value(nan, ValueSource::Report, None).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(store.put_value(&Scope::City, nan, ValueSource::Report, None).await, Err(StoreError::Invalid(_))));
 
     // Search: by name part, by code prefix, by district, park, industry and above-scale.
     let page = Page::new(10, 0);
-    let by_name =
-        store.search_enterprises(&EnterpriseFilter { text: Some("电机".into()), ..Default::default() }, page).await?;
+    let by_name = store
+        .search_enterprises(&Scope::City, &EnterpriseFilter { text: Some("电机".into()), ..Default::default() }, page)
+        .await?;
     assert_eq!(by_name.total, 1);
     assert_eq!(by_name.items[0].credit_code, code("91330100799655058B"));
-    let by_code =
-        store.search_enterprises(&EnterpriseFilter { text: Some("9144".into()), ..Default::default() }, page).await?;
+    let by_code = store
+        .search_enterprises(&Scope::City, &EnterpriseFilter { text: Some("9144".into()), ..Default::default() }, page)
+        .await?;
     assert_eq!(by_code.total, 2);
-    let percent =
-        store.search_enterprises(&EnterpriseFilter { text: Some("%".into()), ..Default::default() }, page).await?;
+    let percent = store
+        .search_enterprises(&Scope::City, &EnterpriseFilter { text: Some("%".into()), ..Default::default() }, page)
+        .await?;
     assert_eq!(percent.total, 0, "% is matched literally");
     let east_firms = store
         .search_enterprises(
+            &Scope::City,
             &EnterpriseFilter { district: Some(RegionCode::parse("436002")?), ..Default::default() },
             page,
         )
         .await?;
     assert_eq!(east_firms.total, 2, "C moved west");
-    let in_park =
-        store.search_enterprises(&EnterpriseFilter { park: Some("P01".into()), ..Default::default() }, page).await?;
+    let in_park = store
+        .search_enterprises(&Scope::City, &EnterpriseFilter { park: Some("P01".into()), ..Default::default() }, page)
+        .await?;
     assert_eq!(in_park.items.iter().map(|e| e.enterprise_id).collect::<Vec<_>>(), vec![a]);
     assert_eq!(in_park.items[0].park_zh.as_deref(), Some("潇州高新区"));
     let manufacturing = store
-        .search_enterprises(&EnterpriseFilter { industry: Some(IndustryCode::parse("C")?), ..Default::default() }, page)
+        .search_enterprises(
+            &Scope::City,
+            &EnterpriseFilter { industry: Some(IndustryCode::parse("C")?), ..Default::default() },
+            page,
+        )
         .await?;
     assert_eq!(manufacturing.total, 2);
-    let above_now =
-        store.search_enterprises(&EnterpriseFilter { above_scale: Some(true), ..Default::default() }, page).await?;
+    let above_now = store
+        .search_enterprises(&Scope::City, &EnterpriseFilter { above_scale: Some(true), ..Default::default() }, page)
+        .await?;
     assert_eq!(above_now.total, 2);
-    let srdi =
-        store.search_enterprises(&EnterpriseFilter { tier: Some(Tier::SrdiSme), ..Default::default() }, page).await?;
+    let srdi = store
+        .search_enterprises(&Scope::City, &EnterpriseFilter { tier: Some(Tier::SrdiSme), ..Default::default() }, page)
+        .await?;
     assert_eq!(srdi.total, 1);
-    let second_page = store.search_enterprises(&EnterpriseFilter::default(), Page::new(2, 2)).await?;
+    let second_page = store.search_enterprises(&Scope::City, &EnterpriseFilter::default(), Page::new(2, 2)).await?;
     assert_eq!((second_page.total, second_page.items.len()), (3, 1));
 
     // The record: C's two districts over time, in order.
-    let history = store.memberships_of(c).await?;
+    let history = store.memberships_of(&Scope::City, c).await?;
     let districts: Vec<_> = history
         .iter()
         .filter(|m| m.kind == xinzhi_domain::MembershipKind::District)
@@ -324,20 +357,20 @@ async fn story(store: &Store) -> Result {
         districts,
         vec![("东城区".into(), "2020-01".into(), Some("2023-12".into())), ("西山县".into(), "2024-01".into(), None)]
     );
-    assert_eq!(store.designations_of(b).await?.len(), 1);
+    assert_eq!(store.designations_of(&Scope::City, b).await?.len(), 1);
 
     // The chain map: upstream before downstream, firms in their segments, A as owner.
-    let map = store.chain_map("rare_earth").await?;
+    let map = store.chain_map(&Scope::City, "rare_earth").await?;
     assert_eq!(map.segments.iter().map(|s| s.stage).collect::<Vec<_>>(), vec![Stage::Upstream, Stage::Downstream]);
     assert_eq!(map.segments[0].members.len(), 1);
     assert!(map.segments[0].members[0].chain_owner);
     assert_eq!(map.owners.len(), 1);
     assert_eq!(map.chiefs[0].name, "李明");
     assert_eq!(map.enterprise_count, 2);
-    assert!(matches!(store.chain_map("nope").await, Err(StoreError::NotFound)));
+    assert!(matches!(store.chain_map(&Scope::City, "nope").await, Err(StoreError::NotFound)));
 
     // The overview counts current attributions.
-    let overview = store.overview().await?;
+    let overview = store.overview(&Scope::City).await?;
     assert_eq!((overview.enterprises, overview.above_scale), (3, 2));
     let counts: Vec<_> = overview.by_district.iter().map(|d| (d.code.as_str(), d.enterprises, d.above_scale)).collect();
     assert_eq!(counts, vec![("436002", 2, 2), ("436021", 1, 0)]);
@@ -346,8 +379,213 @@ async fn story(store: &Store) -> Result {
     assert_eq!(overview.first_month, Some(month("2023-01")));
     assert_eq!(overview.last_month, Some(month("2024-04")));
 
+    scope_story(store, Ids { a, b, c, east, west, park, chain_code: "rare_earth" }).await?;
+    access_story(store, east, b).await?;
+
     store.set_setting("city_name", "潇州市").await?;
     store.set_setting("city_name", "潇州").await?;
     assert_eq!(store.setting("city_name").await?.as_deref(), Some("潇州"));
     Ok(())
+}
+
+struct Ids {
+    a: EnterpriseId,
+    b: EnterpriseId,
+    c: EnterpriseId,
+    east: RegionId,
+    west: RegionId,
+    park: ParkId,
+    chain_code: &'static str,
+}
+
+/// What each scope sees: the east district has A and B (C moved west), the park has A, a
+/// reporter has only its firm, a department has no enterprise data. Outside its scope a firm
+/// does not exist.
+async fn scope_story(store: &Store, ids: Ids) -> Result {
+    let Ids { a, b, c, east, west, park, chain_code } = ids;
+    let page = Page::new(50, 0);
+    let visible = |scope: Scope| async move {
+        let found = store.search_enterprises(&scope, &EnterpriseFilter::default(), page).await?;
+        let mut ids: Vec<EnterpriseId> = found.items.iter().map(|e| e.enterprise_id).collect();
+        ids.sort();
+        assert_eq!(found.total, ids.len() as i64);
+        Ok::<_, StoreError>(ids)
+    };
+    let department = store.insert_department("kjk", "科技局", "Science Bureau").await?;
+    assert_eq!(visible(Scope::City).await?, vec![a, b, c]);
+    assert_eq!(visible(Scope::District(east)).await?, vec![a, b]);
+    assert_eq!(visible(Scope::District(west)).await?, vec![c]);
+    assert_eq!(visible(Scope::Park(park)).await?, vec![a]);
+    assert_eq!(visible(Scope::Enterprise(b)).await?, vec![b]);
+    assert_eq!(visible(Scope::Department(department)).await?, Vec::<EnterpriseId>::new());
+
+    let east_scope = Scope::District(east);
+    let c_code = store.enterprise_by_code(&Scope::City, &code("9144030071526726XG")).await?.credit_code;
+    assert!(matches!(store.enterprise_by_code(&east_scope, &c_code).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.memberships_of(&east_scope, c).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.designations_of(&Scope::Enterprise(a), b).await, Err(StoreError::NotFound)));
+    let q1 = MonthRange::new(month("2024-01"), month("2024-03"));
+    assert!(matches!(store.values_of(&Scope::District(west), a, q1).await, Err(StoreError::NotFound)));
+    assert_eq!(store.values_of(&east_scope, a, q1).await?.len(), 4, "3 months of output and March's employees");
+
+    // Aggregates count only what the scope sees: east has A (110 + 110 + 115 after the March
+    // correction) and B (3 × 60), against 3 × 100 + 3 × 50 a year earlier.
+    let east_all = store.same_caliber(&east_scope, "gross_output", q1, EnterpriseSet::All).await?;
+    assert_eq!((east_all.current, east_all.previous), (515.0, 450.0));
+    let west_all = store.same_caliber(&Scope::District(west), "gross_output", q1, EnterpriseSet::All).await?;
+    assert_eq!((west_all.current, west_all.previous), (210.0, 240.0));
+    let overview = store.overview(&east_scope).await?;
+    assert_eq!((overview.enterprises, overview.above_scale), (2, 2));
+    let by_district: Vec<_> = overview.by_district.iter().map(|d| (d.code.as_str(), d.enterprises)).collect();
+    assert_eq!(by_district, vec![("436002", 2), ("436021", 0)]);
+    let nothing = store.overview(&Scope::Department(department)).await?;
+    assert_eq!((nothing.enterprises, nothing.above_scale, nothing.by_tier.len()), (0, 0, 0));
+    assert_eq!(store.above_scale_count(&Scope::Enterprise(b), month("2024-03")).await?, 1);
+
+    // The chain map shows only visible firms; the owner A is hidden from B's reporter.
+    let map = store.chain_map(&Scope::Enterprise(b), chain_code).await?;
+    let names: Vec<&str> = map.segments.iter().flat_map(|s| s.members.iter().map(|m| m.name.as_str())).collect();
+    assert_eq!(names, vec!["潇州乙电机有限公司"]);
+    assert!(map.owners.is_empty());
+
+    // Writes outside the scope are refused, and registry writes need the city scope.
+    let value = NewDataValue {
+        enterprise_id: a,
+        indicator_id: store.indicator_by_code("gross_output").await?.indicator_id,
+        period: month("2024-05"),
+        value: 1.0,
+    };
+    assert!(matches!(
+        store.put_value(&Scope::District(west), value, ValueSource::Report, None).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.insert_values(&Scope::District(west), &[value], ValueSource::Report).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.insert_enterprises(&east_scope, &[enterprise("91350100M000100Y43", "新公司", "C3813")]).await,
+        Err(StoreError::Invalid(_))
+    ));
+    Ok(())
+}
+
+/// Users, sessions, tokens and the audit log.
+async fn access_story(store: &Store, east: RegionId, b: EnterpriseId) -> Result {
+    use xinzhi_domain::{Role, Username};
+    let admin_actor = AuditActor::system("test");
+    let new_user = |name: &str, role: Role, scope: Scope| NewUser {
+        username: Username::parse(name).expect("valid username"),
+        display_name: name.to_uppercase(),
+        password_hash: "$argon2id$placeholder".into(),
+        role,
+        scope,
+        must_change_password: false,
+    };
+    let officer =
+        store.create_user(&new_user("officer", Role::DistrictOfficer, Scope::District(east)), &admin_actor).await?;
+    let reporter =
+        store.create_user(&new_user("reporter", Role::EnterpriseReporter, Scope::Enterprise(b)), &admin_actor).await?;
+    assert!(matches!(
+        store.create_user(&new_user("officer", Role::CityAnalyst, Scope::City), &admin_actor).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.create_user(&new_user("nobody", Role::DistrictOfficer, Scope::City), &admin_actor).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(store.count_users().await?, 2);
+    let (found, hash) = store.user_for_login(&Username::parse("OFFICER")?).await?.ok_or("officer")?;
+    assert_eq!((found.user_id, found.scope, hash.as_str()), (officer, Scope::District(east), "$argon2id$placeholder"));
+
+    // Sessions: live while fresh, dead when idle, expired, or after "log out everywhere".
+    let now = 1_800_000_000;
+    let session = |hash: &str, created_at: i64| NewSession {
+        session_hash: hash.into(),
+        user_id: officer,
+        csrf_token: "csrf".into(),
+        created_at,
+        expires_at: created_at + 8 * 3600,
+        ip: Some("127.0.0.1".into()),
+        user_agent: None,
+    };
+    store.create_session(&session("s1", now)).await?;
+    let (live, user) = store.live_session("s1", now + 60, 1800).await?.ok_or("live")?;
+    assert_eq!((live.csrf_token.as_str(), user.username.as_str()), ("csrf", "officer"));
+    assert!(store.live_session("s1", now + 1801, 1800).await?.is_none(), "idle too long");
+    store.touch_session("s1", now + 1700).await?;
+    assert!(store.live_session("s1", now + 3000, 1800).await?.is_some(), "touched");
+    assert!(store.live_session("s1", now + 8 * 3600, 1_000_000).await?.is_none(), "absolute expiry");
+    assert!(store.live_session("nope", now, 1800).await?.is_none());
+
+    // A role change ends the user's sessions and is audited old → new.
+    store.create_session(&session("s2", now)).await?;
+    let change = UserChange { role_and_scope: Some((Role::CityAnalyst, Scope::City)), ..UserChange::default() };
+    let changed = store.update_user(officer, &change, &admin_actor).await?;
+    assert_eq!(changed.scope, Scope::City);
+    assert!(store.live_session("s2", now + 10, 1800).await?.is_none());
+    let updates = store
+        .list_audit(&AuditFilter { action: Some("user.update".into()), ..AuditFilter::default() }, Page::new(10, 0))
+        .await?;
+    assert_eq!(updates.total, 1);
+    let detail = updates.items[0].detail.clone().ok_or("detail")?;
+    assert!(detail.contains("\"old\":\"district_officer\"") && detail.contains("\"new\":\"city_analyst\""), "{detail}");
+
+    // Disabled users have no live session; "log out everywhere" kills older sessions.
+    store.create_session(&session("s3", now)).await?;
+    store.update_user(officer, &UserChange { disabled: Some(true), ..UserChange::default() }, &admin_actor).await?;
+    assert!(store.live_session("s3", now + 10, 1800).await?.is_none());
+    store.update_user(officer, &UserChange { disabled: Some(false), ..UserChange::default() }, &admin_actor).await?;
+    let recent = now_seconds();
+    store.create_session(&NewSession { user_id: reporter, ..session("s4", recent - 5) }).await?;
+    store.end_all_sessions(reporter, &admin_actor).await?;
+    assert!(store.live_session("s4", recent, 1800).await?.is_none());
+
+    // Lockout bookkeeping.
+    assert_eq!(store.record_login_failure(reporter, 0).await?, 1);
+    assert_eq!(store.record_login_failure(reporter, now + 900).await?, 2);
+    assert_eq!(store.user_by_id(reporter).await?.locked_until, now + 900);
+    store.record_login_success(reporter).await?;
+    assert_eq!(store.user_by_id(reporter).await?.failed_logins, 0);
+
+    // Tokens work until revoked, and revoking twice is NotFound.
+    let token = store.create_api_token(reporter, "ci", "tokenhash", "xz_abcd", &admin_actor).await?;
+    assert_eq!(store.token_user("tokenhash", now).await?.map(|u| u.user_id), Some(reporter));
+    assert!(
+        matches!(store.revoke_api_token(token, Some(officer), &admin_actor).await, Err(StoreError::NotFound)),
+        "not the owner"
+    );
+    store.revoke_api_token(token, Some(reporter), &admin_actor).await?;
+    assert!(store.token_user("tokenhash", now).await?.is_none());
+    assert!(matches!(store.revoke_api_token(token, None, &admin_actor).await, Err(StoreError::NotFound)));
+    assert_eq!(store.list_api_tokens(reporter).await?.len(), 1);
+
+    // The audit log records all of it and refuses to be edited.
+    store
+        .append_audit(&AuditEntry {
+            actor: &admin_actor,
+            action: "auth.login",
+            object_type: None,
+            object_id: None,
+            outcome: Outcome::Failure,
+            detail: None,
+        })
+        .await?;
+    let all = store.list_audit(&AuditFilter::default(), Page::new(100, 0)).await?;
+    let actions: Vec<&str> = all.items.iter().map(|r| r.action.as_str()).collect();
+    for expected in ["user.create", "user.update", "session.end_all", "token.create", "token.revoke", "auth.login"] {
+        assert!(actions.contains(&expected), "{expected} in {actions:?}");
+    }
+    let failures = store
+        .list_audit(&AuditFilter { outcome: Some(Outcome::Failure), ..AuditFilter::default() }, Page::new(10, 0))
+        .await?;
+    assert_eq!(failures.total, 1);
+    assert!(xinzhi_store::testing::execute_raw(store, "UPDATE audit_log SET actor = 'x'").await.is_err());
+    assert!(xinzhi_store::testing::execute_raw(store, "DELETE FROM audit_log").await.is_err());
+    assert_eq!(store.list_audit(&AuditFilter::default(), Page::new(1, 0)).await?.total, all.total);
+    Ok(())
+}
+
+fn now_seconds() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }

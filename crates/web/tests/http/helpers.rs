@@ -6,8 +6,8 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use xinzhi_demo::{DemoConfig, Scale};
 use xinzhi_domain::{CreditCode, IndustryCode};
-use xinzhi_store::NewEnterprise;
 use xinzhi_store::testing::TestDatabase;
+use xinzhi_store::{NewEnterprise, Scope};
 use xinzhi_web::{Application, WebConfig};
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -60,16 +60,19 @@ impl TestApp {
     pub async fn insert_enterprise(&self, credit_code: &str, name: &str) -> Result {
         self.db
             .store
-            .insert_enterprises(&[NewEnterprise {
-                credit_code: CreditCode::parse(credit_code)?,
-                name: name.into(),
-                industry_code: IndustryCode::parse("C3813")?,
-                established_on: None,
-                closed_on: None,
-                land_area_mu: None,
-                employees: None,
-                address: Some("<b>地址</b>".into()),
-            }])
+            .insert_enterprises(
+                &Scope::City,
+                &[NewEnterprise {
+                    credit_code: CreditCode::parse(credit_code)?,
+                    name: name.into(),
+                    industry_code: IndustryCode::parse("C3813")?,
+                    established_on: None,
+                    closed_on: None,
+                    land_area_mu: None,
+                    employees: None,
+                    address: Some("<b>地址</b>".into()),
+                }],
+            )
             .await?;
         Ok(())
     }

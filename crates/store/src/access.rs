@@ -1,0 +1,818 @@
+//! Users, sessions, API tokens, the audit log, and the data scope that narrows every query of
+//! enterprise data.
+//!
+//! A [`Scope`] is an argument of every storage method that reads or writes enterprise data, so
+//! a handler cannot forget it: outside its scope an enterprise does not exist (`NotFound`).
+
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use xinzhi_domain::{Lang, Role, ScopeKind, Username};
+
+use crate::model::*;
+use crate::org::corrupt;
+use crate::sql::Sql;
+use crate::{Store, StoreError, now_unix};
+
+/// Whose data a caller may see and change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Scope {
+    /// The whole city.
+    City,
+    /// Enterprises currently attributed to this district or county.
+    District(RegionId),
+    /// Enterprises currently in this park.
+    Park(ParkId),
+    /// No enterprise data of its own (requests are routed to it instead).
+    Department(DepartmentId),
+    /// This one enterprise.
+    Enterprise(EnterpriseId),
+}
+
+impl Scope {
+    pub fn kind(&self) -> ScopeKind {
+        match self {
+            Scope::City => ScopeKind::City,
+            Scope::District(_) => ScopeKind::District,
+            Scope::Park(_) => ScopeKind::Park,
+            Scope::Department(_) => ScopeKind::Department,
+            Scope::Enterprise(_) => ScopeKind::Enterprise,
+        }
+    }
+
+    /// (region, park, department, enterprise) columns of the users table.
+    fn columns(&self) -> [Option<i64>; 4] {
+        match *self {
+            Scope::City => [None, None, None, None],
+            Scope::District(r) => [Some(r.0), None, None, None],
+            Scope::Park(p) => [None, Some(p.0), None, None],
+            Scope::Department(d) => [None, None, Some(d.0), None],
+            Scope::Enterprise(e) => [None, None, None, Some(e.0)],
+        }
+    }
+
+    fn from_columns(role: Role, columns: [Option<i64>; 4]) -> Result<Scope, StoreError> {
+        let [region, park, department, enterprise] = columns;
+        let missing = || corrupt("user scope", role.as_str());
+        Ok(match role.scope_kind() {
+            ScopeKind::City => Scope::City,
+            ScopeKind::District => Scope::District(RegionId(region.ok_or_else(missing)?)),
+            ScopeKind::Park => Scope::Park(ParkId(park.ok_or_else(missing)?)),
+            ScopeKind::Department => Scope::Department(DepartmentId(department.ok_or_else(missing)?)),
+            ScopeKind::Enterprise => Scope::Enterprise(EnterpriseId(enterprise.ok_or_else(missing)?)),
+        })
+    }
+}
+
+/// Appends ` AND <the enterprise in `column` is visible to `scope`>`. `column` is always a fixed
+/// column name written in this crate, never input.
+pub(crate) fn push_scope(sql: &mut Sql, scope: &Scope, column: &'static str) -> Result<(), StoreError> {
+    match *scope {
+        Scope::City => {}
+        Scope::District(region) => {
+            sql.push(" AND EXISTS (SELECT 1 FROM memberships sc WHERE sc.enterprise_id = ").push(column);
+            sql.push(" AND sc.kind = 'district' AND sc.valid_to IS NULL AND sc.region_id = ").bind(region.0)?;
+            sql.push(")");
+        }
+        Scope::Park(park) => {
+            sql.push(" AND EXISTS (SELECT 1 FROM memberships sc WHERE sc.enterprise_id = ").push(column);
+            sql.push(" AND sc.kind = 'park' AND sc.valid_to IS NULL AND sc.park_id = ").bind(park.0)?;
+            sql.push(")");
+        }
+        Scope::Department(_) => {
+            sql.push(" AND 1 = 0");
+        }
+        Scope::Enterprise(enterprise) => {
+            sql.push(" AND ").push(column).push(" = ").bind(enterprise.0)?;
+        }
+    }
+    Ok(())
+}
+
+/// Who is acting, for the audit log.
+#[derive(Debug, Clone)]
+pub struct AuditActor {
+    pub user_id: Option<UserId>,
+    pub name: String,
+    pub ip: Option<String>,
+}
+
+impl AuditActor {
+    /// The system itself (start-up, the CLI, the demo generator).
+    pub fn system(name: &str) -> AuditActor {
+        AuditActor { user_id: None, name: name.to_owned(), ip: None }
+    }
+}
+
+/// How an audited action ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Success,
+    Failure,
+    Denied,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Failure => "failure",
+            Outcome::Denied => "denied",
+        }
+    }
+}
+
+/// One line of the audit log to write.
+#[derive(Debug, Clone)]
+pub struct AuditEntry<'a> {
+    pub actor: &'a AuditActor,
+    pub action: &'a str,
+    pub object_type: Option<&'a str>,
+    pub object_id: Option<String>,
+    pub outcome: Outcome,
+    /// What changed, as `{"field": {"old": …, "new": …}}`, or other context.
+    pub detail: Option<serde_json::Value>,
+}
+
+/// One line of the audit log as read back.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditRecord {
+    pub audit_id: AuditId,
+    pub at: i64,
+    pub actor_user_id: Option<UserId>,
+    pub actor: String,
+    pub ip: Option<String>,
+    pub action: String,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub outcome: String,
+    pub detail: Option<String>,
+}
+
+/// Filters of the audit log page.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Actor name, exactly.
+    pub actor: Option<String>,
+    /// Action, or its prefix when it ends with `.` (`user.` for every user action).
+    pub action: Option<String>,
+    pub outcome: Option<Outcome>,
+    /// Unix seconds, inclusive.
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Department {
+    pub department_id: DepartmentId,
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+}
+
+/// A user as the application sees it (no password hash).
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub user_id: UserId,
+    pub username: Username,
+    pub display_name: String,
+    pub role: Role,
+    pub scope: Scope,
+    pub lang: Option<Lang>,
+    pub must_change_password: bool,
+    pub disabled: bool,
+    pub failed_logins: i64,
+    pub locked_until: i64,
+    pub sessions_valid_after: i64,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: Username,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub scope: Scope,
+    pub must_change_password: bool,
+}
+
+/// Changes an administrator can make; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserChange {
+    pub display_name: Option<String>,
+    pub role_and_scope: Option<(Role, Scope)>,
+    pub disabled: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub session_hash: String,
+    pub user_id: UserId,
+    pub csrf_token: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Session {
+    pub user_id: UserId,
+    pub csrf_token: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiToken {
+    pub api_token_id: ApiTokenId,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+const USER_COLUMNS: &str = "u.user_id, u.username, u.display_name, u.role, u.region_id, u.park_id, u.department_id, \
+     u.enterprise_id, u.lang, u.must_change_password, u.disabled, u.failed_logins, u.locked_until, \
+     u.sessions_valid_after, u.created_at";
+
+fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
+    let role_text: String = row.try_get("role")?;
+    let role = Role::parse(&role_text).ok_or_else(|| corrupt("role", &role_text))?;
+    let username: String = row.try_get("username")?;
+    let columns = [
+        row.try_get("region_id")?,
+        row.try_get("park_id")?,
+        row.try_get("department_id")?,
+        row.try_get("enterprise_id")?,
+    ];
+    Ok(User {
+        user_id: UserId(row.try_get("user_id")?),
+        username: Username::parse(&username).map_err(|_| corrupt("username", &username))?,
+        display_name: row.try_get("display_name")?,
+        scope: Scope::from_columns(role, columns)?,
+        role,
+        lang: row.try_get::<Option<String>, _>("lang")?.as_deref().and_then(Lang::from_tag),
+        must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
+        disabled: row.try_get::<i64, _>("disabled")? != 0,
+        failed_logins: row.try_get("failed_logins")?,
+        locked_until: row.try_get("locked_until")?,
+        sessions_valid_after: row.try_get("sessions_valid_after")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn check_scope(role: Role, scope: &Scope) -> Result<(), StoreError> {
+    if role.scope_kind() == scope.kind() {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!("role {} needs a {} scope", role.as_str(), role.scope_kind().as_str())))
+    }
+}
+
+/// Writes one audit row on the given connection (inside the caller's transaction).
+async fn write_audit(conn: &mut sqlx::AnyConnection, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_user_id, actor, ip, action, object_type, object_id, outcome, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(now_unix())
+    .bind(entry.actor.user_id.map(|u| u.0))
+    .bind(&entry.actor.name)
+    .bind(entry.actor.ip.as_deref())
+    .bind(entry.action)
+    .bind(entry.object_type)
+    .bind(entry.object_id.as_deref())
+    .bind(entry.outcome.as_str())
+    .bind(entry.detail.as_ref().map(|d| d.to_string()))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+fn scope_json(scope: &Scope) -> serde_json::Value {
+    serde_json::to_value(scope).unwrap_or(serde_json::Value::Null)
+}
+
+impl Store {
+    /// `NotFound` unless the enterprise exists and is visible to `scope`.
+    pub async fn ensure_visible(&self, scope: &Scope, enterprise: EnterpriseId) -> Result<(), StoreError> {
+        let mut sql = Sql::new(self.backend, "SELECT e.enterprise_id FROM enterprises e WHERE e.enterprise_id = ");
+        sql.bind(enterprise.0)?;
+        push_scope(&mut sql, scope, "e.enterprise_id")?;
+        let found: Option<i64> = sql.query_scalar().fetch_optional(&self.pool).await?;
+        found.map(|_| ()).ok_or(StoreError::NotFound)
+    }
+
+    /// Writes one audit line on its own (sign-ins, denials).
+    pub async fn append_audit(&self, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        write_audit(&mut conn, entry).await
+    }
+
+    /// The audit log, newest first.
+    pub async fn list_audit(&self, filter: &AuditFilter, page: Page) -> Result<PageOf<AuditRecord>, StoreError> {
+        let build = |select: &str| -> Result<Sql, StoreError> {
+            let mut sql = Sql::new(self.backend, select);
+            sql.push(" WHERE 1 = 1");
+            if let Some(actor) = &filter.actor {
+                sql.push(" AND actor = ").bind(actor.clone())?;
+            }
+            match filter.action.as_deref() {
+                Some(prefix) if prefix.ends_with('.') => {
+                    sql.push(" AND action LIKE ").bind(format!("{prefix}%"))?;
+                }
+                Some(action) => {
+                    sql.push(" AND action = ").bind(action.to_owned())?;
+                }
+                None => {}
+            }
+            if let Some(outcome) = filter.outcome {
+                sql.push(" AND outcome = ").bind(outcome.as_str().to_owned())?;
+            }
+            if let Some(from) = filter.from {
+                sql.push(" AND at >= ").bind(from)?;
+            }
+            if let Some(to) = filter.to {
+                sql.push(" AND at <= ").bind(to)?;
+            }
+            Ok(sql)
+        };
+        let total: i64 = build("SELECT COUNT(*) FROM audit_log")?.query_scalar().fetch_one(&self.pool).await?;
+        let mut select = build(
+            "SELECT audit_id, at, actor_user_id, actor, ip, action, object_type, object_id, outcome, detail FROM audit_log",
+        )?;
+        select.push(" ORDER BY audit_id DESC LIMIT ").bind(page.limit)?;
+        select.push(" OFFSET ").bind(page.offset)?;
+        let items = select
+            .query()
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(AuditRecord {
+                    audit_id: AuditId(row.try_get("audit_id")?),
+                    at: row.try_get("at")?,
+                    actor_user_id: row.try_get::<Option<i64>, _>("actor_user_id")?.map(UserId),
+                    actor: row.try_get("actor")?,
+                    ip: row.try_get("ip")?,
+                    action: row.try_get("action")?,
+                    object_type: row.try_get("object_type")?,
+                    object_id: row.try_get("object_id")?,
+                    outcome: row.try_get("outcome")?,
+                    detail: row.try_get("detail")?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(PageOf { total, items })
+    }
+
+    pub async fn insert_department(
+        &self,
+        code: &str,
+        name_zh: &str,
+        name_en: &str,
+    ) -> Result<DepartmentId, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO departments (code, name_zh, name_en) VALUES ($1, $2, $3) RETURNING department_id",
+        )
+        .bind(code)
+        .bind(name_zh)
+        .bind(name_en)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(DepartmentId(id))
+    }
+
+    pub async fn list_departments(&self) -> Result<Vec<Department>, StoreError> {
+        sqlx::query("SELECT department_id, code, name_zh, name_en FROM departments ORDER BY code")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(Department {
+                    department_id: DepartmentId(row.try_get(0)?),
+                    code: row.try_get(1)?,
+                    name_zh: row.try_get(2)?,
+                    name_en: row.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn count_users(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?)
+    }
+
+    /// Creates a user and audits it, in one transaction.
+    pub async fn create_user(&self, user: &NewUser, actor: &AuditActor) -> Result<UserId, StoreError> {
+        check_scope(user.role, &user.scope)?;
+        let now = now_unix();
+        let [region, park, department, enterprise] = user.scope.columns();
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, display_name, password_hash, role, region_id, park_id, department_id, \
+             enterprise_id, must_change_password, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING user_id",
+        )
+        .bind(user.username.as_str())
+        .bind(&user.display_name)
+        .bind(&user.password_hash)
+        .bind(user.role.as_str())
+        .bind(region)
+        .bind(park)
+        .bind(department)
+        .bind(enterprise)
+        .bind(i64::from(user.must_change_password))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict(format!("username {} is taken", user.username)),
+            other => other,
+        })?;
+        let entry = AuditEntry {
+            actor,
+            action: "user.create",
+            object_type: Some("user"),
+            object_id: Some(user.username.to_string()),
+            outcome: Outcome::Success,
+            detail: Some(json!({
+                "display_name": {"new": user.display_name},
+                "role": {"new": user.role.as_str()},
+                "scope": {"new": scope_json(&user.scope)},
+            })),
+        };
+        write_audit(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(UserId(id))
+    }
+
+    pub async fn list_users(&self) -> Result<Vec<User>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.username");
+        sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?.iter().map(user_from_row).collect()
+    }
+
+    pub async fn user_by_id(&self, id: UserId) -> Result<User, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.user_id = $1");
+        user_from_row(&sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_one(&self.pool).await?)
+    }
+
+    /// A user and their password hash, for signing in.
+    pub async fn user_for_login(&self, username: &Username) -> Result<Option<(User, String)>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(username.as_str()).fetch_optional(&self.pool).await?;
+        row.map(|row| Ok((user_from_row(&row)?, row.try_get("password_hash")?))).transpose()
+    }
+
+    /// Applies an administrator's changes, audits old → new, and ends the user's sessions when
+    /// the account is disabled or its role or scope changes.
+    pub async fn update_user(&self, id: UserId, change: &UserChange, actor: &AuditActor) -> Result<User, StoreError> {
+        let old = self.user_by_id(id).await?;
+        let (role, scope) = change.role_and_scope.unwrap_or((old.role, old.scope));
+        check_scope(role, &scope)?;
+        let display_name = change.display_name.clone().unwrap_or_else(|| old.display_name.clone());
+        let disabled = change.disabled.unwrap_or(old.disabled);
+        let [region, park, department, enterprise] = scope.columns();
+        let mut detail = serde_json::Map::new();
+        if display_name != old.display_name {
+            detail.insert("display_name".into(), json!({"old": old.display_name, "new": display_name}));
+        }
+        if role != old.role {
+            detail.insert("role".into(), json!({"old": old.role.as_str(), "new": role.as_str()}));
+        }
+        if scope != old.scope {
+            detail.insert("scope".into(), json!({"old": scope_json(&old.scope), "new": scope_json(&scope)}));
+        }
+        if disabled != old.disabled {
+            detail.insert("disabled".into(), json!({"old": old.disabled, "new": disabled}));
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE users SET display_name = $1, role = $2, region_id = $3, park_id = $4, department_id = $5, \
+             enterprise_id = $6, disabled = $7, updated_at = $8 WHERE user_id = $9",
+        )
+        .bind(&display_name)
+        .bind(role.as_str())
+        .bind(region)
+        .bind(park)
+        .bind(department)
+        .bind(enterprise)
+        .bind(i64::from(disabled))
+        .bind(now_unix())
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+        if disabled || role != old.role || scope != old.scope {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.0).execute(&mut *tx).await?;
+        }
+        if !detail.is_empty() {
+            let entry = AuditEntry {
+                actor,
+                action: "user.update",
+                object_type: Some("user"),
+                object_id: Some(old.username.to_string()),
+                outcome: Outcome::Success,
+                detail: Some(serde_json::Value::Object(detail)),
+            };
+            write_audit(&mut tx, &entry).await?;
+        }
+        tx.commit().await?;
+        self.user_by_id(id).await
+    }
+
+    /// Sets a new password hash. Other sessions of the user end (all of them unless
+    /// `keep_session` names the one to keep); the change is audited as `action`.
+    pub async fn set_password(
+        &self,
+        id: UserId,
+        password_hash: &str,
+        must_change: bool,
+        keep_session: Option<&str>,
+        action: &str,
+        actor: &AuditActor,
+    ) -> Result<(), StoreError> {
+        let user = self.user_by_id(id).await?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, must_change_password = $2, failed_logins = 0, locked_until = 0, \
+             updated_at = $3 WHERE user_id = $4",
+        )
+        .bind(password_hash)
+        .bind(i64::from(must_change))
+        .bind(now_unix())
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND session_hash <> $2")
+            .bind(id.0)
+            .bind(keep_session.unwrap_or(""))
+            .execute(&mut *tx)
+            .await?;
+        let entry = AuditEntry {
+            actor,
+            action,
+            object_type: Some("user"),
+            object_id: Some(user.username.to_string()),
+            outcome: Outcome::Success,
+            detail: Some(json!({"must_change_password": {"old": user.must_change_password, "new": must_change}})),
+        };
+        write_audit(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Remembers a user's language.
+    pub async fn set_user_lang(&self, id: UserId, lang: Lang) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET lang = $1, updated_at = $2 WHERE user_id = $3")
+            .bind(lang.tag())
+            .bind(now_unix())
+            .bind(id.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Counts a failed sign-in and sets the lock computed by the caller's policy.
+    pub async fn record_login_failure(&self, id: UserId, locked_until: i64) -> Result<i64, StoreError> {
+        let failures: i64 = sqlx::query_scalar(
+            "UPDATE users SET failed_logins = failed_logins + 1, locked_until = CASE WHEN $1 > locked_until \
+             THEN $1 ELSE locked_until END WHERE user_id = $2 RETURNING failed_logins",
+        )
+        .bind(locked_until)
+        .bind(id.0)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(failures)
+    }
+
+    /// Sets the lock after the failure count is known.
+    pub async fn lock_user_until(&self, id: UserId, locked_until: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET locked_until = $1 WHERE user_id = $2")
+            .bind(locked_until)
+            .bind(id.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn record_login_success(&self, id: UserId) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE user_id = $1")
+            .bind(id.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of the user, here and on every other server.
+    pub async fn end_all_sessions(&self, id: UserId, actor: &AuditActor) -> Result<(), StoreError> {
+        let user = self.user_by_id(id).await?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET sessions_valid_after = $1 WHERE user_id = $2")
+            .bind(now_unix())
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.0).execute(&mut *tx).await?;
+        let entry = AuditEntry {
+            actor,
+            action: "session.end_all",
+            object_type: Some("user"),
+            object_id: Some(user.username.to_string()),
+            outcome: Outcome::Success,
+            detail: None,
+        };
+        write_audit(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn create_session(&self, session: &NewSession) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (session_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent) \
+             VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
+        )
+        .bind(&session.session_hash)
+        .bind(session.user_id.0)
+        .bind(&session.csrf_token)
+        .bind(session.created_at)
+        .bind(session.expires_at)
+        .bind(session.ip.as_deref())
+        .bind(session.user_agent.as_deref())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The live session with this hash and its user: not expired, not idle longer than
+    /// `idle_seconds`, not older than the user's last "log out everywhere", user not disabled.
+    pub async fn live_session(
+        &self,
+        session_hash: &str,
+        now: i64,
+        idle_seconds: i64,
+    ) -> Result<Option<(Session, User)>, StoreError> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at, s.expires_at \
+             FROM sessions s JOIN users u ON u.user_id = s.user_id \
+             WHERE s.session_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 \
+             AND s.created_at >= u.sessions_valid_after AND u.disabled = 0"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(session_hash)
+            .bind(now)
+            .bind(now - idle_seconds)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            let user = user_from_row(&row)?;
+            let session = Session {
+                user_id: user.user_id,
+                csrf_token: row.try_get("csrf_token")?,
+                created_at: row.try_get("session_created_at")?,
+                last_seen_at: row.try_get("last_seen_at")?,
+                expires_at: row.try_get("expires_at")?,
+            };
+            Ok((session, user))
+        })
+        .transpose()
+    }
+
+    pub async fn touch_session(&self, session_hash: &str, now: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE session_hash = $2")
+            .bind(now)
+            .bind(session_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_session(&self, session_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE session_hash = $1").bind(session_hash).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Removes sessions past their absolute expiry or idle longer than `idle_seconds`.
+    pub async fn purge_sessions(&self, now: i64, idle_seconds: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
+            .bind(now)
+            .bind(now - idle_seconds)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Stores a new personal access token (its hash) and audits it.
+    pub async fn create_api_token(
+        &self,
+        user: UserId,
+        name: &str,
+        token_hash: &str,
+        prefix: &str,
+        actor: &AuditActor,
+    ) -> Result<ApiTokenId, StoreError> {
+        let owner = self.user_by_id(user).await?;
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5) \
+             RETURNING api_token_id",
+        )
+        .bind(user.0)
+        .bind(name)
+        .bind(token_hash)
+        .bind(prefix)
+        .bind(now_unix())
+        .fetch_one(&mut *tx)
+        .await?;
+        let entry = AuditEntry {
+            actor,
+            action: "token.create",
+            object_type: Some("api_token"),
+            object_id: Some(id.to_string()),
+            outcome: Outcome::Success,
+            detail: Some(json!({"user": owner.username.as_str(), "name": {"new": name}, "prefix": prefix})),
+        };
+        write_audit(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(ApiTokenId(id))
+    }
+
+    /// The user of a live (not revoked) token of an enabled user; notes its use.
+    pub async fn token_user(&self, token_hash: &str, now: i64) -> Result<Option<User>, StoreError> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, t.api_token_id FROM api_tokens t JOIN users u ON u.user_id = t.user_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0"
+        );
+        let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_hash).fetch_optional(&self.pool).await? else {
+            return Ok(None);
+        };
+        let token: i64 = row.try_get("api_token_id")?;
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE api_token_id = $2")
+            .bind(now)
+            .bind(token)
+            .execute(&self.pool)
+            .await?;
+        Ok(Some(user_from_row(&row)?))
+    }
+
+    pub async fn list_api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
+        sqlx::query(
+            "SELECT api_token_id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens \
+             WHERE user_id = $1 ORDER BY api_token_id",
+        )
+        .bind(user.0)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(ApiToken {
+                api_token_id: ApiTokenId(row.try_get(0)?),
+                name: row.try_get(1)?,
+                prefix: row.try_get(2)?,
+                created_at: row.try_get(3)?,
+                last_used_at: row.try_get(4)?,
+                revoked_at: row.try_get(5)?,
+            })
+        })
+        .collect()
+    }
+
+    /// Revokes a token (of `owner`, when given); `NotFound` if there is no such live token.
+    pub async fn revoke_api_token(
+        &self,
+        id: ApiTokenId,
+        owner: Option<UserId>,
+        actor: &AuditActor,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE api_token_id = $2 AND revoked_at IS NULL \
+             AND ($3 IS NULL OR user_id = $3)",
+        )
+        .bind(now_unix())
+        .bind(id.0)
+        .bind(owner.map(|o| o.0))
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let entry = AuditEntry {
+            actor,
+            action: "token.revoke",
+            object_type: Some("api_token"),
+            object_id: Some(id.0.to_string()),
+            outcome: Outcome::Success,
+            detail: None,
+        };
+        write_audit(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
