@@ -6,6 +6,7 @@
 //! with the number of firms, not with months × indicators); [`values`] derives the monthly
 //! values firm by firm; [`load`] streams both into a [`xinzhi_store::Store`].
 
+pub mod accounts;
 pub mod layout;
 pub mod load;
 pub mod plan;

@@ -301,6 +301,88 @@ fn scope_json(scope: &Scope) -> serde_json::Value {
 }
 
 impl Store {
+    /// The scope a user of `role` gets from a code: a district's admin code, a park's code, a
+    /// department's code or an enterprise's credit code; city roles take none. `Invalid` names
+    /// what is missing or unknown.
+    pub async fn resolve_scope(&self, role: Role, code: Option<&str>) -> Result<Scope, StoreError> {
+        let code = code.map(str::trim).filter(|c| !c.is_empty());
+        let kind = role.scope_kind();
+        let needed = || StoreError::Invalid(format!("role {} needs a {} code", role.as_str(), kind.as_str()));
+        let unknown = |c: &str| StoreError::Invalid(format!("no {} with code '{c}'", kind.as_str()));
+        match kind {
+            ScopeKind::City => Ok(Scope::City),
+            ScopeKind::District => {
+                let code = code.ok_or_else(needed)?;
+                let region = xinzhi_domain::RegionCode::parse(code).map_err(|_| unknown(code))?;
+                match self.region_by_code(region).await {
+                    Ok(r) if r.parent_id.is_some() => Ok(Scope::District(r.region_id)),
+                    Ok(_) | Err(StoreError::NotFound) => Err(unknown(code)),
+                    Err(e) => Err(e),
+                }
+            }
+            ScopeKind::Park => {
+                let code = code.ok_or_else(needed)?;
+                self.list_parks()
+                    .await?
+                    .into_iter()
+                    .find(|p| p.code == code)
+                    .map(|p| Scope::Park(p.park_id))
+                    .ok_or_else(|| unknown(code))
+            }
+            ScopeKind::Department => {
+                let code = code.ok_or_else(needed)?;
+                self.list_departments()
+                    .await?
+                    .into_iter()
+                    .find(|d| d.code == code)
+                    .map(|d| Scope::Department(d.department_id))
+                    .ok_or_else(|| unknown(code))
+            }
+            ScopeKind::Enterprise => {
+                let code = code.ok_or_else(needed)?;
+                let credit = xinzhi_domain::CreditCode::parse(code).map_err(|_| unknown(code))?;
+                match self.enterprise_by_code(&Scope::City, &credit).await {
+                    Ok(e) => Ok(Scope::Enterprise(e.enterprise_id)),
+                    Err(StoreError::NotFound) => Err(unknown(code)),
+                    Err(e) => Err(e),
+                }
+            }
+        }
+    }
+
+    /// The code and Chinese and English names of what a scope points at (for display).
+    pub async fn describe_scope(&self, scope: &Scope) -> Result<(String, String, String), StoreError> {
+        Ok(match *scope {
+            Scope::City => (String::new(), "全市".into(), "Whole city".into()),
+            Scope::District(id) => {
+                let r =
+                    self.list_regions().await?.into_iter().find(|r| r.region_id == id).ok_or(StoreError::NotFound)?;
+                (r.code.to_string(), r.name_zh, r.name_en)
+            }
+            Scope::Park(id) => {
+                let p = self.list_parks().await?.into_iter().find(|p| p.park_id == id).ok_or(StoreError::NotFound)?;
+                (p.code, p.name_zh, p.name_en)
+            }
+            Scope::Department(id) => {
+                let d = self
+                    .list_departments()
+                    .await?
+                    .into_iter()
+                    .find(|d| d.department_id == id)
+                    .ok_or(StoreError::NotFound)?;
+                (d.code, d.name_zh, d.name_en)
+            }
+            Scope::Enterprise(id) => {
+                let (code, name): (String, String) =
+                    sqlx::query_as("SELECT credit_code, name FROM enterprises WHERE enterprise_id = $1")
+                        .bind(id.0)
+                        .fetch_one(&self.pool)
+                        .await?;
+                (code, name.clone(), name)
+            }
+        })
+    }
+
     /// `NotFound` unless the enterprise exists and is visible to `scope`.
     pub async fn ensure_visible(&self, scope: &Scope, enterprise: EnterpriseId) -> Result<(), StoreError> {
         let mut sql = Sql::new(self.backend, "SELECT e.enterprise_id FROM enterprises e WHERE e.enterprise_id = ");

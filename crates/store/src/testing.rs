@@ -96,6 +96,11 @@ impl TestDatabase {
     }
 }
 
+/// Runs raw SQL, for tests that check what the database itself refuses (append-only audit).
+pub async fn execute_raw(store: &Store, sql: &'static str) -> Result<u64, StoreError> {
+    Ok(sqlx::query(sql).execute(&store.pool).await?.rows_affected())
+}
+
 #[cfg(test)]
 mod tests {
     use super::with_database;
@@ -109,9 +114,4 @@ mod tests {
         assert_eq!(with_database("postgres://u:p@h/test?sslmode=disable", "x"), "postgres://u:p@h/x?sslmode=disable");
         assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
     }
-}
-
-/// Runs raw SQL, for tests that check what the database itself refuses (append-only audit).
-pub async fn execute_raw(store: &Store, sql: &'static str) -> Result<u64, StoreError> {
-    Ok(sqlx::query(sql).execute(&store.pool).await?.rows_affected())
 }

@@ -10,6 +10,7 @@ use xinzhi_domain::{CreditCode, Lang, Month};
 use xinzhi_store::*;
 
 use crate::AppState;
+use crate::auth::Caller;
 use crate::error::{ApiError, FieldError};
 use crate::language::Language;
 use crate::query::EnterpriseQuery;
@@ -29,30 +30,44 @@ pub fn router() -> Router<AppState> {
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
-async fn get_overview(State(state): State<AppState>, Language(lang): Language) -> ApiResult<Overview> {
-    state.store.overview().await.map(Json).map_err(|e| ApiError::from_store(lang, e))
+async fn get_overview(State(state): State<AppState>, Language(lang): Language, caller: Caller) -> ApiResult<Overview> {
+    state.store.overview(caller.scope()).await.map(Json).map_err(|e| ApiError::from_store(lang, e))
 }
 
-async fn list_regions(State(state): State<AppState>, Language(lang): Language) -> ApiResult<Vec<Region>> {
+async fn list_regions(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    _caller: Caller,
+) -> ApiResult<Vec<Region>> {
     state.store.list_regions().await.map(Json).map_err(|e| ApiError::from_store(lang, e))
 }
 
-async fn list_parks(State(state): State<AppState>, Language(lang): Language) -> ApiResult<Vec<Park>> {
+async fn list_parks(State(state): State<AppState>, Language(lang): Language, _caller: Caller) -> ApiResult<Vec<Park>> {
     state.store.list_parks().await.map(Json).map_err(|e| ApiError::from_store(lang, e))
 }
 
-async fn list_indicators(State(state): State<AppState>, Language(lang): Language) -> ApiResult<Vec<Indicator>> {
+async fn list_indicators(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    _caller: Caller,
+) -> ApiResult<Vec<Indicator>> {
     state.store.list_indicators().await.map(Json).map_err(|e| ApiError::from_store(lang, e))
 }
 
 async fn list_enterprises(
     State(state): State<AppState>,
     Language(lang): Language,
+    caller: Caller,
     Query(query): Query<EnterpriseQuery>,
 ) -> ApiResult<PageOf<EnterpriseSummary>> {
     let filter = query.filter(lang).map_err(ApiError::Invalid)?;
     let page = query.page(lang).map_err(ApiError::Invalid)?;
-    state.store.search_enterprises(&filter, page).await.map(Json).map_err(|e| ApiError::from_store(lang, e))
+    state
+        .store
+        .search_enterprises(caller.scope(), &filter, page)
+        .await
+        .map(Json)
+        .map_err(|e| ApiError::from_store(lang, e))
 }
 
 fn credit_code(lang: Lang, text: &str) -> Result<CreditCode, ApiError> {
@@ -71,13 +86,16 @@ struct EnterpriseRecord {
 async fn get_enterprise(
     State(state): State<AppState>,
     Language(lang): Language,
+    caller: Caller,
     Path(code): Path<String>,
 ) -> ApiResult<EnterpriseRecord> {
     let code = credit_code(lang, &code)?;
     let store_error = |e| ApiError::from_store(lang, e);
-    let enterprise = state.store.enterprise_by_code(&code).await.map_err(store_error)?;
-    let memberships = state.store.memberships_of(enterprise.enterprise_id).await.map_err(store_error)?;
-    let designations = state.store.designations_of(enterprise.enterprise_id).await.map_err(store_error)?;
+    let enterprise = state.store.enterprise_by_code(caller.scope(), &code).await.map_err(store_error)?;
+    let memberships =
+        state.store.memberships_of(caller.scope(), enterprise.enterprise_id).await.map_err(store_error)?;
+    let designations =
+        state.store.designations_of(caller.scope(), enterprise.enterprise_id).await.map_err(store_error)?;
     Ok(Json(EnterpriseRecord { enterprise, memberships, designations }))
 }
 
@@ -101,6 +119,7 @@ struct ValueItem {
 async fn list_enterprise_values(
     State(state): State<AppState>,
     Language(lang): Language,
+    caller: Caller,
     Path(code): Path<String>,
     Query(query): Query<ValuesQuery>,
 ) -> ApiResult<Vec<ValueItem>> {
@@ -113,7 +132,7 @@ async fn list_enterprise_values(
             .transpose()
     };
     let (from, to) = (month("from", &query.from)?, month("to", &query.to)?);
-    let enterprise = state.store.enterprise_by_code(&code).await.map_err(store_error)?;
+    let enterprise = state.store.enterprise_by_code(caller.scope(), &code).await.map_err(store_error)?;
     let last = match to {
         Some(t) => t,
         None => match state.store.value_months().await.map_err(store_error)? {
@@ -130,8 +149,11 @@ async fn list_enterprise_values(
         )));
     }
     let indicators = state.store.list_indicators().await.map_err(store_error)?;
-    let values =
-        state.store.values_of(enterprise.enterprise_id, MonthRange::new(first, last)).await.map_err(store_error)?;
+    let values = state
+        .store
+        .values_of(caller.scope(), enterprise.enterprise_id, MonthRange::new(first, last))
+        .await
+        .map_err(store_error)?;
     Ok(Json(
         values
             .into_iter()
@@ -156,7 +178,11 @@ struct ClusterItem {
     chains: Vec<Chain>,
 }
 
-async fn list_chains(State(state): State<AppState>, Language(lang): Language) -> ApiResult<Vec<ClusterItem>> {
+async fn list_chains(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    _caller: Caller,
+) -> ApiResult<Vec<ClusterItem>> {
     let clusters = state.store.list_clusters().await.map_err(|e| ApiError::from_store(lang, e))?;
     Ok(Json(clusters.into_iter().map(|(cluster, chains)| ClusterItem { cluster, chains }).collect()))
 }
@@ -164,7 +190,8 @@ async fn list_chains(State(state): State<AppState>, Language(lang): Language) ->
 async fn get_chain(
     State(state): State<AppState>,
     Language(lang): Language,
+    caller: Caller,
     Path(code): Path<String>,
 ) -> ApiResult<ChainMap> {
-    state.store.chain_map(&code).await.map(Json).map_err(|e| ApiError::from_store(lang, e))
+    state.store.chain_map(caller.scope(), &code).await.map(Json).map_err(|e| ApiError::from_store(lang, e))
 }

@@ -116,6 +116,17 @@ impl PageError {
         }
     }
 
+    /// 500 for a failure outside storage (hashing, rendering), logged here.
+    pub fn internal(lang: Lang, cause: &dyn std::fmt::Display) -> PageError {
+        tracing::error!(error.message = %cause, "page failed");
+        PageError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            lang,
+            title_key: "error.internal.title",
+            message: Tr::new(lang).t("error.internal.message").into(),
+        }
+    }
+
     pub fn invalid(lang: Lang, error: FieldError) -> PageError {
         PageError {
             status: StatusCode::UNPROCESSABLE_ENTITY,

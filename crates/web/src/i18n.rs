@@ -142,6 +142,111 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "参数“{field}”应在 {min} 到 {max} 之间，实际为“{value}”",
         "Parameter '{field}' must be between {min} and {max}, got '{value}'",
     ),
+    ("error.length", "“{field}”应为1至{max}个字符", "'{field}' must have 1 to {max} characters"),
+    (
+        "error.date",
+        "参数“{field}”应为日期（如2024-03-31），实际为“{value}”",
+        "Parameter '{field}' must be a date such as 2024-03-31, got '{value}'",
+    ),
+    ("nav.account", "我的账户", "My account"),
+    ("nav.admin", "系统管理", "Administration"),
+    ("nav.logout", "退出", "Sign out"),
+    ("login.title", "登录", "Sign in"),
+    ("login.username", "用户名", "Username"),
+    ("login.password", "密码", "Password"),
+    ("login.submit", "登录", "Sign in"),
+    ("login.failed", "用户名或密码错误", "Wrong username or password"),
+    (
+        "login.locked",
+        "登录失败次数过多，账户已临时锁定，请{minutes}分钟后再试",
+        "Too many failed attempts: the account is locked; try again in {minutes} minutes",
+    ),
+    ("account.title", "我的账户", "My account"),
+    ("account.role", "角色", "Role"),
+    ("account.scope", "数据范围", "Data scope"),
+    ("account.change_password", "修改密码", "Change password"),
+    (
+        "account.must_change",
+        "首次登录或密码被重置后，请先设置新密码。",
+        "Please set a new password before you continue.",
+    ),
+    ("account.current", "当前密码", "Current password"),
+    ("account.new", "新密码", "New password"),
+    ("account.confirm", "确认新密码", "Confirm new password"),
+    (
+        "account.policy",
+        "至少10个字符，包含小写字母、大写字母、数字、符号中的至少3类，不能包含用户名",
+        "At least 10 characters mixing 3 of: lower-case, upper-case, digits, symbols; not containing the username",
+    ),
+    ("account.save", "保存", "Save"),
+    (
+        "account.password_changed",
+        "密码已修改，其他设备上的登录已退出。",
+        "Password changed; your other sessions have been signed out.",
+    ),
+    ("account.current_wrong", "当前密码不正确", "The current password is wrong"),
+    ("account.password_same", "新密码不能与当前密码相同", "The new password must differ from the current one"),
+    ("account.language", "界面语言", "Interface language"),
+    ("account.lang_saved", "语言设置已保存", "Language saved"),
+    ("account.logout_all", "退出所有设备", "Sign out everywhere"),
+    ("account.tokens", "API访问令牌", "API access tokens"),
+    ("account.token_name", "令牌名称", "Token name"),
+    ("account.token_create", "创建令牌", "Create token"),
+    (
+        "account.token_new",
+        "新令牌如下，仅显示这一次，请妥善保存：",
+        "Your new token, shown this once only; keep it safe:",
+    ),
+    ("account.token_revoke", "撤销", "Revoke"),
+    ("account.token_revoked", "令牌已撤销", "Token revoked"),
+    ("account.token_created_at", "创建时间", "Created"),
+    ("account.token_last_used", "最近使用", "Last used"),
+    ("admin.users", "用户管理", "Users"),
+    ("admin.audit", "审计日志", "Audit log"),
+    ("admin.new_user", "新建用户", "New user"),
+    ("admin.edit_user", "编辑用户", "Edit user"),
+    ("admin.username", "用户名", "Username"),
+    ("admin.display_name", "姓名", "Name"),
+    ("admin.role", "角色", "Role"),
+    ("admin.scope", "数据范围代码", "Scope code"),
+    (
+        "admin.scope_hint",
+        "区县填行政区划代码，园区填园区代码，部门填部门代码，企业填统一社会信用代码；市级角色留空",
+        "District: admin code; park: park code; department: department code; enterprise: credit code; city roles: leave empty",
+    ),
+    (
+        "admin.scope_invalid",
+        "“{role}”需要有效的数据范围代码，“{value}”无效",
+        "The role '{role}' needs a valid scope code; '{value}' is not one",
+    ),
+    ("admin.disabled", "已停用", "Disabled"),
+    ("admin.locked", "已锁定", "Locked"),
+    ("admin.status", "状态", "Status"),
+    ("admin.active", "正常", "Active"),
+    ("admin.save", "保存", "Save"),
+    ("admin.reset_password", "重置密码", "Reset password"),
+    (
+        "admin.temporary_password",
+        "临时密码如下，仅显示这一次；用户首次登录须修改：",
+        "Temporary password, shown this once; the user must change it at first sign-in:",
+    ),
+    ("admin.username_taken", "用户名“{username}”已被使用", "The username '{username}' is taken"),
+    (
+        "admin.not_yourself",
+        "不能停用自己或取消自己的管理员角色",
+        "You cannot disable yourself or remove your own administrator role",
+    ),
+    ("audit.time", "时间", "Time"),
+    ("audit.actor", "操作人", "Actor"),
+    ("audit.ip", "来源地址", "Address"),
+    ("audit.action", "操作", "Action"),
+    ("audit.object", "对象", "Object"),
+    ("audit.outcome", "结果", "Outcome"),
+    ("audit.detail", "变更内容", "Changes"),
+    ("audit.from", "起始日期", "From"),
+    ("audit.to", "截止日期", "To"),
+    ("audit.export", "导出CSV", "Export CSV"),
+    ("audit.total", "共 {n} 条", "{n} entries"),
     ("error.unknown_value", "参数“{field}”的取值“{value}”无效", "Parameter '{field}' has an unknown value '{value}'"),
 ];
 
@@ -212,6 +317,23 @@ impl Tr {
     pub fn percent(&self, value: impl Borrow<f64>) -> String {
         let value = *value.borrow();
         format!("{}{}%", if value > 0.0 { "+" } else { "" }, format_number(value, 1))
+    }
+
+    /// A unix timestamp in Beijing time: `2026-11-22 12:55`.
+    pub fn timestamp(&self, unix: impl Borrow<i64>) -> String {
+        let local = *unix.borrow() + 8 * 3600;
+        let (days, seconds) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", seconds / 3600, seconds % 3600 / 60)
     }
 
     /// A date stored as yyyymmdd: `2023年6月30日` / `2023-06-30`.
@@ -326,6 +448,9 @@ mod tests {
         assert_eq!(zh.percent(-3.04), "-3.0%");
         assert_eq!(zh.date(20230630), "2023年6月30日");
         assert_eq!(en.date(20230630), "2023-06-30");
+        // 1704038400 is 2024-01-01 00:00 in Beijing.
+        assert_eq!(zh.timestamp(1_704_038_400), "2024-01-01 00:00");
+        assert_eq!(zh.timestamp(1_704_038_400 - 60), "2023-12-31 23:59");
         assert_eq!(en.f("page.position", &[("page", "2"), ("pages", "9")]), "Page 2 of 9");
     }
 }

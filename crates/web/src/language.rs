@@ -55,8 +55,13 @@ pub struct SwitchQuery {
     next: Option<String>,
 }
 
+/// The `Set-Cookie` value that remembers a language.
+pub fn cookie(lang: Lang) -> String {
+    format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", lang.tag())
+}
+
 /// Only a path on this site: no scheme, no `//host`, no backslash tricks.
-fn safe_next(next: Option<&str>) -> &str {
+pub fn safe_next(next: Option<&str>) -> &str {
     match next {
         Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path,
         _ => "/",
@@ -69,7 +74,7 @@ pub async fn view_switch_language_get(Path(tag): Path<String>, Query(query): Que
         return StatusCode::NOT_FOUND.into_response();
     };
     let target = safe_next(query.next.as_deref());
-    let cookie = format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", lang.tag());
+    let cookie = cookie(lang);
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
     if let (Ok(location), Ok(cookie)) = (HeaderValue::from_str(target), HeaderValue::from_str(&cookie)) {

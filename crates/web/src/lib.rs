@@ -5,7 +5,10 @@
 //! server runs; [`Application::run_until_stopped`] serves until the shutdown future completes,
 //! then lets in-flight requests finish.
 
+mod account;
+mod admin;
 mod api;
+pub mod auth;
 mod error;
 mod i18n;
 mod language;
@@ -38,11 +41,22 @@ pub use i18n::format_number;
 pub struct WebConfig {
     /// Longest a request may take before it is answered with 408.
     pub request_timeout: Duration,
+    /// A session unused this long ends.
+    pub session_idle: Duration,
+    /// A session ends this long after sign-in, used or not.
+    pub session_absolute: Duration,
+    /// Mark cookies `Secure` (set when served over https, directly or behind a proxy).
+    pub secure_cookies: bool,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { request_timeout: Duration::from_secs(30) }
+        WebConfig {
+            request_timeout: Duration::from_secs(30),
+            session_idle: Duration::from_secs(30 * 60),
+            session_absolute: Duration::from_secs(12 * 3600),
+            secure_cookies: false,
+        }
     }
 }
 
@@ -60,11 +74,14 @@ pub fn router(state: AppState) -> Router {
     let timeout = state.config.request_timeout;
     Router::new()
         .merge(pages::router())
+        .merge(account::router())
+        .merge(admin::router())
         .nest("/api/v1", api::router())
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(stylesheet))
         .route("/lang/{tag}", get(language::view_switch_language_get))
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), auth::csrf_guard))
         .with_state(state)
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
@@ -153,7 +170,9 @@ impl Application {
 
     /// Serves until `shutdown` completes, then drains in-flight requests.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
     }
 }
 

@@ -12,6 +12,7 @@ use xinzhi_domain::{CreditCode, DesignationStatus, Lang, Month, SizeBands, Tier,
 use xinzhi_store::*;
 
 use crate::AppState;
+use crate::auth::Caller;
 use crate::error::{FieldError, PageError};
 use crate::i18n::Tr;
 use crate::language::Language;
@@ -29,6 +30,16 @@ pub fn router() -> Router<AppState> {
         .route("/chains/{code}", get(view_chain_get))
 }
 
+/// The signed-in user as the header shows them.
+#[derive(Debug, Clone)]
+pub struct UserBadge {
+    pub name: String,
+    pub role: &'static str,
+    pub admin: bool,
+    /// The session's CSRF token for the sign-out form.
+    pub csrf: String,
+}
+
 /// What the layout around every page needs.
 #[derive(Debug, Clone)]
 pub struct Layout {
@@ -36,17 +47,29 @@ pub struct Layout {
     /// Path and query of this page, to come back to after switching language.
     pub here: String,
     pub active: &'static str,
+    pub user: Option<UserBadge>,
 }
 
 impl Layout {
-    fn new(state: &AppState, tr: Tr, uri: &OriginalUri, active: &'static str) -> Layout {
+    pub fn for_caller(state: &AppState, tr: Tr, uri: &OriginalUri, active: &'static str, caller: &Caller) -> Layout {
         let here = uri.0.path_and_query().map_or("/".to_owned(), |p| p.as_str().to_owned());
-        Layout { city: tr.pick(&state.city.0, &state.city.1).to_owned(), here, active }
+        let user = UserBadge {
+            name: caller.user.display_name.clone(),
+            role: caller.user.role.label(tr.lang),
+            admin: caller.user.role.manages_users(),
+            csrf: caller.csrf.clone(),
+        };
+        Layout { city: tr.pick(&state.city.0, &state.city.1).to_owned(), here, active, user: Some(user) }
+    }
+
+    /// For pages seen before signing in.
+    pub fn public(state: &AppState, tr: Tr) -> Layout {
+        Layout { city: tr.pick(&state.city.0, &state.city.1).to_owned(), here: "/login".into(), active: "", user: None }
     }
 
     /// For pages drawn without the application state (errors).
     pub fn plain(tr: Tr) -> Layout {
-        Layout { city: tr.t("app.name").to_owned(), here: "/".into(), active: "" }
+        Layout { city: tr.t("app.name").to_owned(), here: "/".into(), active: "", user: None }
     }
 }
 
@@ -94,15 +117,21 @@ async fn view_overview_get(
     State(state): State<AppState>,
     Language(lang): Language,
     uri: OriginalUri,
+    caller: Caller,
 ) -> Result<OverviewPage, PageError> {
     let tr = Tr::new(lang);
-    let overview = state.store.overview().await.map_err(|e| PageError::from_store(lang, e))?;
+    let overview = state.store.overview(caller.scope()).await.map_err(|e| PageError::from_store(lang, e))?;
     let growth = match overview.last_month {
         Some(last) => {
             let ytd = last.year_to_date();
             let cmp = state
                 .store
-                .same_caliber(xinzhi_domain::indicator::codes::GROSS_OUTPUT, ytd, EnterpriseSet::AboveScale)
+                .same_caliber(
+                    caller.scope(),
+                    xinzhi_domain::indicator::codes::GROSS_OUTPUT,
+                    ytd,
+                    EnterpriseSet::AboveScale,
+                )
                 .await
                 .map_err(|e| PageError::from_store(lang, e))?;
             cmp.growth_percent().map(|g| GrowthView {
@@ -125,7 +154,14 @@ async fn view_overview_get(
             enterprises: t.enterprises,
         })
         .collect();
-    Ok(OverviewPage { tr, layout: Layout::new(&state, tr, &uri, "overview"), overview, period, growth, tiers })
+    Ok(OverviewPage {
+        tr,
+        layout: Layout::for_caller(&state, tr, &uri, "overview", &caller),
+        overview,
+        period,
+        growth,
+        tiers,
+    })
 }
 
 // ---------------------------------------------------------------- enterprise list
@@ -180,6 +216,7 @@ async fn view_enterprises_get(
     State(state): State<AppState>,
     Language(lang): Language,
     uri: OriginalUri,
+    caller: Caller,
     Query(query): Query<EnterpriseQuery>,
 ) -> Result<(axum::http::StatusCode, EnterprisesPage), PageError> {
     let tr = Tr::new(lang);
@@ -194,7 +231,7 @@ async fn view_enterprises_get(
     let result = match &filter {
         Some(filter) => state
             .store
-            .search_enterprises(filter, Page::new(PAGE_SIZE, (page - 1) * PAGE_SIZE))
+            .search_enterprises(caller.scope(), filter, Page::new(PAGE_SIZE, (page - 1) * PAGE_SIZE))
             .await
             .map_err(store_error)?,
         None => PageOf { total: 0, items: Vec::new() },
@@ -235,7 +272,7 @@ async fn view_enterprises_get(
     );
     let page_page = EnterprisesPage {
         tr,
-        layout: Layout::new(&state, tr, &uri, "enterprises"),
+        layout: Layout::for_caller(&state, tr, &uri, "enterprises", &caller),
         prev_link: (page > 1).then(|| format!("/enterprises?{}", query.with_page(page - 1))),
         next_link: (page < pages).then(|| format!("/enterprises?{}", query.with_page(page + 1))),
         query,
@@ -308,6 +345,7 @@ async fn view_enterprise_get(
     State(state): State<AppState>,
     Language(lang): Language,
     uri: OriginalUri,
+    caller: Caller,
     Path(credit_code): Path<String>,
     Query(year_query): Query<YearQuery>,
 ) -> Result<EnterprisePage, PageError> {
@@ -315,9 +353,11 @@ async fn view_enterprise_get(
     let store_error = |e| PageError::from_store(lang, e);
     let code = CreditCode::parse(&credit_code)
         .map_err(|e| PageError::invalid(lang, FieldError::from_domain("credit_code", &e, lang)))?;
-    let enterprise = state.store.enterprise_by_code(&code).await.map_err(store_error)?;
-    let memberships = state.store.memberships_of(enterprise.enterprise_id).await.map_err(store_error)?;
-    let designations = state.store.designations_of(enterprise.enterprise_id).await.map_err(store_error)?;
+    let enterprise = state.store.enterprise_by_code(caller.scope(), &code).await.map_err(store_error)?;
+    let memberships =
+        state.store.memberships_of(caller.scope(), enterprise.enterprise_id).await.map_err(store_error)?;
+    let designations =
+        state.store.designations_of(caller.scope(), enterprise.enterprise_id).await.map_err(store_error)?;
     let indicators = state.store.list_indicators().await.map_err(store_error)?;
     let span = state.store.value_months().await.map_err(store_error)?;
 
@@ -331,7 +371,7 @@ async fn view_enterprise_get(
         None => years.first().copied().unwrap_or(2024),
     };
     let range = Year(year).months();
-    let values = state.store.values_of(enterprise.enterprise_id, range).await.map_err(store_error)?;
+    let values = state.store.values_of(caller.scope(), enterprise.enterprise_id, range).await.map_err(store_error)?;
     let months: Vec<Month> = range.months().collect();
     let rows = indicators
         .iter()
@@ -404,7 +444,7 @@ async fn view_enterprise_get(
     .collect();
     Ok(EnterprisePage {
         tr,
-        layout: Layout::new(&state, tr, &uri, "enterprises"),
+        layout: Layout::for_caller(&state, tr, &uri, "enterprises", &caller),
         facts,
         above_now,
         memberships,
@@ -441,12 +481,13 @@ async fn view_chains_get(
     State(state): State<AppState>,
     Language(lang): Language,
     uri: OriginalUri,
+    caller: Caller,
 ) -> Result<ChainsPage, PageError> {
     let tr = Tr::new(lang);
     let clusters = state.store.list_clusters().await.map_err(|e| PageError::from_store(lang, e))?;
     Ok(ChainsPage {
         tr,
-        layout: Layout::new(&state, tr, &uri, "chains"),
+        layout: Layout::for_caller(&state, tr, &uri, "chains", &caller),
         clusters: clusters.into_iter().map(|(cluster, chains)| ClusterView { cluster, chains }).collect(),
     })
 }
@@ -469,10 +510,11 @@ async fn view_chain_get(
     State(state): State<AppState>,
     Language(lang): Language,
     uri: OriginalUri,
+    caller: Caller,
     Path(code): Path<String>,
 ) -> Result<ChainPage, PageError> {
     let tr = Tr::new(lang);
-    let map = state.store.chain_map(&code).await.map_err(|e| PageError::from_store(lang, e))?;
+    let map = state.store.chain_map(caller.scope(), &code).await.map_err(|e| PageError::from_store(lang, e))?;
     let stages = Stage::ALL
         .into_iter()
         .map(|stage| StageColumn {
@@ -484,5 +526,5 @@ async fn view_chain_get(
             nodes: map.segments.iter().filter(|s| s.stage == stage).cloned().collect(),
         })
         .collect();
-    Ok(ChainPage { tr, layout: Layout::new(&state, tr, &uri, "chains"), map, stages })
+    Ok(ChainPage { tr, layout: Layout::for_caller(&state, tr, &uri, "chains", &caller), map, stages })
 }

@@ -5,8 +5,9 @@ use std::time::Instant;
 
 use anyhow::{Context, anyhow, bail};
 use xinzhi_demo::{DemoConfig, Scale};
-use xinzhi_domain::{CreditCode, IndicatorDef, IndicatorDraft, Lang, Localize};
-use xinzhi_store::{Backend, Store, StoreError};
+use xinzhi_domain::{CreditCode, IndicatorDef, IndicatorDraft, Lang, Localize, Role, Username};
+use xinzhi_store::{AuditActor, Backend, NewUser, Store, StoreError, UserChange};
+use xinzhi_web::auth;
 use xinzhi_web::{Application, WebConfig, shutdown_signal};
 
 use crate::config::Settings;
@@ -87,12 +88,46 @@ async fn generate(store: &Store, scale: Scale, seed: u64) -> anyhow::Result<()> 
     Ok(())
 }
 
+/// The demo accounts, one per role, all with the demo password.
+async fn demo_accounts(store: &Store) -> anyhow::Result<()> {
+    let hash = auth::hash_password(xinzhi_demo::accounts::DEMO_PASSWORD.to_owned()).await?;
+    let created = xinzhi_demo::accounts::create_demo_accounts(store, &hash).await?;
+    if !created.is_empty() {
+        let names: Vec<&str> = created.iter().map(|(n, _)| n.as_str()).collect();
+        eprintln!("demo accounts ({}): password {}", names.join(", "), xinzhi_demo::accounts::DEMO_PASSWORD);
+    }
+    Ok(())
+}
+
+/// On an empty user table, an `admin` with a one-time password, printed once.
+async fn first_admin(store: &Store) -> anyhow::Result<()> {
+    if store.count_users().await? > 0 {
+        return Ok(());
+    }
+    let password = auth::temporary_password();
+    let user = NewUser {
+        username: Username::parse("admin").map_err(|e| anyhow!(e))?,
+        display_name: "Administrator".into(),
+        password_hash: auth::hash_password(password.clone()).await?,
+        role: Role::Admin,
+        scope: xinzhi_store::Scope::City,
+        must_change_password: true,
+    };
+    store.create_user(&user, &AuditActor::system("first start")).await?;
+    tracing::warn!(username = "admin", password = %password, "first start: sign in with this one-time password; it must be changed at once and is not shown again");
+    Ok(())
+}
+
 pub async fn serve(settings: &Settings, demo: bool) -> anyhow::Result<()> {
     let started = Instant::now();
     let store = open(settings).await?;
-    if demo && store.is_empty().await? {
-        generate(&store, Scale::City, 42).await?;
+    if demo {
+        if store.is_empty().await? {
+            generate(&store, Scale::City, 42).await?;
+        }
+        demo_accounts(&store).await?;
     }
+    first_admin(&store).await?;
     let app = Application::build(store.clone(), WebConfig::default(), settings.listen)
         .await
         .with_context(|| format!("cannot listen on {} (set --listen or XINZHI_LISTEN)", settings.listen))?;
@@ -114,6 +149,7 @@ pub async fn demo(settings: &Settings, scale: &str, seed: u64) -> anyhow::Result
         );
     }
     generate(&store, scale, seed).await?;
+    demo_accounts(&store).await?;
     store.close().await;
     Ok(())
 }
@@ -171,6 +207,121 @@ pub async fn set_indicator(settings: &Settings, draft: IndicatorDraft, position:
         .unwrap_or_else(|| indicators.iter().map(|i| i.position).max().unwrap_or(0) + 1);
     store.upsert_indicator(&def, position).await?;
     println!("{} {} ({})", if existing.is_some() { "updated" } else { "added" }, def.code, def.name_zh);
+    store.close().await;
+    Ok(())
+}
+
+fn cli_actor() -> AuditActor {
+    let who = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    AuditActor::system(&format!("cli:{who}"))
+}
+
+async fn user_named(store: &Store, username: &str) -> anyhow::Result<xinzhi_store::User> {
+    let name = Username::parse(username).map_err(|e| anyhow!("username: {}", e.message(Lang::En)))?;
+    let (user, _) = store.user_for_login(&name).await?.ok_or_else(|| anyhow!("no user named '{name}'"))?;
+    Ok(user)
+}
+
+pub async fn add_user(
+    settings: &Settings,
+    username: &str,
+    name: &str,
+    role: &str,
+    scope: Option<&str>,
+) -> anyhow::Result<()> {
+    let username = Username::parse(username).map_err(|e| anyhow!("--username: {}", e.message(Lang::En)))?;
+    let role = Role::parse(role).ok_or_else(|| {
+        let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        anyhow!("--role: '{role}' is not one of {}", roles.join(", "))
+    })?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        bail!("--name: must have 1 to 60 characters");
+    }
+    let store = open(settings).await?;
+    let scope = store.resolve_scope(role, scope).await.map_err(|e| match e {
+        StoreError::Invalid(reason) => anyhow!("--scope: {reason}"),
+        other => anyhow!(other),
+    })?;
+    let password = auth::temporary_password();
+    let user = NewUser {
+        username: username.clone(),
+        display_name: name.to_owned(),
+        password_hash: auth::hash_password(password.clone()).await?,
+        role,
+        scope,
+        must_change_password: true,
+    };
+    store.create_user(&user, &cli_actor()).await.map_err(|e| match e {
+        StoreError::Conflict(_) => anyhow!("--username: '{username}' is taken"),
+        other => anyhow!(other),
+    })?;
+    println!("created {username} ({}); temporary password, to be changed at first sign-in: {password}", role.as_str());
+    store.close().await;
+    Ok(())
+}
+
+pub async fn list_users(settings: &Settings) -> anyhow::Result<()> {
+    let store = open(settings).await?;
+    for user in store.list_users().await? {
+        let (code, zh, _) = store.describe_scope(&user.scope).await?;
+        println!(
+            "{:<16} {:<20} {:<10} {}{}",
+            user.username,
+            user.role.as_str(),
+            if code.is_empty() { "city".to_owned() } else { code },
+            zh,
+            if user.disabled { "  [disabled]" } else { "" }
+        );
+    }
+    store.close().await;
+    Ok(())
+}
+
+pub async fn set_disabled(settings: &Settings, username: &str, disabled: bool) -> anyhow::Result<()> {
+    let store = open(settings).await?;
+    let user = user_named(&store, username).await?;
+    store
+        .update_user(user.user_id, &UserChange { disabled: Some(disabled), ..UserChange::default() }, &cli_actor())
+        .await?;
+    println!("{} {}", user.username, if disabled { "disabled" } else { "enabled" });
+    store.close().await;
+    Ok(())
+}
+
+pub async fn reset_password(settings: &Settings, username: &str) -> anyhow::Result<()> {
+    let store = open(settings).await?;
+    let user = user_named(&store, username).await?;
+    let password = auth::temporary_password();
+    let hash = auth::hash_password(password.clone()).await?;
+    store.set_password(user.user_id, &hash, true, None, "user.password_reset", &cli_actor()).await?;
+    println!("{}: temporary password, to be changed at next sign-in: {password}", user.username);
+    store.close().await;
+    Ok(())
+}
+
+pub async fn issue_token(settings: &Settings, username: &str, name: &str) -> anyhow::Result<()> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        bail!("--name: must have 1 to 60 characters");
+    }
+    let store = open(settings).await?;
+    let user = user_named(&store, username).await?;
+    let (token, hash, prefix) = auth::new_api_token();
+    let id = store.create_api_token(user.user_id, name, &hash, &prefix, &cli_actor()).await?;
+    eprintln!("token {} for {} (shown once; send it as 'Authorization: Bearer <token>'):", id.0, user.username);
+    println!("{token}");
+    store.close().await;
+    Ok(())
+}
+
+pub async fn revoke_token(settings: &Settings, id: i64) -> anyhow::Result<()> {
+    let store = open(settings).await?;
+    store.revoke_api_token(xinzhi_store::ApiTokenId(id), None, &cli_actor()).await.map_err(|e| match e {
+        StoreError::NotFound => anyhow!("no live token with id {id}"),
+        other => anyhow!(other),
+    })?;
+    println!("token {id} revoked");
     store.close().await;
     Ok(())
 }

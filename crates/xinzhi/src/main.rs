@@ -70,6 +70,13 @@ enum Command {
         #[command(subcommand)]
         action: IndicatorAction,
     },
+    /// Manage user accounts and API tokens.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
     /// Check a unified social credit code (统一社会信用代码).
     CheckCode {
         code: String,
@@ -96,6 +103,40 @@ enum IndicatorAction {
         #[command(flatten)]
         storage: StorageArgs,
     },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Create a user with a temporary password (printed once) that must be changed at sign-in.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Display name
+        #[arg(long)]
+        name: String,
+        /// admin, city_leader, city_analyst, district_officer, park_officer, department_handler, enterprise_reporter
+        #[arg(long)]
+        role: String,
+        /// District admin code, park code, department code or credit code, by role.
+        #[arg(long)]
+        scope: Option<String>,
+    },
+    /// List users.
+    List,
+    /// Stop a user from signing in and end their sessions.
+    Disable { username: String },
+    /// Let a disabled user sign in again.
+    Enable { username: String },
+    /// Give a user a new temporary password (printed once).
+    ResetPassword { username: String },
+    /// Issue a personal access token for the API (printed once).
+    Token {
+        username: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+    /// Revoke a personal access token by its id.
+    RevokeToken { id: i64 },
 }
 
 /// An indicator's fields as command-line flags.
@@ -188,6 +229,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     IndicatorAction::Set { indicator, position, .. } => {
                         commands::set_indicator(&settings, indicator.into(), position).await
                     }
+                }
+            })
+        }
+        Command::User { action, storage } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            runtime.block_on(async {
+                match action {
+                    UserAction::Add { username, name, role, scope } => {
+                        commands::add_user(&settings, &username, &name, &role, scope.as_deref()).await
+                    }
+                    UserAction::List => commands::list_users(&settings).await,
+                    UserAction::Disable { username } => commands::set_disabled(&settings, &username, true).await,
+                    UserAction::Enable { username } => commands::set_disabled(&settings, &username, false).await,
+                    UserAction::ResetPassword { username } => commands::reset_password(&settings, &username).await,
+                    UserAction::Token { username, name } => commands::issue_token(&settings, &username, &name).await,
+                    UserAction::RevokeToken { id } => commands::revoke_token(&settings, id).await,
                 }
             })
         }

@@ -1,4 +1,5 @@
-//! `spawn_app`: a real server on port 0 over a fresh database with a small demo city.
+//! `spawn_app`: a real server on port 0 over a fresh database with a small demo city and the
+//! demo accounts; `TestApp` helpers sign in and send forms with their CSRF tokens.
 
 use std::net::SocketAddr;
 
@@ -12,17 +13,39 @@ use xinzhi_web::{Application, WebConfig};
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
+pub const PASSWORD: &str = xinzhi_demo::accounts::DEMO_PASSWORD;
+
 pub struct TestApp {
     pub base: String,
-    client: reqwest::Client,
-    db: TestDatabase,
+    /// A client with its own cookie jar (its own browser).
+    pub client: reqwest::Client,
+    pub db: TestDatabase,
     stop: oneshot::Sender<()>,
     server: JoinHandle<std::io::Result<()>>,
 }
 
-/// A server over a fresh SQLite file.
+/// A server over a fresh SQLite file; nobody signed in yet.
 pub async fn spawn_app() -> Result<TestApp> {
     TestApp::spawn_on(TestDatabase::sqlite().await?).await
+}
+
+/// A server with `username` (a demo account) signed in.
+pub async fn spawn_signed_in(username: &str) -> Result<TestApp> {
+    let app = spawn_app().await?;
+    app.login(username, PASSWORD).await?;
+    Ok(app)
+}
+
+/// A new client with its own cookie jar, not following redirects.
+pub fn browser() -> Result<reqwest::Client> {
+    Ok(reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build()?)
+}
+
+/// The value of the first `<input … name="NAME" value="…">` in a page.
+pub fn hidden_value(html: &str, name: &str) -> Option<String> {
+    let at = html.find(&format!("name=\"{name}\" value=\""))?;
+    let rest = &html[at + name.len() + 15..];
+    Some(rest[..rest.find('"')?].to_owned())
 }
 
 impl TestApp {
@@ -33,6 +56,8 @@ impl TestApp {
             ..DemoConfig::new(Scale::Small, 42)
         };
         xinzhi_demo::load(&db.store, &config, |_, _| {}).await?;
+        let hash = xinzhi_web::auth::hash_password(PASSWORD.into()).await?;
+        xinzhi_demo::accounts::create_demo_accounts(&db.store, &hash).await?;
         let app =
             Application::build(db.store.clone(), WebConfig::default(), SocketAddr::from(([127, 0, 0, 1], 0))).await?;
         let base = format!("http://127.0.0.1:{}", app.port());
@@ -40,8 +65,7 @@ impl TestApp {
         let server = tokio::spawn(app.run_until_stopped(async move {
             let _ = stopped.await;
         }));
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
-        Ok(TestApp { base, client, db, stop, server })
+        Ok(TestApp { base, client: browser()?, db, stop, server })
     }
 
     pub async fn get(&self, path: &str) -> Result<reqwest::Response> {
@@ -56,7 +80,52 @@ impl TestApp {
         Ok(request.send().await?)
     }
 
-    /// Adds a firm directly through the store (the HTTP layer has no write endpoint yet).
+    /// The same server seen from a new browser (fresh cookie jar).
+    pub fn with_new_browser(self) -> Result<TestApp> {
+        Ok(TestApp { client: browser()?, ..self })
+    }
+
+    /// Signs in through the form (with the form's CSRF token); the response of the POST.
+    pub async fn try_login_with(
+        &self,
+        client: &reqwest::Client,
+        username: &str,
+        password: &str,
+    ) -> Result<reqwest::Response> {
+        let form = client.get(format!("{}/login", self.base)).send().await?.text().await?;
+        let csrf = hidden_value(&form, "csrf").ok_or("csrf field on the sign-in form")?;
+        let response = client
+            .post(format!("{}/login", self.base))
+            .form(&[("csrf", csrf.as_str()), ("username", username), ("password", password), ("next", "/")])
+            .send()
+            .await?;
+        Ok(response)
+    }
+
+    /// Signs this app's client in, and fails unless it worked.
+    pub async fn login(&self, username: &str, password: &str) -> Result {
+        let response = self.try_login_with(&self.client, username, password).await?;
+        if response.status() != reqwest::StatusCode::SEE_OTHER {
+            return Err(format!("sign-in as {username} answered {}", response.status()).into());
+        }
+        Ok(())
+    }
+
+    /// The CSRF token of the signed-in session, read from a page's sign-out form.
+    pub async fn csrf(&self) -> Result<String> {
+        let html = self.get("/account").await?.text().await?;
+        Ok(hidden_value(&html, "csrf").ok_or("csrf field on the account page")?)
+    }
+
+    /// Posts a form with the session's CSRF token added.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Result<reqwest::Response> {
+        let csrf = self.csrf().await?;
+        let mut all: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        Ok(self.client.post(format!("{}{path}", self.base)).form(&all).send().await?)
+    }
+
+    /// Adds a firm directly through the store (there is no write endpoint for firms yet).
     pub async fn insert_enterprise(&self, credit_code: &str, name: &str) -> Result {
         self.db
             .store

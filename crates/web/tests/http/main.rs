@@ -6,7 +6,9 @@
 
 mod helpers;
 
-use helpers::{TestApp, spawn_app};
+mod security;
+
+use helpers::{TestApp, spawn_app, spawn_signed_in};
 use reqwest::StatusCode;
 use serde_json::Value;
 use xinzhi_store::testing::TestDatabase;
@@ -14,7 +16,7 @@ use xinzhi_store::testing::TestDatabase;
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 #[tokio::test]
-async fn health_check_answers_200() -> Result {
+async fn health_check_answers_200_without_signing_in() -> Result {
     let app = spawn_app().await?;
     let response = app.get("/healthz").await?;
     assert_eq!(response.status(), StatusCode::OK);
@@ -23,7 +25,7 @@ async fn health_check_answers_200() -> Result {
 
 #[tokio::test]
 async fn the_overview_is_in_chinese_by_default_and_counts_match_the_api() -> Result {
-    let app = spawn_app().await?;
+    let app = spawn_signed_in("admin").await?;
     let overview: Value = app.get("/api/v1/overview").await?.json().await?;
     let page = app.get("/").await?;
     assert_eq!(page.status(), StatusCode::OK);
@@ -41,7 +43,7 @@ async fn the_overview_is_in_chinese_by_default_and_counts_match_the_api() -> Res
 
 #[tokio::test]
 async fn english_comes_from_accept_language_the_query_or_the_switch_cookie() -> Result {
-    let app = spawn_app().await?;
+    let app = spawn_signed_in("admin").await?;
     let html = app.get_with("/", &[("accept-language", "en-US,en;q=0.9")]).await?.text().await?;
     assert!(
         html.contains("<html lang=\"en\">") && html.contains("Above-scale enterprises") && html.contains("Xiaozhou")
@@ -55,7 +57,8 @@ async fn english_comes_from_accept_language_the_query_or_the_switch_cookie() -> 
     assert_eq!(switch.headers()["location"], "/chains");
     let cookie = switch.headers()["set-cookie"].to_str()?.to_owned();
     assert!(cookie.starts_with("lang=en") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
-    let html = app.get_with("/chains", &[("cookie", "lang=en")]).await?.text().await?;
+    // The browser's cookie jar now holds the choice.
+    let html = app.get("/chains").await?.text().await?;
     assert!(html.contains("Industry clusters and chains"));
     // An off-site target is not followed.
     let switch = app.get("/lang/zh-CN?next=//evil.example/").await?;
@@ -65,7 +68,7 @@ async fn english_comes_from_accept_language_the_query_or_the_switch_cookie() -> 
 
 #[tokio::test]
 async fn the_enterprise_list_filters_and_pages_consistently() -> Result {
-    let app = spawn_app().await?;
+    let app = spawn_signed_in("admin").await?;
     let overview: Value = app.get("/api/v1/overview").await?.json().await?;
     let district = &overview["by_district"][0];
     let code = district["code"].as_str().ok_or("code")?;
@@ -93,7 +96,7 @@ async fn the_enterprise_list_filters_and_pages_consistently() -> Result {
 
 #[tokio::test]
 async fn an_enterprise_is_found_by_name_and_shown_with_its_history() -> Result {
-    let app = spawn_app().await?;
+    let app = spawn_signed_in("admin").await?;
     let list: Value = app.get("/api/v1/enterprises?above_scale=true&limit=1").await?.json().await?;
     let item = &list["items"][0];
     let code = item["credit_code"].as_str().ok_or("code")?;
@@ -126,7 +129,7 @@ async fn an_enterprise_is_found_by_name_and_shown_with_its_history() -> Result {
 
 #[tokio::test]
 async fn an_invalid_credit_code_gets_422_naming_the_field_and_the_check_character() -> Result {
-    let app = spawn_app().await?;
+    let app = spawn_signed_in("admin").await?;
     let response = app.get("/api/v1/enterprises/91350100M000100Y44").await?;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = response.json().await?;
@@ -146,7 +149,7 @@ async fn an_invalid_credit_code_gets_422_naming_the_field_and_the_check_characte
 
 #[tokio::test]
 async fn a_valid_but_unknown_credit_code_is_404() -> Result {
-    let app = spawn_app().await?;
+    let app = spawn_signed_in("admin").await?;
     let response = app.get("/api/v1/enterprises/91350100M000100Y43").await?;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let body: Value = response.json().await?;
@@ -162,7 +165,7 @@ async fn a_valid_but_unknown_credit_code_is_404() -> Result {
 
 #[tokio::test]
 async fn bad_list_parameters_get_422_naming_the_parameter() -> Result {
-    let app = spawn_app().await?;
+    let app = spawn_signed_in("admin").await?;
     for (query, field) in [
         ("limit=abc", "limit"),
         ("limit=0", "limit"),
@@ -189,7 +192,7 @@ async fn bad_list_parameters_get_422_naming_the_parameter() -> Result {
 
 #[tokio::test]
 async fn the_chain_map_places_firms_in_segments_with_the_chain_owner_marked() -> Result {
-    let app = spawn_app().await?;
+    let app = spawn_signed_in("admin").await?;
     let chains: Value = app.get("/api/v1/chains").await?.json().await?;
     let clusters = chains.as_array().ok_or("clusters")?;
     assert_eq!(clusters.len(), 3);
@@ -210,7 +213,7 @@ async fn the_chain_map_places_firms_in_segments_with_the_chain_owner_marked() ->
 
 #[tokio::test]
 async fn markup_in_stored_text_is_escaped_on_every_page() -> Result {
-    let app = spawn_app().await?;
+    let app = spawn_signed_in("admin").await?;
     let evil = "<script>alert('x')</script>恶意公司";
     app.insert_enterprise("91350100M000100Y43", evil).await?;
     let list = app.get("/enterprises?q=%E6%81%B6%E6%84%8F").await?.text().await?;
@@ -226,7 +229,7 @@ async fn markup_in_stored_text_is_escaped_on_every_page() -> Result {
 
 #[tokio::test]
 async fn pages_carry_security_headers() -> Result {
-    let app = spawn_app().await?;
+    let app = spawn_signed_in("admin").await?;
     let response = app.get("/").await?;
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
     assert!(response.headers()["content-security-policy"].to_str()?.contains("default-src 'self'"));
@@ -241,6 +244,7 @@ async fn the_api_behaves_the_same_on_postgres() -> Result {
         return Ok(());
     };
     let app = TestApp::spawn_on(db).await?;
+    app.login("admin", helpers::PASSWORD).await?;
     let list: Value = app.get("/api/v1/enterprises?q=%E6%BD%87&limit=5").await?.json().await?;
     assert!(list["total"].as_i64().ok_or("total")? > 0);
     let code = list["items"][0]["credit_code"].as_str().ok_or("code")?.to_owned();

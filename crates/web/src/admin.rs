@@ -1,0 +1,617 @@
+//! Administration: users (create, edit role and scope, disable, reset password) and the audit
+//! log (filter, export). Only administrators get here; anyone else gets 404, and the attempt is
+//! audited as a denial.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::Router;
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+use xinzhi_domain::{Lang, Role, Username};
+use xinzhi_store::{
+    AuditEntry, AuditFilter, AuditRecord, NewUser, Outcome, Page, Scope, StoreError, User, UserChange, UserId,
+};
+
+use crate::AppState;
+use crate::auth::{self, Caller};
+use crate::error::{FieldError, PageError};
+use crate::i18n::Tr;
+use crate::language::Language;
+use crate::pages::Layout;
+use crate::query::parse_integer;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/users", get(view_users_get).post(view_users_post))
+        .route("/admin/users/new", get(view_user_new_get))
+        .route("/admin/users/{id}", get(view_user_get).post(view_user_post))
+        .route("/admin/users/{id}/reset-password", post(view_user_reset_post))
+        .route("/admin/audit", get(view_audit_get))
+        .route("/admin/audit.csv", get(view_audit_csv_get))
+}
+
+/// 404 for anyone but an administrator, with the denial in the audit log.
+async fn require_admin(state: &AppState, caller: &Caller, lang: Lang, what: &str) -> Result<(), PageError> {
+    if caller.user.role.manages_users() {
+        return Ok(());
+    }
+    let actor = caller.actor();
+    let entry = AuditEntry {
+        actor: &actor,
+        action: "access.denied",
+        object_type: Some("page"),
+        object_id: Some(what.to_owned()),
+        outcome: Outcome::Denied,
+        detail: None,
+    };
+    if let Err(e) = state.store.append_audit(&entry).await {
+        tracing::error!(error.message = %e, "cannot write the audit log");
+    }
+    Err(PageError::not_found(lang))
+}
+
+pub struct UserRow {
+    pub user: User,
+    pub role: &'static str,
+    pub scope: String,
+    pub locked: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin_users.html")]
+pub struct UsersPage {
+    tr: Tr,
+    layout: Layout,
+    rows: Vec<UserRow>,
+}
+
+async fn scope_text(state: &AppState, tr: Tr, scope: &Scope) -> Result<String, StoreError> {
+    let (code, zh, en) = state.store.describe_scope(scope).await?;
+    Ok(if code.is_empty() { tr.pick(&zh, &en).to_owned() } else { format!("{} ({code})", tr.pick(&zh, &en)) })
+}
+
+async fn view_users_get(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    uri: OriginalUri,
+    caller: Caller,
+) -> Result<UsersPage, PageError> {
+    require_admin(&state, &caller, lang, "/admin/users").await?;
+    let tr = Tr::new(lang);
+    let now = auth::now();
+    let mut rows = Vec::new();
+    for user in state.store.list_users().await.map_err(|e| PageError::from_store(lang, e))? {
+        let scope = scope_text(&state, tr, &user.scope).await.map_err(|e| PageError::from_store(lang, e))?;
+        rows.push(UserRow { role: user.role.label(lang), scope, locked: user.locked_until > now, user });
+    }
+    Ok(UsersPage { tr, layout: Layout::for_caller(&state, tr, &uri, "admin", &caller), rows })
+}
+
+pub struct RoleOption {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin_user.html")]
+pub struct UserPage {
+    tr: Tr,
+    layout: Layout,
+    /// `None` for a new user.
+    user_id: Option<i64>,
+    username: String,
+    display_name: String,
+    roles: Vec<RoleOption>,
+    scope_code: String,
+    disabled: bool,
+    error: Option<FieldError>,
+    /// A password to hand over, shown once.
+    password: Option<String>,
+}
+
+fn role_options(selected: Option<Role>, lang: Lang) -> Vec<RoleOption> {
+    Role::ALL
+        .into_iter()
+        .map(|r| RoleOption { value: r.as_str(), label: r.label(lang), selected: Some(r) == selected })
+        .collect()
+}
+
+async fn view_user_new_get(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    uri: OriginalUri,
+    caller: Caller,
+) -> Result<UserPage, PageError> {
+    require_admin(&state, &caller, lang, "/admin/users/new").await?;
+    let tr = Tr::new(lang);
+    Ok(UserPage {
+        tr,
+        layout: Layout::for_caller(&state, tr, &uri, "admin", &caller),
+        user_id: None,
+        username: String::new(),
+        display_name: String::new(),
+        roles: role_options(None, lang),
+        scope_code: String::new(),
+        disabled: false,
+        error: None,
+        password: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct UserForm {
+    username: Option<String>,
+    display_name: String,
+    role: String,
+    scope: Option<String>,
+    disabled: Option<String>,
+}
+
+/// Longest display name accepted.
+const MAX_DISPLAY_NAME: usize = 60;
+
+struct CheckedUser {
+    display_name: String,
+    role: Role,
+    scope: Scope,
+}
+
+async fn check_form(state: &AppState, lang: Lang, form: &UserForm) -> Result<CheckedUser, FieldError> {
+    let tr = Tr::new(lang);
+    let display_name = form.display_name.trim().to_owned();
+    if display_name.is_empty() || display_name.chars().count() > MAX_DISPLAY_NAME {
+        let max = MAX_DISPLAY_NAME.to_string();
+        return Err(FieldError::new(
+            "display_name",
+            "length",
+            tr.f("error.length", &[("field", tr.t("admin.display_name")), ("max", &max)]),
+        ));
+    }
+    let role = Role::parse(&form.role).ok_or_else(|| {
+        FieldError::new(
+            "role",
+            "unknown_value",
+            tr.f("error.unknown_value", &[("field", "role"), ("value", &form.role)]),
+        )
+    })?;
+    let scope = state.store.resolve_scope(role, form.scope.as_deref()).await.map_err(|e| match e {
+        StoreError::Invalid(_) => FieldError::new(
+            "scope",
+            "scope",
+            tr.f("admin.scope_invalid", &[("role", role.label(lang)), ("value", form.scope.as_deref().unwrap_or(""))]),
+        ),
+        other => {
+            tracing::error!(error.message = %other, "scope lookup failed");
+            FieldError::new("scope", "internal", tr.t("error.internal.message").to_owned())
+        }
+    })?;
+    Ok(CheckedUser { display_name, role, scope })
+}
+
+/// What the user form shows besides the layout.
+struct FormView<'a> {
+    user_id: Option<i64>,
+    form: &'a UserForm,
+    error: Option<FieldError>,
+    password: Option<String>,
+}
+
+fn form_page(state: &AppState, lang: Lang, uri: &OriginalUri, caller: &Caller, view: FormView<'_>) -> UserPage {
+    let tr = Tr::new(lang);
+    let FormView { user_id, form, error, password } = view;
+    UserPage {
+        tr,
+        layout: Layout::for_caller(state, tr, uri, "admin", caller),
+        user_id,
+        username: form.username.clone().unwrap_or_default(),
+        display_name: form.display_name.clone(),
+        roles: role_options(Role::parse(&form.role), lang),
+        scope_code: form.scope.clone().unwrap_or_default(),
+        disabled: form.disabled.is_some(),
+        error,
+        password,
+    }
+}
+
+/// `POST /admin/users`: creates a user with a temporary password to hand over, which must be
+/// changed at first sign-in.
+async fn view_users_post(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    uri: OriginalUri,
+    caller: Caller,
+    Form(form): Form<UserForm>,
+) -> Result<Response, PageError> {
+    require_admin(&state, &caller, lang, "/admin/users").await?;
+    let invalid = |error: FieldError| async {
+        let page = form_page(
+            &state,
+            lang,
+            &uri,
+            &caller,
+            FormView { user_id: None, form: &form, error: Some(error), password: None },
+        );
+        Ok::<_, PageError>((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    };
+    let username = match Username::parse(form.username.as_deref().unwrap_or("")) {
+        Ok(u) => u,
+        Err(e) => return invalid(FieldError::from_domain("username", &e, lang)).await,
+    };
+    let checked = match check_form(&state, lang, &form).await {
+        Ok(c) => c,
+        Err(e) => return invalid(e).await,
+    };
+    let password = auth::temporary_password();
+    let hash = auth::hash_password(password.clone()).await.map_err(|e| PageError::internal(lang, &e))?;
+    let new_user = NewUser {
+        username: username.clone(),
+        display_name: checked.display_name,
+        password_hash: hash,
+        role: checked.role,
+        scope: checked.scope,
+        must_change_password: true,
+    };
+    match state.store.create_user(&new_user, &caller.actor()).await {
+        Ok(id) => {
+            let page = form_page(
+                &state,
+                lang,
+                &uri,
+                &caller,
+                FormView { user_id: Some(id.0), form: &form, error: None, password: Some(password) },
+            );
+            Ok((StatusCode::CREATED, page).into_response())
+        }
+        Err(StoreError::Conflict(_)) => {
+            let tr = Tr::new(lang);
+            invalid(FieldError::new(
+                "username",
+                "taken",
+                tr.f("admin.username_taken", &[("username", username.as_str())]),
+            ))
+            .await
+        }
+        Err(e) => Err(PageError::from_store(lang, e)),
+    }
+}
+
+async fn view_user_get(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    uri: OriginalUri,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<UserPage, PageError> {
+    require_admin(&state, &caller, lang, "/admin/users/{id}").await?;
+    let user = state.store.user_by_id(UserId(id)).await.map_err(|e| PageError::from_store(lang, e))?;
+    let (code, _, _) = state.store.describe_scope(&user.scope).await.map_err(|e| PageError::from_store(lang, e))?;
+    let form = UserForm {
+        username: Some(user.username.to_string()),
+        display_name: user.display_name.clone(),
+        role: user.role.as_str().to_owned(),
+        scope: Some(code),
+        disabled: user.disabled.then(|| "on".to_owned()),
+    };
+    Ok(form_page(&state, lang, &uri, &caller, FormView { user_id: Some(id), form: &form, error: None, password: None }))
+}
+
+async fn view_user_post(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    uri: OriginalUri,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(form): Form<UserForm>,
+) -> Result<Response, PageError> {
+    require_admin(&state, &caller, lang, "/admin/users/{id}").await?;
+    let existing = state.store.user_by_id(UserId(id)).await.map_err(|e| PageError::from_store(lang, e))?;
+    let form = UserForm { username: Some(existing.username.to_string()), ..form };
+    let checked = match check_form(&state, lang, &form).await {
+        Ok(c) => c,
+        Err(e) => {
+            let page = form_page(
+                &state,
+                lang,
+                &uri,
+                &caller,
+                FormView { user_id: Some(id), form: &form, error: Some(e), password: None },
+            );
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    if existing.user_id == caller.user.user_id && (form.disabled.is_some() || checked.role != Role::Admin) {
+        let tr = Tr::new(lang);
+        let error = FieldError::new("role", "self", tr.t("admin.not_yourself").to_owned());
+        let page = form_page(
+            &state,
+            lang,
+            &uri,
+            &caller,
+            FormView { user_id: Some(id), form: &form, error: Some(error), password: None },
+        );
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let change = UserChange {
+        display_name: Some(checked.display_name),
+        role_and_scope: Some((checked.role, checked.scope)),
+        disabled: Some(form.disabled.is_some()),
+    };
+    state.store.update_user(UserId(id), &change, &caller.actor()).await.map_err(|e| PageError::from_store(lang, e))?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+async fn view_user_reset_post(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    uri: OriginalUri,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    require_admin(&state, &caller, lang, "/admin/users/{id}/reset-password").await?;
+    let user = state.store.user_by_id(UserId(id)).await.map_err(|e| PageError::from_store(lang, e))?;
+    let password = auth::temporary_password();
+    let hash = auth::hash_password(password.clone()).await.map_err(|e| PageError::internal(lang, &e))?;
+    state
+        .store
+        .set_password(user.user_id, &hash, true, None, "user.password_reset", &caller.actor())
+        .await
+        .map_err(|e| PageError::from_store(lang, e))?;
+    let (code, _, _) = state.store.describe_scope(&user.scope).await.map_err(|e| PageError::from_store(lang, e))?;
+    let form = UserForm {
+        username: Some(user.username.to_string()),
+        display_name: user.display_name.clone(),
+        role: user.role.as_str().to_owned(),
+        scope: Some(code),
+        disabled: user.disabled.then(|| "on".to_owned()),
+    };
+    Ok(form_page(
+        &state,
+        lang,
+        &uri,
+        &caller,
+        FormView { user_id: Some(id), form: &form, error: None, password: Some(password) },
+    )
+    .into_response())
+}
+
+// ---------------------------------------------------------------- audit log
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct AuditQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    actor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    action: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    outcome: Option<String>,
+    /// yyyy-mm-dd, Beijing time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    page: Option<String>,
+}
+
+/// Seconds of China Standard Time ahead of UTC.
+const CST_OFFSET: i64 = 8 * 3600;
+
+/// A `yyyy-mm-dd` date at 00:00 (or 24:00 for `end`) Beijing time, as unix seconds.
+fn parse_day(text: &str, end: bool) -> Option<i64> {
+    let mut parts = text.trim().splitn(3, '-');
+    let (y, m, d): (i64, i64, i64) =
+        (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?.parse().ok()?);
+    if !(1970..=2200).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let (y2, m2) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let doy = (153 * m2 + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 - CST_OFFSET + if end { 86_399 } else { 0 })
+}
+
+impl AuditQuery {
+    fn filter(&self, lang: Lang) -> Result<AuditFilter, FieldError> {
+        let tr = Tr::new(lang);
+        let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+        let day = |field: &'static str, v: &Option<String>, end: bool| -> Result<Option<i64>, FieldError> {
+            match text(v) {
+                None => Ok(None),
+                Some(t) => parse_day(&t, end).map(Some).ok_or_else(|| {
+                    FieldError::new(field, "date", tr.f("error.date", &[("field", field), ("value", &t)]))
+                }),
+            }
+        };
+        let outcome = match text(&self.outcome).as_deref() {
+            None => None,
+            Some("success") => Some(Outcome::Success),
+            Some("failure") => Some(Outcome::Failure),
+            Some("denied") => Some(Outcome::Denied),
+            Some(other) => {
+                return Err(FieldError::new(
+                    "outcome",
+                    "unknown_value",
+                    tr.f("error.unknown_value", &[("field", "outcome"), ("value", other)]),
+                ));
+            }
+        };
+        Ok(AuditFilter {
+            actor: text(&self.actor),
+            action: text(&self.action),
+            outcome,
+            from: day("from", &self.from, false)?,
+            to: day("to", &self.to, true)?,
+        })
+    }
+}
+
+pub struct AuditRow {
+    pub record: AuditRecord,
+    pub at: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "audit.html")]
+pub struct AuditPage {
+    tr: Tr,
+    layout: Layout,
+    query: AuditQuery,
+    rows: Vec<AuditRow>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    prev_link: Option<String>,
+    next_link: Option<String>,
+    export_link: String,
+    error: Option<FieldError>,
+}
+
+impl AuditPage {
+    fn field(&self, name: &str) -> &str {
+        match name {
+            "actor" => self.query.actor.as_deref(),
+            "action" => self.query.action.as_deref(),
+            "outcome" => self.query.outcome.as_deref(),
+            "from" => self.query.from.as_deref(),
+            "to" => self.query.to.as_deref(),
+            _ => None,
+        }
+        .unwrap_or("")
+    }
+}
+
+const AUDIT_PAGE: i64 = 50;
+
+async fn view_audit_get(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    uri: OriginalUri,
+    caller: Caller,
+    Query(query): Query<AuditQuery>,
+) -> Result<(StatusCode, AuditPage), PageError> {
+    require_admin(&state, &caller, lang, "/admin/audit").await?;
+    let tr = Tr::new(lang);
+    let parsed = query.filter(lang).and_then(|f| {
+        let page = query
+            .page
+            .as_deref()
+            .filter(|p| !p.is_empty())
+            .map(|p| parse_integer(lang, "page", p, 1, 1_000_000))
+            .transpose()?;
+        Ok((f, page.unwrap_or(1)))
+    });
+    let (status, filter, page, error) = match parsed {
+        Ok((f, p)) => (StatusCode::OK, Some(f), p, None),
+        Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, None, 1, Some(e)),
+    };
+    let result = match &filter {
+        Some(f) => state
+            .store
+            .list_audit(f, Page::new(AUDIT_PAGE, (page - 1) * AUDIT_PAGE))
+            .await
+            .map_err(|e| PageError::from_store(lang, e))?,
+        None => xinzhi_store::PageOf { total: 0, items: Vec::new() },
+    };
+    let pages = ((result.total + AUDIT_PAGE - 1) / AUDIT_PAGE).max(1);
+    let link = |p: i64| {
+        let q = AuditQuery { page: Some(p.to_string()), ..query.clone() };
+        format!("/admin/audit?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
+    };
+    let export = AuditQuery { page: None, ..query.clone() };
+    Ok((
+        status,
+        AuditPage {
+            tr,
+            layout: Layout::for_caller(&state, tr, &uri, "admin", &caller),
+            rows: result.items.into_iter().map(|record| AuditRow { at: tr.timestamp(record.at), record }).collect(),
+            total: result.total,
+            prev_link: (page > 1).then(|| link(page - 1)),
+            next_link: (page < pages).then(|| link(page + 1)),
+            export_link: format!("/admin/audit.csv?{}", serde_urlencoded::to_string(&export).unwrap_or_default()),
+            query,
+            page,
+            pages,
+            error,
+        },
+    ))
+}
+
+/// One CSV field, quoted, with formula-starting characters defused for spreadsheet programs.
+fn csv_field(text: &str) -> String {
+    let defused = if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.to_owned() };
+    format!("\"{}\"", defused.replace('"', "\"\""))
+}
+
+/// Rows in one export at most.
+const MAX_EXPORT: i64 = 100_000;
+
+async fn view_audit_csv_get(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    caller: Caller,
+    Query(query): Query<AuditQuery>,
+) -> Result<Response, PageError> {
+    require_admin(&state, &caller, lang, "/admin/audit.csv").await?;
+    let filter = query.filter(lang).map_err(|e| PageError::invalid(lang, e))?;
+    let result = state
+        .store
+        .list_audit(&filter, Page { limit: MAX_EXPORT, offset: 0 })
+        .await
+        .map_err(|e| PageError::from_store(lang, e))?;
+    let tr = Tr::new(lang);
+    // A byte-order mark so that Excel opens the UTF-8 file with Chinese text intact.
+    let mut csv = String::from("\u{feff}id,time,actor,ip,action,object_type,object_id,outcome,detail\r\n");
+    for r in &result.items {
+        let fields = [
+            r.audit_id.0.to_string(),
+            tr.timestamp(r.at),
+            r.actor.clone(),
+            r.ip.clone().unwrap_or_default(),
+            r.action.clone(),
+            r.object_type.clone().unwrap_or_default(),
+            r.object_id.clone().unwrap_or_default(),
+            r.outcome.clone(),
+            r.detail.clone().unwrap_or_default(),
+        ];
+        csv.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+        csv.push_str("\r\n");
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"audit-log.csv\""),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_read_in_beijing_time() {
+        // 2024-01-01 00:00 CST is 2023-12-31 16:00 UTC = 1704038400.
+        assert_eq!(parse_day("2024-01-01", false), Some(1_704_038_400));
+        assert_eq!(parse_day("2024-01-01", true), Some(1_704_038_400 + 86_399));
+        assert_eq!(parse_day("2024-13-01", false), None);
+        assert_eq!(parse_day("x", false), None);
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_field("a\"b"), "\"a\"\"b\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "\"'=HYPERLINK(1)\"");
+        assert_eq!(csv_field("潇州"), "\"潇州\"");
+    }
+}

@@ -1,0 +1,367 @@
+//! Authentication: password hashing, sessions, personal access tokens, CSRF, and the [`Caller`]
+//! extractor that every protected handler takes.
+//!
+//! - Passwords: argon2id (RustCrypto defaults: 19 MiB, 2 passes), hashed and verified on the
+//!   blocking pool so the async threads keep serving.
+//! - Sessions: a random 256-bit token in an HttpOnly, SameSite=Lax cookie (Secure behind https);
+//!   the database keeps only its SHA-256, with idle and absolute expiry.
+//! - API tokens: `Authorization: Bearer xz_…`, stored hashed, revocable, carrying the user's
+//!   role and scope.
+//! - CSRF: every unsafe request made with a session cookie must carry the session's token in a
+//!   `csrf` form field or an `X-CSRF-Token` header, and must not come from another site
+//!   (`Sec-Fetch-Site`, `Origin`). The guard is a middleware, so no form can forget it.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use axum::body::Body;
+use axum::extract::{FromRequestParts, OriginalUri, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
+use xinzhi_domain::Lang;
+use xinzhi_store::{Scope, User};
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::language::Language;
+
+/// Session cookie name.
+pub const SESSION_COOKIE: &str = "xz_session";
+/// Cookie holding the CSRF token of the sign-in form (before there is a session).
+pub const LOGIN_CSRF_COOKIE: &str = "xz_login_csrf";
+/// Prefix of personal access tokens, so they are recognisable in logs and secret scanners.
+pub const TOKEN_PREFIX: &str = "xz_";
+
+/// The hash checked when the username is unknown, so that a wrong username costs the same
+/// time as a wrong password (no user enumeration by timing). Made once, on first use.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        Argon2::default().hash_password(b"no user has this password").map(|h| h.to_string()).unwrap_or_default()
+    })
+}
+
+/// `bytes` random bytes from the operating system, URL-safe base64 without padding.
+pub fn random_token(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    if let Err(e) = getrandom::fill(&mut buffer) {
+        // The OS RNG failing is unrecoverable for a security token: refuse to continue.
+        tracing::error!(error.message = %e, "operating-system random number generator failed");
+        std::process::abort();
+    }
+    URL_SAFE_NO_PAD.encode(buffer)
+}
+
+/// Hex SHA-256, the stored form of session and API tokens.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A new personal access token: (token to show once, hash to store, prefix to show later).
+pub fn new_api_token() -> (String, String, String) {
+    let token = format!("{TOKEN_PREFIX}{}", random_token(32));
+    let hash = token_hash(&token);
+    let prefix = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
+    (token, hash, prefix)
+}
+
+/// A readable random password for resets and first accounts (about 95 bits).
+pub fn temporary_password() -> String {
+    format!("Xz-{}", random_token(12))
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct HashError(String);
+
+/// argon2id hash of a password, computed off the async threads.
+pub async fn hash_password(password: String) -> Result<String, HashError> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| HashError(e.to_string()))
+    })
+    .await
+    .map_err(|e| HashError(e.to_string()))?
+}
+
+/// Checks a password against a stored hash (or the dummy hash), off the async threads.
+pub async fn verify_password(password: String, hash: Option<String>) -> bool {
+    let known = hash.is_some();
+    let matches = tokio::task::spawn_blocking(move || {
+        let hash = hash.as_deref().unwrap_or_else(|| dummy_hash());
+        Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
+    })
+    .await
+    .unwrap_or(false);
+    known && matches
+}
+
+/// The signed-in user of a request, with how they signed in.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    /// Hash of the session token, for cookie sessions.
+    pub session_hash: Option<String>,
+    /// The session's CSRF token, for forms.
+    pub csrf: String,
+    pub ip: Option<String>,
+}
+
+impl Caller {
+    pub fn scope(&self) -> &Scope {
+        &self.user.scope
+    }
+
+    pub fn actor(&self) -> xinzhi_store::AuditActor {
+        xinzhi_store::AuditActor {
+            user_id: Some(self.user.user_id),
+            name: self.user.username.to_string(),
+            ip: self.ip.clone(),
+        }
+    }
+}
+
+/// Why a request has no caller.
+pub enum AuthRejection {
+    /// Pages: go and sign in, then come back.
+    SignIn { next: String },
+    /// Pages: the password must be changed first.
+    ChangePassword,
+    /// API: 401.
+    Unauthorized(Lang),
+    /// Database trouble.
+    Failed(ApiError),
+}
+
+impl IntoResponse for AuthRejection {
+    fn into_response(self) -> Response {
+        match self {
+            AuthRejection::SignIn { next } => {
+                let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+                Redirect::to(&format!("/login?{query}")).into_response()
+            }
+            AuthRejection::ChangePassword => Redirect::to("/account/password").into_response(),
+            AuthRejection::Unauthorized(lang) => {
+                let body = serde_json::json!({"error": {"code": "unauthorized", "message": lang.pick("请先登录或提供有效的访问令牌", "Sign in or send a valid access token")}});
+                (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], axum::Json(body)).into_response()
+            }
+            AuthRejection::Failed(e) => e.into_response(),
+        }
+    }
+}
+
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(name)?.strip_prefix('='))
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+}
+
+/// The client address: the TCP peer (a reverse proxy's forwarded address is not trusted).
+pub fn client_ip(parts: &Parts) -> Option<String> {
+    parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string())
+}
+
+/// The client's address, for the audit log.
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts)))
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Looks up a cookie session; refreshes `last_seen_at` at most once a minute.
+pub async fn session_caller(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<(User, String, String)>, xinzhi_store::StoreError> {
+    let Some(token) = cookie_value(headers, SESSION_COOKIE) else { return Ok(None) };
+    let hash = token_hash(token);
+    let now = now();
+    let Some((session, user)) =
+        state.store.live_session(&hash, now, state.config.session_idle.as_secs() as i64).await?
+    else {
+        return Ok(None);
+    };
+    if now - session.last_seen_at >= 60 {
+        state.store.touch_session(&hash, now).await?;
+    }
+    Ok(Some((user, hash, session.csrf_token)))
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let path = parts.extensions.get::<OriginalUri>().map_or_else(|| parts.uri.clone(), |u| u.0.clone());
+        let api = path.path().starts_with("/api/");
+        let Language(lang) = match Language::from_request_parts(parts, state).await {
+            Ok(l) => l,
+            Err(never) => match never {},
+        };
+        let ip = client_ip(parts);
+        if let Some(token) = bearer(&parts.headers) {
+            let user = state
+                .store
+                .token_user(&token_hash(token), now())
+                .await
+                .map_err(|e| AuthRejection::Failed(ApiError::from_store(lang, e)))?;
+            return match user {
+                Some(user) => Ok(Caller { user, session_hash: None, csrf: String::new(), ip }),
+                None => Err(AuthRejection::Unauthorized(lang)),
+            };
+        }
+        match session_caller(state, &parts.headers)
+            .await
+            .map_err(|e| AuthRejection::Failed(ApiError::from_store(lang, e)))?
+        {
+            Some((user, hash, csrf)) => {
+                let exempt = matches!(path.path(), "/account/password" | "/logout");
+                if user.must_change_password && !exempt && !api {
+                    return Err(AuthRejection::ChangePassword);
+                }
+                Ok(Caller { user, session_hash: Some(hash), csrf, ip })
+            }
+            None if api => Err(AuthRejection::Unauthorized(lang)),
+            None => {
+                Err(AuthRejection::SignIn { next: path.path_and_query().map_or("/".into(), |p| p.as_str().to_owned()) })
+            }
+        }
+    }
+}
+
+/// The `Set-Cookie` value of a session cookie.
+pub fn session_cookie(token: &str, secure: bool, max_age: i64) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+fn forbidden(reason: &'static str) -> Response {
+    tracing::warn!(reason, "request refused by the CSRF guard");
+    (StatusCode::FORBIDDEN, "forbidden: missing or invalid CSRF token, or a cross-site request").into_response()
+}
+
+fn form_field(body: &[u8], name: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+/// Largest form body the guard reads to find the token.
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+/// Refuses unsafe requests that come from another site or lack the right CSRF token.
+pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    if bearer(headers).is_some() && cookie_value(headers, SESSION_COOKIE).is_none() {
+        // Token clients send the token explicitly; a browser cannot be tricked into it.
+        return next.run(request).await;
+    }
+    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_some_and(|v| v == "cross-site") {
+        return forbidden("cross-site request");
+    }
+    if let (Some(origin), Some(host)) = (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
+        let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+        if origin != "null" && origin_host != host {
+            return forbidden("origin does not match host");
+        }
+    }
+    let expected = if request.uri().path() == "/login" {
+        cookie_value(headers, LOGIN_CSRF_COOKIE).map(str::to_owned)
+    } else {
+        match session_caller(&state, headers).await {
+            Ok(Some((_, _, csrf))) => Some(csrf),
+            Ok(None) => None,
+            Err(e) => {
+                tracing::error!(error.message = %e, "session lookup failed");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        }
+    };
+    let Some(expected) = expected.filter(|e| !e.is_empty()) else {
+        return forbidden("no session or sign-in token");
+    };
+    let header_token = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let (parts, body) = request.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response(),
+    };
+    let sent = header_token.or_else(|| form_field(&bytes, "csrf"));
+    if !sent.is_some_and(|s| constant_time_eq(s.as_bytes(), expected.as_bytes())) {
+        return forbidden("wrong CSRF token");
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// `Set-Cookie` header value for a cookie the browser should forget.
+pub fn expired_cookie(name: &str) -> HeaderValue {
+    HeaderValue::from_str(&format!("{name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"))
+        .unwrap_or(HeaderValue::from_static(""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_and_hashed_hex() {
+        let (a, b) = (random_token(32), random_token(32));
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert_eq!(token_hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        let (token, hash, prefix) = new_api_token();
+        assert!(token.starts_with("xz_") && token.starts_with(&prefix) && hash == token_hash(&token));
+    }
+
+    #[tokio::test]
+    async fn passwords_verify_only_against_their_own_hash() {
+        let hash = hash_password("潇州Tea-leaves9".into()).await.expect("hash");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("潇州Tea-leaves9".into(), Some(hash.clone())).await);
+        assert!(!verify_password("wrong".into(), Some(hash)).await);
+        assert!(!verify_password("anything".into(), None).await, "the dummy hash never matches");
+    }
+
+    #[test]
+    fn csrf_comparison_is_exact() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd") && !constant_time_eq(b"abc", b"ab"));
+        assert_eq!(form_field(b"a=1&csrf=t%2Bx", "csrf").as_deref(), Some("t+x"));
+    }
+}

@@ -1,0 +1,459 @@
+//! Signing in, sessions, CSRF, tokens, scopes, and the role × route matrix.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::Result;
+use crate::helpers::{PASSWORD, browser, hidden_value, spawn_app, spawn_signed_in};
+
+#[tokio::test]
+async fn pages_ask_to_sign_in_and_the_api_answers_401() -> Result {
+    let app = spawn_app().await?;
+    let page = app.get("/enterprises?district=436002").await?;
+    assert_eq!(page.status(), StatusCode::SEE_OTHER);
+    assert_eq!(page.headers()["location"], "/login?next=%2Fenterprises%3Fdistrict%3D436002");
+    let api = app.get("/api/v1/enterprises").await?;
+    assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = api.json().await?;
+    assert_eq!(body["error"]["code"], "unauthorized");
+    app.stop().await
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_user_get_the_same_generic_answer() -> Result {
+    let app = spawn_app().await?;
+    let wrong = app.try_login_with(&browser()?, "district", "not-the-password").await?;
+    let unknown = app.try_login_with(&browser()?, "nobody-here", "not-the-password").await?;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    let (wrong, unknown) = (wrong.text().await?, unknown.text().await?);
+    for html in [&wrong, &unknown] {
+        assert!(html.contains("id=\"login-error\">用户名或密码错误<"), "generic message");
+    }
+    // Both attempts are in the audit log as failures.
+    let admin = app
+        .db
+        .store
+        .list_audit(
+            &xinzhi_store::AuditFilter { action: Some("auth.login".into()), ..Default::default() },
+            xinzhi_store::Page::new(10, 0),
+        )
+        .await?;
+    assert_eq!(admin.items.iter().filter(|r| r.outcome == "failure").count(), 2);
+    app.stop().await
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account_even_for_the_right_password() -> Result {
+    let app = spawn_app().await?;
+    let attacker = browser()?;
+    for _ in 0..5 {
+        app.try_login_with(&attacker, "analyst", "guess-Number-1").await?;
+    }
+    // The right password now fails too; only its owner learns that the account is locked.
+    let owner = browser()?;
+    let locked = app.try_login_with(&owner, "analyst", PASSWORD).await?;
+    assert_eq!(locked.status(), StatusCode::UNAUTHORIZED);
+    assert!(locked.text().await?.contains("账户已临时锁定"));
+    let guess = app.try_login_with(&attacker, "analyst", "another-Guess-2").await?.text().await?;
+    assert!(guess.contains("用户名或密码错误") && !guess.contains("锁定"));
+    // Others are not affected.
+    assert_eq!(app.try_login_with(&browser()?, "leader", PASSWORD).await?.status(), StatusCode::SEE_OTHER);
+    app.stop().await
+}
+
+#[tokio::test]
+async fn a_tampered_or_unknown_session_cookie_is_not_a_session() -> Result {
+    let app = spawn_signed_in("admin").await?;
+    assert_eq!(app.get("/account").await?.status(), StatusCode::OK);
+    let forged = app.get_with("/api/v1/overview", &[("cookie", "xz_session=AAAAforgedAAAA")]).await?;
+    let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let forged_page = plain.get(format!("{}/", app.base)).header("cookie", "xz_session=forged").send().await?;
+    assert_eq!(forged_page.status(), StatusCode::SEE_OTHER, "a forged cookie leads to the sign-in page");
+    // With the jar's real cookie plus a forged one the first cookie named xz_session wins.
+    assert!(forged.status() == StatusCode::OK || forged.status() == StatusCode::UNAUTHORIZED);
+    app.stop().await
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session_and_sign_out_everywhere_ends_them_all() -> Result {
+    let app = spawn_signed_in("analyst").await?;
+    let second = browser()?;
+    assert_eq!(app.try_login_with(&second, "analyst", PASSWORD).await?.status(), StatusCode::SEE_OTHER);
+    assert_eq!(second.get(format!("{}/account", app.base)).send().await?.status(), StatusCode::OK);
+    let out = app.post_form("/logout/all", &[]).await?;
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/account").await?.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        second.get(format!("{}/account", app.base)).send().await?.status(),
+        StatusCode::SEE_OTHER,
+        "the other browser too"
+    );
+    app.login("analyst", PASSWORD).await?;
+    assert_eq!(app.post_form("/logout", &[]).await?.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/api/v1/overview").await?.status(), StatusCode::UNAUTHORIZED);
+    app.stop().await
+}
+
+#[tokio::test]
+async fn state_changes_without_the_csrf_token_or_from_another_site_are_refused() -> Result {
+    let app = spawn_signed_in("analyst").await?;
+    let post = |path: &str, fields: &[(&str, &str)]| app.client.post(format!("{}{path}", app.base)).form(fields).send();
+    assert_eq!(post("/account/lang", &[("lang", "en")]).await?.status(), StatusCode::FORBIDDEN, "missing token");
+    assert_eq!(
+        post("/account/lang", &[("lang", "en"), ("csrf", "wrong")]).await?.status(),
+        StatusCode::FORBIDDEN,
+        "wrong token"
+    );
+    let csrf = app.csrf().await?;
+    let cross_site = app
+        .client
+        .post(format!("{}/account/lang", app.base))
+        .header("origin", "https://evil.example")
+        .form(&[("lang", "en"), ("csrf", csrf.as_str())])
+        .send()
+        .await?;
+    assert_eq!(cross_site.status(), StatusCode::FORBIDDEN, "another origin");
+    let sign_in_without_token = browser()?
+        .post(format!("{}/login", app.base))
+        .form(&[("username", "admin"), ("password", PASSWORD)])
+        .send()
+        .await?;
+    assert_eq!(sign_in_without_token.status(), StatusCode::FORBIDDEN, "the sign-in form has a token too");
+    // With the token it works, and the language choice persists for the user.
+    assert_eq!(app.post_form("/account/lang", &[("lang", "en")]).await?.status(), StatusCode::SEE_OTHER);
+    let fresh = browser()?;
+    app.try_login_with(&fresh, "analyst", PASSWORD).await?;
+    let html = fresh.get(format!("{}/", app.base)).send().await?.text().await?;
+    assert!(html.contains("<html lang=\"en\">"), "the user's language comes back at the next sign-in");
+    app.stop().await
+}
+
+#[tokio::test]
+async fn a_district_officer_sees_only_the_district_and_others_get_404() -> Result {
+    let app = spawn_signed_in("district").await?;
+    let mine: Value = app.get("/api/v1/enterprises?limit=500").await?.json().await?;
+    let items = mine["items"].as_array().ok_or("items")?;
+    assert!(!items.is_empty());
+    assert!(items.iter().all(|i| i["district_code"] == "436002"), "only 潇水区");
+    assert_eq!(mine["total"].as_i64(), Some(items.len() as i64));
+    // A firm of another district, by URL and by API, does not exist for this officer.
+    let other = app
+        .db
+        .store
+        .search_enterprises(
+            &xinzhi_store::Scope::City,
+            &xinzhi_store::EnterpriseFilter {
+                district: Some(xinzhi_domain::RegionCode::parse("436021")?),
+                ..Default::default()
+            },
+            xinzhi_store::Page::new(1, 0),
+        )
+        .await?;
+    let other_code = other.items[0].credit_code.to_string();
+    assert_eq!(app.get(&format!("/enterprises/{other_code}")).await?.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&format!("/api/v1/enterprises/{other_code}")).await?.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&format!("/api/v1/enterprises/{other_code}/values")).await?.status(), StatusCode::NOT_FOUND);
+    // The overview counts only the district.
+    let overview: Value = app.get("/api/v1/overview").await?.json().await?;
+    assert_eq!(overview["enterprises"].as_i64(), Some(items.len() as i64));
+    app.stop().await
+}
+
+#[tokio::test]
+async fn a_reporter_sees_only_its_enterprise_and_a_department_no_enterprise_data() -> Result {
+    let app = spawn_signed_in("reporter").await?;
+    let mine: Value = app.get("/api/v1/enterprises").await?.json().await?;
+    assert_eq!(mine["total"], 1);
+    let code = mine["items"][0]["credit_code"].as_str().ok_or("code")?.to_owned();
+    assert_eq!(app.get(&format!("/enterprises/{code}")).await?.status(), StatusCode::OK);
+    app.stop().await?;
+
+    let app = spawn_signed_in("department").await?;
+    let none: Value = app.get("/api/v1/enterprises").await?.json().await?;
+    assert_eq!(none["total"], 0);
+    let overview: Value = app.get("/api/v1/overview").await?.json().await?;
+    assert_eq!(overview["enterprises"], 0);
+    assert_eq!(app.get(&format!("/api/v1/enterprises/{code}")).await?.status(), StatusCode::NOT_FOUND);
+    app.stop().await
+}
+
+#[tokio::test]
+async fn api_tokens_carry_the_users_scope_and_stop_working_when_revoked() -> Result {
+    let app = spawn_signed_in("district").await?;
+    let created = app.post_form("/account/tokens", &[("name", "报表脚本")]).await?.text().await?;
+    let at = created.find("id=\"new-token\">").ok_or("token shown once")? + 15;
+    let token = created[at..at + created[at..].find('<').ok_or("end")?].to_owned();
+    assert!(token.starts_with("xz_"));
+    let plain = reqwest::Client::new();
+    let call = || plain.get(format!("{}/api/v1/enterprises?limit=500", app.base)).bearer_auth(&token).send();
+    let listed: Value = call().await?.json().await?;
+    let items = listed["items"].as_array().ok_or("items")?;
+    assert!(
+        !items.is_empty() && items.iter().all(|i| i["district_code"] == "436002"),
+        "the token has the officer's scope"
+    );
+    // Revoke it from the account page: the next call is 401.
+    let account = app.get("/account").await?.text().await?;
+    let form = account.find("/account/tokens/").ok_or("revoke form")? + 16;
+    let id: String = account[form..].chars().take_while(char::is_ascii_digit).collect();
+    assert_eq!(app.post_form(&format!("/account/tokens/{id}/revoke"), &[]).await?.status(), StatusCode::SEE_OTHER);
+    assert_eq!(call().await?.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        plain.get(format!("{}/api/v1/overview", app.base)).bearer_auth("xz_forged").send().await?.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    app.stop().await
+}
+
+#[tokio::test]
+async fn a_new_user_must_change_the_temporary_password_first() -> Result {
+    let app = spawn_signed_in("admin").await?;
+    let created = app
+        .post_form(
+            "/admin/users",
+            &[("username", "wang.wei"), ("display_name", "王伟"), ("role", "park_officer"), ("scope", "XZETDZ")],
+        )
+        .await?;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let html = created.text().await?;
+    let at = html.find("id=\"temporary-password\">").ok_or("password shown")? + 24;
+    let temporary = html[at..at + html[at..].find('<').ok_or("end")?].to_owned();
+
+    let user = app.with_new_browser()?;
+    user.login("wang.wei", &temporary).await?;
+    let forced = user.get("/enterprises").await?;
+    assert_eq!(forced.status(), StatusCode::SEE_OTHER);
+    assert_eq!(forced.headers()["location"], "/account/password");
+    let csrf = hidden_value(&user.get("/account/password").await?.text().await?, "csrf").ok_or("csrf")?;
+    let weak = user
+        .client
+        .post(format!("{}/account/password", user.base))
+        .form(&[("csrf", csrf.as_str()), ("current", temporary.as_str()), ("new", "short"), ("confirm", "short")])
+        .send()
+        .await?;
+    assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(weak.text().await?.contains("至少需要10个字符"));
+    let strong = "潇州-Park-2026";
+    let changed = user
+        .client
+        .post(format!("{}/account/password", user.base))
+        .form(&[("csrf", csrf.as_str()), ("current", temporary.as_str()), ("new", strong), ("confirm", strong)])
+        .send()
+        .await?;
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(user.get("/enterprises").await?.status(), StatusCode::OK);
+    let bad_scope = user.db.store.resolve_scope(xinzhi_domain::Role::ParkOfficer, Some("NOPE")).await;
+    assert!(bad_scope.is_err());
+    user.stop().await
+}
+
+#[tokio::test]
+async fn admin_pages_are_404_for_others_and_the_denial_is_audited() -> Result {
+    let app = spawn_signed_in("leader").await?;
+    for path in ["/admin/users", "/admin/audit", "/admin/audit.csv", "/admin/users/1"] {
+        assert_eq!(app.get(path).await?.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let admin = app.with_new_browser()?;
+    admin.login("admin", PASSWORD).await?;
+    let audit = admin.get("/admin/audit?action=access.denied").await?.text().await?;
+    assert!(audit.contains("id=\"audit-total\">共 4 条<"), "four denials logged");
+    let csv = admin.get("/admin/audit.csv?action=auth.login").await?;
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let text = csv.text().await?;
+    assert!(text.contains("\"auth.login\"") && text.contains("\"leader\"") && text.contains("\"admin\""));
+    let bad = admin.get("/admin/audit?from=yesterday").await?;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    admin.stop().await
+}
+
+#[tokio::test]
+async fn role_changes_are_audited_old_to_new_and_text_fields_are_escaped() -> Result {
+    let app = spawn_signed_in("admin").await?;
+    let users = app.db.store.list_users().await?;
+    let analyst = users.iter().find(|u| u.username.as_str() == "analyst").ok_or("analyst")?;
+    let response = app
+        .post_form(
+            &format!("/admin/users/{}", analyst.user_id.0),
+            &[("display_name", "<img src=x onerror=alert(1)>"), ("role", "district_officer"), ("scope", "436021")],
+        )
+        .await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let list = app.get("/admin/users").await?.text().await?;
+    assert!(!list.contains("<img src=x") && list.contains("&#60;img src=x"));
+    let audit = app.get("/admin/audit?action=user.update").await?.text().await?;
+    assert!(audit.contains("city_analyst") && audit.contains("district_officer"), "old and new role");
+    let too_long = "名".repeat(61);
+    let rejected = app
+        .post_form(
+            &format!("/admin/users/{}", analyst.user_id.0),
+            &[("display_name", too_long.as_str()), ("role", "city_analyst")],
+        )
+        .await?;
+    assert_eq!(rejected.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(rejected.text().await?.contains("data-field=\"display_name\""));
+    app.stop().await
+}
+
+/// Every route × every role, against a table kept here. The table must name every route the
+/// router has: the test reads the router sources and fails on a route missing from it.
+#[tokio::test]
+async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
+    // Expected status per role: anonymous, admin, leader, analyst, district, park, department, reporter.
+    // 200 ok · 303 sign-in redirect · 401 API without auth · 404 hidden · 403 no CSRF token.
+    const ROLES: [&str; 8] = ["", "admin", "leader", "analyst", "district", "park", "department", "reporter"];
+    let app = spawn_app().await?;
+    let store = &app.db.store;
+    let city = xinzhi_store::Scope::City;
+    let firm_in = |district: &str, park: Option<&str>| {
+        let district = xinzhi_domain::RegionCode::parse(district).ok();
+        let park = park.map(str::to_owned);
+        async move {
+            let found = store
+                .search_enterprises(
+                    &city,
+                    &xinzhi_store::EnterpriseFilter { district, park, ..Default::default() },
+                    xinzhi_store::Page::new(1, 0),
+                )
+                .await?;
+            Ok::<String, Box<dyn std::error::Error>>(found.items.first().ok_or("a firm")?.credit_code.to_string())
+        }
+    };
+    // In the district and the park of the demo officers; in another district; the reporter's own.
+    let near = firm_in("436002", Some("XZETDZ")).await?;
+    let far = firm_in("436021", None).await?;
+    let reporter =
+        store.list_users().await?.into_iter().find(|u| u.username.as_str() == "reporter").ok_or("reporter")?;
+    let (own, _, _) = store.describe_scope(&reporter.scope).await?;
+    let own_in_park = store
+        .search_enterprises(
+            &city,
+            &xinzhi_store::EnterpriseFilter {
+                park: Some("XZETDZ".into()),
+                text: Some(own.clone()),
+                ..Default::default()
+            },
+            xinzhi_store::Page::new(1, 0),
+        )
+        .await?
+        .total
+        == 1;
+    let near_is_own = near == own;
+    let p = if own_in_park { 200 } else { 404 };
+    let r = if near_is_own { 200 } else { 404 };
+    let admin_id =
+        store.list_users().await?.into_iter().find(|u| u.username.as_str() == "admin").ok_or("admin")?.user_id.0;
+
+    let get_rows: Vec<(String, [u16; 8])> = vec![
+        ("/".into(), [303, 200, 200, 200, 200, 200, 200, 200]),
+        ("/enterprises".into(), [303, 200, 200, 200, 200, 200, 200, 200]),
+        (format!("/enterprises/{near}"), [303, 200, 200, 200, 200, 200, 404, r]),
+        (format!("/enterprises/{far}"), [303, 200, 200, 200, 404, 404, 404, 404]),
+        (format!("/enterprises/{own}"), [303, 200, 200, 200, 200, p, 404, 200]),
+        ("/chains".into(), [303, 200, 200, 200, 200, 200, 200, 200]),
+        ("/chains/rare_earth".into(), [303, 200, 200, 200, 200, 200, 200, 200]),
+        ("/account".into(), [303, 200, 200, 200, 200, 200, 200, 200]),
+        ("/account/password".into(), [303, 200, 200, 200, 200, 200, 200, 200]),
+        ("/admin/users".into(), [303, 200, 404, 404, 404, 404, 404, 404]),
+        ("/admin/users/new".into(), [303, 200, 404, 404, 404, 404, 404, 404]),
+        (format!("/admin/users/{admin_id}"), [303, 200, 404, 404, 404, 404, 404, 404]),
+        ("/admin/audit".into(), [303, 200, 404, 404, 404, 404, 404, 404]),
+        ("/admin/audit.csv".into(), [303, 200, 404, 404, 404, 404, 404, 404]),
+        ("/api/v1/overview".into(), [401, 200, 200, 200, 200, 200, 200, 200]),
+        ("/api/v1/regions".into(), [401, 200, 200, 200, 200, 200, 200, 200]),
+        ("/api/v1/parks".into(), [401, 200, 200, 200, 200, 200, 200, 200]),
+        ("/api/v1/indicators".into(), [401, 200, 200, 200, 200, 200, 200, 200]),
+        ("/api/v1/enterprises".into(), [401, 200, 200, 200, 200, 200, 200, 200]),
+        (format!("/api/v1/enterprises/{far}"), [401, 200, 200, 200, 404, 404, 404, 404]),
+        (format!("/api/v1/enterprises/{far}/values"), [401, 200, 200, 200, 404, 404, 404, 404]),
+        (format!("/api/v1/enterprises/{own}/values"), [401, 200, 200, 200, 200, p, 404, 200]),
+        ("/api/v1/chains".into(), [401, 200, 200, 200, 200, 200, 200, 200]),
+        ("/api/v1/chains/rare_earth".into(), [401, 200, 200, 200, 200, 200, 200, 200]),
+        ("/healthz".into(), [200; 8]),
+        ("/login".into(), [200; 8]),
+        ("/lang/en?next=/".into(), [303; 8]),
+        ("/static/app.css".into(), [200; 8]),
+    ];
+    // Unsafe requests without a CSRF token are refused for everyone, whatever the route.
+    let post_routes = [
+        "/login",
+        "/logout",
+        "/logout/all",
+        "/account/password",
+        "/account/lang",
+        "/account/tokens",
+        "/account/tokens/1/revoke",
+        "/admin/users",
+        "/admin/users/1",
+        "/admin/users/1/reset-password",
+    ];
+
+    // The table covers every route the router declares.
+    let sources = [
+        include_str!("../../src/pages.rs"),
+        include_str!("../../src/api.rs"),
+        include_str!("../../src/account.rs"),
+        include_str!("../../src/admin.rs"),
+        include_str!("../../src/lib.rs"),
+    ];
+    let declared: Vec<String> = sources
+        .iter()
+        .flat_map(|s| {
+            s.match_indices(".route(\"").map(move |(i, _)| {
+                let rest = &s[i + 8..];
+                rest[..rest.find('"').unwrap_or(0)].to_owned()
+            })
+        })
+        .collect();
+    let normalise = |route: &str| -> String {
+        route.split('/').map(|part| if part.starts_with('{') { "*" } else { part }).collect::<Vec<_>>().join("/")
+    };
+    let covered: Vec<String> = get_rows
+        .iter()
+        .map(|(path, _)| path.split('?').next().unwrap_or(""))
+        .chain(post_routes.iter().copied())
+        .map(|p| {
+            let p = p.strip_prefix("/api/v1").unwrap_or(p);
+            // Concrete ids and codes stand for the route's parameters.
+            p.split('/')
+                .map(|part| {
+                    if part.chars().any(|c| c.is_ascii_digit()) || part == "rare_earth" || part == "en" {
+                        "*"
+                    } else {
+                        part
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect();
+    for route in &declared {
+        let route = normalise(route);
+        assert!(
+            covered.iter().any(|c| *c == route || c.ends_with(&route)),
+            "route {route} is missing from the scope matrix"
+        );
+    }
+
+    let mut checked = 0;
+    for (column, role) in ROLES.iter().enumerate() {
+        let client = browser()?;
+        if !role.is_empty() {
+            let signed_in = app.try_login_with(&client, role, PASSWORD).await?;
+            assert_eq!(signed_in.status(), StatusCode::SEE_OTHER, "sign-in as {role}");
+        }
+        for (path, expected) in &get_rows {
+            let status = client.get(format!("{}{path}", app.base)).send().await?.status().as_u16();
+            assert_eq!(status, expected[column], "GET {path} as {}", if role.is_empty() { "anonymous" } else { role });
+            checked += 1;
+        }
+        for path in post_routes {
+            let status = client.post(format!("{}{path}", app.base)).form(&[("x", "1")]).send().await?.status();
+            assert_eq!(status, StatusCode::FORBIDDEN, "POST {path} without a token as {role}");
+            checked += 1;
+        }
+    }
+    eprintln!("scope matrix: {checked} role × route checks");
+    assert_eq!(checked, ROLES.len() * (get_rows.len() + post_routes.len()));
+    app.stop().await
+}
