@@ -251,6 +251,28 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// Records an attempt to open an enterprise outside the caller's scope (the caller still gets
+/// 404). Called only after a scoped lookup found nothing, so the extra query is rare.
+pub async fn audit_if_hidden(state: &AppState, caller: &Caller, code: &xinzhi_domain::CreditCode) {
+    if *caller.scope() == Scope::City {
+        return;
+    }
+    if state.store.enterprise_by_code(&Scope::City, code).await.is_ok() {
+        let actor = caller.actor();
+        let entry = xinzhi_store::AuditEntry {
+            actor: &actor,
+            action: "access.denied",
+            object_type: Some("enterprise"),
+            object_id: Some(code.to_string()),
+            outcome: xinzhi_store::Outcome::Denied,
+            detail: None,
+        };
+        if let Err(e) = state.store.append_audit(&entry).await {
+            tracing::error!(error.message = %e, "cannot write the audit log");
+        }
+    }
+}
+
 /// The `Set-Cookie` value of a session cookie.
 pub fn session_cookie(token: &str, secure: bool, max_age: i64) -> String {
     format!(

@@ -146,6 +146,29 @@ async fn security_headers(request: Request, next: Next) -> Response {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    state: AppState,
+}
+
+/// How often expired and idle sessions are removed from the database.
+const SESSION_PURGE_INTERVAL: Duration = Duration::from_secs(10 * 60);
+
+/// Removes dead sessions every few minutes until `stop` fires. Idempotent across servers
+/// sharing a database, so every instance may run it.
+async fn purge_sessions(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut ticker = tokio::time::interval(SESSION_PURGE_INTERVAL);
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => {
+                let idle = state.config.session_idle.as_secs() as i64;
+                match state.store.purge_sessions(auth::now(), idle).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(task = "session-purge", removed = n, "expired sessions removed"),
+                    Err(e) => tracing::warn!(task = "session-purge", error.message = %e, "session purge failed"),
+                }
+            }
+            _ = stop.changed() => break,
+        }
+    }
 }
 
 impl Application {
@@ -157,7 +180,7 @@ impl Application {
             store.setting("city_name_en").await.ok().flatten().unwrap_or_else(|| "Xinzhi".into()),
         );
         let state = AppState { store, config: Arc::new(config), city: Arc::new(city) };
-        Ok(Application { listener, router: router(state) })
+        Ok(Application { listener, router: router(state.clone()), state })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -168,11 +191,17 @@ impl Application {
         self.local_addr().map_or(0, |a| a.port())
     }
 
-    /// Serves until `shutdown` completes, then drains in-flight requests.
+    /// Serves until `shutdown` completes, then drains in-flight requests and stops the
+    /// background tasks.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let purge = tokio::spawn(purge_sessions(self.state.clone(), stopped));
+        let served = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        let _ = stop.send(true);
+        let _ = purge.await;
+        served
     }
 }
 

@@ -30,10 +30,10 @@ struct Cli {
 #[derive(Args, Clone, Default)]
 struct StorageArgs {
     /// Data directory (the SQLite file lives here) [env: XINZHI_DATA_DIR]
-    #[arg(long = "data", value_name = "DIR")]
+    #[arg(long = "data", value_name = "DIR", global = true)]
     data_dir: Option<PathBuf>,
     /// Database URL: sqlite://PATH or postgres://USER@HOST:PORT/DB [env: XINZHI_DATABASE_URL]
-    #[arg(long = "database", value_name = "URL")]
+    #[arg(long = "database", value_name = "URL", global = true)]
     database_url: Option<String>,
 }
 
@@ -196,7 +196,9 @@ fn init_logging(filter: &str) {
     let filter =
         tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     // Logs go to stderr so that command output on stdout stays clean.
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    // Colours only on a terminal, so that log files and pipes get plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).init();
 }
 
 fn storage_layer(storage: StorageArgs) -> Layer {

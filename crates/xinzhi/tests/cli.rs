@@ -189,3 +189,94 @@ fn a_new_indicator_is_added_to_the_catalogue_without_code_changes() {
     ]);
     assert_one_line_error(&bad, &["temporal: 'rate' is not flow or stock"]);
 }
+
+#[test]
+fn users_are_managed_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().to_str().expect("utf-8");
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--data", data]);
+        xinzhi(&all)
+    };
+    let added = run(&["user", "add", "--username", "Chen.Jing", "--name", "陈静", "--role", "city_analyst"]);
+    assert!(added.status.success(), "{}", stderr(&added));
+    let out = String::from_utf8_lossy(&added.stdout).into_owned();
+    assert!(out.starts_with("created chen.jing (city_analyst); temporary password"), "{out}");
+    // A district officer needs a district that exists.
+    let no_district = run(&[
+        "user",
+        "add",
+        "--username",
+        "li.wei",
+        "--name",
+        "李",
+        "--role",
+        "district_officer",
+        "--scope",
+        "436002",
+    ]);
+    assert_one_line_error(&no_district, &["--scope", "no district with code '436002'"]);
+    let bad_role = run(&["user", "add", "--username", "li.ming", "--name", "李", "--role", "boss"]);
+    assert_one_line_error(&bad_role, &["--role: 'boss' is not one of"]);
+    let taken = run(&["user", "add", "--username", "chen.jing", "--name", "x", "--role", "city_leader"]);
+    assert_one_line_error(&taken, &["'chen.jing' is taken"]);
+
+    let token = run(&["user", "token", "chen.jing", "--name", "etl"]);
+    assert!(token.status.success(), "{}", stderr(&token));
+    assert!(String::from_utf8_lossy(&token.stdout).trim().starts_with("xz_"));
+    assert!(run(&["user", "revoke-token", "1"]).status.success());
+    assert_one_line_error(&run(&["user", "revoke-token", "1"]), &["no live token with id 1"]);
+    assert!(run(&["user", "disable", "chen.jing"]).status.success());
+    let listed = String::from_utf8_lossy(&run(&["user", "list"]).stdout).into_owned();
+    assert!(listed.contains("chen.jing") && listed.contains("[disabled]"), "{listed}");
+    assert!(run(&["user", "enable", "chen.jing"]).status.success());
+    let reset = run(&["user", "reset-password", "chen.jing"]);
+    assert!(String::from_utf8_lossy(&reset.stdout).contains("temporary password"));
+    assert_one_line_error(&run(&["user", "disable", "nobody"]), &["no user named 'nobody'"]);
+}
+
+#[test]
+fn the_first_start_of_an_empty_database_prints_a_one_time_admin_password() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xinzhi"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data", dir.path().to_str().expect("utf-8")])
+        .env("XINZHI_LOG", "warn")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut seen = String::new();
+    let mut line = String::new();
+    while lines.read_line(&mut line).expect("read") > 0 {
+        seen.push_str(&line);
+        if line.contains("Xinzhi is serving") {
+            break;
+        }
+        line.clear();
+    }
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let _ = child.wait();
+    assert!(seen.contains("one-time password") && seen.contains("password=Xz-"), "{seen}");
+    // A second start does not make another one.
+    let mut again = Command::new(env!("CARGO_BIN_EXE_xinzhi"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data", dir.path().to_str().expect("utf-8")])
+        .env("XINZHI_LOG", "warn")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let mut lines = BufReader::new(again.stderr.take().expect("stderr"));
+    let mut second = String::new();
+    line.clear();
+    while lines.read_line(&mut line).expect("read") > 0 {
+        second.push_str(&line);
+        if line.contains("Xinzhi is serving") {
+            break;
+        }
+        line.clear();
+    }
+    let _ = Command::new("kill").args(["-TERM", &again.id().to_string()]).status();
+    let _ = again.wait();
+    assert!(!second.contains("one-time password"), "{second}");
+}

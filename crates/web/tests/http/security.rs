@@ -154,6 +154,17 @@ async fn a_district_officer_sees_only_the_district_and_others_get_404() -> Resul
     assert_eq!(app.get(&format!("/enterprises/{other_code}")).await?.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get(&format!("/api/v1/enterprises/{other_code}")).await?.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get(&format!("/api/v1/enterprises/{other_code}/values")).await?.status(), StatusCode::NOT_FOUND);
+    // The attempts are audited as denials.
+    let denials = app
+        .db
+        .store
+        .list_audit(
+            &xinzhi_store::AuditFilter { action: Some("access.denied".into()), ..Default::default() },
+            xinzhi_store::Page::new(10, 0),
+        )
+        .await?;
+    assert_eq!(denials.total, 3);
+    assert!(denials.items.iter().all(|d| d.actor == "district" && d.object_id.as_deref() == Some(other_code.as_str())));
     // The overview counts only the district.
     let overview: Value = app.get("/api/v1/overview").await?.json().await?;
     assert_eq!(overview["enterprises"].as_i64(), Some(items.len() as i64));
