@@ -1,0 +1,175 @@
+// Xinzhi in Debian's Chromium, driven by playwright-core: every demo role signs in, sees what
+// its scope allows and nothing else, switches language, and leaves screenshots behind.
+//
+// Needs a built `xinzhi` binary (XINZHI_BIN, default ../../target/debug/xinzhi) and
+// /usr/bin/chromium. Screenshots go to ../../artifacts/screenshots (SCREENSHOT_DIR).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const bin = process.env.XINZHI_BIN ?? path.join(root, 'target', 'debug', 'xinzhi');
+const shots = process.env.SCREENSHOT_DIR ?? path.join(root, 'artifacts', 'screenshots');
+const PASSWORD = 'xinzhi-demo';
+
+let dataDir;
+let server;
+let base;
+let browser;
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  dataDir = mkdtempSync(path.join(tmpdir(), 'xinzhi-browser-'));
+  execFileSync(bin, ['demo', '--scale', 'small', '--data', dataDir], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, XINZHI_LOG: 'warn' } });
+  server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data', dataDir], { env: { ...process.env, XINZHI_LOG: 'warn' } });
+  base = await new Promise((resolve, reject) => {
+    let seen = '';
+    server.stderr.on('data', (chunk) => {
+      seen += chunk;
+      const match = seen.match(/Xinzhi is serving at (http:\/\/[\d.:]+)/);
+      if (match) resolve(match[1]);
+    });
+    server.on('exit', (code) => reject(new Error(`xinzhi serve exited with ${code}: ${seen}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function signIn(username, locale = 'zh-CN') {
+  const context = await browser.newContext({ locale, viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/`);
+  assert.match(page.url(), /\/login\?next=/, 'signed-out visitors are sent to the sign-in page');
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', PASSWORD);
+  await Promise.all([page.waitForURL(`${base}/`), page.click('#login-form button[type=submit]')]);
+  return { context, page };
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+async function total(page) {
+  const text = await page.textContent('#total');
+  return Number(text.replace(/[^\d]/g, ''));
+}
+
+test('the administrator sees the whole city, the users and the audit log', async () => {
+  const { context, page } = await signIn('admin');
+  assert.equal(await page.textContent('#count-enterprises'), '300');
+  await shot(page, 'admin-overview');
+  await page.goto(`${base}/enterprises`);
+  assert.equal(await total(page), 300);
+  await shot(page, 'admin-enterprises');
+  await page.click('#enterprise-list tbody tr:first-child a');
+  await page.waitForSelector('#monthly-values');
+  await shot(page, 'admin-enterprise-record');
+  await page.goto(`${base}/chains/leather_shoes`);
+  await page.waitForSelector('#chain-map');
+  await shot(page, 'admin-chain-map');
+  await page.click('#nav-admin');
+  assert.equal(await page.locator('#users tbody tr').count(), 7, 'one demo account per role');
+  await shot(page, 'admin-users');
+  await page.goto(`${base}/admin/audit`);
+  assert.ok((await page.textContent('#audit')).includes('auth.login'));
+  await shot(page, 'admin-audit');
+  await context.close();
+});
+
+test('city leaders and analysts see the city but not the administration', async () => {
+  for (const role of ['leader', 'analyst']) {
+    const { context, page } = await signIn(role);
+    assert.equal(await page.textContent('#count-enterprises'), '300');
+    assert.equal(await page.locator('#nav-admin').count(), 0, `${role} has no admin link`);
+    const response = await page.goto(`${base}/admin/users`);
+    assert.equal(response.status(), 404);
+    await context.close();
+  }
+});
+
+test('the district officer sees only 潇水区', async () => {
+  const { context, page } = await signIn('district');
+  await page.goto(`${base}/enterprises`);
+  const count = await total(page);
+  assert.ok(count > 0 && count < 300, `a part of the city (${count})`);
+  const districts = await page.locator('#enterprise-list tbody tr td:nth-child(3)').allTextContents();
+  assert.ok(districts.every((d) => d === '潇水区'), 'every row is in 潇水区');
+  await shot(page, 'district-enterprises');
+  await page.goto(`${base}/`);
+  assert.equal(await page.textContent('#count-enterprises'), String(count));
+  await shot(page, 'district-overview');
+  await context.close();
+});
+
+test('the park officer sees only the park', async () => {
+  const { context, page } = await signIn('park');
+  await page.goto(`${base}/enterprises`);
+  const parks = await page.locator('#enterprise-list tbody tr td:nth-child(4)').allTextContents();
+  assert.ok(parks.length > 0 && parks.every((p) => p === '潇州经济技术开发区'));
+  await shot(page, 'park-enterprises');
+  await context.close();
+});
+
+test('a department handler sees no enterprise data and a reporter only its own', async () => {
+  const department = await signIn('department');
+  await department.page.goto(`${base}/enterprises`);
+  assert.equal(await total(department.page), 0);
+  await shot(department.page, 'department-enterprises');
+  await department.context.close();
+
+  const reporter = await signIn('reporter');
+  await reporter.page.goto(`${base}/enterprises`);
+  assert.equal(await total(reporter.page), 1);
+  await reporter.page.click('#enterprise-list tbody tr:first-child a');
+  await reporter.page.waitForSelector('#monthly-values');
+  await shot(reporter.page, 'reporter-record');
+  await reporter.context.close();
+});
+
+test('the language switch turns the interface into English and back', async () => {
+  const { context, page } = await signIn('analyst');
+  await page.goto(`${base}/enterprises`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  await page.click('#lang-switch');
+  await page.waitForURL(`${base}/enterprises`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.textContent('h1'), 'Enterprise directory');
+  await shot(page, 'analyst-enterprises-en');
+  await page.click('#lang-switch');
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  await page.goto(`${base}/account`);
+  await shot(page, 'analyst-account');
+  await Promise.all([page.waitForURL(/\/login/), page.click('#logout')]);
+  const response = await page.goto(`${base}/enterprises`);
+  assert.match(page.url(), /\/login/, 'signed out');
+  assert.equal(response.status(), 200);
+  await context.close();
+});
+
+test('a wrong password shows the generic message', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.fill('input[name=username]', 'district');
+  await page.fill('input[name=password]', 'wrong-password');
+  await page.click('#login-form button[type=submit]');
+  assert.equal(await page.textContent('#login-error'), '用户名或密码错误');
+  await shot(page, 'login-failed');
+  await context.close();
+});
