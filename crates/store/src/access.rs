@@ -277,7 +277,7 @@ fn check_scope(role: Role, scope: &Scope) -> Result<(), StoreError> {
 }
 
 /// Writes one audit row on the given connection (inside the caller's transaction).
-async fn write_audit(conn: &mut sqlx::AnyConnection, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
+pub(crate) async fn write_audit(conn: &mut sqlx::AnyConnection, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO audit_log (at, actor_user_id, actor, ip, action, object_type, object_id, outcome, detail) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

@@ -5,7 +5,7 @@ use sqlx::Row;
 use xinzhi_domain::period::MonthRange;
 use xinzhi_domain::{Comparison, Month, TemporalKind};
 
-use crate::access::{Scope, push_scope};
+use crate::access::{AuditActor, AuditEntry, Outcome, Scope, push_scope, write_audit};
 use crate::model::*;
 use crate::org::corrupt;
 use crate::sql::Sql;
@@ -91,6 +91,7 @@ impl Store {
         value: NewDataValue,
         source: ValueSource,
         reason: Option<&str>,
+        actor: &AuditActor,
     ) -> Result<i64, StoreError> {
         if !value.value.is_finite() {
             return Err(StoreError::Invalid(format!("value {} is not a finite number", value.value)));
@@ -109,6 +110,15 @@ impl Store {
         .await?;
         let revision = match current {
             None => {
+                let entry = AuditEntry {
+                    actor,
+                    action: "data_value.create",
+                    object_type: Some("data_value"),
+                    object_id: Some(format!("{}/{}/{}", value.enterprise_id.0, value.indicator_id.0, value.period)),
+                    outcome: Outcome::Success,
+                    detail: Some(serde_json::json!({"value": {"new": value.value}})),
+                };
+                write_audit(&mut tx, &entry).await?;
                 sqlx::query(
                     "INSERT INTO data_values (indicator_id, period, enterprise_id, value, revision, source, updated_at) \
                      VALUES ($1, $2, $3, $4, 1, $5, $6)",
@@ -129,6 +139,15 @@ impl Store {
                 if old == value.value {
                     return Ok(revision);
                 }
+                let entry = AuditEntry {
+                    actor,
+                    action: "data_value.update",
+                    object_type: Some("data_value"),
+                    object_id: Some(format!("{}/{}/{}", value.enterprise_id.0, value.indicator_id.0, value.period)),
+                    outcome: Outcome::Success,
+                    detail: Some(serde_json::json!({"value": {"old": old, "new": value.value}, "reason": reason})),
+                };
+                write_audit(&mut tx, &entry).await?;
                 sqlx::query(
                     "INSERT INTO data_value_revisions (indicator_id, period, enterprise_id, revision, value, source, \
                      written_at, replaced_at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

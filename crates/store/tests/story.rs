@@ -285,9 +285,28 @@ async fn story(store: &Store) -> Result {
     // A correction keeps the old value as revision 1 and makes the new one revision 2.
     let correction =
         NewDataValue { enterprise_id: a, indicator_id: gross.indicator_id, period: month("2024-03"), value: 115.0 };
-    assert_eq!(store.put_value(&Scope::City, correction, ValueSource::Report, Some("企业更正")).await?, 2);
-    assert_eq!(store.put_value(&Scope::City, correction, ValueSource::Report, None).await?, 2);
+    assert_eq!(
+        store
+            .put_value(&Scope::City, correction, ValueSource::Report, Some("企业更正"), &AuditActor::system("story"))
+            .await?,
+        2
+    );
+    assert_eq!(
+        store.put_value(&Scope::City, correction, ValueSource::Report, None, &AuditActor::system("story")).await?,
+        2
+    );
     let history = store.revisions_of(&Scope::City, a, gross.indicator_id, month("2024-03")).await?;
+    let corrections = store
+        .list_audit(&AuditFilter { action: Some("data_value.".into()), ..AuditFilter::default() }, Page::new(10, 0))
+        .await?;
+    let kinds: Vec<&str> = corrections.items.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(kinds, vec!["data_value.update"], "the unchanged rewrite is not audited");
+    assert!(
+        corrections.items[0]
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("\"old\":110.0") && d.contains("\"new\":115.0"))
+    );
     assert_eq!(history.len(), 1);
     assert_eq!((history[0].revision, history[0].value, history[0].source.as_str()), (1, 110.0, "demo"));
     assert_eq!(history[0].reason.as_deref(), Some("企业更正"));
@@ -295,9 +314,15 @@ async fn story(store: &Store) -> Result {
     assert!(march.iter().any(|v| v.indicator_id == gross.indicator_id && v.value == 115.0 && v.revision == 2));
     let brand_new =
         NewDataValue { enterprise_id: a, indicator_id: gross.indicator_id, period: month("2024-04"), value: 1.0 };
-    assert_eq!(store.put_value(&Scope::City, brand_new, ValueSource::Report, None).await?, 1);
+    assert_eq!(
+        store.put_value(&Scope::City, brand_new, ValueSource::Report, None, &AuditActor::system("story")).await?,
+        1
+    );
     let nan = NewDataValue { value: f64::NAN, ..brand_new };
-    assert!(matches!(store.put_value(&Scope::City, nan, ValueSource::Report, None).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(
+        store.put_value(&Scope::City, nan, ValueSource::Report, None, &AuditActor::system("story")).await,
+        Err(StoreError::Invalid(_))
+    ));
 
     // Search: by name part, by code prefix, by district, park, industry and above-scale.
     let page = Page::new(10, 0);
@@ -456,7 +481,7 @@ async fn scope_story(store: &Store, ids: Ids) -> Result {
         value: 1.0,
     };
     assert!(matches!(
-        store.put_value(&Scope::District(west), value, ValueSource::Report, None).await,
+        store.put_value(&Scope::District(west), value, ValueSource::Report, None, &AuditActor::system("story")).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
