@@ -91,14 +91,7 @@ async fn get_enterprise(
 ) -> ApiResult<EnterpriseRecord> {
     let code = credit_code(lang, &code)?;
     let store_error = |e| ApiError::from_store(lang, e);
-    let enterprise = match state.store.enterprise_by_code(caller.scope(), &code).await {
-        Ok(e) => e,
-        Err(StoreError::NotFound) => {
-            crate::auth::audit_if_hidden(&state, &caller, &code).await;
-            return Err(ApiError::NotFound(lang));
-        }
-        Err(e) => return Err(store_error(e)),
-    };
+    let enterprise = crate::auth::visible_enterprise(&state, &caller, &code).await.map_err(store_error)?;
     let memberships =
         state.store.memberships_of(caller.scope(), enterprise.enterprise_id).await.map_err(store_error)?;
     let designations =
@@ -139,14 +132,7 @@ async fn list_enterprise_values(
             .transpose()
     };
     let (from, to) = (month("from", &query.from)?, month("to", &query.to)?);
-    let enterprise = match state.store.enterprise_by_code(caller.scope(), &code).await {
-        Ok(e) => e,
-        Err(StoreError::NotFound) => {
-            crate::auth::audit_if_hidden(&state, &caller, &code).await;
-            return Err(ApiError::NotFound(lang));
-        }
-        Err(e) => return Err(store_error(e)),
-    };
+    let enterprise = crate::auth::visible_enterprise(&state, &caller, &code).await.map_err(store_error)?;
     let last = match to {
         Some(t) => t,
         None => match state.store.value_months().await.map_err(store_error)? {

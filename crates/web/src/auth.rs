@@ -251,12 +251,22 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-/// Records an attempt to open an enterprise outside the caller's scope (the caller still gets
-/// 404). Called only after a scoped lookup found nothing, so the extra query is rare.
-pub async fn audit_if_hidden(state: &AppState, caller: &Caller, code: &xinzhi_domain::CreditCode) {
-    if *caller.scope() == Scope::City {
-        return;
+/// The enterprise with this code if the caller may see it. A firm that exists outside the
+/// caller's scope is `NotFound` like a missing one, and the attempt is audited as a denial (the
+/// extra lookup happens only on that rare path).
+pub async fn visible_enterprise(
+    state: &AppState,
+    caller: &Caller,
+    code: &xinzhi_domain::CreditCode,
+) -> Result<xinzhi_store::Enterprise, xinzhi_store::StoreError> {
+    let found = state.store.enterprise_by_code(caller.scope(), code).await;
+    if matches!(found, Err(xinzhi_store::StoreError::NotFound)) && *caller.scope() != Scope::City {
+        audit_if_hidden(state, caller, code).await;
     }
+    found
+}
+
+async fn audit_if_hidden(state: &AppState, caller: &Caller, code: &xinzhi_domain::CreditCode) {
     if state.store.enterprise_by_code(&Scope::City, code).await.is_ok() {
         let actor = caller.actor();
         let entry = xinzhi_store::AuditEntry {

@@ -396,10 +396,19 @@ mod tests {
             include_str!("../templates/chains.html"),
             include_str!("../templates/chain.html"),
             include_str!("../templates/error.html"),
+            include_str!("../templates/pager.html"),
+            include_str!("../templates/login.html"),
+            include_str!("../templates/account.html"),
+            include_str!("../templates/admin_users.html"),
+            include_str!("../templates/admin_user.html"),
+            include_str!("../templates/audit.html"),
             include_str!("pages.rs"),
             include_str!("api.rs"),
             include_str!("error.rs"),
             include_str!("query.rs"),
+            include_str!("account.rs"),
+            include_str!("admin.rs"),
+            include_str!("auth.rs"),
         ];
         let pattern = |text: &str, opener: &str| -> Vec<String> {
             text.match_indices(opener)

@@ -353,14 +353,7 @@ async fn view_enterprise_get(
     let store_error = |e| PageError::from_store(lang, e);
     let code = CreditCode::parse(&credit_code)
         .map_err(|e| PageError::invalid(lang, FieldError::from_domain("credit_code", &e, lang)))?;
-    let enterprise = match state.store.enterprise_by_code(caller.scope(), &code).await {
-        Ok(e) => e,
-        Err(xinzhi_store::StoreError::NotFound) => {
-            crate::auth::audit_if_hidden(&state, &caller, &code).await;
-            return Err(PageError::not_found(lang));
-        }
-        Err(e) => return Err(store_error(e)),
-    };
+    let enterprise = crate::auth::visible_enterprise(&state, &caller, &code).await.map_err(store_error)?;
     let memberships =
         state.store.memberships_of(caller.scope(), enterprise.enterprise_id).await.map_err(store_error)?;
     let designations =

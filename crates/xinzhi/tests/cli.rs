@@ -20,6 +20,35 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Starts `xinzhi serve` on a free port over `data` and returns the child with everything it
+/// wrote to stderr up to the line that says where it listens.
+fn start_serve(data: &std::path::Path) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xinzhi"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data", data.to_str().expect("utf-8")])
+        .env("XINZHI_LOG", "warn")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut seen = String::new();
+    let mut line = String::new();
+    while lines.read_line(&mut line).expect("read") > 0 {
+        seen.push_str(&line);
+        if line.contains("Xinzhi is serving at http://") {
+            break;
+        }
+        line.clear();
+    }
+    (child, seen)
+}
+
+fn stop(mut child: std::process::Child) -> std::process::ExitStatus {
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill runs");
+    assert!(killed.success());
+    child.wait().expect("serve exits")
+}
+
 fn assert_one_line_error(output: &Output, needles: &[&str]) {
     assert!(!output.status.success(), "must fail");
     let text = stderr(output);
@@ -91,32 +120,20 @@ fn the_demo_refuses_an_unknown_scale() {
 
 #[test]
 fn serve_answers_on_its_port_and_stops_cleanly_on_sigterm() {
-    use std::io::{BufRead, BufReader, Read, Write};
+    use std::io::{Read, Write};
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_xinzhi"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data", dir.path().to_str().expect("utf-8")])
-        .env("XINZHI_LOG", "warn")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("serve starts");
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr"));
-    let mut line = String::new();
-    let address = loop {
-        line.clear();
-        assert!(lines.read_line(&mut line).expect("read") > 0, "serve ended before listening");
-        if let Some(rest) = line.trim().strip_prefix("Xinzhi is serving at http://") {
-            break rest.to_owned();
-        }
-    };
+    let (child, seen) = start_serve(dir.path());
+    let address = seen
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Xinzhi is serving at http://"))
+        .expect("listening line")
+        .to_owned();
     let mut stream = std::net::TcpStream::connect(&address).expect("connect");
     stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").expect("send");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("read response");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill runs");
-    assert!(killed.success());
-    let status = child.wait().expect("serve exits");
+    let status = stop(child);
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
 }
 
@@ -238,45 +255,12 @@ fn users_are_managed_from_the_command_line() {
 
 #[test]
 fn the_first_start_of_an_empty_database_prints_a_one_time_admin_password() {
-    use std::io::{BufRead, BufReader};
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_xinzhi"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data", dir.path().to_str().expect("utf-8")])
-        .env("XINZHI_LOG", "warn")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("serve starts");
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr"));
-    let mut seen = String::new();
-    let mut line = String::new();
-    while lines.read_line(&mut line).expect("read") > 0 {
-        seen.push_str(&line);
-        if line.contains("Xinzhi is serving") {
-            break;
-        }
-        line.clear();
-    }
-    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-    let _ = child.wait();
+    let (first, seen) = start_serve(dir.path());
+    stop(first);
     assert!(seen.contains("one-time password") && seen.contains("password=Xz-"), "{seen}");
     // A second start does not make another one.
-    let mut again = Command::new(env!("CARGO_BIN_EXE_xinzhi"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data", dir.path().to_str().expect("utf-8")])
-        .env("XINZHI_LOG", "warn")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("serve starts");
-    let mut lines = BufReader::new(again.stderr.take().expect("stderr"));
-    let mut second = String::new();
-    line.clear();
-    while lines.read_line(&mut line).expect("read") > 0 {
-        second.push_str(&line);
-        if line.contains("Xinzhi is serving") {
-            break;
-        }
-        line.clear();
-    }
-    let _ = Command::new("kill").args(["-TERM", &again.id().to_string()]).status();
-    let _ = again.wait();
-    assert!(!second.contains("one-time password"), "{second}");
+    let (second, seen) = start_serve(dir.path());
+    stop(second);
+    assert!(!seen.contains("one-time password"), "{seen}");
 }
