@@ -16,6 +16,7 @@ pub mod period;
 pub mod region;
 pub mod size_class;
 pub mod text;
+pub mod validation;
 
 pub use access::{LockoutPolicy, PasswordError, PasswordPolicy, Role, ScopeKind, Username};
 pub use credit_code::{CreditCode, CreditCodeError, CreditCodeWarning};

@@ -1,0 +1,630 @@
+//! Validation rules of the monthly report, in DHIS2's shape: a left expression, an operator, a
+//! right expression, an importance, and what to do when a value is missing. Rules are data
+//! (stored, editable by the analyst); this module parses and evaluates them.
+//!
+//! Expressions are arithmetic over numbers and indicator references:
+//! `#{gross_output}` is this month's value, `#{gross_output@last_year}` the same month a year
+//! earlier. Example: "sales output at most 5% above gross output" is
+//! `#{sales_output} <= #{gross_output} * 1.05`.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::lang::{Lang, Localize};
+
+/// Longest expression text accepted.
+pub const MAX_EXPRESSION: usize = 500;
+/// Deepest nesting accepted, so that hostile input cannot exhaust the stack.
+const MAX_DEPTH: usize = 32;
+
+/// Which value of an indicator an expression reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Moment {
+    ThisMonth,
+    /// The same month one year earlier (同期).
+    LastYear,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expression {
+    Number(f64),
+    Value { code: String, moment: Moment },
+    Negate(Box<Expression>),
+    Binary { left: Box<Expression>, op: Arithmetic, right: Box<Expression> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arithmetic {
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExpressionError {
+    #[error("the expression is empty")]
+    Empty,
+    #[error("the expression is longer than {MAX_EXPRESSION} characters")]
+    TooLong,
+    #[error("unexpected '{found}' at character {position}")]
+    Unexpected { found: String, position: usize },
+    #[error("the expression ends too early")]
+    UnexpectedEnd,
+    #[error("'{0}' is not an indicator reference: write #{{code}} or #{{code@last_year}}")]
+    Reference(String),
+    #[error("the expression is nested too deeply")]
+    TooDeep,
+}
+
+impl Localize for ExpressionError {
+    fn code(&self) -> &'static str {
+        "validation.expression"
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (ExpressionError::Empty, Lang::ZhCn) => "表达式为空".into(),
+            (ExpressionError::TooLong, Lang::ZhCn) => format!("表达式超过{MAX_EXPRESSION}个字符"),
+            (ExpressionError::Unexpected { found, position }, Lang::ZhCn) => {
+                format!("第{position}个字符处出现意外的“{found}”")
+            }
+            (ExpressionError::UnexpectedEnd, Lang::ZhCn) => "表达式不完整".into(),
+            (ExpressionError::Reference(r), Lang::ZhCn) => {
+                format!("“{r}”不是指标引用：应写作 #{{代码}} 或 #{{代码@last_year}}")
+            }
+            (ExpressionError::TooDeep, Lang::ZhCn) => "表达式嵌套过深".into(),
+            (other, Lang::En) => other.to_string(),
+        }
+    }
+}
+
+struct Parser<'a> {
+    chars: Vec<(usize, char)>,
+    at: usize,
+    text: &'a str,
+}
+
+impl Parser<'_> {
+    fn skip_space(&mut self) {
+        while self.chars.get(self.at).is_some_and(|(_, c)| c.is_whitespace()) {
+            self.at += 1;
+        }
+    }
+
+    fn peek(&mut self) -> Option<char> {
+        self.skip_space();
+        self.chars.get(self.at).map(|(_, c)| *c)
+    }
+
+    fn unexpected(&self) -> ExpressionError {
+        match self.chars.get(self.at) {
+            Some((_, c)) => ExpressionError::Unexpected { found: c.to_string(), position: self.at + 1 },
+            None => ExpressionError::UnexpectedEnd,
+        }
+    }
+
+    fn expression(&mut self, depth: usize) -> Result<Expression, ExpressionError> {
+        if depth > MAX_DEPTH {
+            return Err(ExpressionError::TooDeep);
+        }
+        let mut left = self.term(depth)?;
+        while let Some(op) = self.peek().and_then(|c| match c {
+            '+' => Some(Arithmetic::Add),
+            '-' => Some(Arithmetic::Subtract),
+            _ => None,
+        }) {
+            self.at += 1;
+            let right = self.term(depth)?;
+            left = Expression::Binary { left: Box::new(left), op, right: Box::new(right) };
+        }
+        Ok(left)
+    }
+
+    fn term(&mut self, depth: usize) -> Result<Expression, ExpressionError> {
+        let mut left = self.factor(depth)?;
+        while let Some(op) = self.peek().and_then(|c| match c {
+            '*' => Some(Arithmetic::Multiply),
+            '/' => Some(Arithmetic::Divide),
+            _ => None,
+        }) {
+            self.at += 1;
+            let right = self.factor(depth)?;
+            left = Expression::Binary { left: Box::new(left), op, right: Box::new(right) };
+        }
+        Ok(left)
+    }
+
+    fn factor(&mut self, depth: usize) -> Result<Expression, ExpressionError> {
+        if depth > MAX_DEPTH {
+            return Err(ExpressionError::TooDeep);
+        }
+        match self.peek() {
+            None => Err(ExpressionError::UnexpectedEnd),
+            Some('-') => {
+                self.at += 1;
+                Ok(Expression::Negate(Box::new(self.factor(depth + 1)?)))
+            }
+            Some('(') => {
+                self.at += 1;
+                let inner = self.expression(depth + 1)?;
+                if self.peek() != Some(')') {
+                    return Err(self.unexpected());
+                }
+                self.at += 1;
+                Ok(inner)
+            }
+            Some('#') => {
+                let start = self.at;
+                let close = self.chars[start..].iter().position(|(_, c)| *c == '}').map(|p| start + p);
+                let Some(close) = close else {
+                    return Err(ExpressionError::Reference(self.text[self.chars[start].0..].to_owned()));
+                };
+                let raw: String = self.chars[start..=close].iter().map(|(_, c)| c).collect();
+                self.at = close + 1;
+                let inner = raw
+                    .strip_prefix("#{")
+                    .and_then(|r| r.strip_suffix('}'))
+                    .ok_or_else(|| ExpressionError::Reference(raw.clone()))?;
+                let (code, moment) = match inner.split_once('@') {
+                    None => (inner, Moment::ThisMonth),
+                    Some((code, "last_year")) => (code, Moment::LastYear),
+                    Some(_) => return Err(ExpressionError::Reference(raw)),
+                };
+                crate::indicator::IndicatorCode::parse(code).map_err(|_| ExpressionError::Reference(raw.clone()))?;
+                Ok(Expression::Value { code: code.to_owned(), moment })
+            }
+            Some(c) if c.is_ascii_digit() || c == '.' => {
+                let start = self.at;
+                while self.chars.get(self.at).is_some_and(|(_, c)| c.is_ascii_digit() || *c == '.') {
+                    self.at += 1;
+                }
+                let text: String = self.chars[start..self.at].iter().map(|(_, c)| c).collect();
+                text.parse::<f64>()
+                    .map(Expression::Number)
+                    .map_err(|_| ExpressionError::Unexpected { found: text, position: start + 1 })
+            }
+            Some(_) => Err(self.unexpected()),
+        }
+    }
+}
+
+impl Expression {
+    pub fn parse(text: &str) -> Result<Expression, ExpressionError> {
+        if text.chars().count() > MAX_EXPRESSION {
+            return Err(ExpressionError::TooLong);
+        }
+        if text.trim().is_empty() {
+            return Err(ExpressionError::Empty);
+        }
+        let mut parser = Parser { chars: text.char_indices().collect(), at: 0, text };
+        let expression = parser.expression(0)?;
+        if parser.peek().is_some() {
+            return Err(parser.unexpected());
+        }
+        Ok(expression)
+    }
+
+    /// The indicator references, for checking them against the catalogue.
+    pub fn references(&self) -> Vec<(&str, Moment)> {
+        match self {
+            Expression::Number(_) => Vec::new(),
+            Expression::Value { code, moment } => vec![(code.as_str(), *moment)],
+            Expression::Negate(inner) => inner.references(),
+            Expression::Binary { left, right, .. } => {
+                let mut all = left.references();
+                all.extend(right.references());
+                all
+            }
+        }
+    }
+
+    /// Evaluates with `value(code, moment)`; `None` when a value is missing (or a division by
+    /// zero), unless `missing_as_zero`.
+    pub fn evaluate(&self, value: &impl Fn(&str, Moment) -> Option<f64>, missing_as_zero: bool) -> Option<f64> {
+        match self {
+            Expression::Number(n) => Some(*n),
+            Expression::Value { code, moment } => value(code, *moment).or(missing_as_zero.then_some(0.0)),
+            Expression::Negate(inner) => inner.evaluate(value, missing_as_zero).map(|v| -v),
+            Expression::Binary { left, op, right } => {
+                let (l, r) = (left.evaluate(value, missing_as_zero)?, right.evaluate(value, missing_as_zero)?);
+                let result = match op {
+                    Arithmetic::Add => l + r,
+                    Arithmetic::Subtract => l - r,
+                    Arithmetic::Multiply => l * r,
+                    Arithmetic::Divide if r == 0.0 => return None,
+                    Arithmetic::Divide => l / r,
+                };
+                result.is_finite().then_some(result)
+            }
+        }
+    }
+}
+
+impl fmt::Display for Expression {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expression::Number(n) => write!(f, "{n}"),
+            Expression::Value { code, moment: Moment::ThisMonth } => write!(f, "#{{{code}}}"),
+            Expression::Value { code, moment: Moment::LastYear } => write!(f, "#{{{code}@last_year}}"),
+            Expression::Negate(inner) => write!(f, "-({inner})"),
+            Expression::Binary { left, op, right } => {
+                let symbol = match op {
+                    Arithmetic::Add => "+",
+                    Arithmetic::Subtract => "-",
+                    Arithmetic::Multiply => "*",
+                    Arithmetic::Divide => "/",
+                };
+                write!(f, "({left} {symbol} {right})")
+            }
+        }
+    }
+}
+
+/// How the two sides are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Operator {
+    Equal,
+    NotEqual,
+    Greater,
+    GreaterOrEqual,
+    Less,
+    LessOrEqual,
+}
+
+impl Operator {
+    pub const ALL: [Operator; 6] = [
+        Operator::Equal,
+        Operator::NotEqual,
+        Operator::Greater,
+        Operator::GreaterOrEqual,
+        Operator::Less,
+        Operator::LessOrEqual,
+    ];
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Operator::Equal => "==",
+            Operator::NotEqual => "!=",
+            Operator::Greater => ">",
+            Operator::GreaterOrEqual => ">=",
+            Operator::Less => "<",
+            Operator::LessOrEqual => "<=",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Operator> {
+        Operator::ALL.into_iter().find(|o| o.symbol() == text.trim())
+    }
+
+    /// Compares with a relative tolerance, so that 万元 values rounded to 0.1 do not trip
+    /// equality rules.
+    pub fn holds(self, left: f64, right: f64) -> bool {
+        let tolerance = 1e-9 * left.abs().max(right.abs()).max(1.0);
+        let equal = (left - right).abs() <= tolerance;
+        match self {
+            Operator::Equal => equal,
+            Operator::NotEqual => !equal,
+            Operator::Greater => left > right && !equal,
+            Operator::GreaterOrEqual => left > right || equal,
+            Operator::Less => left < right && !equal,
+            Operator::LessOrEqual => left < right || equal,
+        }
+    }
+}
+
+/// What a failed rule means for submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Importance {
+    /// The report cannot be submitted while this fails.
+    Error,
+    /// The report can be submitted with a written explanation (e.g. a year-on-year jump).
+    Warning,
+}
+
+impl Importance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Importance::Error => "error",
+            Importance::Warning => "warning",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Importance> {
+        match text {
+            "error" => Some(Importance::Error),
+            "warning" => Some(Importance::Warning),
+            _ => None,
+        }
+    }
+}
+
+/// What to do when a value the rule reads is missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingValues {
+    /// Skip the rule if any value is missing (the default: a rule about last year does not
+    /// apply to a firm that did not report last year).
+    SkipIfAnyMissing,
+    /// Treat missing values as zero.
+    NeverSkip,
+}
+
+impl MissingValues {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MissingValues::SkipIfAnyMissing => "skip_if_any_missing",
+            MissingValues::NeverSkip => "never_skip",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<MissingValues> {
+        match text {
+            "skip_if_any_missing" => Some(MissingValues::SkipIfAnyMissing),
+            "never_skip" => Some(MissingValues::NeverSkip),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidationRule {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub left: Expression,
+    pub operator: Operator,
+    pub right: Expression,
+    pub importance: Importance,
+    pub missing: MissingValues,
+}
+
+/// A rule that does not hold for a report, with the two sides' values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Violation {
+    pub rule: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub importance: Importance,
+    pub left: f64,
+    pub operator: &'static str,
+    pub right: f64,
+}
+
+impl Violation {
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::ZhCn => {
+                format!("{}（{} {} {} 不成立）", self.name_zh, trim(self.left), self.operator, trim(self.right))
+            }
+            Lang::En => {
+                format!("{} ({} {} {} does not hold)", self.name_en, trim(self.left), self.operator, trim(self.right))
+            }
+        }
+    }
+}
+
+fn trim(value: f64) -> String {
+    let text = format!("{value:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+impl ValidationRule {
+    /// `Some(violation)` when the rule applies and does not hold.
+    pub fn check(&self, value: &impl Fn(&str, Moment) -> Option<f64>) -> Option<Violation> {
+        let zero = self.missing == MissingValues::NeverSkip;
+        let left = self.left.evaluate(value, zero)?;
+        let right = self.right.evaluate(value, zero)?;
+        (!self.operator.holds(left, right)).then(|| Violation {
+            rule: self.code.clone(),
+            name_zh: self.name_zh.clone(),
+            name_en: self.name_en.clone(),
+            importance: self.importance,
+            left,
+            operator: self.operator.symbol(),
+            right,
+        })
+    }
+}
+
+/// Checks every rule; errors first.
+pub fn check_all(rules: &[ValidationRule], value: &impl Fn(&str, Moment) -> Option<f64>) -> Vec<Violation> {
+    let mut violations: Vec<Violation> = rules.iter().filter_map(|r| r.check(value)).collect();
+    violations.sort_by_key(|v| v.importance);
+    violations
+}
+
+/// The rules of a new installation: (code, zh, en, left, operator, right, importance).
+pub const STANDARD_RULES: [(&str, &str, &str, &str, &str, &str, &str); 9] = [
+    (
+        "sales_within_output",
+        "工业销售产值不应超过工业总产值的105%",
+        "Sales output at most 105% of gross output",
+        "#{sales_output}",
+        "<=",
+        "#{gross_output} * 1.05",
+        "error",
+    ),
+    (
+        "export_within_sales",
+        "出口交货值不应超过工业销售产值",
+        "Export delivery at most sales output",
+        "#{export_delivery}",
+        "<=",
+        "#{sales_output}",
+        "error",
+    ),
+    (
+        "main_within_revenue",
+        "主营业务收入不应超过营业收入",
+        "Main-business revenue at most operating revenue",
+        "#{main_revenue}",
+        "<=",
+        "#{revenue}",
+        "error",
+    ),
+    (
+        "output_not_negative",
+        "工业总产值不能为负数",
+        "Gross output is not negative",
+        "#{gross_output}",
+        ">=",
+        "0",
+        "error",
+    ),
+    (
+        "revenue_not_negative",
+        "营业收入不能为负数",
+        "Operating revenue is not negative",
+        "#{revenue}",
+        ">=",
+        "0",
+        "error",
+    ),
+    (
+        "capacity_at_most_100",
+        "产能利用率不应超过100%",
+        "Capacity utilisation at most 100%",
+        "#{capacity_utilization}",
+        "<=",
+        "100",
+        "error",
+    ),
+    (
+        "liabilities_plausible",
+        "负债合计超过资产总计的2倍，请核实",
+        "Liabilities over twice the assets: please check",
+        "#{total_liabilities}",
+        "<=",
+        "#{total_assets} * 2",
+        "warning",
+    ),
+    (
+        "output_yoy_jump_up",
+        "工业总产值同比增长超过100%，请说明原因",
+        "Gross output more than doubled on last year: explain",
+        "#{gross_output}",
+        "<=",
+        "#{gross_output@last_year} * 2",
+        "warning",
+    ),
+    (
+        "output_yoy_jump_down",
+        "工业总产值同比下降超过50%，请说明原因",
+        "Gross output fell by more than half on last year: explain",
+        "#{gross_output}",
+        ">=",
+        "#{gross_output@last_year} * 0.5",
+        "warning",
+    ),
+];
+
+/// The standard rules, parsed.
+pub fn standard_rules() -> Vec<ValidationRule> {
+    STANDARD_RULES
+        .iter()
+        .filter_map(|(code, zh, en, left, op, right, importance)| {
+            Some(ValidationRule {
+                code: (*code).to_owned(),
+                name_zh: (*zh).to_owned(),
+                name_en: (*en).to_owned(),
+                left: Expression::parse(left).ok()?,
+                operator: Operator::parse(op)?,
+                right: Expression::parse(right).ok()?,
+                importance: Importance::parse(importance)?,
+                missing: MissingValues::SkipIfAnyMissing,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(pairs: &[(&str, f64)], last_year: &[(&str, f64)]) -> impl Fn(&str, Moment) -> Option<f64> {
+        let now: Vec<(String, f64)> = pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect();
+        let before: Vec<(String, f64)> = last_year.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect();
+        move |code, moment| {
+            let list = if moment == Moment::ThisMonth { &now } else { &before };
+            list.iter().find(|(k, _)| k == code).map(|(_, v)| *v)
+        }
+    }
+
+    #[test]
+    fn expressions_follow_precedence_and_parentheses() {
+        let v = values(&[("ga", 10.0), ("gb", 4.0)], &[("ga", 5.0)]);
+        let eval = |text: &str| Expression::parse(text).expect(text).evaluate(&v, false);
+        assert_eq!(eval("#{ga} + #{gb} * 2"), Some(18.0));
+        assert_eq!(eval("(#{ga} + #{gb}) * 2"), Some(28.0));
+        assert_eq!(eval("-#{ga} + 1.5"), Some(-8.5));
+        assert_eq!(eval("#{ga} / (#{gb} - 4)"), None, "division by zero is missing, not infinity");
+        assert_eq!(eval("#{ga@last_year} * 2"), Some(10.0));
+        assert_eq!(eval("#{zz} + 1"), None);
+        assert_eq!(Expression::parse("#{zz} + 1").expect("parses").evaluate(&v, true), Some(1.0));
+    }
+
+    #[test]
+    fn malformed_expressions_say_where() {
+        assert_eq!(Expression::parse(" "), Err(ExpressionError::Empty));
+        assert_eq!(Expression::parse("#{ga} +"), Err(ExpressionError::UnexpectedEnd));
+        assert_eq!(Expression::parse("#{ga} $ 2"), Err(ExpressionError::Unexpected { found: "$".into(), position: 7 }));
+        assert!(matches!(Expression::parse("#{Bad Code}"), Err(ExpressionError::Reference(_))));
+        assert!(matches!(Expression::parse("#{a@next_year}"), Err(ExpressionError::Reference(_))));
+        assert!(matches!(Expression::parse("#{a"), Err(ExpressionError::Reference(_))));
+        assert_eq!(Expression::parse(&"(".repeat(100)), Err(ExpressionError::TooDeep));
+        assert_eq!(Expression::parse(&"1+".repeat(300)), Err(ExpressionError::TooLong));
+        assert!(ExpressionError::Empty.message(Lang::ZhCn).contains("为空"));
+    }
+
+    #[test]
+    fn the_parser_never_panics_on_random_input() {
+        // A deterministic fuzz loop over an alphabet of the grammar's pieces.
+        let pieces =
+            ["#{", "}", "a", "@last_year", "(", ")", "+", "-", "*", "/", "1", ".", "9e9", " ", "#", "潇", "{", "@"];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            for k in 0..(state % 24) {
+                text.push_str(pieces[((state >> (k % 50)) as usize + k as usize) % pieces.len()]);
+            }
+            if let Ok(e) = Expression::parse(&text) {
+                // A parsed expression prints back to something that parses to the same tree.
+                assert_eq!(Expression::parse(&e.to_string()), Ok(e), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn operators_compare_with_a_tolerance() {
+        assert!(Operator::Equal.holds(100.0, 100.000_000_01));
+        assert!(Operator::LessOrEqual.holds(105.000_000_01, 105.0));
+        assert!(!Operator::Less.holds(105.0, 105.0));
+        assert!(Operator::Greater.holds(2.0, 1.0) && !Operator::Greater.holds(1.0, 1.0));
+        assert_eq!(Operator::parse(" <= "), Some(Operator::LessOrEqual));
+    }
+
+    #[test]
+    fn the_standard_rules_catch_cross_field_and_year_on_year_problems() {
+        let rules = standard_rules();
+        assert_eq!(rules.len(), STANDARD_RULES.len(), "every standard rule parses");
+        // Sales 110 on output 100 breaks the 105% rule; output 250 on last year's 100 is a jump.
+        let report = values(
+            &[("gross_output", 250.0), ("sales_output", 270.0), ("export_delivery", 10.0)],
+            &[("gross_output", 100.0)],
+        );
+        let found = check_all(&rules, &report);
+        let codes: Vec<&str> = found.iter().map(|v| v.rule.as_str()).collect();
+        assert_eq!(codes, vec!["sales_within_output", "output_yoy_jump_up"], "errors first");
+        assert_eq!(found[0].message(Lang::ZhCn), "工业销售产值不应超过工业总产值的105%（270 <= 262.5 不成立）");
+        // A firm without last year's report is not flagged for a jump.
+        let new_firm = values(&[("gross_output", 250.0), ("sales_output", 240.0)], &[]);
+        assert!(check_all(&rules, &new_firm).is_empty());
+    }
+}
