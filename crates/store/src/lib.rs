@@ -19,6 +19,7 @@ mod migrate;
 pub mod model;
 mod org;
 mod overview;
+pub mod reports;
 mod sql;
 mod values;
 
@@ -33,6 +34,9 @@ pub use access::{
 };
 pub use error::StoreError;
 pub use model::*;
+pub use reports::{
+    DataSet, DataSetId, DataSetIndicator, Report, ReportId, ReportRow, ReportStatus, ReportWrite, Review,
+};
 pub use values::{EnterpriseSet, ValueSource};
 
 /// The database behind a [`Store`].

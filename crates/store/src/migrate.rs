@@ -18,11 +18,13 @@ struct Migration {
 const SQLITE: &[Migration] = &[
     Migration { version: 1, name: "core", sql: include_str!("../migrations/sqlite/0001_core.sql") },
     Migration { version: 2, name: "access", sql: include_str!("../migrations/sqlite/0002_access.sql") },
+    Migration { version: 3, name: "reports", sql: include_str!("../migrations/sqlite/0003_reports.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
     Migration { version: 1, name: "core", sql: include_str!("../migrations/postgres/0001_core.sql") },
     Migration { version: 2, name: "access", sql: include_str!("../migrations/postgres/0002_access.sql") },
+    Migration { version: 3, name: "reports", sql: include_str!("../migrations/postgres/0003_reports.sql") },
 ];
 
 /// Arbitrary constant key of the PostgreSQL advisory lock that serialises concurrent starts.

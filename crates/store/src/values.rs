@@ -97,88 +97,8 @@ impl Store {
             return Err(StoreError::Invalid(format!("value {} is not a finite number", value.value)));
         }
         self.ensure_visible(scope, value.enterprise_id).await?;
-        let now = now_unix();
         let mut tx = self.pool.begin().await?;
-        let current = sqlx::query(
-            "SELECT value, revision, source, updated_at FROM data_values \
-             WHERE indicator_id = $1 AND period = $2 AND enterprise_id = $3",
-        )
-        .bind(value.indicator_id.0)
-        .bind(value.period.yyyymm())
-        .bind(value.enterprise_id.0)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let revision = match current {
-            None => {
-                let entry = AuditEntry {
-                    actor,
-                    action: "data_value.create",
-                    object_type: Some("data_value"),
-                    object_id: Some(format!("{}/{}/{}", value.enterprise_id.0, value.indicator_id.0, value.period)),
-                    outcome: Outcome::Success,
-                    detail: Some(serde_json::json!({"value": {"new": value.value}})),
-                };
-                write_audit(&mut tx, &entry).await?;
-                sqlx::query(
-                    "INSERT INTO data_values (indicator_id, period, enterprise_id, value, revision, source, updated_at) \
-                     VALUES ($1, $2, $3, $4, 1, $5, $6)",
-                )
-                .bind(value.indicator_id.0)
-                .bind(value.period.yyyymm())
-                .bind(value.enterprise_id.0)
-                .bind(value.value)
-                .bind(source.as_str())
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                1
-            }
-            Some(row) => {
-                let (old, revision, old_source, written_at): (f64, i64, String, i64) =
-                    (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
-                if old == value.value {
-                    return Ok(revision);
-                }
-                let entry = AuditEntry {
-                    actor,
-                    action: "data_value.update",
-                    object_type: Some("data_value"),
-                    object_id: Some(format!("{}/{}/{}", value.enterprise_id.0, value.indicator_id.0, value.period)),
-                    outcome: Outcome::Success,
-                    detail: Some(serde_json::json!({"value": {"old": old, "new": value.value}, "reason": reason})),
-                };
-                write_audit(&mut tx, &entry).await?;
-                sqlx::query(
-                    "INSERT INTO data_value_revisions (indicator_id, period, enterprise_id, revision, value, source, \
-                     written_at, replaced_at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(value.indicator_id.0)
-                .bind(value.period.yyyymm())
-                .bind(value.enterprise_id.0)
-                .bind(revision)
-                .bind(old)
-                .bind(old_source)
-                .bind(written_at)
-                .bind(now)
-                .bind(reason)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "UPDATE data_values SET value = $1, revision = $2, source = $3, updated_at = $4 \
-                     WHERE indicator_id = $5 AND period = $6 AND enterprise_id = $7",
-                )
-                .bind(value.value)
-                .bind(revision + 1)
-                .bind(source.as_str())
-                .bind(now)
-                .bind(value.indicator_id.0)
-                .bind(value.period.yyyymm())
-                .bind(value.enterprise_id.0)
-                .execute(&mut *tx)
-                .await?;
-                revision + 1
-            }
-        };
+        let revision = write_value(&mut tx, value, source, reason, actor).await?;
         tx.commit().await?;
         Ok(revision)
     }
@@ -326,4 +246,93 @@ impl Store {
         let (current, previous): (Option<f64>, Option<f64>) = (row.try_get(0)?, row.try_get(1)?);
         Ok(Comparison::new(current.unwrap_or(0.0), previous.unwrap_or(0.0)))
     }
+}
+
+/// Writes one value inside the caller's transaction: history and audit as for
+/// [`Store::put_value`]. Returns the revision now current.
+pub(crate) async fn write_value(
+    conn: &mut sqlx::AnyConnection,
+    value: NewDataValue,
+    source: ValueSource,
+    reason: Option<&str>,
+    actor: &AuditActor,
+) -> Result<i64, StoreError> {
+    let now = now_unix();
+    let object_id = format!("{}/{}/{}", value.enterprise_id.0, value.indicator_id.0, value.period);
+    let current = sqlx::query(
+        "SELECT value, revision, source, updated_at FROM data_values \
+         WHERE indicator_id = $1 AND period = $2 AND enterprise_id = $3",
+    )
+    .bind(value.indicator_id.0)
+    .bind(value.period.yyyymm())
+    .bind(value.enterprise_id.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = current else {
+        let entry = AuditEntry {
+            actor,
+            action: "data_value.create",
+            object_type: Some("data_value"),
+            object_id: Some(object_id),
+            outcome: Outcome::Success,
+            detail: Some(serde_json::json!({"value": {"new": value.value}, "reason": reason})),
+        };
+        write_audit(conn, &entry).await?;
+        sqlx::query(
+            "INSERT INTO data_values (indicator_id, period, enterprise_id, value, revision, source, updated_at) \
+             VALUES ($1, $2, $3, $4, 1, $5, $6)",
+        )
+        .bind(value.indicator_id.0)
+        .bind(value.period.yyyymm())
+        .bind(value.enterprise_id.0)
+        .bind(value.value)
+        .bind(source.as_str())
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        return Ok(1);
+    };
+    let (old, revision, old_source, written_at): (f64, i64, String, i64) =
+        (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
+    if old == value.value {
+        return Ok(revision);
+    }
+    let entry = AuditEntry {
+        actor,
+        action: "data_value.update",
+        object_type: Some("data_value"),
+        object_id: Some(object_id),
+        outcome: Outcome::Success,
+        detail: Some(serde_json::json!({"value": {"old": old, "new": value.value}, "reason": reason})),
+    };
+    write_audit(conn, &entry).await?;
+    sqlx::query(
+        "INSERT INTO data_value_revisions (indicator_id, period, enterprise_id, revision, value, source, \
+         written_at, replaced_at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(value.indicator_id.0)
+    .bind(value.period.yyyymm())
+    .bind(value.enterprise_id.0)
+    .bind(revision)
+    .bind(old)
+    .bind(old_source)
+    .bind(written_at)
+    .bind(now)
+    .bind(reason)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE data_values SET value = $1, revision = $2, source = $3, updated_at = $4 \
+         WHERE indicator_id = $5 AND period = $6 AND enterprise_id = $7",
+    )
+    .bind(value.value)
+    .bind(revision + 1)
+    .bind(source.as_str())
+    .bind(now)
+    .bind(value.indicator_id.0)
+    .bind(value.period.yyyymm())
+    .bind(value.enterprise_id.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(revision + 1)
 }

@@ -406,6 +406,7 @@ async fn story(store: &Store) -> Result {
 
     scope_story(store, Ids { a, b, c, east, west, park, chain_code: "rare_earth" }).await?;
     access_story(store, east, b).await?;
+    report_story(store, a, east, west).await?;
 
     store.set_setting("city_name", "潇州市").await?;
     store.set_setting("city_name", "潇州").await?;
@@ -613,4 +614,116 @@ async fn access_story(store: &Store, east: RegionId, b: EnterpriseId) -> Result 
 
 fn now_seconds() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+/// A's February 2024 report: last year's 100 beside this year's 110 from the demo load; a
+/// draft, a submission, a return with a reason, a resubmission and an approval.
+async fn report_story(store: &Store, a: EnterpriseId, east: RegionId, west: RegionId) -> Result {
+    let ds = store.seed_monthly_data_set().await?;
+    assert_eq!(store.seed_monthly_data_set().await?, ds, "seeding twice is harmless");
+    let set = store.data_set("monthly").await?;
+    assert_eq!(set.indicators.len(), 20);
+    assert_eq!(set.indicators.iter().filter(|i| i.required).count(), 5);
+    assert_eq!(set.deadline_day, 8);
+    assert_eq!(store.validation_rules(ds).await?.len(), xinzhi_domain::validation::STANDARD_RULES.len());
+
+    let (east_scope, feb) = (Scope::District(east), month("2024-02"));
+    let gross = store.indicator_by_code("gross_output").await?.indicator_id;
+    let sales = store.indicator_by_code("sales_output").await?.indicator_id;
+    let fresh = store.report(&east_scope, ds, a, feb).await?;
+    assert_eq!(fresh.status, None);
+    assert_eq!((fresh.values.clone(), fresh.last_year.clone()), (vec![(gross, 110.0)], vec![(gross, 100.0)]));
+    assert!(matches!(store.report(&Scope::District(west), ds, a, feb).await, Err(StoreError::NotFound)));
+
+    let reporter = AuditActor::system("reporter");
+    let reviewer = AuditActor::system("district");
+    let write = |values: Vec<(IndicatorId, Option<f64>)>, submit: bool| ReportWrite {
+        data_set_id: ds,
+        enterprise_id: a,
+        period: feb,
+        values,
+        submit,
+        explanation: None,
+        source: ValueSource::Report,
+    };
+    assert_eq!(
+        store
+            .save_report(&east_scope, &write(vec![(gross, Some(120.0)), (sales, Some(118.0))], false), &reporter)
+            .await?,
+        ReportStatus::Draft
+    );
+    assert_eq!(store.save_report(&east_scope, &write(vec![], true), &reporter).await?, ReportStatus::Submitted);
+    let submitted = store.report(&east_scope, ds, a, feb).await?;
+    assert_eq!(
+        (submitted.status, submitted.submitted_by.as_deref()),
+        (Some(ReportStatus::Submitted), Some("reporter"))
+    );
+    let mut values = submitted.values.clone();
+    values.sort_by_key(|(i, _)| i.0);
+    assert_eq!(values, vec![(gross, 120.0), (sales, 118.0)]);
+    // 110 from the demo load became 120: the old value is revision 1.
+    assert_eq!(
+        store.revisions_of(&Scope::City, a, gross, feb).await?.iter().map(|r| r.value).collect::<Vec<_>>(),
+        vec![110.0]
+    );
+
+    // Submitted values do not change until a reviewer returns the report.
+    assert!(matches!(
+        store.save_report(&east_scope, &write(vec![(gross, Some(1.0))], false), &reporter).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.review_report(&Scope::District(west), ds, a, feb, &Review::Approve, &reviewer).await,
+        Err(StoreError::NotFound)
+    ));
+    let returned = Review::Return { reason: "销售产值与上月差异过大，请核实".into() };
+    assert_eq!(store.review_report(&east_scope, ds, a, feb, &returned, &reviewer).await?, ReportStatus::Returned);
+    assert_eq!(
+        store.report(&east_scope, ds, a, feb).await?.return_reason.as_deref(),
+        Some("销售产值与上月差异过大，请核实")
+    );
+    assert!(matches!(
+        store.review_report(&east_scope, ds, a, feb, &Review::Approve, &reviewer).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let corrected = ReportWrite { explanation: Some("已核实".into()), ..write(vec![(sales, Some(115.0))], true) };
+    assert_eq!(store.save_report(&east_scope, &corrected, &reporter).await?, ReportStatus::Submitted);
+    assert_eq!(store.report(&east_scope, ds, a, feb).await?.return_reason, None);
+    assert_eq!(
+        store.review_report(&east_scope, ds, a, feb, &Review::Approve, &reviewer).await?,
+        ReportStatus::Approved
+    );
+    assert!(matches!(
+        store.save_report(&east_scope, &write(vec![(gross, Some(2.0))], true), &reporter).await,
+        Err(StoreError::Conflict(_))
+    ));
+
+    let queue = store.review_queue(&east_scope, ds, feb, None, Page::new(10, 0)).await?;
+    assert_eq!((queue.total, queue.items[0].status), (1, ReportStatus::Approved));
+    assert_eq!(
+        store.review_queue(&east_scope, ds, feb, Some(ReportStatus::Submitted), Page::new(10, 0)).await?.total,
+        0
+    );
+    assert_eq!(store.review_queue(&Scope::District(west), ds, feb, None, Page::new(10, 0)).await?.total, 0);
+
+    // Clearing a field in a draft keeps the old value as a revision.
+    let jan = month("2024-01");
+    store
+        .save_report(&east_scope, &ReportWrite { period: jan, ..write(vec![(gross, None)], false) }, &reporter)
+        .await?;
+    assert!(!store.report(&east_scope, ds, a, jan).await?.values.iter().any(|(i, _)| *i == gross));
+    let history = store.revisions_of(&Scope::City, a, gross, jan).await?;
+    assert_eq!((history.len(), history[0].value, history[0].reason.as_deref()), (1, 110.0, Some("cleared")));
+
+    let actions: Vec<String> = store
+        .list_audit(&AuditFilter { action: Some("report.".into()), ..AuditFilter::default() }, Page::new(20, 0))
+        .await?
+        .items
+        .into_iter()
+        .map(|r| r.action)
+        .collect();
+    for expected in ["report.save", "report.submit", "report.return", "report.approve"] {
+        assert!(actions.iter().any(|a| a == expected), "{expected} in {actions:?}");
+    }
+    Ok(())
 }
