@@ -52,6 +52,7 @@ pub async fn load(
         return Err(DemoError::NotEmpty);
     }
     store.seed_standard_indicators().await?;
+    store.seed_monthly_data_set().await?;
     let plan = Plan::build(config)?;
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, firms = plan.firms.len(), "demo plan built");
     let (first_month, last_month) = config.scale.window();

@@ -100,6 +100,20 @@ impl Role {
     pub fn reads_audit(self) -> bool {
         self == Role::Admin
     }
+
+    /// Enters or corrects monthly values of the firms in scope (the firm itself, or district,
+    /// park and city staff on its behalf). Leaders read only.
+    pub fn writes_reports(self) -> bool {
+        matches!(
+            self,
+            Role::Admin | Role::CityAnalyst | Role::DistrictOfficer | Role::ParkOfficer | Role::EnterpriseReporter
+        )
+    }
+
+    /// Approves or returns submitted reports of the firms in scope.
+    pub fn reviews_reports(self) -> bool {
+        matches!(self, Role::Admin | Role::CityAnalyst | Role::DistrictOfficer | Role::ParkOfficer)
+    }
 }
 
 impl ScopeKind {

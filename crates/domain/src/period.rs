@@ -149,6 +149,40 @@ impl Month {
     }
 }
 
+/// Seconds China Standard Time is ahead of UTC (no daylight saving).
+pub const CST_OFFSET_SECONDS: i64 = 8 * 3600;
+
+/// (year, month, day) of a day counted from 1970-01-01 (Howard Hinnant's civil algorithm).
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+/// Days from 1970-01-01 to a civil date (the inverse of [`civil_from_days`]).
+pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let (y, m) = if month <= 2 { (year - 1, i64::from(month) + 9) } else { (year, i64::from(month) - 3) };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+impl Month {
+    /// The month a unix timestamp falls in, in China Standard Time.
+    pub fn containing(unix_seconds: i64) -> Option<Month> {
+        let (year, month, _) = civil_from_days((unix_seconds + CST_OFFSET_SECONDS).div_euclid(86_400));
+        Month::new(i32::try_from(year).ok()?, month).ok()
+    }
+}
+
 /// An inclusive range of months, e.g. a cumulative 1—N月 period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MonthRange {
@@ -359,6 +393,19 @@ mod tests {
         assert_eq!(ytd.label(Lang::ZhCn), "2024年1—3月");
         assert_eq!(ytd.label(Lang::En), "Jan 2024–Mar 2024");
         assert!(ytd.contains(month("2024-02")) && !ytd.contains(month("2024-04")));
+    }
+
+    #[test]
+    fn civil_dates_round_trip_and_months_follow_beijing_time() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(days_from_civil(2024, 2, 29), 19_782);
+        for days in [-800_000, -1, 0, 59, 60, 19_782, 2_000_000] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+        // 2023-12-31 16:00 UTC is already 2024-01-01 in Beijing.
+        assert_eq!(Month::containing(1_704_038_400), Month::new(2024, 1).ok());
+        assert_eq!(Month::containing(1_704_038_399), Month::new(2023, 12).ok());
     }
 
     #[test]

@@ -437,6 +437,47 @@ pub fn check_all(rules: &[ValidationRule], value: &impl Fn(&str, Moment) -> Opti
     violations
 }
 
+/// What stands between a report and its submission.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportCheck {
+    /// Required indicators without a value.
+    pub missing: Vec<String>,
+    /// Rules that fail, errors first.
+    pub violations: Vec<Violation>,
+}
+
+impl ReportCheck {
+    /// Required fields are filled and no error rule fails.
+    pub fn passes_errors(&self) -> bool {
+        self.missing.is_empty() && !self.violations.iter().any(|v| v.importance == Importance::Error)
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Violation> {
+        self.violations.iter().filter(|v| v.importance == Importance::Warning)
+    }
+
+    /// Can be submitted: no errors, and warnings (if any) explained.
+    pub fn allows_submission(&self, explained: bool) -> bool {
+        self.passes_errors() && (explained || self.warnings().next().is_none())
+    }
+}
+
+/// Checks a report before submission: required fields, then every rule.
+pub fn check_report(
+    required: &[&str],
+    rules: &[ValidationRule],
+    value: &impl Fn(&str, Moment) -> Option<f64>,
+) -> ReportCheck {
+    ReportCheck {
+        missing: required
+            .iter()
+            .filter(|code| value(code, Moment::ThisMonth).is_none())
+            .map(|c| (*c).to_owned())
+            .collect(),
+        violations: check_all(rules, value),
+    }
+}
+
 /// The rules of a new installation: (code, zh, en, left, operator, right, importance).
 pub const STANDARD_RULES: [(&str, &str, &str, &str, &str, &str, &str); 9] = [
     (
@@ -599,6 +640,29 @@ mod tests {
                 assert_eq!(Expression::parse(&e.to_string()), Ok(e), "{text}");
             }
         }
+    }
+
+    #[test]
+    fn a_report_submits_when_required_fields_are_filled_and_warnings_explained() {
+        let rules = standard_rules();
+        let required = ["gross_output", "sales_output"];
+        let missing = check_report(&required, &rules, &values(&[("gross_output", 100.0)], &[]));
+        assert_eq!(missing.missing, vec!["sales_output".to_owned()]);
+        assert!(!missing.allows_submission(true));
+        let jump = check_report(
+            &required,
+            &rules,
+            &values(&[("gross_output", 300.0), ("sales_output", 290.0)], &[("gross_output", 100.0)]),
+        );
+        assert!(jump.passes_errors());
+        assert!(!jump.allows_submission(false), "a warning needs an explanation");
+        assert!(jump.allows_submission(true));
+        let clean = check_report(
+            &required,
+            &rules,
+            &values(&[("gross_output", 110.0), ("sales_output", 100.0)], &[("gross_output", 100.0)]),
+        );
+        assert!(clean.allows_submission(false));
     }
 
     #[test]

@@ -398,9 +398,6 @@ pub struct AuditQuery {
     page: Option<String>,
 }
 
-/// Seconds of China Standard Time ahead of UTC.
-const CST_OFFSET: i64 = 8 * 3600;
-
 /// A `yyyy-mm-dd` date at 00:00 (or 24:00 for `end`) Beijing time, as unix seconds.
 fn parse_day(text: &str, end: bool) -> Option<i64> {
     let mut parts = text.trim().splitn(3, '-');
@@ -409,14 +406,8 @@ fn parse_day(text: &str, end: bool) -> Option<i64> {
     if !(1970..=2200).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
         return None;
     }
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let (y2, m2) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let doy = (153 * m2 + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 - CST_OFFSET + if end { 86_399 } else { 0 })
+    let days = xinzhi_domain::period::days_from_civil(y, m as u32, d as u32);
+    Some(days * 86_400 - xinzhi_domain::period::CST_OFFSET_SECONDS + if end { 86_399 } else { 0 })
 }
 
 impl AuditQuery {

@@ -35,6 +35,10 @@ impl FieldError {
 pub enum ApiError {
     /// 422: the input breaks a rule; the body names the field and the rule.
     Invalid(FieldError),
+    /// 422 with every problem found, each naming its field (a report with several errors).
+    Problems { code: &'static str, message: String, details: Vec<FieldError> },
+    /// 409: the object is in a state that does not allow this (e.g. an approved report).
+    Conflict { message: String },
     /// 404: no such object (or not visible to the caller, which must look the same).
     NotFound(Lang),
     /// 500: a failure on our side, logged with its cause.
@@ -52,12 +56,15 @@ struct ErrorDetail<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<&'a str>,
     message: &'a str,
+    #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
+    details: &'a [FieldError],
 }
 
 impl ApiError {
     pub fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Invalid(_) | ApiError::Problems { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Internal(..) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -75,15 +82,22 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status_code();
+        let none: &[FieldError] = &[];
+        let details = match &self {
+            ApiError::Problems { details, .. } => details.as_slice(),
+            _ => none,
+        };
         let (code, field, message) = match &self {
             ApiError::Invalid(e) => (e.code, Some(e.field), e.message.clone()),
+            ApiError::Problems { code, message, .. } => (*code, None, message.clone()),
+            ApiError::Conflict { message } => ("conflict", None, message.clone()),
             ApiError::NotFound(lang) => ("not_found", None, Tr::new(*lang).t("error.not_found.message").to_owned()),
             ApiError::Internal(lang, cause) => {
                 tracing::error!(error.message = %cause, error.cause_chain = ?cause, "request failed");
                 ("internal", None, Tr::new(*lang).t("error.internal.message").to_owned())
             }
         };
-        (status, Json(ErrorBody { error: ErrorDetail { code, field, message: &message } })).into_response()
+        (status, Json(ErrorBody { error: ErrorDetail { code, field, message: &message, details } })).into_response()
     }
 }
 

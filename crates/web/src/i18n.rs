@@ -321,18 +321,9 @@ impl Tr {
 
     /// A unix timestamp in Beijing time: `2026-11-22 12:55`.
     pub fn timestamp(&self, unix: impl Borrow<i64>) -> String {
-        let local = *unix.borrow() + 8 * 3600;
+        let local = *unix.borrow() + xinzhi_domain::period::CST_OFFSET_SECONDS;
         let (days, seconds) = (local.div_euclid(86_400), local.rem_euclid(86_400));
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = doy - (153 * mp + 2) / 5 + 1;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 };
-        let y = yoe + era * 400 + i64::from(m <= 2);
+        let (y, m, d) = xinzhi_domain::period::civil_from_days(days);
         format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", seconds / 3600, seconds % 3600 / 60)
     }
 

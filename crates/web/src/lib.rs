@@ -14,6 +14,7 @@ mod i18n;
 mod language;
 mod pages;
 mod query;
+mod reports;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -76,7 +77,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(account::router())
         .merge(admin::router())
-        .nest("/api/v1", api::router())
+        .nest("/api/v1", api::router().merge(reports::router()))
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(stylesheet))
         .route("/lang/{tag}", get(language::view_switch_language_get))

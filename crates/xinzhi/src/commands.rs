@@ -39,6 +39,7 @@ async fn open(settings: &Settings) -> anyhow::Result<Store> {
         other => anyhow!(other),
     })?;
     let applied = store.migrate().await.context("while applying database migrations")?;
+    store.seed_monthly_data_set().await.context("while preparing the monthly report")?;
     if !applied.is_empty() {
         tracing::info!(?applied, backend = store.backend().name(), "migrations applied");
     }

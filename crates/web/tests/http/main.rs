@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod reports;
 mod security;
 
 use helpers::{TestApp, spawn_app, spawn_signed_in};

@@ -1,0 +1,355 @@
+//! The monthly report over the API: `GET` and `PUT /api/v1/reports/{credit_code}/{period}`.
+//! A `PUT` saves a draft or, with `"submit": true`, submits after the data set's required
+//! fields and validation rules pass; warnings (e.g. year-on-year jumps) need an explanation.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use xinzhi_domain::validation::{Moment, check_report};
+use xinzhi_domain::{CreditCode, Lang, Month, Role};
+use xinzhi_store::reports::MONTHLY;
+use xinzhi_store::{AuditEntry, DataSet, Outcome, ReportStatus, ReportWrite, Review, StoreError, ValueSource};
+
+use crate::AppState;
+use crate::auth::{Caller, visible_enterprise};
+use crate::error::{ApiError, FieldError};
+use crate::language::Language;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/reports/{credit_code}/{period}", get(get_report).put(put_report))
+        .route("/reports/{credit_code}/{period}/review", post(review_report))
+}
+
+/// Longest explanation accepted.
+const MAX_EXPLANATION: usize = 500;
+
+#[derive(Serialize)]
+pub struct ReportBody {
+    credit_code: String,
+    name: String,
+    period: Month,
+    status: Option<ReportStatus>,
+    explanation: Option<String>,
+    return_reason: Option<String>,
+    submitted_at: Option<i64>,
+    submitted_by: Option<String>,
+    reviewed_at: Option<i64>,
+    reviewed_by: Option<String>,
+    /// This month's values by indicator code.
+    values: BTreeMap<String, f64>,
+    /// The same month a year earlier, by indicator code.
+    last_year: BTreeMap<String, f64>,
+    /// Indicator codes that must be filled to submit.
+    required: Vec<String>,
+}
+
+fn parse_target(lang: Lang, code: &str, period: &str) -> Result<(CreditCode, Month), ApiError> {
+    let code =
+        CreditCode::parse(code).map_err(|e| ApiError::Invalid(FieldError::from_domain("credit_code", &e, lang)))?;
+    let period = Month::parse(period).map_err(|e| ApiError::Invalid(FieldError::from_domain("period", &e, lang)))?;
+    Ok((code, period))
+}
+
+fn by_code(set: &DataSet, values: &[(xinzhi_store::IndicatorId, f64)]) -> BTreeMap<String, f64> {
+    values
+        .iter()
+        .filter_map(|(id, v)| {
+            set.indicators
+                .iter()
+                .find(|i| i.indicator.indicator_id == *id)
+                .map(|i| (i.indicator.def.code.to_string(), *v))
+        })
+        .collect()
+}
+
+async fn get_report(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    caller: Caller,
+    Path((code, period)): Path<(String, String)>,
+) -> Result<Json<ReportBody>, ApiError> {
+    let (code, period) = parse_target(lang, &code, &period)?;
+    let store_error = |e| ApiError::from_store(lang, e);
+    let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(store_error)?;
+    let set = state.store.data_set(MONTHLY).await.map_err(store_error)?;
+    let report = state
+        .store
+        .report(caller.scope(), set.data_set_id, enterprise.enterprise_id, period)
+        .await
+        .map_err(store_error)?;
+    Ok(Json(ReportBody {
+        credit_code: enterprise.credit_code.to_string(),
+        name: enterprise.name,
+        period,
+        status: report.status,
+        explanation: report.explanation,
+        return_reason: report.return_reason,
+        submitted_at: report.submitted_at,
+        submitted_by: report.submitted_by,
+        reviewed_at: report.reviewed_at,
+        reviewed_by: report.reviewed_by,
+        values: by_code(&set, &report.values),
+        last_year: by_code(&set, &report.last_year),
+        required: set.indicators.iter().filter(|i| i.required).map(|i| i.indicator.def.code.to_string()).collect(),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct ReportPut {
+    /// Indicator code → number, or null to clear the field. Values are in the indicator's unit.
+    #[serde(default)]
+    values: BTreeMap<String, Value>,
+    #[serde(default)]
+    submit: bool,
+    #[serde(default)]
+    explanation: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ReportPutAnswer {
+    status: ReportStatus,
+    /// Warnings accepted with the explanation.
+    warnings: Vec<String>,
+}
+
+async fn put_report(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    caller: Caller,
+    Path((code, period)): Path<(String, String)>,
+    Json(body): Json<ReportPut>,
+) -> Result<Json<ReportPutAnswer>, ApiError> {
+    let (code, period) = parse_target(lang, &code, &period)?;
+    let store_error = |e| ApiError::from_store(lang, e);
+    let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(store_error)?;
+    if !caller.user.role.writes_reports() {
+        deny(&state, &caller, &code).await;
+        return Err(ApiError::NotFound(lang));
+    }
+    let current_month = current_month();
+    if period > current_month {
+        let message = lang.pick("不能填报未来月份", "A future month cannot be reported").to_owned();
+        return Err(ApiError::Invalid(FieldError::new("period", "period.future", message)));
+    }
+    let set = state.store.data_set(MONTHLY).await.map_err(store_error)?;
+
+    // Every field is named in the answer, with all problems at once.
+    let mut details = Vec::new();
+    // (code, indicator, value or None to clear)
+    let mut values = Vec::new();
+    for (key, value) in &body.values {
+        let Some(indicator) = set.indicators.iter().find(|i| i.indicator.def.code.as_str() == key) else {
+            let message = match lang {
+                Lang::ZhCn => format!("“{key}”不是本报表的指标"),
+                Lang::En => format!("'{key}' is not an indicator of this report"),
+            };
+            details.push(FieldError::new("values", "indicator.unknown", message));
+            continue;
+        };
+        match value {
+            Value::Null => values.push((key.clone(), indicator.indicator.indicator_id, None)),
+            Value::Number(n) if n.as_f64().is_some_and(f64::is_finite) => {
+                values.push((key.clone(), indicator.indicator.indicator_id, n.as_f64()))
+            }
+            other => {
+                let message = match lang {
+                    Lang::ZhCn => format!("“{}”应为数字，实际为 {other}", indicator.indicator.def.name_zh),
+                    Lang::En => format!("'{}' must be a number, got {other}", indicator.indicator.def.name_en),
+                };
+                details.push(FieldError::new("values", "number", message));
+            }
+        }
+    }
+    let explanation = body.explanation.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(str::to_owned);
+    if explanation.as_ref().is_some_and(|e| e.chars().count() > MAX_EXPLANATION) {
+        let message = lang.pick("说明不能超过500个字符", "The explanation must have at most 500 characters").to_owned();
+        details.push(FieldError::new("explanation", "length", message));
+    }
+    if !details.is_empty() {
+        let message = lang.pick("报表中有无效的数据", "The report has invalid data").to_owned();
+        return Err(ApiError::Problems { code: "invalid", message, details });
+    }
+
+    let mut warnings = Vec::new();
+    if body.submit {
+        // The values after this write: what is stored, overlaid with what was sent.
+        let stored = state
+            .store
+            .report(caller.scope(), set.data_set_id, enterprise.enterprise_id, period)
+            .await
+            .map_err(store_error)?;
+        let mut now: BTreeMap<String, f64> = by_code(&set, &stored.values);
+        for (key, _, value) in &values {
+            match value {
+                Some(v) => now.insert(key.clone(), *v),
+                None => now.remove(key),
+            };
+        }
+        let before = by_code(&set, &stored.last_year);
+        let lookup = |code: &str, moment: Moment| match moment {
+            Moment::ThisMonth => now.get(code).copied(),
+            Moment::LastYear => before.get(code).copied(),
+        };
+        let rules = state.store.validation_rules(set.data_set_id).await.map_err(store_error)?;
+        let required: Vec<&str> =
+            set.indicators.iter().filter(|i| i.required).map(|i| i.indicator.def.code.as_str()).collect();
+        let check = check_report(&required, &rules, &lookup);
+        if !check.allows_submission(explanation.is_some()) {
+            let mut details: Vec<FieldError> = check
+                .missing
+                .iter()
+                .map(|code| {
+                    let name = set
+                        .indicators
+                        .iter()
+                        .find(|i| i.indicator.def.code.as_str() == code)
+                        .map_or(code.as_str(), |i| i.indicator.def.name(lang));
+                    let message = match lang {
+                        Lang::ZhCn => format!("必填指标“{name}”未填写"),
+                        Lang::En => format!("The required indicator '{name}' is empty"),
+                    };
+                    FieldError::new("values", "required", message)
+                })
+                .collect();
+            details.extend(check.violations.iter().map(|v| {
+                let code = if v.importance == xinzhi_domain::validation::Importance::Error {
+                    "rule.error"
+                } else {
+                    "rule.warning"
+                };
+                FieldError::new("values", code, v.message(lang))
+            }));
+            let (code, message) = if check.passes_errors() {
+                (
+                    "explanation_required",
+                    lang.pick(
+                        "存在需要说明的异常，请填写说明后提交",
+                        "Some values need an explanation before submitting",
+                    ),
+                )
+            } else {
+                (
+                    "validation",
+                    lang.pick(
+                        "报表未通过审核规则，不能提交",
+                        "The report fails its validation rules and cannot be submitted",
+                    ),
+                )
+            };
+            return Err(ApiError::Problems { code, message: message.to_owned(), details });
+        }
+        warnings = check.warnings().map(|w| w.message(lang)).collect();
+    }
+
+    let source = if caller.user.role == Role::EnterpriseReporter { ValueSource::Report } else { ValueSource::Import };
+    let write = ReportWrite {
+        data_set_id: set.data_set_id,
+        enterprise_id: enterprise.enterprise_id,
+        period,
+        values: values.into_iter().map(|(_, id, value)| (id, value)).collect(),
+        submit: body.submit,
+        explanation,
+        source,
+    };
+    let status = state.store.save_report(caller.scope(), &write, &caller.actor()).await.map_err(|e| match e {
+        StoreError::Conflict(_) => ApiError::Conflict {
+            message: lang
+                .pick(
+                    "报表已提交或已审核，需审核人员退回后才能修改",
+                    "The report is submitted or approved; a reviewer must return it before it changes",
+                )
+                .to_owned(),
+        },
+        other => ApiError::from_store(lang, other),
+    })?;
+    Ok(Json(ReportPutAnswer { status, warnings }))
+}
+
+#[derive(Deserialize)]
+pub struct ReviewBody {
+    /// `approve` or `return`.
+    decision: String,
+    /// Why the report goes back to the firm (required to return).
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ReviewAnswer {
+    status: ReportStatus,
+}
+
+/// `POST /api/v1/reports/{credit_code}/{period}/review`: approve or return a submitted report.
+async fn review_report(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    caller: Caller,
+    Path((code, period)): Path<(String, String)>,
+    Json(body): Json<ReviewBody>,
+) -> Result<Json<ReviewAnswer>, ApiError> {
+    let (code, period) = parse_target(lang, &code, &period)?;
+    let store_error = |e| ApiError::from_store(lang, e);
+    let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(store_error)?;
+    if !caller.user.role.reviews_reports() {
+        deny(&state, &caller, &code).await;
+        return Err(ApiError::NotFound(lang));
+    }
+    let review = match (body.decision.as_str(), body.reason.as_deref().map(str::trim).filter(|r| !r.is_empty())) {
+        ("approve", _) => Review::Approve,
+        ("return", Some(reason)) if reason.chars().count() <= MAX_EXPLANATION => {
+            Review::Return { reason: reason.to_owned() }
+        }
+        ("return", _) => {
+            let message =
+                lang.pick("退回时须填写1—500字的原因", "Returning needs a reason of 1 to 500 characters").to_owned();
+            return Err(ApiError::Invalid(FieldError::new("reason", "required", message)));
+        }
+        (other, _) => {
+            let message = match lang {
+                Lang::ZhCn => format!("审核决定应为 approve 或 return，实际为“{other}”"),
+                Lang::En => format!("The decision must be approve or return, got '{other}'"),
+            };
+            return Err(ApiError::Invalid(FieldError::new("decision", "unknown_value", message)));
+        }
+    };
+    let set = state.store.data_set(MONTHLY).await.map_err(store_error)?;
+    let status = state
+        .store
+        .review_report(caller.scope(), set.data_set_id, enterprise.enterprise_id, period, &review, &caller.actor())
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => ApiError::Conflict {
+                message: lang
+                    .pick("只有已提交的报表可以审核", "Only a submitted report can be approved or returned")
+                    .to_owned(),
+            },
+            other => ApiError::from_store(lang, other),
+        })?;
+    Ok(Json(ReviewAnswer { status }))
+}
+
+async fn deny(state: &AppState, caller: &Caller, code: &CreditCode) {
+    let actor = caller.actor();
+    let entry = AuditEntry {
+        actor: &actor,
+        action: "access.denied",
+        object_type: Some("report"),
+        object_id: Some(code.to_string()),
+        outcome: Outcome::Denied,
+        detail: None,
+    };
+    if let Err(e) = state.store.append_audit(&entry).await {
+        tracing::error!(error.message = %e, "cannot write the audit log");
+    }
+}
+
+/// This month in Beijing time.
+fn current_month() -> Month {
+    // A clock reading is always within the years a Month allows.
+    Month::containing(crate::auth::now()).unwrap_or_else(|| xinzhi_domain::Year(2200).months().last)
+}

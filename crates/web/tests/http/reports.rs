@@ -1,0 +1,173 @@
+//! The monthly report over the API: read with last year beside it, draft, submit against the
+//! rules, explain warnings, and review.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::Result;
+use crate::helpers::{TestApp, spawn_signed_in};
+
+/// The reporter's own firm (the demo reporter reports for one 潇水区 firm).
+async fn own_code(app: &TestApp) -> Result<String> {
+    let mine: Value = app.get("/api/v1/enterprises").await?.json().await?;
+    Ok(mine["items"][0]["credit_code"].as_str().ok_or("code")?.to_owned())
+}
+
+async fn put(app: &TestApp, path: &str, body: Value) -> Result<reqwest::Response> {
+    let csrf = app.csrf().await?;
+    Ok(app.client.put(format!("{}{path}", app.base)).header("x-csrf-token", csrf).json(&body).send().await?)
+}
+
+async fn post(app: &TestApp, path: &str, body: Value) -> Result<reqwest::Response> {
+    let csrf = app.csrf().await?;
+    Ok(app.client.post(format!("{}{path}", app.base)).header("x-csrf-token", csrf).json(&body).send().await?)
+}
+
+#[tokio::test]
+async fn a_report_shows_last_years_values_beside_this_months() -> Result {
+    let app = spawn_signed_in("reporter").await?;
+    let code = own_code(&app).await?;
+    let report: Value = app.get(&format!("/api/v1/reports/{code}/2024-12")).await?.json().await?;
+    assert_eq!(report["status"], Value::Null, "not started");
+    assert!(report["values"]["gross_output"].as_f64().is_some_and(|v| v > 0.0));
+    assert!(report["last_year"]["gross_output"].as_f64().is_some_and(|v| v > 0.0));
+    let required: Vec<&str> =
+        report["required"].as_array().ok_or("required")?.iter().filter_map(Value::as_str).collect();
+    assert_eq!(required, ["gross_output", "sales_output", "revenue", "main_revenue", "employees_end"]);
+    app.stop().await
+}
+
+#[tokio::test]
+async fn submitting_needs_required_fields_passing_rules_and_explained_jumps() -> Result {
+    let app = spawn_signed_in("reporter").await?;
+    let code = own_code(&app).await?;
+    let path = format!("/api/v1/reports/{code}/2024-12");
+    let before: Value = app.get(&path).await?.json().await?;
+    let last_year = before["last_year"]["gross_output"].as_f64().ok_or("last year")?;
+
+    // Bad input is named field by field, all at once, and nothing is written.
+    let bad = put(&app, &path, json!({"values": {"gross_output": "12,3", "nonsense": 1}, "submit": false})).await?;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = bad.json().await?;
+    assert_eq!(body["error"]["details"].as_array().map(Vec::len), Some(2));
+    let unchanged: Value = app.get(&path).await?.json().await?;
+    assert_eq!(unchanged["values"], before["values"]);
+
+    // Submitting without the required fields lists each one.
+    let missing = put(&app, &path, json!({"values": {}, "submit": true})).await?;
+    assert_eq!(missing.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = missing.json().await?;
+    assert_eq!(body["error"]["code"], "validation");
+    let required =
+        body["error"]["details"].as_array().ok_or("details")?.iter().filter(|d| d["code"] == "required").count();
+    assert_eq!(required, 3, "sales output, revenue and employees are empty in the test city");
+
+    // Sales above 105% of output is an error.
+    let output = last_year * 3.0;
+    let values = |sales: f64| json!({"gross_output": output, "sales_output": sales, "revenue": output, "main_revenue": output * 0.9, "employees_end": 120});
+    let error = put(&app, &path, json!({"values": values(output * 1.2), "submit": true})).await?;
+    let body: Value = error.json().await?;
+    assert!(body["error"]["details"].as_array().ok_or("details")?.iter().any(|d| d["code"] == "rule.error"
+        && d["message"].as_str().is_some_and(|m| m.starts_with("工业销售产值不应超过工业总产值的105%"))));
+
+    // Tripling last year's output passes the errors but needs an explanation.
+    let jump = put(&app, &path, json!({"values": values(output * 0.98), "submit": true})).await?;
+    assert_eq!(jump.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = jump.json().await?;
+    assert_eq!(body["error"]["code"], "explanation_required");
+    let explained =
+        put(&app, &path, json!({"values": values(output * 0.98), "submit": true, "explanation": "新生产线12月投产"}))
+            .await?;
+    assert_eq!(explained.status(), StatusCode::OK);
+    let body: Value = explained.json().await?;
+    assert_eq!(body["status"], "submitted");
+    assert_eq!(body["warnings"].as_array().map(Vec::len), Some(1));
+    let stored: Value = app.get(&path).await?.json().await?;
+    assert_eq!(
+        (stored["status"].as_str(), stored["values"]["gross_output"].as_f64()),
+        (Some("submitted"), Some(output))
+    );
+    assert_eq!(stored["explanation"], "新生产线12月投产");
+
+    // A submitted report is not changed until it is returned.
+    let again = put(&app, &path, json!({"values": {"gross_output": 1}, "submit": false})).await?;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    app.stop().await
+}
+
+#[tokio::test]
+async fn the_district_reviews_and_returns_with_a_reason_and_leaders_cannot_write() -> Result {
+    let app = spawn_signed_in("reporter").await?;
+    let code = own_code(&app).await?;
+    let path = format!("/api/v1/reports/{code}/2024-11");
+    let before: Value = app.get(&path).await?.json().await?;
+    let output = before["values"]["gross_output"].as_f64().ok_or("output")?;
+    let values = json!({"gross_output": output, "sales_output": output * 0.97, "revenue": output, "main_revenue": output * 0.95, "employees_end": 88});
+    assert_eq!(put(&app, &path, json!({"values": values, "submit": true})).await?.status(), StatusCode::OK);
+    // The reporter cannot approve its own report.
+    assert_eq!(
+        post(&app, &format!("{path}/review"), json!({"decision": "approve"})).await?.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let district = app.with_new_browser()?;
+    district.login("district", crate::helpers::PASSWORD).await?;
+    let review = format!("{path}/review");
+    let no_reason = post(&district, &review, json!({"decision": "return"})).await?;
+    assert_eq!(no_reason.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let returned = post(&district, &review, json!({"decision": "return", "reason": "从业人员与上月不符"})).await?;
+    assert_eq!(returned.status(), StatusCode::OK);
+    let seen: Value = district.get(&path).await?.json().await?;
+    assert_eq!(
+        (seen["status"].as_str(), seen["return_reason"].as_str()),
+        (Some("returned"), Some("从业人员与上月不符"))
+    );
+    assert_eq!(
+        post(&district, &review, json!({"decision": "approve"})).await?.status(),
+        StatusCode::CONFLICT,
+        "nothing to review now"
+    );
+
+    // A leader reads but does not write; a department does not even see the firm.
+    let leader = district.with_new_browser()?;
+    leader.login("leader", crate::helpers::PASSWORD).await?;
+    assert_eq!(leader.get(&path).await?.status(), StatusCode::OK);
+    assert_eq!(put(&leader, &path, json!({"values": {}})).await?.status(), StatusCode::NOT_FOUND);
+    let department = leader.with_new_browser()?;
+    department.login("department", crate::helpers::PASSWORD).await?;
+    assert_eq!(department.get(&path).await?.status(), StatusCode::NOT_FOUND);
+    department.stop().await
+}
+
+#[tokio::test]
+async fn future_months_and_bad_periods_are_refused_and_tokens_need_no_csrf() -> Result {
+    let app = spawn_signed_in("reporter").await?;
+    let code = own_code(&app).await?;
+    let future = put(&app, &format!("/api/v1/reports/{code}/2199-01"), json!({"values": {}})).await?;
+    assert_eq!(future.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = future.json().await?;
+    assert_eq!(body["error"]["field"], "period");
+    let bad_period = app.get(&format!("/api/v1/reports/{code}/2024-13")).await?;
+    assert_eq!(bad_period.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // A cookie session needs the CSRF header for PUT; a token does not.
+    let no_csrf = app
+        .client
+        .put(format!("{}/api/v1/reports/{code}/2024-10", app.base))
+        .json(&json!({"values": {}}))
+        .send()
+        .await?;
+    assert_eq!(no_csrf.status(), StatusCode::FORBIDDEN);
+    let created = app.post_form("/account/tokens", &[("name", "erp")]).await?.text().await?;
+    let at = created.find("id=\"new-token\">").ok_or("token")? + 15;
+    let token = &created[at..at + created[at..].find('<').ok_or("end")?];
+    let draft = reqwest::Client::new()
+        .put(format!("{}/api/v1/reports/{code}/2024-10", app.base))
+        .bearer_auth(token)
+        .json(&json!({"values": {"electricity": 12.5}}))
+        .send()
+        .await?;
+    assert_eq!(draft.status(), StatusCode::OK);
+    let body: Value = draft.json().await?;
+    assert_eq!(body["status"], "draft");
+    app.stop().await
+}
