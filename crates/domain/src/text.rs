@@ -16,9 +16,42 @@ pub fn normalize_code(input: &str) -> String {
     input.chars().map(to_half_width).filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect()
 }
 
+/// Reads a number as people type it in forms and spreadsheets: full-width digits, thousands
+/// separators (`,` `，`), spaces, a leading `+`. `None` for anything else (including NaN and
+/// infinity, which are not data).
+pub fn parse_number(input: &str) -> Option<f64> {
+    let text: String = input
+        .chars()
+        .map(to_half_width)
+        .filter(|c| !c.is_whitespace() && *c != ',' && *c != '，')
+        .map(|c| if c == '。' { '.' } else { c })
+        .collect();
+    let text = text.strip_prefix('+').unwrap_or(&text);
+    let valid = !text.is_empty()
+        && text.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+        && text.chars().filter(|c| *c == '.').count() <= 1
+        && text.chars().skip(1).all(|c| c != '-');
+    if !valid {
+        return None;
+    }
+    text.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_read_as_typed_in_chinese_spreadsheets() {
+        assert_eq!(parse_number("1,234.5"), Some(1234.5));
+        assert_eq!(parse_number(" １２３４．５ "), Some(1234.5));
+        assert_eq!(parse_number("1，234"), Some(1234.0));
+        assert_eq!(parse_number("-12"), Some(-12.0));
+        assert_eq!(parse_number("+3"), Some(3.0));
+        for bad in ["", "abc", "1.2.3", "1-2", "NaN", "inf", "1e400", "--1", "12元"] {
+            assert_eq!(parse_number(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn full_width_digits_letters_and_spaces_are_normalised() {

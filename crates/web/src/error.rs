@@ -14,19 +14,20 @@ use crate::i18n::Tr;
 /// A rejected input, named by field, with a stable code and a message in the user's language.
 #[derive(Debug, Clone, Serialize)]
 pub struct FieldError {
-    pub field: &'static str,
+    /// The parameter or form field, e.g. `limit` or `values.gross_output`.
+    pub field: String,
     pub code: &'static str,
     pub message: String,
 }
 
 impl FieldError {
-    pub fn new(field: &'static str, code: &'static str, message: String) -> FieldError {
-        FieldError { field, code, message }
+    pub fn new(field: impl Into<String>, code: &'static str, message: String) -> FieldError {
+        FieldError { field: field.into(), code, message }
     }
 
     /// From a domain error that knows how to explain itself.
-    pub fn from_domain(field: &'static str, error: &impl Localize, lang: Lang) -> FieldError {
-        FieldError { field, code: error.code(), message: error.message(lang) }
+    pub fn from_domain(field: impl Into<String>, error: &impl Localize, lang: Lang) -> FieldError {
+        FieldError { field: field.into(), code: error.code(), message: error.message(lang) }
     }
 }
 
@@ -88,7 +89,7 @@ impl IntoResponse for ApiError {
             _ => none,
         };
         let (code, field, message) = match &self {
-            ApiError::Invalid(e) => (e.code, Some(e.field), e.message.clone()),
+            ApiError::Invalid(e) => (e.code, Some(e.field.as_str()), e.message.clone()),
             ApiError::Problems { code, message, .. } => (*code, None, message.clone()),
             ApiError::Conflict { message } => ("conflict", None, message.clone()),
             ApiError::NotFound(lang) => ("not_found", None, Tr::new(*lang).t("error.not_found.message").to_owned()),

@@ -163,7 +163,7 @@ mod tests {
     #[test]
     fn bad_parameters_are_named_in_the_users_language() {
         let e = query(&[("limit", "abc")]).page(Lang::En).expect_err("not a number");
-        assert_eq!((e.field, e.code), ("limit", "integer"));
+        assert_eq!((e.field.as_str(), e.code), ("limit", "integer"));
         assert_eq!(e.message, "Parameter 'limit' must be an integer, got 'abc'");
         let e = query(&[("limit", "501")]).page(Lang::ZhCn).expect_err("too big");
         assert!(e.message.contains("1 到 500"), "{}", e.message);

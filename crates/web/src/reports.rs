@@ -117,72 +117,108 @@ pub struct ReportPutAnswer {
     warnings: Vec<String>,
 }
 
-async fn put_report(
-    State(state): State<AppState>,
-    Language(lang): Language,
-    caller: Caller,
-    Path((code, period)): Path<(String, String)>,
-    Json(body): Json<ReportPut>,
-) -> Result<Json<ReportPutAnswer>, ApiError> {
-    let (code, period) = parse_target(lang, &code, &period)?;
-    let store_error = |e| ApiError::from_store(lang, e);
-    let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(store_error)?;
+/// A value as it arrived, before it is known to be a number.
+#[derive(Debug, Clone)]
+pub(crate) enum RawValue {
+    Number(f64),
+    /// Clear the field.
+    Empty,
+    /// Not a number; what was sent, for the message.
+    Invalid(String),
+}
+
+/// Why a report was not saved.
+pub(crate) enum SaveFailure {
+    /// The caller may see the firm but not write its reports (answered as 404).
+    Forbidden,
+    /// One thing about the request itself is wrong (e.g. the period).
+    Field(FieldError),
+    /// Problems with fields or rules; each detail's field is `values.<indicator code>` or
+    /// `explanation`.
+    Invalid {
+        code: &'static str,
+        message: String,
+        details: Vec<FieldError>,
+    },
+    /// Submitted or approved: a reviewer must return it first.
+    Conflict(String),
+    Store(StoreError),
+}
+
+impl SaveFailure {
+    pub(crate) fn into_api(self, lang: Lang) -> ApiError {
+        match self {
+            SaveFailure::Forbidden => ApiError::NotFound(lang),
+            SaveFailure::Field(e) => ApiError::Invalid(e),
+            SaveFailure::Invalid { code, message, details } => ApiError::Problems { code, message, details },
+            SaveFailure::Conflict(message) => ApiError::Conflict { message },
+            SaveFailure::Store(e) => ApiError::from_store(lang, e),
+        }
+    }
+}
+
+/// Checks and saves (or submits) a report: the one path for the API, the form and imports.
+pub(crate) async fn save(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    enterprise: &xinzhi_store::Enterprise,
+    period: Month,
+    input: Vec<(String, RawValue)>,
+    submit: bool,
+    explanation: Option<String>,
+) -> Result<(ReportStatus, Vec<String>), SaveFailure> {
     if !caller.user.role.writes_reports() {
-        deny(&state, &caller, &code).await;
-        return Err(ApiError::NotFound(lang));
+        deny(state, caller, &enterprise.credit_code).await;
+        return Err(SaveFailure::Forbidden);
     }
-    let current_month = current_month();
-    if period > current_month {
+    if period > current_month() {
         let message = lang.pick("不能填报未来月份", "A future month cannot be reported").to_owned();
-        return Err(ApiError::Invalid(FieldError::new("period", "period.future", message)));
+        return Err(SaveFailure::Field(FieldError::new("period", "period.future", message)));
     }
-    let set = state.store.data_set(MONTHLY).await.map_err(store_error)?;
+    let set = state.store.data_set(MONTHLY).await.map_err(SaveFailure::Store)?;
 
     // Every field is named in the answer, with all problems at once.
     let mut details = Vec::new();
-    // (code, indicator, value or None to clear)
     let mut values = Vec::new();
-    for (key, value) in &body.values {
+    for (key, value) in input {
         let Some(indicator) = set.indicators.iter().find(|i| i.indicator.def.code.as_str() == key) else {
             let message = match lang {
                 Lang::ZhCn => format!("“{key}”不是本报表的指标"),
                 Lang::En => format!("'{key}' is not an indicator of this report"),
             };
-            details.push(FieldError::new("values", "indicator.unknown", message));
+            details.push(FieldError::new(format!("values.{key}"), "indicator.unknown", message));
             continue;
         };
         match value {
-            Value::Null => values.push((key.clone(), indicator.indicator.indicator_id, None)),
-            Value::Number(n) if n.as_f64().is_some_and(f64::is_finite) => {
-                values.push((key.clone(), indicator.indicator.indicator_id, n.as_f64()))
+            RawValue::Empty => values.push((key, indicator.indicator.indicator_id, None)),
+            RawValue::Number(n) if n.is_finite() => values.push((key, indicator.indicator.indicator_id, Some(n))),
+            RawValue::Number(n) => {
+                details.push(not_a_number(lang, &key, indicator.indicator.def.name(lang), &n.to_string()))
             }
-            other => {
-                let message = match lang {
-                    Lang::ZhCn => format!("“{}”应为数字，实际为 {other}", indicator.indicator.def.name_zh),
-                    Lang::En => format!("'{}' must be a number, got {other}", indicator.indicator.def.name_en),
-                };
-                details.push(FieldError::new("values", "number", message));
+            RawValue::Invalid(text) => {
+                details.push(not_a_number(lang, &key, indicator.indicator.def.name(lang), &text))
             }
         }
     }
-    let explanation = body.explanation.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(str::to_owned);
+    let explanation = explanation.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(str::to_owned);
     if explanation.as_ref().is_some_and(|e| e.chars().count() > MAX_EXPLANATION) {
         let message = lang.pick("说明不能超过500个字符", "The explanation must have at most 500 characters").to_owned();
         details.push(FieldError::new("explanation", "length", message));
     }
     if !details.is_empty() {
         let message = lang.pick("报表中有无效的数据", "The report has invalid data").to_owned();
-        return Err(ApiError::Problems { code: "invalid", message, details });
+        return Err(SaveFailure::Invalid { code: "invalid", message, details });
     }
 
     let mut warnings = Vec::new();
-    if body.submit {
+    if submit {
         // The values after this write: what is stored, overlaid with what was sent.
         let stored = state
             .store
             .report(caller.scope(), set.data_set_id, enterprise.enterprise_id, period)
             .await
-            .map_err(store_error)?;
+            .map_err(SaveFailure::Store)?;
         let mut now: BTreeMap<String, f64> = by_code(&set, &stored.values);
         for (key, _, value) in &values {
             match value {
@@ -195,7 +231,7 @@ async fn put_report(
             Moment::ThisMonth => now.get(code).copied(),
             Moment::LastYear => before.get(code).copied(),
         };
-        let rules = state.store.validation_rules(set.data_set_id).await.map_err(store_error)?;
+        let rules = state.store.validation_rules(set.data_set_id).await.map_err(SaveFailure::Store)?;
         let required: Vec<&str> =
             set.indicators.iter().filter(|i| i.required).map(|i| i.indicator.def.code.as_str()).collect();
         let check = check_report(&required, &rules, &lookup);
@@ -213,7 +249,7 @@ async fn put_report(
                         Lang::ZhCn => format!("必填指标“{name}”未填写"),
                         Lang::En => format!("The required indicator '{name}' is empty"),
                     };
-                    FieldError::new("values", "required", message)
+                    FieldError::new(format!("values.{code}"), "required", message)
                 })
                 .collect();
             details.extend(check.violations.iter().map(|v| {
@@ -222,7 +258,7 @@ async fn put_report(
                 } else {
                     "rule.warning"
                 };
-                FieldError::new("values", code, v.message(lang))
+                FieldError::new(format!("rule.{}", v.rule), code, v.message(lang))
             }));
             let (code, message) = if check.passes_errors() {
                 (
@@ -241,7 +277,7 @@ async fn put_report(
                     ),
                 )
             };
-            return Err(ApiError::Problems { code, message: message.to_owned(), details });
+            return Err(SaveFailure::Invalid { code, message: message.to_owned(), details });
         }
         warnings = check.warnings().map(|w| w.message(lang)).collect();
     }
@@ -252,21 +288,55 @@ async fn put_report(
         enterprise_id: enterprise.enterprise_id,
         period,
         values: values.into_iter().map(|(_, id, value)| (id, value)).collect(),
-        submit: body.submit,
+        submit,
         explanation,
         source,
     };
     let status = state.store.save_report(caller.scope(), &write, &caller.actor()).await.map_err(|e| match e {
-        StoreError::Conflict(_) => ApiError::Conflict {
-            message: lang
-                .pick(
-                    "报表已提交或已审核，需审核人员退回后才能修改",
-                    "The report is submitted or approved; a reviewer must return it before it changes",
-                )
-                .to_owned(),
-        },
-        other => ApiError::from_store(lang, other),
+        StoreError::Conflict(_) => SaveFailure::Conflict(
+            lang.pick(
+                "报表已提交或已审核，需审核人员退回后才能修改",
+                "The report is submitted or approved; a reviewer must return it before it changes",
+            )
+            .to_owned(),
+        ),
+        other => SaveFailure::Store(other),
     })?;
+    Ok((status, warnings))
+}
+
+fn not_a_number(lang: Lang, key: &str, name: &str, sent: &str) -> FieldError {
+    let message = match lang {
+        Lang::ZhCn => format!("“{name}”应为数字，实际为“{sent}”"),
+        Lang::En => format!("'{name}' must be a number, got '{sent}'"),
+    };
+    FieldError::new(format!("values.{key}"), "number", message)
+}
+
+async fn put_report(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    caller: Caller,
+    Path((code, period)): Path<(String, String)>,
+    Json(body): Json<ReportPut>,
+) -> Result<Json<ReportPutAnswer>, ApiError> {
+    let (code, period) = parse_target(lang, &code, &period)?;
+    let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(|e| ApiError::from_store(lang, e))?;
+    let input = body
+        .values
+        .into_iter()
+        .map(|(key, value)| {
+            let raw = match value {
+                Value::Null => RawValue::Empty,
+                Value::Number(n) => n.as_f64().map_or_else(|| RawValue::Invalid(n.to_string()), RawValue::Number),
+                other => RawValue::Invalid(other.to_string()),
+            };
+            (key, raw)
+        })
+        .collect();
+    let (status, warnings) = save(&state, &caller, lang, &enterprise, period, input, body.submit, body.explanation)
+        .await
+        .map_err(|f| f.into_api(lang))?;
     Ok(Json(ReportPutAnswer { status, warnings }))
 }
 
