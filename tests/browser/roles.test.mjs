@@ -173,3 +173,24 @@ test('a wrong password shows the generic message', async () => {
   await shot(page, 'login-failed');
   await context.close();
 });
+
+test('a reporter submits the monthly form and the district approves it from the queue', async () => {
+  const reporter = await signIn('reporter');
+  await reporter.page.click('#nav-reports');
+  const code = reporter.page.url().split('/')[4];
+  await reporter.page.goto(`${base}/reports/${code}/2024-12`);
+  assert.ok((await reporter.page.inputValue('#v-gross_output')).length > 0, 'the demo month is prefilled');
+  await Promise.all([reporter.page.waitForURL(/done=submitted/), reporter.page.click('#submit-report')]);
+  assert.equal(await reporter.page.textContent('#report-status'), '已提交');
+  await shot(reporter.page, 'reporter-form-submitted');
+  await reporter.context.close();
+
+  const district = await signIn('district');
+  await district.page.goto(`${base}/reports/review?period=2024-12`);
+  await district.page.check(`input[name=code][value="${code}"]`);
+  await shot(district.page, 'district-review-queue');
+  await Promise.all([district.page.waitForURL(/\/reports\/review/), district.page.click('#bulk-approve')]);
+  await district.page.goto(`${base}/reports/${code}/2024-12`);
+  assert.equal(await district.page.textContent('#report-status'), '已审核');
+  await district.context.close();
+});

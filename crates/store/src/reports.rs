@@ -447,6 +447,37 @@ impl Store {
         Ok(status)
     }
 
+    /// One firm's report statuses over a range of months (months without a report are absent).
+    pub async fn report_history(
+        &self,
+        scope: &Scope,
+        data_set: DataSetId,
+        enterprise: EnterpriseId,
+        months: xinzhi_domain::period::MonthRange,
+    ) -> Result<Vec<(Month, ReportStatus)>, StoreError> {
+        self.ensure_visible(scope, enterprise).await?;
+        sqlx::query(
+            "SELECT period, status FROM reports WHERE data_set_id = $1 AND enterprise_id = $2 \
+             AND period BETWEEN $3 AND $4 ORDER BY period DESC",
+        )
+        .bind(data_set.0)
+        .bind(enterprise.0)
+        .bind(months.first.yyyymm())
+        .bind(months.last.yyyymm())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|row| {
+            let period: i64 = row.try_get(0)?;
+            let status: String = row.try_get(1)?;
+            Ok((
+                Month::from_yyyymm(period).map_err(|_| corrupt("month", period))?,
+                ReportStatus::parse(&status).ok_or_else(|| corrupt("report status", &status))?,
+            ))
+        })
+        .collect()
+    }
+
     /// Reports of a month visible to `scope`, optionally with one status, submitted first.
     pub async fn review_queue(
         &self,

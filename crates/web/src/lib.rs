@@ -14,6 +14,7 @@ mod i18n;
 mod language;
 mod pages;
 mod query;
+mod report_pages;
 mod reports;
 
 use std::future::Future;
@@ -77,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(account::router())
         .merge(admin::router())
+        .merge(report_pages::router())
         .nest("/api/v1", api::router().merge(reports::router()))
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(stylesheet))

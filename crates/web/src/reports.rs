@@ -419,7 +419,7 @@ async fn deny(state: &AppState, caller: &Caller, code: &CreditCode) {
 }
 
 /// This month in Beijing time.
-fn current_month() -> Month {
+pub(crate) fn current_month() -> Month {
     // A clock reading is always within the years a Month allows.
     Month::containing(crate::auth::now()).unwrap_or_else(|| xinzhi_domain::Year(2200).months().last)
 }

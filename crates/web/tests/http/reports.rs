@@ -171,3 +171,74 @@ async fn future_months_and_bad_periods_are_refused_and_tokens_need_no_csrf() -> 
     assert_eq!(body["status"], "draft");
     app.stop().await
 }
+
+/// The form as a reporter uses it, and the queue as the district uses it.
+#[tokio::test]
+async fn the_form_saves_typed_numbers_and_the_district_approves_from_its_queue() -> Result {
+    let app = spawn_signed_in("reporter").await?;
+    let code = own_code(&app).await?;
+    let start = app.get("/reports").await?;
+    assert_eq!(start.status(), StatusCode::SEE_OTHER);
+    assert!(start.headers()["location"].to_str()?.starts_with(&format!("/reports/{code}/")));
+
+    let page = app.get(&format!("/reports/{code}/2024-12")).await?.text().await?;
+    assert!(page.contains("id=\"report-fields\"") && page.contains("上年同期"));
+    // Numbers as typed in China: thousands separators and full-width digits.
+    let form = format!("/reports/{code}/2024-12");
+    let saved = app
+        .post_form(&form, &[("v.gross_output", "1,234.5"), ("v.sales_output", "１２００"), ("action", "save")])
+        .await?;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let report: Value = app.get(&format!("/api/v1/reports/{code}/2024-12")).await?.json().await?;
+    assert_eq!(
+        (
+            report["status"].as_str(),
+            report["values"]["gross_output"].as_f64(),
+            report["values"]["sales_output"].as_f64()
+        ),
+        (Some("draft"), Some(1234.5), Some(1200.0))
+    );
+
+    // A wrong entry is shown next to its field, with what was typed kept.
+    let wrong =
+        app.post_form(&form, &[("v.gross_output", "十二"), ("v.revenue", "1300"), ("action", "submit")]).await?;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = wrong.text().await?;
+    assert!(
+        html.contains("class=\"field-error\">“工业总产值（现价）”应为数字，实际为“十二”")
+            && html.contains("value=\"十二\"")
+    );
+
+    let submitted = app
+        .post_form(
+            &form,
+            &[
+                ("v.gross_output", "1234.5"),
+                ("v.sales_output", "1200"),
+                ("v.revenue", "1300"),
+                ("v.main_revenue", "1250"),
+                ("v.employees_end", "96"),
+                ("explanation", "年底订单集中交付"),
+                ("action", "submit"),
+            ],
+        )
+        .await?;
+    assert_eq!(submitted.status(), StatusCode::SEE_OTHER, "{}", submitted.text().await?);
+
+    let district = app.with_new_browser()?;
+    district.login("district", crate::helpers::PASSWORD).await?;
+    let queue = district.get("/reports/review?period=2024-12").await?.text().await?;
+    assert!(queue.contains(&format!("value=\"{code}\"")), "the submitted report is in the queue");
+    let approved = district.post_form("/reports/review", &[("period", "2024-12"), ("code", code.as_str())]).await?;
+    assert_eq!(approved.status(), StatusCode::SEE_OTHER);
+    let report: Value = district.get(&format!("/api/v1/reports/{code}/2024-12")).await?.json().await?;
+    assert_eq!(report["status"], "approved");
+    // Returning needs a reason, and only a submitted report can be returned.
+    let no_reason = district.post_form(&format!("/reports/{code}/2024-12/review"), &[("decision", "return")]).await?;
+    assert_eq!(no_reason.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let late = district
+        .post_form(&format!("/reports/{code}/2024-12/review"), &[("decision", "return"), ("reason", "请核实")])
+        .await?;
+    assert_eq!(late.status(), StatusCode::CONFLICT);
+    district.stop().await
+}

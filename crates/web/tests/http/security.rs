@@ -381,6 +381,10 @@ async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
         (format!("/api/v1/enterprises/{far}/values"), [401, 200, 200, 200, 404, 404, 404, 404]),
         (format!("/api/v1/enterprises/{own}/values"), [401, 200, 200, 200, 200, p, 404, 200]),
         (format!("/api/v1/reports/{own}/2024-06"), [401, 200, 200, 200, 200, p, 404, 200]),
+        ("/reports".into(), [303, 303, 303, 303, 303, 303, 404, 303]),
+        ("/reports/review".into(), [303, 200, 200, 200, 200, 200, 404, 404]),
+        (format!("/reports/{own}/2024-06"), [303, 200, 200, 200, 200, p, 404, 200]),
+        (format!("/reports/{far}/2024-06"), [303, 200, 200, 200, 404, 404, 404, 404]),
         (format!("/api/v1/reports/{far}/2024-06"), [401, 200, 200, 200, 404, 404, 404, 404]),
         ("/api/v1/chains".into(), [401, 200, 200, 200, 200, 200, 200, 200]),
         ("/api/v1/chains/rare_earth".into(), [401, 200, 200, 200, 200, 200, 200, 200]),
@@ -402,6 +406,9 @@ async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
         "/admin/users/1",
         "/admin/users/1/reset-password",
         "/api/v1/reports/91350100M000100Y43/2024-06/review",
+        "/reports/review",
+        "/reports/91350100M000100Y43/2024-06",
+        "/reports/91350100M000100Y43/2024-06/review",
     ];
 
     // The table covers every route the router declares.

@@ -1,0 +1,489 @@
+//! The monthly report in the browser: the firm's form (with last year beside each field), the
+//! reviewers' queue with bulk approval, and approve/return on the form.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use xinzhi_domain::period::MonthRange;
+use xinzhi_domain::{CreditCode, Lang, Month, Role};
+use xinzhi_store::reports::MONTHLY;
+use xinzhi_store::{EnterpriseFilter, Page, ReportRow, ReportStatus, Review, Scope, StoreError};
+
+use crate::AppState;
+use crate::auth::{Caller, visible_enterprise};
+use crate::error::{FieldError, PageError};
+use crate::i18n::Tr;
+use crate::language::Language;
+use crate::pages::Layout;
+use crate::reports::{RawValue, SaveFailure, current_month, save};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/reports", get(view_reports_get))
+        .route("/reports/review", get(view_review_get).post(view_review_post))
+        .route("/reports/{credit_code}/{period}", get(view_report_get).post(view_report_post))
+        .route("/reports/{credit_code}/{period}/review", post(view_report_review_post))
+}
+
+fn status_key(status: Option<ReportStatus>) -> &'static str {
+    match status {
+        None => "report.status.none",
+        Some(ReportStatus::Draft) => "report.status.draft",
+        Some(ReportStatus::Submitted) => "report.status.submitted",
+        Some(ReportStatus::Returned) => "report.status.returned",
+        Some(ReportStatus::Approved) => "report.status.approved",
+    }
+}
+
+/// The month firms report now: the one before this month.
+fn reporting_month() -> Month {
+    current_month().prev()
+}
+
+#[derive(Deserialize)]
+pub struct PeriodQuery {
+    period: Option<String>,
+    status: Option<String>,
+}
+
+/// `/reports`: a reporter goes to this month's form, reviewers to their queue.
+async fn view_reports_get(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    caller: Caller,
+) -> Result<Response, PageError> {
+    if caller.user.role == Role::EnterpriseReporter {
+        let found = state
+            .store
+            .search_enterprises(caller.scope(), &EnterpriseFilter::default(), Page::new(1, 0))
+            .await
+            .map_err(|e| PageError::from_store(lang, e))?;
+        let firm = found.items.into_iter().next().ok_or_else(|| PageError::not_found(lang))?;
+        return Ok(Redirect::to(&format!("/reports/{}/{}", firm.credit_code, reporting_month())).into_response());
+    }
+    if matches!(caller.scope(), Scope::Department(_)) {
+        return Err(PageError::not_found(lang));
+    }
+    Ok(Redirect::to("/reports/review").into_response())
+}
+
+pub struct FieldRow {
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub required: bool,
+    pub last_year: String,
+    pub value: String,
+    pub error: Option<String>,
+}
+
+pub struct HistoryRow {
+    pub period: String,
+    pub link: String,
+    pub status: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "report.html")]
+pub struct ReportPage {
+    tr: Tr,
+    layout: Layout,
+    firm: String,
+    code: String,
+    period: String,
+    period_label: String,
+    status: &'static str,
+    editable: bool,
+    can_write: bool,
+    can_review: bool,
+    submitted: bool,
+    deadline: String,
+    return_reason: Option<String>,
+    explanation: String,
+    rows: Vec<FieldRow>,
+    problems: Vec<String>,
+    notice: Option<String>,
+    prev_link: String,
+    next_link: Option<String>,
+    history: Vec<HistoryRow>,
+}
+
+fn parse_target(lang: Lang, code: &str, period: &str) -> Result<(CreditCode, Month), PageError> {
+    let code = CreditCode::parse(code)
+        .map_err(|e| PageError::invalid(lang, FieldError::from_domain("credit_code", &e, lang)))?;
+    let period =
+        Month::parse(period).map_err(|e| PageError::invalid(lang, FieldError::from_domain("period", &e, lang)))?;
+    Ok((code, period))
+}
+
+/// What the form shows besides the stored report: values as typed and problems after a failed save.
+#[derive(Default)]
+struct Entered {
+    typed: BTreeMap<String, String>,
+    explanation: Option<String>,
+    problems: Vec<FieldError>,
+    notice: Option<String>,
+}
+
+async fn report_page(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    uri: &OriginalUri,
+    code: &CreditCode,
+    period: Month,
+    entered: Entered,
+) -> Result<ReportPage, PageError> {
+    let tr = Tr::new(lang);
+    let store_error = |e| PageError::from_store(lang, e);
+    let enterprise = visible_enterprise(state, caller, code).await.map_err(store_error)?;
+    let set = state.store.data_set(MONTHLY).await.map_err(store_error)?;
+    let report = state
+        .store
+        .report(caller.scope(), set.data_set_id, enterprise.enterprise_id, period)
+        .await
+        .map_err(store_error)?;
+    let value_of = |list: &[(xinzhi_store::IndicatorId, f64)], id| list.iter().find(|(i, _)| *i == id).map(|(_, v)| *v);
+    let rows = set
+        .indicators
+        .iter()
+        .map(|i| {
+            let def = &i.indicator.def;
+            let key = def.code.to_string();
+            let stored = value_of(&report.values, i.indicator.indicator_id).map(|v| v.to_string()).unwrap_or_default();
+            FieldRow {
+                name: def.name(lang).to_owned(),
+                unit: def.unit(lang).to_owned(),
+                required: i.required,
+                last_year: value_of(&report.last_year, i.indicator.indicator_id)
+                    .map(|v| tr.number(v, def.decimals))
+                    .unwrap_or_default(),
+                value: entered.typed.get(&key).cloned().unwrap_or(stored),
+                error: entered.problems.iter().find(|p| p.field == format!("values.{key}")).map(|p| p.message.clone()),
+                code: key,
+            }
+        })
+        .collect();
+    let problems =
+        entered.problems.iter().filter(|p| !p.field.starts_with("values.")).map(|p| p.message.clone()).collect();
+    let history = state
+        .store
+        .report_history(
+            caller.scope(),
+            set.data_set_id,
+            enterprise.enterprise_id,
+            MonthRange::new(period.plus(-11), period.plus(11)),
+        )
+        .await
+        .map_err(store_error)?
+        .into_iter()
+        .map(|(month, status)| HistoryRow {
+            link: format!("/reports/{code}/{month}"),
+            period: month.label(lang),
+            status: tr.t(status_key(Some(status))),
+        })
+        .collect();
+    let deadline_month = period.next();
+    let deadline = tr.date(deadline_month.yyyymm() * 100 + set.deadline_day);
+    let status = report.status;
+    Ok(ReportPage {
+        tr,
+        layout: Layout::for_caller(state, tr, uri, "reports", caller),
+        firm: enterprise.name,
+        code: code.to_string(),
+        period: period.to_string(),
+        period_label: period.label(lang),
+        status: tr.t(status_key(status)),
+        editable: status.is_none_or(ReportStatus::editable),
+        can_write: caller.user.role.writes_reports(),
+        can_review: caller.user.role.reviews_reports(),
+        submitted: status == Some(ReportStatus::Submitted),
+        deadline,
+        return_reason: report.return_reason,
+        explanation: entered.explanation.or(report.explanation).unwrap_or_default(),
+        rows,
+        problems,
+        notice: entered.notice,
+        prev_link: format!("/reports/{code}/{}", period.prev()),
+        next_link: (period < reporting_month()).then(|| format!("/reports/{code}/{}", period.next())),
+        history,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+async fn view_report_get(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    uri: OriginalUri,
+    caller: Caller,
+    Path((code, period)): Path<(String, String)>,
+    Query(query): Query<DoneQuery>,
+) -> Result<ReportPage, PageError> {
+    let (code, period) = parse_target(lang, &code, &period)?;
+    let tr = Tr::new(lang);
+    let notice = query.done.as_deref().and_then(|d| match d {
+        "draft" => Some(tr.t("report.saved").to_owned()),
+        "submitted" => Some(tr.t("report.submitted").to_owned()),
+        "reviewed" => Some(tr.t("report.reviewed").to_owned()),
+        _ => None,
+    });
+    report_page(&state, &caller, lang, &uri, &code, period, Entered { notice, ..Entered::default() }).await
+}
+
+/// Form fields `v.<indicator code>`, `explanation`, and `action` (`save` or `submit`).
+async fn view_report_post(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    uri: OriginalUri,
+    caller: Caller,
+    Path((code, period)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let (code, period) = parse_target(lang, &code, &period)?;
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let submit = field("action").as_deref() == Some("submit");
+    let explanation = field("explanation");
+    let mut typed = BTreeMap::new();
+    let mut input = Vec::new();
+    for (key, value) in &fields {
+        let Some(indicator) = key.strip_prefix("v.") else { continue };
+        typed.insert(indicator.to_owned(), value.clone());
+        let raw = if value.trim().is_empty() {
+            RawValue::Empty
+        } else {
+            xinzhi_domain::text::parse_number(value).map_or_else(|| RawValue::Invalid(value.clone()), RawValue::Number)
+        };
+        input.push((indicator.to_owned(), raw));
+    }
+    let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(|e| PageError::from_store(lang, e))?;
+    match save(&state, &caller, lang, &enterprise, period, input, submit, explanation.clone()).await {
+        Ok((status, _)) => {
+            let done = if status == ReportStatus::Submitted { "submitted" } else { "draft" };
+            Ok(Redirect::to(&format!("/reports/{code}/{period}?done={done}")).into_response())
+        }
+        Err(SaveFailure::Forbidden) => Err(PageError::not_found(lang)),
+        Err(SaveFailure::Store(e)) => Err(PageError::from_store(lang, e)),
+        Err(failure) => {
+            let problems = match failure {
+                SaveFailure::Invalid { message, mut details, .. } => {
+                    details.insert(0, FieldError::new("form", "summary", message));
+                    details
+                }
+                SaveFailure::Conflict(message) => vec![FieldError::new("form", "conflict", message)],
+                SaveFailure::Field(e) => vec![e],
+                SaveFailure::Forbidden | SaveFailure::Store(_) => Vec::new(),
+            };
+            let page = report_page(
+                &state,
+                &caller,
+                lang,
+                &uri,
+                &code,
+                period,
+                Entered { typed, explanation, problems, notice: None },
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+/// Form fields `decision` (`approve` or `return`) and `reason`.
+async fn view_report_review_post(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    uri: OriginalUri,
+    caller: Caller,
+    Path((code, period)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let (code, period) = parse_target(lang, &code, &period)?;
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let field =
+        |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(|e| PageError::from_store(lang, e))?;
+    if !caller.user.role.reviews_reports() {
+        return Err(PageError::not_found(lang));
+    }
+    let tr = Tr::new(lang);
+    let review = match (field("decision").as_deref(), field("reason")) {
+        (Some("approve"), _) => Review::Approve,
+        (Some("return"), Some(reason)) if reason.chars().count() <= 500 => Review::Return { reason },
+        _ => {
+            let problems = vec![FieldError::new("reason", "required", tr.t("report.reason_required").to_owned())];
+            let page =
+                report_page(&state, &caller, lang, &uri, &code, period, Entered { problems, ..Entered::default() })
+                    .await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let set = state.store.data_set(MONTHLY).await.map_err(|e| PageError::from_store(lang, e))?;
+    match state
+        .store
+        .review_report(caller.scope(), set.data_set_id, enterprise.enterprise_id, period, &review, &caller.actor())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/reports/{code}/{period}?done=reviewed")).into_response()),
+        Err(StoreError::Conflict(_)) => {
+            let problems = vec![FieldError::new("form", "conflict", tr.t("report.not_submitted").to_owned())];
+            let page =
+                report_page(&state, &caller, lang, &uri, &code, period, Entered { problems, ..Entered::default() })
+                    .await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(e) => Err(PageError::from_store(lang, e)),
+    }
+}
+
+pub struct QueueRow {
+    pub row: ReportRow,
+    pub status: &'static str,
+    pub submitted: String,
+    pub link: String,
+}
+
+pub struct StatusOption {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "review.html")]
+pub struct ReviewPage {
+    tr: Tr,
+    layout: Layout,
+    period: String,
+    period_label: String,
+    prev_link: String,
+    next_link: Option<String>,
+    statuses: Vec<StatusOption>,
+    rows: Vec<QueueRow>,
+    total: i64,
+    can_review: bool,
+}
+
+fn queue_period(lang: Lang, text: Option<&str>) -> Result<Month, PageError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => Month::parse(t).map_err(|e| PageError::invalid(lang, FieldError::from_domain("period", &e, lang))),
+        None => Ok(reporting_month()),
+    }
+}
+
+async fn view_review_get(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    uri: OriginalUri,
+    caller: Caller,
+    Query(query): Query<PeriodQuery>,
+) -> Result<ReviewPage, PageError> {
+    if matches!(caller.scope(), Scope::Department(_) | Scope::Enterprise(_)) {
+        return Err(PageError::not_found(lang));
+    }
+    let tr = Tr::new(lang);
+    let period = queue_period(lang, query.period.as_deref())?;
+    let status = match query.status.as_deref().filter(|s| !s.is_empty()) {
+        None => Some(ReportStatus::Submitted),
+        Some("all") => None,
+        Some(text) => Some(ReportStatus::parse(text).ok_or_else(|| {
+            PageError::invalid(
+                lang,
+                FieldError::new(
+                    "status",
+                    "unknown_value",
+                    tr.f("error.unknown_value", &[("field", "status"), ("value", text)]),
+                ),
+            )
+        })?),
+    };
+    let set = state.store.data_set(MONTHLY).await.map_err(|e| PageError::from_store(lang, e))?;
+    let queue = state
+        .store
+        .review_queue(caller.scope(), set.data_set_id, period, status, Page::new(500, 0))
+        .await
+        .map_err(|e| PageError::from_store(lang, e))?;
+    let options = [
+        ("submitted", Some(ReportStatus::Submitted)),
+        ("returned", Some(ReportStatus::Returned)),
+        ("approved", Some(ReportStatus::Approved)),
+        ("draft", Some(ReportStatus::Draft)),
+        ("all", None),
+    ];
+    Ok(ReviewPage {
+        tr,
+        layout: Layout::for_caller(&state, tr, &uri, "reports", &caller),
+        period: period.to_string(),
+        period_label: period.label(lang),
+        prev_link: format!("/reports/review?period={}", period.prev()),
+        next_link: (period < reporting_month()).then(|| format!("/reports/review?period={}", period.next())),
+        statuses: options
+            .iter()
+            .map(|(value, s)| StatusOption {
+                value,
+                label: tr.t(if *value == "all" { "filter.any" } else { status_key(*s) }),
+                selected: *s == status,
+            })
+            .collect(),
+        rows: queue
+            .items
+            .into_iter()
+            .map(|row| QueueRow {
+                status: tr.t(status_key(Some(row.status))),
+                submitted: row.submitted_at.map(|t| tr.timestamp(t)).unwrap_or_default(),
+                link: format!("/reports/{}/{period}", row.credit_code),
+                row,
+            })
+            .collect(),
+        total: queue.total,
+        can_review: caller.user.role.reviews_reports(),
+    })
+}
+
+/// Bulk approval: form fields `period` and one `code` per selected report.
+async fn view_review_post(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    caller: Caller,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    if !caller.user.role.reviews_reports() {
+        return Err(PageError::not_found(lang));
+    }
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let period = queue_period(lang, fields.iter().find(|(k, _)| k == "period").map(|(_, v)| v.as_str()))?;
+    let set = state.store.data_set(MONTHLY).await.map_err(|e| PageError::from_store(lang, e))?;
+    for code in fields.iter().filter(|(k, _)| k == "code").map(|(_, v)| v) {
+        let Ok(code) = CreditCode::parse(code) else { continue };
+        let Ok(enterprise) = visible_enterprise(&state, &caller, &code).await else { continue };
+        // A report no longer submitted (approved meanwhile by a colleague) is skipped.
+        match state
+            .store
+            .review_report(
+                caller.scope(),
+                set.data_set_id,
+                enterprise.enterprise_id,
+                period,
+                &Review::Approve,
+                &caller.actor(),
+            )
+            .await
+        {
+            Ok(_) | Err(StoreError::Conflict(_)) => {}
+            Err(e) => return Err(PageError::from_store(lang, e)),
+        }
+    }
+    Ok(Redirect::to(&format!("/reports/review?period={period}")).into_response())
+}
