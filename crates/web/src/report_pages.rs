@@ -23,7 +23,7 @@ use crate::error::{FieldError, PageError};
 use crate::i18n::Tr;
 use crate::language::Language;
 use crate::pages::Layout;
-use crate::reports::{RawValue, SaveFailure, current_month, save};
+use crate::reports::{RawValue, ReportInput, SaveFailure, current_month, save};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -269,7 +269,16 @@ async fn view_report_post(
         input.push((indicator.to_owned(), raw));
     }
     let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(|e| PageError::from_store(lang, e))?;
-    match save(&state, &caller, lang, &enterprise, period, input, submit, explanation.clone()).await {
+    match save(
+        &state,
+        &caller,
+        lang,
+        &enterprise,
+        period,
+        ReportInput { values: input, submit, explanation: explanation.clone() },
+    )
+    .await
+    {
         Ok((status, _)) => {
             let done = if status == ReportStatus::Submitted { "submitted" } else { "draft" };
             Ok(Redirect::to(&format!("/reports/{code}/{period}?done={done}")).into_response())

@@ -157,6 +157,14 @@ impl SaveFailure {
     }
 }
 
+/// What a caller sends for one report.
+pub(crate) struct ReportInput {
+    /// Indicator code and the value as sent.
+    pub values: Vec<(String, RawValue)>,
+    pub submit: bool,
+    pub explanation: Option<String>,
+}
+
 /// Checks and saves (or submits) a report: the one path for the API, the form and imports.
 pub(crate) async fn save(
     state: &AppState,
@@ -164,10 +172,9 @@ pub(crate) async fn save(
     lang: Lang,
     enterprise: &xinzhi_store::Enterprise,
     period: Month,
-    input: Vec<(String, RawValue)>,
-    submit: bool,
-    explanation: Option<String>,
+    input: ReportInput,
 ) -> Result<(ReportStatus, Vec<String>), SaveFailure> {
+    let ReportInput { values: input, submit, explanation } = input;
     if !caller.user.role.writes_reports() {
         deny(state, caller, &enterprise.credit_code).await;
         return Err(SaveFailure::Forbidden);
