@@ -329,7 +329,7 @@ async fn put_report(
 ) -> Result<Json<ReportPutAnswer>, ApiError> {
     let (code, period) = parse_target(lang, &code, &period)?;
     let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(|e| ApiError::from_store(lang, e))?;
-    let input = body
+    let values = body
         .values
         .into_iter()
         .map(|(key, value)| {
@@ -341,9 +341,9 @@ async fn put_report(
             (key, raw)
         })
         .collect();
-    let (status, warnings) = save(&state, &caller, lang, &enterprise, period, input, body.submit, body.explanation)
-        .await
-        .map_err(|f| f.into_api(lang))?;
+    let input = ReportInput { values, submit: body.submit, explanation: body.explanation };
+    let (status, warnings) =
+        save(&state, &caller, lang, &enterprise, period, input).await.map_err(|f| f.into_api(lang))?;
     Ok(Json(ReportPutAnswer { status, warnings }))
 }
 
