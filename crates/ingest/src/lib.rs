@@ -1,0 +1,13 @@
+//! Reading monthly reports from the files bureaus actually have: .xlsx, .xls and CSV (UTF-8 or
+//! GBK), with title rows above the table, synonyms and units in headers, total rows, blank
+//! lines, full-width digits and numbers stored as text. Pure parsing: no database, no IO
+//! beyond the bytes handed in. What is wrong is reported per row and column, in the user's
+//! language; nothing panics.
+
+pub mod grid;
+pub mod rows;
+
+pub use grid::{Cell, Grid, Limits, ReadError, column_letter, read_grid};
+pub use rows::{
+    Column, Header, HeaderError, ImportRow, IndicatorRef, Parsed, Problem, ProblemKind, Target, find_header, read_rows,
+};
