@@ -15,6 +15,7 @@ mod catalogue;
 mod chains;
 mod enterprises;
 mod error;
+pub mod imports;
 mod migrate;
 pub mod model;
 mod org;
@@ -33,6 +34,7 @@ pub use access::{
     Session, User, UserChange,
 };
 pub use error::StoreError;
+pub use imports::{ImportItem, ImportMode, ImportSummary, RowOutcome};
 pub use model::*;
 pub use reports::{
     DataSet, DataSetId, DataSetIndicator, Report, ReportId, ReportRow, ReportStatus, ReportWrite, Review,

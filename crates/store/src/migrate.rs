@@ -19,12 +19,22 @@ const SQLITE: &[Migration] = &[
     Migration { version: 1, name: "core", sql: include_str!("../migrations/sqlite/0001_core.sql") },
     Migration { version: 2, name: "access", sql: include_str!("../migrations/sqlite/0002_access.sql") },
     Migration { version: 3, name: "reports", sql: include_str!("../migrations/sqlite/0003_reports.sql") },
+    Migration {
+        version: 4,
+        name: "revision_author",
+        sql: include_str!("../migrations/sqlite/0004_revision_author.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
     Migration { version: 1, name: "core", sql: include_str!("../migrations/postgres/0001_core.sql") },
     Migration { version: 2, name: "access", sql: include_str!("../migrations/postgres/0002_access.sql") },
     Migration { version: 3, name: "reports", sql: include_str!("../migrations/postgres/0003_reports.sql") },
+    Migration {
+        version: 4,
+        name: "revision_author",
+        sql: include_str!("../migrations/postgres/0004_revision_author.sql"),
+    },
 ];
 
 /// Arbitrary constant key of the PostgreSQL advisory lock that serialises concurrent starts.

@@ -403,6 +403,8 @@ pub struct DataValueRevision {
     pub written_at: i64,
     pub replaced_at: i64,
     pub reason: Option<String>,
+    /// Who replaced this version (absent on rows older than the column).
+    pub changed_by: Option<String>,
 }
 
 /// Enterprise counts for the overview, per group.

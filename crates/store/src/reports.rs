@@ -542,8 +542,8 @@ async fn clear_value(
     .await?;
     let Some((old, revision, source, written_at)) = current else { return Ok(()) };
     sqlx::query(
-        "INSERT INTO data_value_revisions (indicator_id, period, enterprise_id, revision, value, source, written_at, replaced_at, reason) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'cleared')",
+        "INSERT INTO data_value_revisions (indicator_id, period, enterprise_id, revision, value, source, written_at, replaced_at, reason, changed_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'cleared', $9)",
     )
     .bind(indicator.0)
     .bind(period.yyyymm())
@@ -553,6 +553,7 @@ async fn clear_value(
     .bind(source)
     .bind(written_at)
     .bind(now_unix())
+    .bind(&actor.name)
     .execute(&mut *conn)
     .await?;
     sqlx::query("DELETE FROM data_values WHERE indicator_id = $1 AND period = $2 AND enterprise_id = $3")

@@ -144,7 +144,7 @@ impl Store {
     ) -> Result<Vec<DataValueRevision>, StoreError> {
         self.ensure_visible(scope, enterprise).await?;
         let rows = sqlx::query(
-            "SELECT revision, value, source, written_at, replaced_at, reason FROM data_value_revisions \
+            "SELECT revision, value, source, written_at, replaced_at, reason, changed_by FROM data_value_revisions \
              WHERE enterprise_id = $1 AND indicator_id = $2 AND period = $3 ORDER BY revision",
         )
         .bind(enterprise.0)
@@ -161,13 +161,14 @@ impl Store {
                     written_at: row.try_get(3)?,
                     replaced_at: row.try_get(4)?,
                     reason: row.try_get(5)?,
+                    changed_by: row.try_get(6)?,
                 })
             })
             .collect()
     }
 
-    /// `NotFound` unless every enterprise is visible to `scope` (checked once per firm).
-    async fn ensure_all_visible(
+    /// `NotFound` unless every enterprise is visible to `scope` (a few queries for any number).
+    pub(crate) async fn ensure_all_visible(
         &self,
         scope: &Scope,
         ids: impl Iterator<Item = EnterpriseId>,
@@ -175,11 +176,23 @@ impl Store {
         if *scope == Scope::City {
             return Ok(());
         }
-        let mut distinct: Vec<EnterpriseId> = ids.collect();
+        let mut distinct: Vec<i64> = ids.map(|e| e.0).collect();
         distinct.sort_unstable();
         distinct.dedup();
-        for id in distinct {
-            self.ensure_visible(scope, id).await?;
+        for chunk in distinct.chunks(500) {
+            let mut sql = Sql::new(self.backend, "SELECT COUNT(*) FROM enterprises e WHERE e.enterprise_id IN (");
+            for (i, id) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(*id)?;
+            }
+            sql.push(")");
+            push_scope(&mut sql, scope, "e.enterprise_id")?;
+            let visible: i64 = sql.query_scalar().fetch_one(&self.pool).await?;
+            if visible != chunk.len() as i64 {
+                return Err(StoreError::NotFound);
+            }
         }
         Ok(())
     }
@@ -308,7 +321,7 @@ pub(crate) async fn write_value(
     write_audit(conn, &entry).await?;
     sqlx::query(
         "INSERT INTO data_value_revisions (indicator_id, period, enterprise_id, revision, value, source, \
-         written_at, replaced_at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         written_at, replaced_at, reason, changed_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(value.indicator_id.0)
     .bind(value.period.yyyymm())
@@ -319,6 +332,7 @@ pub(crate) async fn write_value(
     .bind(written_at)
     .bind(now)
     .bind(reason)
+    .bind(&actor.name)
     .execute(&mut *conn)
     .await?;
     sqlx::query(

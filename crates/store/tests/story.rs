@@ -309,6 +309,7 @@ async fn story(store: &Store) -> Result {
     );
     assert_eq!(history.len(), 1);
     assert_eq!((history[0].revision, history[0].value, history[0].source.as_str()), (1, 110.0, "demo"));
+    assert_eq!(history[0].changed_by.as_deref(), Some("story"), "who replaced it");
     assert_eq!(history[0].reason.as_deref(), Some("企业更正"));
     let march = store.values_of(&Scope::City, a, MonthRange::new(month("2024-03"), month("2024-03"))).await?;
     assert!(march.iter().any(|v| v.indicator_id == gross.indicator_id && v.value == 115.0 && v.revision == 2));
@@ -407,6 +408,7 @@ async fn story(store: &Store) -> Result {
     scope_story(store, Ids { a, b, c, east, west, park, chain_code: "rare_earth" }).await?;
     access_story(store, east, b).await?;
     report_story(store, a, east, west).await?;
+    import_story(store, a, b, east).await?;
 
     store.set_setting("city_name", "潇州市").await?;
     store.set_setting("city_name", "潇州").await?;
@@ -725,5 +727,70 @@ async fn report_story(store: &Store, a: EnterpriseId, east: RegionId, west: Regi
     for expected in ["report.save", "report.submit", "report.return", "report.approve"] {
         assert!(actions.iter().any(|a| a == expected), "{expected} in {actions:?}");
     }
+    Ok(())
+}
+
+/// A district's month imported at once: new values, a change with history, an approved
+/// report left alone, a re-import that changes nothing, and all-or-nothing.
+async fn import_story(store: &Store, a: EnterpriseId, b: EnterpriseId, east: RegionId) -> Result {
+    use xinzhi_store::{ImportItem, ImportMode, RowOutcome};
+    let ds = store.seed_monthly_data_set().await?;
+    let east_scope = Scope::District(east);
+    let gross = store.indicator_by_code("gross_output").await?.indicator_id;
+    let sales = store.indicator_by_code("sales_output").await?.indicator_id;
+    let feb = month("2024-02");
+    let codes = [code("914403001922038216"), code("91330100799655058B"), code("9144030071526726XG")];
+    let found = store.enterprises_by_codes(&east_scope, &codes).await?;
+    assert_eq!(found.len(), 2, "C is in the west district, not visible here");
+    let importer = AuditActor::system("importer");
+    // A's February report was approved above (gross 120, sales 115); B's February has gross 60.
+    let items = vec![
+        ImportItem { row: 2, enterprise_id: a, period: feb, values: vec![(gross, 120.0), (sales, 115.0)] },
+        ImportItem { row: 3, enterprise_id: b, period: feb, values: vec![(gross, 66.0), (sales, 63.0)] },
+    ];
+    let first =
+        store.import_reports(&east_scope, ds, &items, ValueSource::Import, &importer, ImportMode::ValidRows).await?;
+    assert!(first.committed);
+    assert_eq!(first.rows, vec![(2, RowOutcome::Unchanged), (3, RowOutcome::Written { added: 1, changed: 1 })]);
+    assert_eq!(first.values_written, 2);
+    let report = store.report(&east_scope, ds, b, feb).await?;
+    assert_eq!(report.status, Some(ReportStatus::Submitted));
+    let history = store.revisions_of(&Scope::City, b, gross, feb).await?;
+    assert_eq!(
+        (history[0].value, history[0].reason.as_deref(), history[0].changed_by.as_deref()),
+        (50.0 + 10.0, Some("import"), Some("importer"))
+    );
+
+    // The same file again changes nothing.
+    let again =
+        store.import_reports(&east_scope, ds, &items, ValueSource::Import, &importer, ImportMode::ValidRows).await?;
+    assert_eq!(again.rows, vec![(2, RowOutcome::Unchanged), (3, RowOutcome::Unchanged)]);
+    assert_eq!(store.revisions_of(&Scope::City, b, gross, feb).await?.len(), 1);
+
+    // Other values for the approved report: locked; all-or-nothing then writes nothing at all.
+    let conflicting = vec![
+        ImportItem { row: 2, enterprise_id: a, period: feb, values: vec![(gross, 999.0)] },
+        ImportItem { row: 3, enterprise_id: b, period: month("2024-01"), values: vec![(gross, 61.0)] },
+    ];
+    let refused = store
+        .import_reports(&east_scope, ds, &conflicting, ValueSource::Import, &importer, ImportMode::AllOrNothing)
+        .await?;
+    assert!(!refused.committed);
+    assert_eq!(refused.rows[0].1, RowOutcome::Locked { status: ReportStatus::Approved });
+    assert!(store.report(&east_scope, ds, b, month("2024-01")).await?.status.is_none(), "nothing was written");
+    let partial = store
+        .import_reports(&east_scope, ds, &conflicting, ValueSource::Import, &importer, ImportMode::ValidRows)
+        .await?;
+    assert_eq!(partial.rows[1], (3, RowOutcome::Written { added: 0, changed: 1 }));
+
+    // Writing a firm outside the scope is refused outright.
+    let c = store.enterprise_by_code(&Scope::City, &codes[2]).await?.enterprise_id;
+    let outside = vec![ImportItem { row: 9, enterprise_id: c, period: feb, values: vec![(gross, 1.0)] }];
+    assert!(matches!(
+        store.import_reports(&east_scope, ds, &outside, ValueSource::Import, &importer, ImportMode::ValidRows).await,
+        Err(StoreError::NotFound)
+    ));
+    let values = store.values_of_pairs(&east_scope, &[(b, feb)]).await?;
+    assert!(values[&(b, feb)].contains(&(gross, 66.0)));
     Ok(())
 }
