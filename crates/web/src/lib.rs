@@ -11,6 +11,7 @@ mod api;
 pub mod auth;
 mod error;
 mod i18n;
+pub mod imports;
 mod language;
 mod pages;
 mod query;

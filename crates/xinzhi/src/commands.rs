@@ -326,3 +326,74 @@ pub async fn revoke_token(settings: &Settings, id: i64) -> anyhow::Result<()> {
     store.close().await;
     Ok(())
 }
+
+/// Options of `xinzhi import reports`.
+pub struct ImportOptions {
+    pub period: Option<String>,
+    pub dry_run: bool,
+    pub all_or_nothing: bool,
+    pub lang: String,
+}
+
+/// Imports a file of monthly reports for the whole city; prints every problem, then a summary,
+/// and fails when anything was refused.
+pub async fn import_reports(settings: &Settings, file: &Path, options: ImportOptions) -> anyhow::Result<()> {
+    let lang = Lang::from_tag(&options.lang).unwrap_or_default();
+    let period = options
+        .period
+        .as_deref()
+        .map(|p| xinzhi_domain::Month::parse(p).map_err(|e| anyhow!("--period: {}", e.message(lang))))
+        .transpose()?;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let store = open(settings).await?;
+    let latest = xinzhi_domain::Month::containing(auth::now()).ok_or_else(|| anyhow!("the clock is out of range"))?;
+    let mode = if options.all_or_nothing {
+        xinzhi_store::ImportMode::AllOrNothing
+    } else {
+        xinzhi_store::ImportMode::ValidRows
+    };
+    let request =
+        xinzhi_web::imports::ImportRequest { bytes: &bytes, period, mode, dry_run: options.dry_run, lang, latest };
+    let report = xinzhi_web::imports::run_import(&store, &xinzhi_store::Scope::City, &cli_actor(), request).await?;
+    store.close().await;
+    if let Some(error) = &report.file_error {
+        bail!("{}: {error}", file.display());
+    }
+    for problem in &report.problems {
+        println!("{problem}");
+    }
+    let count = |f: fn(&xinzhi_store::RowOutcome) -> bool| {
+        report.summary.as_ref().map_or(0, |s| s.rows.iter().filter(|(_, o)| f(o)).count())
+    };
+    let written = count(|o| matches!(o, xinzhi_store::RowOutcome::Written { .. }));
+    let unchanged = count(|o| matches!(o, xinzhi_store::RowOutcome::Unchanged));
+    let locked = count(|o| matches!(o, xinzhi_store::RowOutcome::Locked { .. }));
+    let committed = report.summary.as_ref().is_some_and(|s| s.committed);
+    match lang {
+        Lang::ZhCn => println!(
+            "读取{}行（跳过空行和合计行{}行），拒绝{}行；{}写入{}行，未变化{}行，已锁定{}行",
+            report.rows_read,
+            report.rows_skipped,
+            report.rows_rejected,
+            if committed { "" } else { "未提交：" },
+            written,
+            unchanged,
+            locked
+        ),
+        Lang::En => println!(
+            "read {} rows ({} blank or total rows skipped), refused {}; {}written {}, unchanged {}, locked {}",
+            report.rows_read,
+            report.rows_skipped,
+            report.rows_rejected,
+            if committed { "" } else { "nothing committed: " },
+            written,
+            unchanged,
+            locked
+        ),
+    }
+    if report.clean() {
+        Ok(())
+    } else {
+        bail!("{}", lang.pick("有数据行被拒绝，见上文", "some rows were refused; see above"))
+    }
+}

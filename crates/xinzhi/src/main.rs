@@ -77,6 +77,11 @@ enum Command {
         #[command(flatten)]
         storage: StorageArgs,
     },
+    /// Import data from a file.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
     /// Check a unified social credit code (统一社会信用代码).
     CheckCode {
         code: String,
@@ -137,6 +142,28 @@ enum UserAction {
     },
     /// Revoke a personal access token by its id.
     RevokeToken { id: i64 },
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// Monthly reports from an .xlsx, .xls or .csv file (GBK or UTF-8), for the whole city.
+    Reports {
+        file: PathBuf,
+        /// The month of rows without a period column, e.g. 2024-03.
+        #[arg(long)]
+        period: Option<String>,
+        /// Check and print the problems without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write nothing if any row is refused.
+        #[arg(long)]
+        all_or_nothing: bool,
+        /// Language of the messages: zh-CN or en.
+        #[arg(long, default_value = "zh-CN")]
+        lang: String,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
 }
 
 /// An indicator's fields as command-line flags.
@@ -250,6 +277,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     UserAction::RevokeToken { id } => commands::revoke_token(&settings, id).await,
                 }
             })
+        }
+        Command::Import { what: ImportWhat::Reports { file, period, dry_run, all_or_nothing, lang, storage } } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            let options = commands::ImportOptions { period, dry_run, all_or_nothing, lang };
+            runtime.block_on(commands::import_reports(&settings, &file, options))
         }
         Command::Migrate { storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;

@@ -264,3 +264,37 @@ fn the_first_start_of_an_empty_database_prints_a_one_time_admin_password() {
     stop(second);
     assert!(!seen.contains("one-time password"), "{seen}");
 }
+
+#[test]
+fn import_reports_prints_row_problems_and_fails_when_rows_are_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let file = dir.path().join("月报.csv");
+    std::fs::write(&file, "统一社会信用代码,总产值(万元)\n914403001922038216,12\n91350100M000100Y44,3\n")
+        .expect("write");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "import",
+            "reports",
+            file.to_str().expect("utf-8"),
+            "--period",
+            "2024-03",
+            "--data",
+            data.to_str().expect("utf-8"),
+        ];
+        args.extend_from_slice(extra);
+        xinzhi(&args)
+    };
+    let output = run(&["--dry-run"]);
+    assert!(!output.status.success());
+    let out = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(out.contains("第3行 A列（统一社会信用代码）：统一社会信用代码校验位错误：应为“3”，实际为“4”"), "{out}");
+    assert!(out.contains("第2行：统一社会信用代码“914403001922038216”不是您管辖范围内的已登记企业"), "{out}");
+    assert!(out.contains("读取2行") && out.contains("拒绝2行"), "{out}");
+    let english = run(&["--dry-run", "--lang", "en"]);
+    assert!(String::from_utf8_lossy(&english.stdout).contains("Row 3, column A"));
+    std::fs::write(&file, b"\x00\x01 not a spreadsheet").expect("write");
+    assert_one_line_error(&run(&[]), &["文件已损坏或不是电子表格"]);
+    let bad_period = xinzhi(&["import", "reports", file.to_str().expect("utf-8"), "--period", "2024-13", "--data", data.to_str().expect("utf-8")]);
+    assert_one_line_error(&bad_period, &["--period: 月份13超出1—12的范围"]);
+}

@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod imports;
 mod reports;
 mod security;
 

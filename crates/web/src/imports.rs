@@ -1,0 +1,191 @@
+//! Importing a month of reports from a spreadsheet: read the file (ingest), find the firms in
+//! the caller's scope, check each row against the data set's rules, then commit in one
+//! transaction (store) or only report what would happen (dry run). Used by the CLI and the
+//! upload page; every problem is located by row (and column) in the user's language.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use xinzhi_domain::validation::{Importance, Moment, check_all};
+use xinzhi_domain::{Lang, Localize, Month};
+use xinzhi_ingest::{IndicatorRef, Limits, find_header, read_grid, read_rows};
+use xinzhi_store::reports::MONTHLY;
+use xinzhi_store::{
+    AuditActor, ImportItem, ImportMode, ImportSummary, RowOutcome, Scope, Store, StoreError, ValueSource,
+};
+
+/// What to import and how.
+#[derive(Debug, Clone)]
+pub struct ImportRequest<'a> {
+    pub bytes: &'a [u8],
+    /// The month of rows without a period column.
+    pub period: Option<Month>,
+    pub mode: ImportMode,
+    pub dry_run: bool,
+    pub lang: Lang,
+    /// Months after this one are refused.
+    pub latest: Month,
+}
+
+/// The answer: the problems, and what was (or would be) written.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    /// Why the file could not be read at all.
+    pub file_error: Option<String>,
+    /// Row problems, in file order.
+    pub problems: Vec<String>,
+    pub rows_read: usize,
+    pub rows_skipped: usize,
+    /// Rows refused (problems, unknown firms, failed rules).
+    pub rows_rejected: usize,
+    pub summary: Option<ImportSummary>,
+}
+
+impl ImportReport {
+    /// Nothing was refused and, unless a dry run, everything was written or unchanged.
+    pub fn clean(&self) -> bool {
+        self.file_error.is_none()
+            && self.rows_rejected == 0
+            && self
+                .summary
+                .as_ref()
+                .is_none_or(|s| s.committed && s.rows.iter().all(|(_, o)| !matches!(o, RowOutcome::Locked { .. })))
+    }
+}
+
+fn at_row(lang: Lang, row: usize, what: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("第{row}行：{what}"),
+        Lang::En => format!("Row {row}: {what}"),
+    }
+}
+
+/// Runs an import for `scope` as `actor`.
+pub async fn run_import(
+    store: &Store,
+    scope: &Scope,
+    actor: &AuditActor,
+    request: ImportRequest<'_>,
+) -> Result<ImportReport, StoreError> {
+    let lang = request.lang;
+    let mut report = ImportReport {
+        file_error: None,
+        problems: Vec::new(),
+        rows_read: 0,
+        rows_skipped: 0,
+        rows_rejected: 0,
+        summary: None,
+    };
+    let set = store.data_set(MONTHLY).await?;
+    let grid = match read_grid(request.bytes, Limits::default()) {
+        Ok(grid) => grid,
+        Err(e) => {
+            report.file_error = Some(e.message(lang));
+            return Ok(report);
+        }
+    };
+    let catalogue: Vec<IndicatorRef> = set
+        .indicators
+        .iter()
+        .map(|i| IndicatorRef {
+            code: i.indicator.def.code.to_string(),
+            name_zh: i.indicator.def.name_zh.clone(),
+            name_en: i.indicator.def.name_en.clone(),
+            unit_zh: i.indicator.def.unit_zh.clone(),
+        })
+        .collect();
+    let header = match find_header(&grid, &catalogue) {
+        Ok(h) => h,
+        Err(e) => {
+            report.file_error = Some(e.message(lang));
+            return Ok(report);
+        }
+    };
+    let parsed = read_rows(&grid, &header, request.period);
+    report.rows_skipped = parsed.skipped;
+    report.rows_read = parsed.rows.len() + parsed.problems.len();
+    report.rows_rejected = parsed.problems.len();
+    report.problems.extend(parsed.problems.iter().map(|p| p.message(lang)));
+
+    // Firms in scope; anyone else's code is "unknown" (existence outside the scope does not leak).
+    let codes: Vec<_> = parsed.rows.iter().map(|r| r.credit_code.clone()).collect();
+    let firms = store.enterprises_by_codes(scope, &codes).await?;
+    let indicator_ids: HashMap<&str, xinzhi_store::IndicatorId> =
+        set.indicators.iter().map(|i| (i.indicator.def.code.as_str(), i.indicator.indicator_id)).collect();
+    let mut candidates = Vec::new();
+    for row in &parsed.rows {
+        let Some(&enterprise_id) = firms.get(row.credit_code.as_str()) else {
+            let what = match lang {
+                Lang::ZhCn => format!("统一社会信用代码“{}”不是您管辖范围内的已登记企业", row.credit_code),
+                Lang::En => format!("the credit code {} is not a registered enterprise in your scope", row.credit_code),
+            };
+            report.problems.push(at_row(lang, row.row, &what));
+            report.rows_rejected += 1;
+            continue;
+        };
+        if row.period > request.latest {
+            report.problems.push(at_row(
+                lang,
+                row.row,
+                lang.pick("不能导入未来月份的数据", "a future month cannot be imported"),
+            ));
+            report.rows_rejected += 1;
+            continue;
+        }
+        let values =
+            row.values.iter().filter_map(|(code, v)| indicator_ids.get(code.as_str()).map(|id| (*id, *v))).collect();
+        candidates.push((row, ImportItem { row: row.row, enterprise_id, period: row.period, values }));
+    }
+
+    // Rules see the stored values overlaid with the row's, and last year's.
+    let pairs: Vec<_> = candidates
+        .iter()
+        .flat_map(|(_, i)| [(i.enterprise_id, i.period), (i.enterprise_id, i.period.same_month_last_year())])
+        .collect();
+    let stored = store.values_of_pairs(scope, &pairs).await?;
+    let code_of: HashMap<xinzhi_store::IndicatorId, &str> = indicator_ids.iter().map(|(c, id)| (*id, *c)).collect();
+    let rules = store.validation_rules(set.data_set_id).await?;
+    let mut items = Vec::new();
+    for (row, item) in candidates {
+        let as_map = |values: Option<&Vec<(xinzhi_store::IndicatorId, f64)>>| -> HashMap<&str, f64> {
+            values
+                .map(|v| v.iter().filter_map(|(id, x)| code_of.get(id).map(|c| (*c, *x))).collect())
+                .unwrap_or_default()
+        };
+        let mut now = as_map(stored.get(&(item.enterprise_id, item.period)));
+        for (code, value) in &row.values {
+            now.insert(code.as_str(), *value);
+        }
+        let before = as_map(stored.get(&(item.enterprise_id, item.period.same_month_last_year())));
+        let lookup = |code: &str, moment: Moment| match moment {
+            Moment::ThisMonth => now.get(code).copied(),
+            Moment::LastYear => before.get(code).copied(),
+        };
+        let errors: Vec<_> =
+            check_all(&rules, &lookup).into_iter().filter(|v| v.importance == Importance::Error).collect();
+        if errors.is_empty() {
+            items.push(item);
+        } else {
+            report.rows_rejected += 1;
+            report.problems.extend(errors.iter().map(|v| at_row(lang, row.row, &v.message(lang))));
+        }
+    }
+    if !request.dry_run && (request.mode == ImportMode::ValidRows || report.rows_rejected == 0) {
+        report.summary =
+            Some(store.import_reports(scope, set.data_set_id, &items, ValueSource::Import, actor, request.mode).await?);
+    }
+    if let Some(summary) = &report.summary {
+        for (row, outcome) in &summary.rows {
+            if let RowOutcome::Locked { status } = outcome {
+                let what = match lang {
+                    Lang::ZhCn => format!("该企业本月报表状态为“{}”，数值不同，需退回后才能修改", status.as_str()),
+                    Lang::En => {
+                        format!("the firm's report is {} with other values; it must be returned first", status.as_str())
+                    }
+                };
+                report.problems.push(at_row(lang, *row, &what));
+            }
+        }
+    }
+    Ok(report)
+}
