@@ -295,6 +295,14 @@ fn import_reports_prints_row_problems_and_fails_when_rows_are_refused() {
     assert!(String::from_utf8_lossy(&english.stdout).contains("Row 3, column A"));
     std::fs::write(&file, b"\x00\x01 not a spreadsheet").expect("write");
     assert_one_line_error(&run(&[]), &["文件已损坏或不是电子表格"]);
-    let bad_period = xinzhi(&["import", "reports", file.to_str().expect("utf-8"), "--period", "2024-13", "--data", data.to_str().expect("utf-8")]);
+    let bad_period = xinzhi(&[
+        "import",
+        "reports",
+        file.to_str().expect("utf-8"),
+        "--period",
+        "2024-13",
+        "--data",
+        data.to_str().expect("utf-8"),
+    ]);
     assert_one_line_error(&bad_period, &["--period: 月份13超出1—12的范围"]);
 }
