@@ -91,14 +91,43 @@ const SYNONYMS: [(&str, &str); 12] = [
     ("从业人员", "employees_end"),
 ];
 
-/// Splits `工业总产值(万元)` into the name and the unit in brackets, both normalised.
+/// Splits `工业总产值（现价）(万元)` into the name without any bracketed part (`工业总产值`) and
+/// the last bracketed part when it is a known unit (`万元`), both normalised.
 fn split_unit(header: &str) -> (String, Option<String>) {
     let text: String = header.chars().map(to_half_width).filter(|c| !c.is_whitespace()).collect();
     let text = text.replace('（', "(").replace('）', ")");
-    match (text.rfind('('), text.ends_with(')')) {
-        (Some(open), true) => (text[..open].to_owned(), Some(text[open + 1..text.len() - 1].to_owned())),
-        _ => (text, None),
+    let mut name = String::new();
+    let mut groups = Vec::new();
+    let mut depth = 0usize;
+    let mut current = String::new();
+    for c in text.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                if depth > 1 {
+                    current.push(c);
+                }
+            }
+            ')' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    groups.push(std::mem::take(&mut current));
+                } else {
+                    current.push(c);
+                }
+            }
+            _ if depth > 0 => current.push(c),
+            _ => name.push(c),
+        }
     }
+    let unit = groups.pop().filter(|u| {
+        unit_factor(Some(u), "万元").is_some()
+            || unit_factor(Some(u), "万千瓦时").is_some()
+            || unit_factor(Some(u), "人").is_some()
+            || unit_factor(Some(u), "吨标准煤").is_some()
+            || unit_factor(Some(u), "%").is_some()
+    });
+    (name, unit)
 }
 
 /// The factor from a header's unit to the indicator's unit; `None` if the two do not match.
@@ -408,6 +437,12 @@ mod tests {
         assert_eq!(unit_factor(Some("人"), "万元"), None, "a unit of another kind is not this indicator");
         assert_eq!(split_unit("工业总产值（万元）"), ("工业总产值".into(), Some("万元".into())));
         assert_eq!(split_unit(" 总产值 (元) "), ("总产值".into(), Some("元".into())));
+        assert_eq!(split_unit("工业总产值（现价）(万元)"), ("工业总产值".into(), Some("万元".into())));
+        assert_eq!(
+            split_unit("工业总产值（现价）"),
+            ("工业总产值".into(), None),
+            "a bracket that is not a unit belongs to the name"
+        );
     }
 
     #[test]

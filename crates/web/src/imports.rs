@@ -76,6 +76,7 @@ pub async fn run_import(
         rows_rejected: 0,
         summary: None,
     };
+    tracing::debug!(bytes = request.bytes.len(), "import: started");
     let set = store.data_set(MONTHLY).await?;
     let grid = match read_grid(request.bytes, Limits::default()) {
         Ok(grid) => grid,
@@ -102,6 +103,7 @@ pub async fn run_import(
         }
     };
     let parsed = read_rows(&grid, &header, request.period);
+    tracing::debug!(rows = parsed.rows.len(), "import: file read");
     report.rows_skipped = parsed.skipped;
     report.rows_read = parsed.rows.len() + parsed.problems.len();
     report.rows_rejected = parsed.problems.len();
@@ -110,6 +112,7 @@ pub async fn run_import(
     // Firms in scope; anyone else's code is "unknown" (existence outside the scope does not leak).
     let codes: Vec<_> = parsed.rows.iter().map(|r| r.credit_code.clone()).collect();
     let firms = store.enterprises_by_codes(scope, &codes).await?;
+    tracing::debug!(firms = firms.len(), "import: firms resolved");
     let indicator_ids: HashMap<&str, xinzhi_store::IndicatorId> =
         set.indicators.iter().map(|i| (i.indicator.def.code.as_str(), i.indicator.indicator_id)).collect();
     let mut candidates = Vec::new();
@@ -144,6 +147,7 @@ pub async fn run_import(
         .collect();
     let stored = store.values_of_pairs(scope, &pairs).await?;
     let code_of: HashMap<xinzhi_store::IndicatorId, &str> = indicator_ids.iter().map(|(c, id)| (*id, *c)).collect();
+    tracing::debug!(pairs = stored.len(), "import: stored values read");
     let rules = store.validation_rules(set.data_set_id).await?;
     let mut items = Vec::new();
     for (row, item) in candidates {
@@ -170,6 +174,7 @@ pub async fn run_import(
             report.problems.extend(errors.iter().map(|v| at_row(lang, row.row, &v.message(lang))));
         }
     }
+    tracing::debug!(rows = items.len(), "import: rows checked");
     if !request.dry_run && (request.mode == ImportMode::ValidRows || report.rows_rejected == 0) {
         report.summary =
             Some(store.import_reports(scope, set.data_set_id, &items, ValueSource::Import, actor, request.mode).await?);

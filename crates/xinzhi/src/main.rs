@@ -82,6 +82,11 @@ enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// Measure the platform's speed on this machine.
+    Bench {
+        #[command(subcommand)]
+        what: BenchWhat,
+    },
     /// Check a unified social credit code (统一社会信用代码).
     CheckCode {
         code: String,
@@ -161,6 +166,19 @@ enum ImportWhat {
         /// Language of the messages: zh-CN or en.
         #[arg(long, default_value = "zh-CN")]
         lang: String,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchWhat {
+    /// Build an .xlsx of ROWS firms × every indicator for the month after the data, import it
+    /// (read, check, commit), then import it again (nothing changes), and print the times.
+    /// Needs a city with at least ROWS enterprises, e.g. `xinzhi demo --scale large`.
+    Import {
+        #[arg(long, default_value_t = 10_000)]
+        rows: usize,
         #[command(flatten)]
         storage: StorageArgs,
     },
@@ -283,6 +301,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             init_logging(&settings.log);
             let options = commands::ImportOptions { period, dry_run, all_or_nothing, lang };
             runtime.block_on(commands::import_reports(&settings, &file, options))
+        }
+        Command::Bench { what: BenchWhat::Import { rows, storage } } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            runtime.block_on(commands::bench_import(&settings, rows))
         }
         Command::Migrate { storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
