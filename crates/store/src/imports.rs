@@ -78,15 +78,9 @@ impl Store {
         for chunk in unique.chunks(IDS_PER_QUERY) {
             let mut sql = Sql::new(
                 self.backend,
-                "SELECT e.enterprise_id, e.credit_code FROM enterprises e WHERE e.credit_code IN (",
+                "SELECT e.enterprise_id, e.credit_code FROM enterprises e WHERE e.credit_code IN ",
             );
-            for (i, code) in chunk.iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.bind(code.clone())?;
-            }
-            sql.push(")");
+            sql.bind_list(chunk.iter().cloned())?;
             push_scope(&mut sql, scope, "e.enterprise_id")?;
             for row in sql.query().fetch_all(&self.pool).await? {
                 found.insert(row.try_get::<String, _>(1)?, EnterpriseId(row.try_get(0)?));
@@ -114,14 +108,8 @@ impl Store {
                     // Many firms: the month along the primary key, filtered below.
                     sql.push("indicator_id IN (SELECT indicator_id FROM indicators) AND period = ").bind(period)?;
                 } else {
-                    sql.push("period = ").bind(period)?.push(" AND enterprise_id IN (");
-                    for (i, id) in chunk.iter().enumerate() {
-                        if i > 0 {
-                            sql.push(", ");
-                        }
-                        sql.bind(*id)?;
-                    }
-                    sql.push(")");
+                    sql.push("period = ").bind(period)?.push(" AND enterprise_id IN ");
+                    sql.bind_list(chunk.iter().copied())?;
                 }
                 push_scope(&mut sql, scope, "data_values.enterprise_id")?;
                 for row in sql.query().fetch_all(&self.pool).await? {
@@ -365,14 +353,8 @@ async fn load_existing(
                 backend,
                 "SELECT enterprise_id, indicator_id, value, revision, source, updated_at FROM data_values WHERE period = ",
             );
-            sql.bind(period)?.push(" AND enterprise_id IN (");
-            for (i, id) in chunk.iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.bind(*id)?;
-            }
-            sql.push(")");
+            sql.bind(period)?.push(" AND enterprise_id IN ");
+            sql.bind_list(chunk.iter().copied())?;
             push_scope(&mut sql, scope, "data_values.enterprise_id")?;
             for row in sql.query().fetch_all(&mut *conn).await? {
                 existing.insert(
@@ -395,14 +377,8 @@ async fn load_statuses(
     for (period, ids) in by_month(pairs) {
         for chunk in ids.chunks(IDS_PER_QUERY) {
             let mut sql = Sql::new(backend, "SELECT enterprise_id, status FROM reports WHERE data_set_id = ");
-            sql.bind(data_set.0)?.push(" AND period = ").bind(period)?.push(" AND enterprise_id IN (");
-            for (i, id) in chunk.iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.bind(*id)?;
-            }
-            sql.push(")");
+            sql.bind(data_set.0)?.push(" AND period = ").bind(period)?.push(" AND enterprise_id IN ");
+            sql.bind_list(chunk.iter().copied())?;
             for row in sql.query().fetch_all(&mut *conn).await? {
                 let status: String = row.try_get(1)?;
                 if let Some(status) = ReportStatus::parse(&status) {

@@ -47,6 +47,22 @@ impl Sql {
         Ok(self)
     }
 
+    /// Appends `(p1, p2, …)` binding each value, for `IN` lists.
+    pub(crate) fn bind_list<T>(&mut self, values: impl IntoIterator<Item = T>) -> Result<&mut Sql, StoreError>
+    where
+        T: for<'q> Encode<'q, Any> + Type<Any>,
+    {
+        self.push("(");
+        for (i, value) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(value)?;
+        }
+        self.push(")");
+        Ok(self)
+    }
+
     pub(crate) fn query(self) -> sqlx::query::Query<'static, Any, AnyArguments> {
         sqlx::query_with(AssertSqlSafe(self.text), self.args)
     }
@@ -79,6 +95,9 @@ mod tests {
             sql.bind(1_i64)?.push(" AND b LIKE ").bind("x%".to_owned())?.push(" AND c = ").bind(2.5_f64)?;
             assert_eq!(sql.text(), expected);
         }
+        let mut list = Sql::new(Backend::Postgres, "x IN ");
+        list.bind_list([1_i64, 2, 3])?;
+        assert_eq!(list.text(), "x IN ($1, $2, $3)");
         Ok(())
     }
 }

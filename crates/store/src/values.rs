@@ -180,14 +180,8 @@ impl Store {
         distinct.sort_unstable();
         distinct.dedup();
         for chunk in distinct.chunks(500) {
-            let mut sql = Sql::new(self.backend, "SELECT COUNT(*) FROM enterprises e WHERE e.enterprise_id IN (");
-            for (i, id) in chunk.iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.bind(*id)?;
-            }
-            sql.push(")");
+            let mut sql = Sql::new(self.backend, "SELECT COUNT(*) FROM enterprises e WHERE e.enterprise_id IN ");
+            sql.bind_list(chunk.iter().copied())?;
             push_scope(&mut sql, scope, "e.enterprise_id")?;
             let visible: i64 = sql.query_scalar().fetch_one(&self.pool).await?;
             if visible != chunk.len() as i64 {
