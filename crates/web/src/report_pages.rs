@@ -33,6 +33,30 @@ pub fn router() -> Router<AppState> {
         .route("/reports/{credit_code}/{period}/review", post(view_report_review_post))
 }
 
+/// A urlencoded form as its fields in order, repeated names kept (checkbox lists).
+pub struct FormFields(Vec<(String, String)>);
+
+impl FormFields {
+    /// The first value of a field, if present.
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of a repeated field.
+    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> {
+        self.0.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for FormFields {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(request, state).await.unwrap_or_default();
+        Ok(FormFields(serde_urlencoded::from_bytes(&bytes).unwrap_or_default()))
+    }
+}
+
 fn status_key(status: Option<ReportStatus>) -> &'static str {
     match status {
         None => "report.status.none",
@@ -249,16 +273,14 @@ async fn view_report_post(
     uri: OriginalUri,
     caller: Caller,
     Path((code, period)): Path<(String, String)>,
-    body: Bytes,
+    fields: FormFields,
 ) -> Result<Response, PageError> {
     let (code, period) = parse_target(lang, &code, &period)?;
-    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-    let submit = field("action").as_deref() == Some("submit");
-    let explanation = field("explanation");
+    let submit = fields.get("action") == Some("submit");
+    let explanation = fields.get("explanation").map(str::to_owned);
     let mut typed = BTreeMap::new();
     let mut input = Vec::new();
-    for (key, value) in &fields {
+    for (key, value) in &fields.0 {
         let Some(indicator) = key.strip_prefix("v.") else { continue };
         typed.insert(indicator.to_owned(), value.clone());
         let raw = if value.trim().is_empty() {
@@ -317,12 +339,10 @@ async fn view_report_review_post(
     uri: OriginalUri,
     caller: Caller,
     Path((code, period)): Path<(String, String)>,
-    body: Bytes,
+    fields: FormFields,
 ) -> Result<Response, PageError> {
     let (code, period) = parse_target(lang, &code, &period)?;
-    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let field =
-        |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let field = |name: &str| fields.get(name).map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
     let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(|e| PageError::from_store(lang, e))?;
     if !caller.user.role.reviews_reports() {
         return Err(PageError::not_found(lang));
@@ -466,15 +486,14 @@ async fn view_review_post(
     State(state): State<AppState>,
     Language(lang): Language,
     caller: Caller,
-    body: Bytes,
+    fields: FormFields,
 ) -> Result<Response, PageError> {
     if !caller.user.role.reviews_reports() {
         return Err(PageError::not_found(lang));
     }
-    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let period = queue_period(lang, fields.iter().find(|(k, _)| k == "period").map(|(_, v)| v.as_str()))?;
+    let period = queue_period(lang, fields.get("period"))?;
     let set = state.store.data_set(MONTHLY).await.map_err(|e| PageError::from_store(lang, e))?;
-    for code in fields.iter().filter(|(k, _)| k == "code").map(|(_, v)| v) {
+    for code in fields.all("code") {
         let Ok(code) = CreditCode::parse(code) else { continue };
         let Ok(enterprise) = visible_enterprise(&state, &caller, &code).await else { continue };
         // A report no longer submitted (approved meanwhile by a colleague) is skipped.
