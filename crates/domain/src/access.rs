@@ -277,11 +277,7 @@ impl Localize for PasswordError {
             (PasswordError::ContainsUsername, Lang::ZhCn) => "密码不能包含用户名".into(),
             (PasswordError::Common, Lang::ZhCn) => "密码过于常见，请换一个".into(),
             (PasswordError::Mismatch, Lang::ZhCn) => "两次输入的新密码不一致".into(),
-            (other, Lang::En) => {
-                let text = other.to_string();
-                let mut chars = text.chars();
-                chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
-            }
+            (other, Lang::En) => crate::text::capitalize(&other.to_string()),
         }
     }
 }

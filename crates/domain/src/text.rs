@@ -16,6 +16,13 @@ pub fn normalize_code(input: &str) -> String {
     input.chars().map(to_half_width).filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect()
 }
 
+/// The text with its first letter in upper case: English messages are built from the
+/// lower-case `Display` of errors.
+pub fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 /// Reads a number as people type it in forms and spreadsheets: full-width digits, thousands
 /// separators (`,` `，`), spaces, a leading `+`. `None` for anything else (including NaN and
 /// infinity, which are not data).
@@ -40,6 +47,12 @@ pub fn parse_number(input: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capitalize_touches_only_the_first_letter() {
+        assert_eq!(capitalize("the file is empty"), "The file is empty");
+        assert_eq!(capitalize(""), "");
+    }
 
     #[test]
     fn numbers_are_read_as_typed_in_chinese_spreadsheets() {

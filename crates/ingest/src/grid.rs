@@ -91,11 +91,7 @@ impl Localize for ReadError {
             (ReadError::TooManyColumns { max }, Lang::ZhCn) => format!("文件超过{max}列"),
             (ReadError::Corrupt(why), Lang::ZhCn) => format!("文件已损坏或不是电子表格（{why}）"),
             (ReadError::NoSheet, Lang::ZhCn) => "工作簿中没有工作表".into(),
-            (other, Lang::En) => {
-                let text = other.to_string();
-                let mut chars = text.chars();
-                chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
-            }
+            (other, Lang::En) => xinzhi_domain::text::capitalize(&other.to_string()),
         }
     }
 }

@@ -59,11 +59,7 @@ impl Localize for HeaderError {
             (HeaderError::NotFound(n), Lang::ZhCn) => {
                 format!("前{n}行中未找到表头：需要“统一社会信用代码”列和至少一个已知指标列")
             }
-            (e, Lang::En) => {
-                let text = e.to_string();
-                let mut chars = text.chars();
-                chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
-            }
+            (e, Lang::En) => xinzhi_domain::text::capitalize(&e.to_string()),
         }
     }
 }

@@ -12,9 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use xinzhi_domain::{Lang, Role, Username};
-use xinzhi_store::{
-    AuditEntry, AuditFilter, AuditRecord, NewUser, Outcome, Page, Scope, StoreError, User, UserChange, UserId,
-};
+use xinzhi_store::{AuditFilter, AuditRecord, NewUser, Outcome, Page, Scope, StoreError, User, UserChange, UserId};
 
 use crate::AppState;
 use crate::auth::{self, Caller};
@@ -39,18 +37,7 @@ async fn require_admin(state: &AppState, caller: &Caller, lang: Lang, what: &str
     if caller.user.role.manages_users() {
         return Ok(());
     }
-    let actor = caller.actor();
-    let entry = AuditEntry {
-        actor: &actor,
-        action: "access.denied",
-        object_type: Some("page"),
-        object_id: Some(what.to_owned()),
-        outcome: Outcome::Denied,
-        detail: None,
-    };
-    if let Err(e) = state.store.append_audit(&entry).await {
-        tracing::error!(error.message = %e, "cannot write the audit log");
-    }
+    auth::audit_denial(state, caller, "page", what).await;
     Err(PageError::not_found(lang))
 }
 

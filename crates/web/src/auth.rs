@@ -268,18 +268,24 @@ pub async fn visible_enterprise(
 
 async fn audit_if_hidden(state: &AppState, caller: &Caller, code: &xinzhi_domain::CreditCode) {
     if state.store.enterprise_by_code(&Scope::City, code).await.is_ok() {
-        let actor = caller.actor();
-        let entry = xinzhi_store::AuditEntry {
-            actor: &actor,
-            action: "access.denied",
-            object_type: Some("enterprise"),
-            object_id: Some(code.to_string()),
-            outcome: xinzhi_store::Outcome::Denied,
-            detail: None,
-        };
-        if let Err(e) = state.store.append_audit(&entry).await {
-            tracing::error!(error.message = %e, "cannot write the audit log");
-        }
+        audit_denial(state, caller, "enterprise", &code.to_string()).await;
+    }
+}
+
+/// Writes an `access.denied` audit line for something the caller was refused (they get 404).
+/// A failure to write it is logged, not shown: the refusal stands either way.
+pub async fn audit_denial(state: &AppState, caller: &Caller, object_type: &str, object_id: &str) {
+    let actor = caller.actor();
+    let entry = xinzhi_store::AuditEntry {
+        actor: &actor,
+        action: "access.denied",
+        object_type: Some(object_type),
+        object_id: Some(object_id.to_owned()),
+        outcome: xinzhi_store::Outcome::Denied,
+        detail: None,
+    };
+    if let Err(e) = state.store.append_audit(&entry).await {
+        tracing::error!(error.message = %e, "cannot write the audit log");
     }
 }
 

@@ -273,6 +273,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "退回时须填写原因（不超过500字）",
         "A reason (up to 500 characters) is needed to return a report",
     ),
+    (
+        "report.decision_unknown",
+        "审核决定应为 approve 或 return，实际为“{value}”",
+        "The decision must be approve or return, got '{value}'",
+    ),
     ("report.not_submitted", "只有已提交的报表可以审核", "Only a submitted report can be reviewed"),
     ("report.history", "报送记录", "Report history"),
     ("report.status.none", "未填报", "Not started"),

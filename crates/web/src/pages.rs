@@ -73,10 +73,6 @@ impl Layout {
     }
 }
 
-fn level_label(tr: Tr, level: xinzhi_domain::DesignationLevel) -> &'static str {
-    level.label(tr.lang)
-}
-
 fn status_key(status: DesignationStatus) -> &'static str {
     match status {
         DesignationStatus::Active => "status.active",
@@ -149,7 +145,7 @@ async fn view_overview_get(
         .iter()
         .map(|t| TierRow {
             tier: t.tier.label(lang).into(),
-            level: level_label(tr, t.level).into(),
+            level: t.level.label(lang).into(),
             code: t.tier.as_str(),
             enterprises: t.enterprises,
         })

@@ -141,11 +141,7 @@ pub struct ReportPage {
 }
 
 fn parse_target(lang: Lang, code: &str, period: &str) -> Result<(CreditCode, Month), PageError> {
-    let code = CreditCode::parse(code)
-        .map_err(|e| PageError::invalid(lang, FieldError::from_domain("credit_code", &e, lang)))?;
-    let period =
-        Month::parse(period).map_err(|e| PageError::invalid(lang, FieldError::from_domain("period", &e, lang)))?;
-    Ok((code, period))
+    crate::reports::parse_target(lang, code, period).map_err(|e| PageError::invalid(lang, e))
 }
 
 /// What the form shows besides the stored report: values as typed and problems after a failed save.
@@ -342,20 +338,24 @@ async fn view_report_review_post(
     fields: FormFields,
 ) -> Result<Response, PageError> {
     let (code, period) = parse_target(lang, &code, &period)?;
-    let field = |name: &str| fields.get(name).map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
     let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(|e| PageError::from_store(lang, e))?;
     if !caller.user.role.reviews_reports() {
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
-    let review = match (field("decision").as_deref(), field("reason")) {
-        (Some("approve"), _) => Review::Approve,
-        (Some("return"), Some(reason)) if reason.chars().count() <= 500 => Review::Return { reason },
-        _ => {
-            let problems = vec![FieldError::new("reason", "required", tr.t("report.reason_required").to_owned())];
-            let page =
-                report_page(&state, &caller, lang, &uri, &code, period, Entered { problems, ..Entered::default() })
-                    .await?;
+    let review = match crate::reports::parse_review(lang, fields.get("decision").unwrap_or(""), fields.get("reason")) {
+        Ok(review) => review,
+        Err(problem) => {
+            let page = report_page(
+                &state,
+                &caller,
+                lang,
+                &uri,
+                &code,
+                period,
+                Entered { problems: vec![problem], ..Entered::default() },
+            )
+            .await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };

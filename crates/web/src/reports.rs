@@ -12,7 +12,7 @@ use serde_json::Value;
 use xinzhi_domain::validation::{Moment, check_report};
 use xinzhi_domain::{CreditCode, Lang, Month, Role};
 use xinzhi_store::reports::MONTHLY;
-use xinzhi_store::{AuditEntry, DataSet, Outcome, ReportStatus, ReportWrite, Review, StoreError, ValueSource};
+use xinzhi_store::{DataSet, ReportStatus, ReportWrite, Review, StoreError, ValueSource};
 
 use crate::AppState;
 use crate::auth::{Caller, visible_enterprise};
@@ -48,11 +48,26 @@ pub struct ReportBody {
     required: Vec<String>,
 }
 
-fn parse_target(lang: Lang, code: &str, period: &str) -> Result<(CreditCode, Month), ApiError> {
-    let code =
-        CreditCode::parse(code).map_err(|e| ApiError::Invalid(FieldError::from_domain("credit_code", &e, lang)))?;
-    let period = Month::parse(period).map_err(|e| ApiError::Invalid(FieldError::from_domain("period", &e, lang)))?;
+/// The firm and month of a report path, for the API and the pages.
+pub(crate) fn parse_target(lang: Lang, code: &str, period: &str) -> Result<(CreditCode, Month), FieldError> {
+    let code = CreditCode::parse(code).map_err(|e| FieldError::from_domain("credit_code", &e, lang))?;
+    let period = Month::parse(period).map_err(|e| FieldError::from_domain("period", &e, lang))?;
     Ok((code, period))
+}
+
+/// A reviewer's decision as sent (`approve`, or `return` with a reason), for the API and the pages.
+pub(crate) fn parse_review(lang: Lang, decision: &str, reason: Option<&str>) -> Result<Review, FieldError> {
+    let tr = crate::i18n::Tr::new(lang);
+    match (decision, reason.map(str::trim).filter(|r| !r.is_empty())) {
+        ("approve", _) => Ok(Review::Approve),
+        ("return", Some(reason)) if reason.chars().count() <= MAX_EXPLANATION => {
+            Ok(Review::Return { reason: reason.to_owned() })
+        }
+        ("return", _) => Err(FieldError::new("reason", "required", tr.t("report.reason_required").to_owned())),
+        (other, _) => {
+            Err(FieldError::new("decision", "unknown_value", tr.f("report.decision_unknown", &[("value", other)])))
+        }
+    }
 }
 
 fn by_code(set: &DataSet, values: &[(xinzhi_store::IndicatorId, f64)]) -> BTreeMap<String, f64> {
@@ -73,7 +88,7 @@ async fn get_report(
     caller: Caller,
     Path((code, period)): Path<(String, String)>,
 ) -> Result<Json<ReportBody>, ApiError> {
-    let (code, period) = parse_target(lang, &code, &period)?;
+    let (code, period) = parse_target(lang, &code, &period).map_err(ApiError::Invalid)?;
     let store_error = |e| ApiError::from_store(lang, e);
     let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(store_error)?;
     let set = state.store.data_set(MONTHLY).await.map_err(store_error)?;
@@ -176,7 +191,7 @@ pub(crate) async fn save(
 ) -> Result<(ReportStatus, Vec<String>), SaveFailure> {
     let ReportInput { values: input, submit, explanation } = input;
     if !caller.user.role.writes_reports() {
-        deny(state, caller, &enterprise.credit_code).await;
+        crate::auth::audit_denial(state, caller, "report", enterprise.credit_code.as_str()).await;
         return Err(SaveFailure::Forbidden);
     }
     if period > current_month() {
@@ -327,7 +342,7 @@ async fn put_report(
     Path((code, period)): Path<(String, String)>,
     Json(body): Json<ReportPut>,
 ) -> Result<Json<ReportPutAnswer>, ApiError> {
-    let (code, period) = parse_target(lang, &code, &period)?;
+    let (code, period) = parse_target(lang, &code, &period).map_err(ApiError::Invalid)?;
     let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(|e| ApiError::from_store(lang, e))?;
     let values = body
         .values
@@ -369,31 +384,14 @@ async fn review_report(
     Path((code, period)): Path<(String, String)>,
     Json(body): Json<ReviewBody>,
 ) -> Result<Json<ReviewAnswer>, ApiError> {
-    let (code, period) = parse_target(lang, &code, &period)?;
+    let (code, period) = parse_target(lang, &code, &period).map_err(ApiError::Invalid)?;
     let store_error = |e| ApiError::from_store(lang, e);
     let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(store_error)?;
     if !caller.user.role.reviews_reports() {
-        deny(&state, &caller, &code).await;
+        crate::auth::audit_denial(&state, &caller, "report", code.as_str()).await;
         return Err(ApiError::NotFound(lang));
     }
-    let review = match (body.decision.as_str(), body.reason.as_deref().map(str::trim).filter(|r| !r.is_empty())) {
-        ("approve", _) => Review::Approve,
-        ("return", Some(reason)) if reason.chars().count() <= MAX_EXPLANATION => {
-            Review::Return { reason: reason.to_owned() }
-        }
-        ("return", _) => {
-            let message =
-                lang.pick("退回时须填写1—500字的原因", "Returning needs a reason of 1 to 500 characters").to_owned();
-            return Err(ApiError::Invalid(FieldError::new("reason", "required", message)));
-        }
-        (other, _) => {
-            let message = match lang {
-                Lang::ZhCn => format!("审核决定应为 approve 或 return，实际为“{other}”"),
-                Lang::En => format!("The decision must be approve or return, got '{other}'"),
-            };
-            return Err(ApiError::Invalid(FieldError::new("decision", "unknown_value", message)));
-        }
-    };
+    let review = parse_review(lang, &body.decision, body.reason.as_deref()).map_err(ApiError::Invalid)?;
     let set = state.store.data_set(MONTHLY).await.map_err(store_error)?;
     let status = state
         .store
@@ -408,21 +406,6 @@ async fn review_report(
             other => ApiError::from_store(lang, other),
         })?;
     Ok(Json(ReviewAnswer { status }))
-}
-
-async fn deny(state: &AppState, caller: &Caller, code: &CreditCode) {
-    let actor = caller.actor();
-    let entry = AuditEntry {
-        actor: &actor,
-        action: "access.denied",
-        object_type: Some("report"),
-        object_id: Some(code.to_string()),
-        outcome: Outcome::Denied,
-        detail: None,
-    };
-    if let Err(e) = state.store.append_audit(&entry).await {
-        tracing::error!(error.message = %e, "cannot write the audit log");
-    }
 }
 
 /// This month in Beijing time.
