@@ -340,6 +340,7 @@ async fn view_report_review_post(
     let (code, period) = parse_target(lang, &code, &period)?;
     let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(|e| PageError::from_store(lang, e))?;
     if !caller.user.role.reviews_reports() {
+        crate::auth::audit_denial(&state, &caller, "report", code.as_str()).await;
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
