@@ -216,6 +216,17 @@ pub fn column_letter(index: usize) -> String {
     letters.iter().rev().collect()
 }
 
+/// The 0-based index of Excel column letters (`A` → 0, `AA` → 26); `None` if not letters.
+pub fn column_index(letters: &str) -> Option<usize> {
+    if letters.is_empty() || letters.len() > 3 {
+        return None;
+    }
+    letters
+        .chars()
+        .try_fold(0usize, |n, c| c.is_ascii_uppercase().then(|| n * 26 + (c as usize - 'A' as usize + 1)))
+        .map(|n| n - 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,6 +238,11 @@ mod tests {
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(701), "ZZ");
         assert_eq!(column_letter(702), "AAA");
+        for i in [0, 25, 26, 701, 702, 16_383] {
+            assert_eq!(column_index(&column_letter(i)), Some(i));
+        }
+        assert_eq!(column_index(""), None);
+        assert_eq!(column_index("a1"), None);
     }
 
     #[test]

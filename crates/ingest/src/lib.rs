@@ -2,12 +2,14 @@
 //! GBK), with title rows above the table, synonyms and units in headers, total rows, blank
 //! lines, full-width digits and numbers stored as text. Pure parsing: no database, no IO
 //! beyond the bytes handed in. What is wrong is reported per row and column, in the user's
-//! language; nothing panics.
+//! language; nothing panics. And the two workbooks handed out: the template and the error report.
 
+pub mod export;
 pub mod grid;
 pub mod rows;
 
-pub use grid::{Cell, Grid, Limits, ReadError, column_letter, read_grid};
+pub use export::{MarkedProblem, TemplateColumn, TemplateFirm, TemplateSpec, error_report, report_template};
+pub use grid::{Cell, Grid, Limits, ReadError, column_index, column_letter, read_grid};
 pub use rows::{
     Column, Header, HeaderError, ImportRow, IndicatorRef, Parsed, Problem, ProblemKind, Target, find_header, read_rows,
 };

@@ -8,6 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use futures_util::TryStreamExt;
 use serde::Serialize;
 use sqlx::Row;
 use xinzhi_domain::{CreditCode, Month};
@@ -42,6 +43,15 @@ pub enum ImportMode {
     AllOrNothing,
 }
 
+/// How an import writes.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportOptions {
+    pub mode: ImportMode,
+    pub source: ValueSource,
+    /// Work out every row's outcome, then write nothing (the preview).
+    pub dry_run: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum RowOutcome {
@@ -60,7 +70,8 @@ pub enum RowOutcome {
 pub struct ImportSummary {
     pub rows: Vec<(usize, RowOutcome)>,
     pub values_written: usize,
-    /// False when all-or-nothing refused the import (nothing was written).
+    /// False for a dry run, and when all-or-nothing refused the import: nothing was written.
+    /// `rows` and `values_written` still say what would have been.
     pub committed: bool,
 }
 
@@ -96,6 +107,7 @@ impl Store {
         pairs: &[(EnterpriseId, Month)],
     ) -> Result<HashMap<(EnterpriseId, Month), Vec<(IndicatorId, f64)>>, StoreError> {
         let mut by_pair: HashMap<(EnterpriseId, Month), Vec<(IndicatorId, f64)>> = HashMap::new();
+        let indicator_ids = all_indicator_ids(&mut *self.pool.acquire().await?).await?;
         for (period, ids) in by_month(pairs) {
             let Ok(month) = Month::from_yyyymm(period) else { continue };
             let wanted: HashSet<i64> = ids.iter().copied().collect();
@@ -106,13 +118,16 @@ impl Store {
                     Sql::new(self.backend, "SELECT enterprise_id, indicator_id, value FROM data_values WHERE ");
                 if chunk.is_empty() {
                     // Many firms: the month along the primary key, filtered below.
-                    sql.push("indicator_id IN (SELECT indicator_id FROM indicators) AND period = ").bind(period)?;
+                    sql.push("indicator_id IN ");
+                    sql.bind_list(indicator_ids.iter().copied())?;
+                    sql.push(" AND period = ").bind(period)?;
                 } else {
                     sql.push("period = ").bind(period)?.push(" AND enterprise_id IN ");
                     sql.bind_list(chunk.iter().copied())?;
                 }
                 push_scope(&mut sql, scope, "data_values.enterprise_id")?;
-                for row in sql.query().fetch_all(&self.pool).await? {
+                let mut rows = sql.query().fetch(&self.pool);
+                while let Some(row) = rows.try_next().await? {
                     let enterprise: i64 = row.try_get(0)?;
                     if wanted.contains(&enterprise) {
                         by_pair
@@ -132,10 +147,10 @@ impl Store {
         scope: &Scope,
         data_set: DataSetId,
         items: &[ImportItem],
-        source: ValueSource,
         actor: &AuditActor,
-        mode: ImportMode,
+        options: ImportOptions,
     ) -> Result<ImportSummary, StoreError> {
+        let ImportOptions { mode, source, dry_run } = options;
         let now = now_unix();
         self.ensure_all_visible(scope, items.iter().map(|i| i.enterprise_id)).await?;
         let pairs: Vec<(EnterpriseId, Month)> = items.iter().map(|i| (i.enterprise_id, i.period)).collect();
@@ -189,11 +204,14 @@ impl Store {
             };
             summary.rows.push((item.row, outcome));
         }
-        if mode == ImportMode::AllOrNothing && summary.rows.iter().any(|(_, o)| matches!(o, RowOutcome::Locked { .. }))
-        {
+        let refused = mode == ImportMode::AllOrNothing
+            && summary.rows.iter().any(|(_, o)| matches!(o, RowOutcome::Locked { .. }));
+        if refused || dry_run {
             tx.rollback().await?;
             summary.committed = false;
-            summary.values_written = 0;
+            if refused {
+                summary.values_written = 0;
+            }
             return Ok(summary);
         }
 
@@ -315,6 +333,13 @@ fn by_month(pairs: &[(EnterpriseId, Month)]) -> HashMap<i64, Vec<i64>> {
     months
 }
 
+/// Every indicator id, for reading a month along the primary key. A list of values rather than
+/// a subquery: PostgreSQL then scans the key for each id (77 ms for a month of 10,000 firms)
+/// instead of the whole table in parallel (0.7 s).
+async fn all_indicator_ids(conn: &mut sqlx::AnyConnection) -> Result<Vec<i64>, StoreError> {
+    Ok(sqlx::query_scalar("SELECT indicator_id FROM indicators ORDER BY indicator_id").fetch_all(conn).await?)
+}
+
 /// Above this many firms in a month, the month is read along the primary key (indicator,
 /// period) and filtered here: one sequential range per indicator beats thousands of index
 /// lookups that each jump back into the table (measured: 0.23 s against 0.5 s for 10,000 firms).
@@ -330,14 +355,18 @@ async fn load_existing(
     for (period, ids) in by_month(pairs) {
         if ids.len() >= RANGE_SCAN_FROM {
             let wanted: HashSet<i64> = ids.iter().copied().collect();
+            let indicator_ids = all_indicator_ids(&mut *conn).await?;
             let mut sql = Sql::new(
                 backend,
                 "SELECT enterprise_id, indicator_id, value, revision, source, updated_at FROM data_values \
-                 WHERE indicator_id IN (SELECT indicator_id FROM indicators) AND period = ",
+                 WHERE indicator_id IN ",
             );
-            sql.bind(period)?;
+            sql.bind_list(indicator_ids)?;
+            sql.push(" AND period = ").bind(period)?;
             push_scope(&mut sql, scope, "data_values.enterprise_id")?;
-            for row in sql.query().fetch_all(&mut *conn).await? {
+            // Streamed: the month of every firm is far more than the rows kept.
+            let mut rows = sql.query().fetch(&mut *conn);
+            while let Some(row) = rows.try_next().await? {
                 let enterprise: i64 = row.try_get(0)?;
                 if wanted.contains(&enterprise) {
                     existing.insert(

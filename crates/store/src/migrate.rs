@@ -24,6 +24,11 @@ const SQLITE: &[Migration] = &[
         name: "revision_author",
         sql: include_str!("../migrations/sqlite/0004_revision_author.sql"),
     },
+    Migration {
+        version: 5,
+        name: "imports_and_deadlines",
+        sql: include_str!("../migrations/sqlite/0005_imports_and_deadlines.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -34,6 +39,11 @@ const POSTGRES: &[Migration] = &[
         version: 4,
         name: "revision_author",
         sql: include_str!("../migrations/postgres/0004_revision_author.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "imports_and_deadlines",
+        sql: include_str!("../migrations/postgres/0005_imports_and_deadlines.sql"),
     },
 ];
 

@@ -733,7 +733,8 @@ async fn report_story(store: &Store, a: EnterpriseId, east: RegionId, west: Regi
 /// A district's month imported at once: new values, a change with history, an approved
 /// report left alone, a re-import that changes nothing, and all-or-nothing.
 async fn import_story(store: &Store, a: EnterpriseId, b: EnterpriseId, east: RegionId) -> Result {
-    use xinzhi_store::{ImportItem, ImportMode, RowOutcome};
+    use xinzhi_store::{ImportItem, ImportMode, ImportOptions, RowOutcome};
+    let write = |mode| ImportOptions { mode, source: ValueSource::Import, dry_run: false };
     let ds = store.seed_monthly_data_set().await?;
     let east_scope = Scope::District(east);
     let gross = store.indicator_by_code("gross_output").await?.indicator_id;
@@ -748,8 +749,20 @@ async fn import_story(store: &Store, a: EnterpriseId, b: EnterpriseId, east: Reg
         ImportItem { row: 2, enterprise_id: a, period: feb, values: vec![(gross, 120.0), (sales, 115.0)] },
         ImportItem { row: 3, enterprise_id: b, period: feb, values: vec![(gross, 66.0), (sales, 63.0)] },
     ];
-    let first =
-        store.import_reports(&east_scope, ds, &items, ValueSource::Import, &importer, ImportMode::ValidRows).await?;
+    // The preview says what would happen and writes nothing.
+    let preview = store
+        .import_reports(
+            &east_scope,
+            ds,
+            &items,
+            &importer,
+            ImportOptions { dry_run: true, ..write(ImportMode::ValidRows) },
+        )
+        .await?;
+    assert!(!preview.committed);
+    assert_eq!(preview.rows, vec![(2, RowOutcome::Unchanged), (3, RowOutcome::Written { added: 1, changed: 1 })]);
+    assert!(store.revisions_of(&Scope::City, b, gross, feb).await?.is_empty(), "a dry run writes nothing");
+    let first = store.import_reports(&east_scope, ds, &items, &importer, write(ImportMode::ValidRows)).await?;
     assert!(first.committed);
     assert_eq!(first.rows, vec![(2, RowOutcome::Unchanged), (3, RowOutcome::Written { added: 1, changed: 1 })]);
     assert_eq!(first.values_written, 2);
@@ -762,8 +775,7 @@ async fn import_story(store: &Store, a: EnterpriseId, b: EnterpriseId, east: Reg
     );
 
     // The same file again changes nothing.
-    let again =
-        store.import_reports(&east_scope, ds, &items, ValueSource::Import, &importer, ImportMode::ValidRows).await?;
+    let again = store.import_reports(&east_scope, ds, &items, &importer, write(ImportMode::ValidRows)).await?;
     assert_eq!(again.rows, vec![(2, RowOutcome::Unchanged), (3, RowOutcome::Unchanged)]);
     assert_eq!(store.revisions_of(&Scope::City, b, gross, feb).await?.len(), 1);
 
@@ -772,22 +784,19 @@ async fn import_story(store: &Store, a: EnterpriseId, b: EnterpriseId, east: Reg
         ImportItem { row: 2, enterprise_id: a, period: feb, values: vec![(gross, 999.0)] },
         ImportItem { row: 3, enterprise_id: b, period: month("2024-01"), values: vec![(gross, 61.0)] },
     ];
-    let refused = store
-        .import_reports(&east_scope, ds, &conflicting, ValueSource::Import, &importer, ImportMode::AllOrNothing)
-        .await?;
+    let refused =
+        store.import_reports(&east_scope, ds, &conflicting, &importer, write(ImportMode::AllOrNothing)).await?;
     assert!(!refused.committed);
     assert_eq!(refused.rows[0].1, RowOutcome::Locked { status: ReportStatus::Approved });
     assert!(store.report(&east_scope, ds, b, month("2024-01")).await?.status.is_none(), "nothing was written");
-    let partial = store
-        .import_reports(&east_scope, ds, &conflicting, ValueSource::Import, &importer, ImportMode::ValidRows)
-        .await?;
+    let partial = store.import_reports(&east_scope, ds, &conflicting, &importer, write(ImportMode::ValidRows)).await?;
     assert_eq!(partial.rows[1], (3, RowOutcome::Written { added: 0, changed: 1 }));
 
     // Writing a firm outside the scope is refused outright.
     let c = store.enterprise_by_code(&Scope::City, &codes[2]).await?.enterprise_id;
     let outside = vec![ImportItem { row: 9, enterprise_id: c, period: feb, values: vec![(gross, 1.0)] }];
     assert!(matches!(
-        store.import_reports(&east_scope, ds, &outside, ValueSource::Import, &importer, ImportMode::ValidRows).await,
+        store.import_reports(&east_scope, ds, &outside, &importer, write(ImportMode::ValidRows)).await,
         Err(StoreError::NotFound)
     ));
     let values = store.values_of_pairs(&east_scope, &[(b, feb)]).await?;

@@ -313,6 +313,10 @@ fn form_field(body: &[u8], name: &str) -> Option<String> {
 /// Largest form body the guard reads to find the token.
 const MAX_FORM_BYTES: usize = 1024 * 1024;
 
+/// The largest upload form: a spreadsheet of `xinzhi_ingest::Limits::default().max_bytes` and
+/// the form's other fields.
+pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024 + 64 * 1024;
+
 /// Refuses unsafe requests that come from another site or lack the right CSRF token.
 pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
@@ -350,17 +354,69 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
     let Some(expected) = expected.filter(|e| !e.is_empty()) else {
         return forbidden("no session or sign-in token");
     };
-    let header_token = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let matches = |sent: Option<&str>| sent.is_some_and(|s| constant_time_eq(s.as_bytes(), expected.as_bytes()));
+    if let Some(sent) = headers.get("x-csrf-token") {
+        // The token is in a header: the body (perhaps a large upload) streams on untouched.
+        if !matches(sent.to_str().ok()) {
+            return forbidden("wrong CSRF token");
+        }
+        return next.run(request).await;
+    }
+    let boundary = multipart_boundary(headers);
+    let limit = if boundary.is_some() { MAX_UPLOAD_BYTES } else { MAX_FORM_BYTES };
     let (parts, body) = request.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
+    let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(bytes) => bytes,
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response(),
     };
-    let sent = header_token.or_else(|| form_field(&bytes, "csrf"));
-    if !sent.is_some_and(|s| constant_time_eq(s.as_bytes(), expected.as_bytes())) {
+    let sent = match &boundary {
+        Some(boundary) => multipart_text_field(&bytes, boundary, "csrf"),
+        None => form_field(&bytes, "csrf"),
+    };
+    if !matches(sent.as_deref()) {
         return forbidden("wrong CSRF token");
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+/// The boundary of a `multipart/form-data` body (a file upload form).
+fn multipart_boundary(headers: &HeaderMap) -> Option<String> {
+    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let (kind, parameters) = content_type.split_once(';')?;
+    if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    parameters.split(';').find_map(|p| {
+        let (key, value) = p.split_once('=')?;
+        key.trim().eq_ignore_ascii_case("boundary").then(|| value.trim().trim_matches('"').to_owned())
+    })
+}
+
+/// A small text field of a multipart body (the CSRF token of an upload form), without parsing
+/// the file parts: each part is `--boundary`, headers, a blank line, the value.
+fn multipart_text_field(body: &[u8], boundary: &str, name: &str) -> Option<String> {
+    let delimiter = format!("--{boundary}");
+    let wanted = format!("name=\"{name}\"");
+    let mut rest = body;
+    while let Some(start) = find(rest, delimiter.as_bytes()) {
+        rest = &rest[start + delimiter.len()..];
+        let header_end = find(rest, b"\r\n\r\n")?;
+        let headers = std::str::from_utf8(&rest[..header_end]).ok()?;
+        let value_start = header_end + 4;
+        let value_end = find(&rest[value_start..], delimiter.as_bytes())? + value_start;
+        let is_wanted =
+            headers.lines().any(|l| l.to_ascii_lowercase().starts_with("content-disposition:") && l.contains(&wanted));
+        if is_wanted && !headers.to_ascii_lowercase().contains("filename=") {
+            let value = rest[value_start..value_end].strip_suffix(b"\r\n").unwrap_or(&rest[value_start..value_end]);
+            return String::from_utf8(value.to_vec()).ok();
+        }
+        rest = &rest[value_end..];
+    }
+    None
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -38,6 +38,8 @@ pub enum ApiError {
     Invalid(FieldError),
     /// 422 with every problem found, each naming its field (a report with several errors).
     Problems { code: &'static str, message: String, details: Vec<FieldError> },
+    /// 422: an uploaded file that cannot be read as a whole (`field` is `file`).
+    File { code: String, message: String },
     /// 409: the object is in a state that does not allow this (e.g. an approved report).
     Conflict { message: String },
     /// 404: no such object (or not visible to the caller, which must look the same).
@@ -64,7 +66,9 @@ struct ErrorDetail<'a> {
 impl ApiError {
     pub fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::Invalid(_) | ApiError::Problems { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Invalid(_) | ApiError::Problems { .. } | ApiError::File { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Internal(..) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -90,6 +94,7 @@ impl IntoResponse for ApiError {
         };
         let (code, field, message) = match &self {
             ApiError::Invalid(e) => (e.code, Some(e.field.as_str()), e.message.clone()),
+            ApiError::File { code, message } => (code.as_str(), Some("file"), message.clone()),
             ApiError::Problems { code, message, .. } => (*code, None, message.clone()),
             ApiError::Conflict { message } => ("conflict", None, message.clone()),
             ApiError::NotFound(lang) => ("not_found", None, Tr::new(*lang).t("error.not_found.message").to_owned()),

@@ -8,10 +8,10 @@ use std::collections::HashMap;
 use serde::Serialize;
 use xinzhi_domain::validation::{Importance, Moment, check_all};
 use xinzhi_domain::{Lang, Localize, Month};
-use xinzhi_ingest::{IndicatorRef, Limits, find_header, read_grid, read_rows};
+use xinzhi_ingest::{IndicatorRef, Limits, Target, column_letter, find_header, read_grid, read_rows};
 use xinzhi_store::reports::MONTHLY;
 use xinzhi_store::{
-    AuditActor, ImportItem, ImportMode, ImportSummary, RowOutcome, Scope, Store, StoreError, ValueSource,
+    AuditActor, ImportItem, ImportMode, ImportOptions, RowOutcome, Scope, Store, StoreError, ValueSource,
 };
 
 /// What to import and how.
@@ -27,29 +27,61 @@ pub struct ImportRequest<'a> {
     pub latest: Month,
 }
 
+/// Something wrong with one row, located by Excel row and, when one cell is at fault, column.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowProblem {
+    pub row: usize,
+    /// Excel column letter.
+    pub column: Option<String>,
+    /// Stable machine-readable reason (`cell.number`, `enterprise.unknown`, `rule.<code>`, …).
+    pub code: String,
+    /// The whole sentence, place included, in the requested language.
+    pub message: String,
+}
+
+/// A row that reached the store, with what happened (or, in a dry run, would happen) to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewRow {
+    pub row: usize,
+    pub credit_code: String,
+    pub name: Option<String>,
+    pub period: Month,
+    pub values: Vec<(String, f64)>,
+    #[serde(flatten)]
+    pub outcome: RowOutcome,
+}
+
 /// The answer: the problems, and what was (or would be) written.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportReport {
     /// Why the file could not be read at all.
-    pub file_error: Option<String>,
+    pub file_error: Option<RowProblem>,
     /// Row problems, in file order.
-    pub problems: Vec<String>,
+    pub problems: Vec<RowProblem>,
     pub rows_read: usize,
     pub rows_skipped: usize,
     /// Rows refused (problems, unknown firms, failed rules).
     pub rows_rejected: usize,
-    pub summary: Option<ImportSummary>,
+    pub dry_run: bool,
+    /// False for a dry run, and when all-or-nothing refused the import.
+    pub committed: bool,
+    pub values_written: usize,
+    /// Rows that reached the store, in file order.
+    pub rows: Vec<PreviewRow>,
 }
 
 impl ImportReport {
-    /// Nothing was refused and, unless a dry run, everything was written or unchanged.
+    /// Nothing was refused, nothing was locked and, unless a dry run, everything was written
+    /// or unchanged.
     pub fn clean(&self) -> bool {
         self.file_error.is_none()
             && self.rows_rejected == 0
-            && self
-                .summary
-                .as_ref()
-                .is_none_or(|s| s.committed && s.rows.iter().all(|(_, o)| !matches!(o, RowOutcome::Locked { .. })))
+            && (self.dry_run || self.committed)
+            && self.rows.iter().all(|r| !matches!(r.outcome, RowOutcome::Locked { .. }))
+    }
+
+    pub fn count(&self, kind: fn(&RowOutcome) -> bool) -> usize {
+        self.rows.iter().filter(|r| kind(&r.outcome)).count()
     }
 }
 
@@ -58,6 +90,27 @@ fn at_row(lang: Lang, row: usize, what: &str) -> String {
         Lang::ZhCn => format!("第{row}行：{what}"),
         Lang::En => format!("Row {row}: {what}"),
     }
+}
+
+/// A problem of `row`, at a cell of `column` (its letter and header) when one is to blame, worded
+/// like the file reader's own problems (`第3行 A列（统一社会信用代码）：…`).
+fn row_problem(
+    lang: Lang,
+    row: usize,
+    column: Option<&(String, String)>,
+    code: impl Into<String>,
+    what: &str,
+) -> RowProblem {
+    let message = match (column, lang) {
+        (Some((letter, header)), Lang::ZhCn) => format!("第{row}行 {letter}列（{header}）：{what}"),
+        (Some((letter, header)), Lang::En) => format!("Row {row}, column {letter} ({header}): {what}"),
+        (None, _) => at_row(lang, row, what),
+    };
+    RowProblem { row, column: column.map(|(letter, _)| letter.clone()), code: code.into(), message }
+}
+
+fn file_problem(error: &impl Localize, lang: Lang) -> RowProblem {
+    RowProblem { row: 0, column: None, code: error.code().to_owned(), message: error.message(lang) }
 }
 
 /// Runs an import for `scope` as `actor`.
@@ -74,31 +127,24 @@ pub async fn run_import(
         rows_read: 0,
         rows_skipped: 0,
         rows_rejected: 0,
-        summary: None,
+        dry_run: request.dry_run,
+        committed: false,
+        values_written: 0,
+        rows: Vec::new(),
     };
     tracing::debug!(bytes = request.bytes.len(), "import: started");
     let set = store.data_set(MONTHLY).await?;
     let grid = match read_grid(request.bytes, Limits::default()) {
         Ok(grid) => grid,
         Err(e) => {
-            report.file_error = Some(e.message(lang));
+            report.file_error = Some(file_problem(&e, lang));
             return Ok(report);
         }
     };
-    let catalogue: Vec<IndicatorRef> = set
-        .indicators
-        .iter()
-        .map(|i| IndicatorRef {
-            code: i.indicator.def.code.to_string(),
-            name_zh: i.indicator.def.name_zh.clone(),
-            name_en: i.indicator.def.name_en.clone(),
-            unit_zh: i.indicator.def.unit_zh.clone(),
-        })
-        .collect();
-    let header = match find_header(&grid, &catalogue) {
+    let header = match find_header(&grid, &indicator_refs(&set)) {
         Ok(h) => h,
         Err(e) => {
-            report.file_error = Some(e.message(lang));
+            report.file_error = Some(file_problem(&e, lang));
             return Ok(report);
         }
     };
@@ -107,7 +153,29 @@ pub async fn run_import(
     report.rows_skipped = parsed.skipped;
     report.rows_read = parsed.rows.len() + parsed.problems.len();
     report.rows_rejected = parsed.problems.len();
-    report.problems.extend(parsed.problems.iter().map(|p| p.message(lang)));
+    report.problems.extend(parsed.problems.iter().map(|p| RowProblem {
+        row: p.row,
+        column: p.column.clone(),
+        code: p.code().to_owned(),
+        message: p.message(lang),
+    }));
+    let place = |target: &Target| {
+        header
+            .columns
+            .iter()
+            .find(|c| c.target == *target)
+            .map(|c| (column_letter(grid.first_column + c.index), c.header.clone()))
+    };
+    let code_place = place(&Target::CreditCode);
+    let period_place = place(&Target::Period);
+    let indicator_place: HashMap<&str, (String, String)> = set
+        .indicators
+        .iter()
+        .filter_map(|i| {
+            let code = i.indicator.def.code.as_str();
+            place(&Target::Indicator(code.to_owned())).map(|p| (code, p))
+        })
+        .collect();
 
     // Firms in scope; anyone else's code is "unknown" (existence outside the scope does not leak).
     let codes: Vec<_> = parsed.rows.iter().map(|r| r.credit_code.clone()).collect();
@@ -122,16 +190,13 @@ pub async fn run_import(
                 Lang::ZhCn => format!("统一社会信用代码“{}”不是您管辖范围内的已登记企业", row.credit_code),
                 Lang::En => format!("the credit code {} is not a registered enterprise in your scope", row.credit_code),
             };
-            report.problems.push(at_row(lang, row.row, &what));
+            report.problems.push(row_problem(lang, row.row, code_place.as_ref(), "enterprise.unknown", &what));
             report.rows_rejected += 1;
             continue;
         };
         if row.period > request.latest {
-            report.problems.push(at_row(
-                lang,
-                row.row,
-                lang.pick("不能导入未来月份的数据", "a future month cannot be imported"),
-            ));
+            let what = lang.pick("不能导入未来月份的数据", "a future month cannot be imported");
+            report.problems.push(row_problem(lang, row.row, period_place.as_ref(), "period.future", what));
             report.rows_rejected += 1;
             continue;
         }
@@ -150,6 +215,7 @@ pub async fn run_import(
     tracing::debug!(pairs = stored.len(), "import: stored values read");
     let rules = store.validation_rules(set.data_set_id).await?;
     let mut items = Vec::new();
+    let mut passed = Vec::new();
     for (row, item) in candidates {
         let as_map = |values: Option<&Vec<(xinzhi_store::IndicatorId, f64)>>| -> HashMap<&str, f64> {
             values
@@ -169,28 +235,67 @@ pub async fn run_import(
             check_all(&rules, &lookup).into_iter().filter(|v| v.importance == Importance::Error).collect();
         if errors.is_empty() {
             items.push(item);
-        } else {
-            report.rows_rejected += 1;
-            report.problems.extend(errors.iter().map(|v| at_row(lang, row.row, &v.message(lang))));
+            passed.push(row);
+            continue;
+        }
+        report.rows_rejected += 1;
+        for violation in errors {
+            // The cell to blame: the first value of this month the rule reads that the file has.
+            let column = rules
+                .iter()
+                .find(|r| r.code == violation.rule)
+                .into_iter()
+                .flat_map(|r| r.left.references().into_iter().chain(r.right.references()))
+                .find_map(|(code, moment)| (moment == Moment::ThisMonth).then(|| indicator_place.get(code)).flatten());
+            report.problems.push(row_problem(
+                lang,
+                row.row,
+                column,
+                format!("rule.{}", violation.rule),
+                &violation.message(lang),
+            ));
         }
     }
     tracing::debug!(rows = items.len(), "import: rows checked");
-    if !request.dry_run && (request.mode == ImportMode::ValidRows || report.rows_rejected == 0) {
-        report.summary =
-            Some(store.import_reports(scope, set.data_set_id, &items, ValueSource::Import, actor, request.mode).await?);
+    if request.mode == ImportMode::AllOrNothing && report.rows_rejected > 0 && !request.dry_run {
+        return Ok(report);
     }
-    if let Some(summary) = &report.summary {
-        for (row, outcome) in &summary.rows {
-            if let RowOutcome::Locked { status } = outcome {
-                let what = match lang {
-                    Lang::ZhCn => format!("该企业本月报表状态为“{}”，数值不同，需退回后才能修改", status.as_str()),
-                    Lang::En => {
-                        format!("the firm's report is {} with other values; it must be returned first", status.as_str())
-                    }
-                };
-                report.problems.push(at_row(lang, *row, &what));
-            }
+    let options = ImportOptions { mode: request.mode, source: ValueSource::Import, dry_run: request.dry_run };
+    let summary = store.import_reports(scope, set.data_set_id, &items, actor, options).await?;
+    report.committed = summary.committed;
+    report.values_written = summary.values_written;
+    for ((row, outcome), read) in summary.rows.into_iter().zip(passed) {
+        if let RowOutcome::Locked { status } = &outcome {
+            let what = match lang {
+                Lang::ZhCn => format!("该企业本月报表状态为“{}”，数值不同，需退回后才能修改", status.as_str()),
+                Lang::En => {
+                    format!("the firm's report is {} with other values; it must be returned first", status.as_str())
+                }
+            };
+            report.problems.push(row_problem(lang, row, None, "report.locked", &what));
         }
+        report.rows.push(PreviewRow {
+            row,
+            credit_code: read.credit_code.to_string(),
+            name: read.name.clone(),
+            period: read.period,
+            values: read.values.clone(),
+            outcome,
+        });
     }
+    report.problems.sort_by_key(|p| p.row);
     Ok(report)
+}
+
+/// The indicators of a data set, as the file reader matches headers against them.
+pub fn indicator_refs(set: &xinzhi_store::DataSet) -> Vec<IndicatorRef> {
+    set.indicators
+        .iter()
+        .map(|i| IndicatorRef {
+            code: i.indicator.def.code.to_string(),
+            name_zh: i.indicator.def.name_zh.clone(),
+            name_en: i.indicator.def.name_en.clone(),
+            unit_zh: i.indicator.def.unit_zh.clone(),
+        })
+        .collect()
 }

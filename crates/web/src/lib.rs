@@ -17,6 +17,7 @@ mod pages;
 mod query;
 mod report_pages;
 mod reports;
+mod upload;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -24,7 +25,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -32,7 +33,6 @@ use axum::routing::get;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use xinzhi_store::Store;
@@ -80,7 +80,8 @@ pub fn router(state: AppState) -> Router {
         .merge(account::router())
         .merge(admin::router())
         .merge(report_pages::router())
-        .nest("/api/v1", api::router().merge(reports::router()))
+        .merge(upload::router())
+        .nest("/api/v1", api::router().merge(reports::router()).merge(upload::api_router()))
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(stylesheet))
         .route("/lang/{tag}", get(language::view_switch_language_get))
@@ -89,7 +90,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        // Bodies are read through extractors, which honour this; upload routes raise it.
+        .layer(DefaultBodyLimit::max(2 * 1024 * 1024))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http())

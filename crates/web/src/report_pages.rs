@@ -38,7 +38,7 @@ pub struct FormFields(Vec<(String, String)>);
 
 impl FormFields {
     /// The first value of a field, if present.
-    fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 

@@ -357,18 +357,15 @@ pub async fn import_reports(settings: &Settings, file: &Path, options: ImportOpt
     let report = xinzhi_web::imports::run_import(&store, &xinzhi_store::Scope::City, &cli_actor(), request).await?;
     store.close().await;
     if let Some(error) = &report.file_error {
-        bail!("{}: {error}", file.display());
+        bail!("{}: {}", file.display(), error.message);
     }
     for problem in &report.problems {
-        println!("{problem}");
+        println!("{}", problem.message);
     }
-    let count = |f: fn(&xinzhi_store::RowOutcome) -> bool| {
-        report.summary.as_ref().map_or(0, |s| s.rows.iter().filter(|(_, o)| f(o)).count())
-    };
-    let written = count(|o| matches!(o, xinzhi_store::RowOutcome::Written { .. }));
-    let unchanged = count(|o| matches!(o, xinzhi_store::RowOutcome::Unchanged));
-    let locked = count(|o| matches!(o, xinzhi_store::RowOutcome::Locked { .. }));
-    let committed = report.summary.as_ref().is_some_and(|s| s.committed);
+    let written = report.count(|o| matches!(o, xinzhi_store::RowOutcome::Written { .. }));
+    let unchanged = report.count(|o| matches!(o, xinzhi_store::RowOutcome::Unchanged));
+    let locked = report.count(|o| matches!(o, xinzhi_store::RowOutcome::Locked { .. }));
+    let committed = report.committed;
     match lang {
         Lang::ZhCn => println!(
             "读取{}行（跳过空行和合计行{}行），拒绝{}行；{}写入{}行，未变化{}行，已锁定{}行",
@@ -471,12 +468,14 @@ pub async fn bench_import(settings: &Settings, rows: usize) -> anyhow::Result<()
         };
         let report = xinzhi_web::imports::run_import(&store, &city, &AuditActor::system("bench"), request).await?;
         let elapsed = started.elapsed();
-        let summary = report.summary.ok_or_else(|| anyhow!("nothing was imported: {:?}", report.file_error))?;
+        if !report.committed {
+            bail!("nothing was imported: {:?}", report.file_error.map(|e| e.message));
+        }
         println!(
             "run {run}, {label}: {:.2} s; rows refused {}, values written {}, peak memory {}",
             elapsed.as_secs_f64(),
             report.rows_rejected,
-            summary.values_written,
+            report.values_written,
             peak_memory_mib().map_or_else(|| "unknown".into(), |m| format!("{m:.0} MiB"))
         );
     }

@@ -289,7 +289,10 @@ fn import_reports_prints_row_problems_and_fails_when_rows_are_refused() {
     assert!(!output.status.success());
     let out = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(out.contains("第3行 A列（统一社会信用代码）：统一社会信用代码校验位错误：应为“3”，实际为“4”"), "{out}");
-    assert!(out.contains("第2行：统一社会信用代码“914403001922038216”不是您管辖范围内的已登记企业"), "{out}");
+    assert!(
+        out.contains("第2行 A列（统一社会信用代码）：统一社会信用代码“914403001922038216”不是您管辖范围内的已登记企业"),
+        "{out}"
+    );
     assert!(out.contains("读取2行") && out.contains("拒绝2行"), "{out}");
     let english = run(&["--dry-run", "--lang", "en"]);
     assert!(String::from_utf8_lossy(&english.stdout).contains("Row 3, column A"));

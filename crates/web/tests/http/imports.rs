@@ -4,6 +4,8 @@ use xinzhi_domain::{Lang, Month, RegionCode};
 use xinzhi_store::{AuditActor, EnterpriseFilter, ImportMode, Page, RowOutcome, Scope};
 use xinzhi_web::imports::{ImportRequest, run_import};
 
+use reqwest::StatusCode;
+
 use crate::Result;
 use crate::helpers::spawn_app;
 
@@ -41,28 +43,254 @@ async fn a_district_month_is_checked_then_written_once_and_re_imports_change_not
 
     let dry = run_import(store, &district, &actor, request(csv.as_bytes(), true)).await?;
     assert_eq!((dry.rows_read, dry.rows_rejected, dry.rows_skipped), (4, 2, 1));
-    assert!(dry.summary.is_none(), "a dry run writes nothing");
-    assert_eq!(dry.problems[0], format!("第6行：统一社会信用代码“{far}”不是您管辖范围内的已登记企业"));
-    assert!(
-        dry.problems[1].starts_with("第5行：工业销售产值不应超过工业总产值的105%（200 <= 105 不成立）"),
-        "{}",
-        dry.problems[1]
+    assert!(dry.dry_run && !dry.committed, "a dry run writes nothing");
+    assert_eq!(dry.count(|o| matches!(o, RowOutcome::Written { .. })), 2, "but says what it would write");
+    assert_eq!(
+        (dry.problems[0].row, dry.problems[0].column.as_deref(), dry.problems[0].code.as_str()),
+        (5, Some("D"), "rule.sales_within_output"),
+        "the rule blames the first cell it reads: sales output in column D"
     );
+    assert!(
+        dry.problems[0]
+            .message
+            .starts_with("第5行 D列（工业销售产值(元)）：工业销售产值不应超过工业总产值的105%（200 <= 105 不成立）"),
+        "{}",
+        dry.problems[0].message
+    );
+    assert_eq!(
+        dry.problems[1].message,
+        format!("第6行 A列（统一社会信用代码）：统一社会信用代码“{far}”不是您管辖范围内的已登记企业")
+    );
+    assert_eq!(dry.problems[1].code, "enterprise.unknown");
+    let firm = store.enterprise_by_code(&district, a).await?;
+    let dec = Month::parse("2024-12")?;
+    let gross = store.indicator_by_code("gross_output").await?.indicator_id;
+    let before = store.values_of_pairs(&district, &[(firm.enterprise_id, dec)]).await?;
+    assert!(!before.values().flatten().any(|(i, v)| *i == gross && *v == 1200.0), "nothing written by the dry run");
 
     let done = run_import(store, &district, &actor, request(csv.as_bytes(), false)).await?;
-    let summary = done.summary.as_ref().ok_or("summary")?;
-    assert!(summary.committed && !done.clean(), "refused rows make the import unclean");
-    assert_eq!(summary.rows.iter().filter(|(_, o)| matches!(o, RowOutcome::Written { .. })).count(), 2);
-    let firm = store.enterprise_by_code(&district, a).await?;
-    let stored = store.values_of_pairs(&district, &[(firm.enterprise_id, Month::parse("2024-12")?)]).await?;
-    let gross = store.indicator_by_code("gross_output").await?.indicator_id;
+    assert!(done.committed && !done.clean(), "refused rows make the import unclean");
+    assert_eq!(done.count(|o| matches!(o, RowOutcome::Written { .. })), 2);
+    let stored = store.values_of_pairs(&district, &[(firm.enterprise_id, dec)]).await?;
     assert!(stored.values().flatten().any(|(i, v)| *i == gross && *v == 1200.0), "12,000,000 元 is 1,200 万元");
 
     let again = run_import(store, &district, &actor, request(csv.as_bytes(), false)).await?;
-    let again = again.summary.ok_or("summary")?;
-    assert!(again.rows.iter().all(|(_, o)| *o == RowOutcome::Unchanged), "{:?}", again.rows);
+    assert!(again.rows.iter().all(|r| r.outcome == RowOutcome::Unchanged), "{:?}", again.rows);
+
+    // All or nothing with a refused row writes nothing.
+    let changed = csv.replace("8000000,7900000", "8100000,7900000");
+    let all_or_nothing = ImportRequest { mode: ImportMode::AllOrNothing, ..request(changed.as_bytes(), false) };
+    let refused = run_import(store, &district, &actor, all_or_nothing).await?;
+    assert!(!refused.committed && !refused.clean());
+    let b_firm = store.enterprise_by_code(&district, b).await?;
+    let b_values = store.values_of_pairs(&district, &[(b_firm.enterprise_id, dec)]).await?;
+    assert!(b_values.values().flatten().any(|(i, v)| *i == gross && *v == 800.0), "b keeps 800 万元");
 
     let broken = run_import(store, &district, &actor, request(b"\x00\x01garbage", false)).await?;
     assert!(broken.file_error.is_some());
     app.stop().await
+}
+
+/// A multipart body as a browser's upload form sends it: the CSRF token first, then the month
+/// and the file.
+fn upload_form(csrf: &str, period: &str, file_name: &str, file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----xinzhi-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in [("csrf", csrf), ("period", period)] {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The red cells of the error report's first sheet, as (row, column letter) pairs, read back
+/// with the same reader as uploads.
+fn red_cells(xlsx: &[u8]) -> Result<Vec<(usize, String)>> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx))?;
+    let mut styles = String::new();
+    archive.by_name("xl/styles.xml")?.read_to_string(&mut styles)?;
+    let mut sheet = String::new();
+    archive.by_name("xl/worksheets/sheet1.xml")?.read_to_string(&mut sheet)?;
+    // The cell formats (xf) whose fill is the red one.
+    let fills: Vec<&str> = styles.split("<fill>").skip(1).collect();
+    let red_fill = fills.iter().position(|f| f.contains("FFFFC7CE")).ok_or("no red fill")?;
+    let xfs = styles.split("<cellXfs").nth(1).ok_or("cellXfs")?;
+    let red_xf: Vec<usize> = xfs
+        .split("<xf ")
+        .skip(1)
+        .enumerate()
+        .filter(|(_, xf)| xf.contains(&format!("fillId=\"{red_fill}\"")))
+        .map(|(i, _)| i)
+        .collect();
+    let mut cells = Vec::new();
+    for cell in sheet.split("<c r=\"").skip(1) {
+        let reference = &cell[..cell.find('"').ok_or("ref")?];
+        let style = cell.split(" s=\"").nth(1).and_then(|s| s[..s.find('"')?].parse::<usize>().ok());
+        if style.is_some_and(|s| red_xf.contains(&s)) && cell.find('>') > cell.find(" s=\"") {
+            let letters: String = reference.chars().take_while(char::is_ascii_uppercase).collect();
+            let row: usize = reference[letters.len()..].parse()?;
+            cells.push((row, letters));
+        }
+    }
+    Ok(cells)
+}
+
+#[tokio::test]
+async fn an_officer_uploads_previews_downloads_the_errors_and_commits_valid_rows() -> Result {
+    let app = spawn_app().await?;
+    app.login("district", crate::helpers::PASSWORD).await?;
+    let store = &app.db.store;
+    let district = Scope::District(store.region_by_code(RegionCode::parse("436002")?).await?.region_id);
+    let firms = store.search_enterprises(&district, &EnterpriseFilter::default(), Page::new(2, 0)).await?.items;
+    let (a, b) = (&firms[0].credit_code, &firms[1].credit_code);
+    // Row 3 is good; row 4 has text in a number cell (column C).
+    let csv =
+        format!("统一社会信用代码,企业名称,工业总产值(万元),工业销售产值(万元)\n{a},甲,1000,990\n{b},乙,abc,10\n");
+
+    let csrf = app.csrf().await?;
+    let (content_type, body) = upload_form(&csrf, "2024-12", "潇水区12月.csv", csv.as_bytes());
+    let posted = app
+        .client
+        .post(format!("{}/reports/import", app.base))
+        .header("content-type", content_type.clone())
+        .body(body.clone())
+        .send()
+        .await?;
+    assert_eq!(posted.status(), StatusCode::SEE_OTHER, "{}", posted.text().await?);
+    let preview_path = posted.headers()["location"].to_str()?.to_owned();
+    assert!(preview_path.starts_with("/reports/import/"));
+
+    let preview = app.get(&preview_path).await?.text().await?;
+    assert!(preview.contains("id=\"preview-title\""), "a preview, not a result");
+    assert!(preview.contains("id=\"count-rejected\">1<") && preview.contains("id=\"count-written\">1<"), "{preview}");
+    assert!(preview.contains("第3行 C列（工业总产值(万元)）：“abc”不是数字"), "{preview}");
+    let firm = store.enterprise_by_code(&district, a).await?;
+    let dec = Month::parse("2024-12")?;
+    let gross = store.indicator_by_code("gross_output").await?.indicator_id;
+    let stored = |values: std::collections::HashMap<_, Vec<(xinzhi_store::IndicatorId, f64)>>| {
+        values.values().flatten().any(|(i, v)| *i == gross && *v == 1000.0)
+    };
+    assert!(!stored(store.values_of_pairs(&district, &[(firm.enterprise_id, dec)]).await?), "preview writes nothing");
+
+    // The error report gives the rows back with the bad cell in red.
+    let errors = app.get(&format!("{preview_path}/errors.xlsx")).await?;
+    assert_eq!(errors.status(), StatusCode::OK);
+    assert!(errors.headers()["content-disposition"].to_str()?.contains("filename*=UTF-8''"));
+    let xlsx = errors.bytes().await?;
+    assert_eq!(red_cells(&xlsx)?.into_iter().filter(|(_, c)| c == "C").collect::<Vec<_>>(), vec![(3, "C".to_owned())]);
+    let grid = xinzhi_ingest::read_grid(&xlsx, xinzhi_ingest::Limits::default())?;
+    assert_eq!(grid.rows[2][0], xinzhi_ingest::Cell::Text(b.to_string()), "codes stay text");
+
+    // All or nothing refuses; valid rows writes row 2.
+    let refused = app.post_form(&preview_path, &[("mode", "all_or_nothing")]).await?;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().await?.contains("id=\"import-refused\""));
+    assert!(!stored(store.values_of_pairs(&district, &[(firm.enterprise_id, dec)]).await?));
+    let done = app.post_form(&preview_path, &[("mode", "valid_rows")]).await?;
+    assert_eq!(done.status(), StatusCode::OK);
+    assert!(done.text().await?.contains("id=\"import-done\""));
+    assert!(stored(store.values_of_pairs(&district, &[(firm.enterprise_id, dec)]).await?));
+
+    // Another user cannot see the upload; a wrong CSRF token in the multipart body is refused.
+    let other = app.with_new_browser()?;
+    other.login("park", crate::helpers::PASSWORD).await?;
+    assert_eq!(other.get(&preview_path).await?.status(), StatusCode::NOT_FOUND);
+    let (content_type, body) = upload_form("wrong", "2024-12", "x.csv", csv.as_bytes());
+    let forged = other
+        .client
+        .post(format!("{}/reports/import", other.base))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await?;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    other.stop().await
+}
+
+#[tokio::test]
+async fn the_template_round_trips_and_the_api_imports_with_the_same_problems() -> Result {
+    let app = spawn_app().await?;
+    app.login("district", crate::helpers::PASSWORD).await?;
+    let store = &app.db.store;
+    let district = Scope::District(store.region_by_code(RegionCode::parse("436002")?).await?.region_id);
+    let above = store
+        .search_enterprises(
+            &district,
+            &EnterpriseFilter { above_scale: Some(true), ..Default::default() },
+            Page::new(500, 0),
+        )
+        .await?;
+
+    let template = app.get("/reports/template.xlsx?period=2024-12").await?;
+    assert_eq!(template.status(), StatusCode::OK);
+    let xlsx = template.bytes().await?;
+    let set = store.data_set(xinzhi_store::reports::MONTHLY).await?;
+    let grid = xinzhi_ingest::read_grid(&xlsx, xinzhi_ingest::Limits::default())?;
+    let header = xinzhi_ingest::find_header(&grid, &xinzhi_web::imports::indicator_refs(&set))?;
+    let indicators = header.columns.iter().filter(|c| matches!(c.target, xinzhi_ingest::Target::Indicator(_))).count();
+    assert_eq!(indicators, set.indicators.len(), "every indicator of the data set is a recognised column");
+    let parsed = xinzhi_ingest::read_rows(&grid, &header, None);
+    assert_eq!(parsed.problems.len(), 0);
+    assert_eq!(parsed.rows.len() as i64, above.total, "the district's above-scale firms are prefilled");
+    assert!(parsed.rows.iter().all(|r| r.period == Month::parse("2024-12").expect("month")));
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx.to_vec()))?;
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("xl/worksheets/sheet1.xml")?, &mut sheet)?;
+    assert!(sheet.contains("<dataValidation type=\"list\""), "the period column has a dropdown");
+    assert!(archive.by_name("xl/worksheets/sheet2.xml").is_ok(), "an instructions sheet");
+
+    // The API: a token, the file as the body, the same problems as the pages.
+    let token = store_token(&app).await?;
+    let a = &above.items[0].credit_code;
+    let csv = format!("统一社会信用代码,工业总产值(万元)\n{a},\"1,234\"\n91110000000000000X,5\n");
+    let client = reqwest::Client::new();
+    let answer: serde_json::Value = client
+        .post(format!("{}/api/v1/reports/import?period=2024-12&dry_run=true", app.base))
+        .bearer_auth(&token)
+        .body(csv.clone())
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(answer["clean"], false);
+    assert_eq!(answer["rows"][0]["outcome"], "written");
+    assert_eq!(answer["problems"][0]["row"], 3);
+    assert_eq!(answer["problems"][0]["column"], "A");
+    assert_eq!(answer["problems"][0]["code"], "credit_code.check_character");
+    let unreadable = client
+        .post(format!("{}/api/v1/reports/import?period=2024-12", app.base))
+        .bearer_auth(&token)
+        .header("accept-language", "en")
+        .body(b"PK\x03\x04 not really a zip".to_vec())
+        .send()
+        .await?;
+    assert_eq!(unreadable.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error: serde_json::Value = unreadable.json().await?;
+    assert_eq!(error["error"]["field"], "file");
+    assert!(error["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    let bad_mode = client
+        .post(format!("{}/api/v1/reports/import?mode=some", app.base))
+        .bearer_auth(&token)
+        .body(csv)
+        .send()
+        .await?;
+    assert_eq!(bad_mode.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    app.stop().await
+}
+
+/// A personal access token of the signed-in user, created through the account page.
+async fn store_token(app: &crate::helpers::TestApp) -> Result<String> {
+    let page = app.post_form("/account/tokens", &[("name", "import")]).await?.text().await?;
+    let start = page.find("id=\"new-token\">").ok_or("new token on the page")? + "id=\"new-token\">".len();
+    Ok(page[start..start + page[start..].find('<').ok_or("token end")?].to_owned())
 }
