@@ -52,7 +52,15 @@ pub async fn load(
         return Err(DemoError::NotEmpty);
     }
     store.seed_standard_indicators().await?;
-    store.seed_monthly_data_set().await?;
+    let data_set = store.seed_monthly_data_set().await?;
+    // The demo's months all lie in the past: with the lock on, nobody could try the forms.
+    let set = store.data_set(xinzhi_store::reports::MONTHLY).await?;
+    let settings = xinzhi_store::DataSetSettings {
+        deadline_day: set.deadline_day,
+        lock_after_deadline: false,
+        indicators: set.indicators.iter().map(|i| (i.indicator.indicator_id, i.required)).collect(),
+    };
+    store.update_data_set(&Scope::City, data_set, &settings, &AuditActor::system("demo")).await?;
     let plan = Plan::build(config)?;
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, firms = plan.firms.len(), "demo plan built");
     let (first_month, last_month) = config.scale.window();

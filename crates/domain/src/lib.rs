@@ -14,6 +14,7 @@ pub mod lang;
 pub mod membership;
 pub mod period;
 pub mod region;
+pub mod reporting;
 pub mod size_class;
 pub mod text;
 pub mod validation;

@@ -207,3 +207,51 @@ pub fn error_report(grid: &Grid, problems: &[MarkedProblem], lang: Lang) -> Resu
     }
     workbook.save_to_buffer()
 }
+
+/// A sheet of a plain table workbook (exports such as the 催报 list).
+#[derive(Debug, Clone)]
+pub struct TableSheet {
+    pub name: String,
+    /// A line above the table, e.g. what and when.
+    pub title: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<TableCell>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TableCell {
+    Text(String),
+    Number(f64),
+    Empty,
+}
+
+/// A workbook of plain tables: a bold title, a header row, the rows; text stays text (codes).
+pub fn table_workbook(sheets: &[TableSheet]) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let text = Format::new().set_num_format("@");
+    for table in sheets {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(&table.name)?;
+        sheet.write_string_with_format(0, 0, &table.title, &Format::new().set_bold())?;
+        for (c, header) in table.headers.iter().enumerate() {
+            sheet.write_string_with_format(1, c as u16, header, &header_format())?;
+            sheet.set_column_width(c as u16, if c == 1 { 32 } else { 20 })?;
+        }
+        for (r, cells) in table.rows.iter().enumerate() {
+            let row = r as u32 + 2;
+            for (c, cell) in cells.iter().enumerate() {
+                match cell {
+                    TableCell::Text(t) => {
+                        sheet.write_string_with_format(row, c as u16, t, &text)?;
+                    }
+                    TableCell::Number(n) => {
+                        sheet.write_number(row, c as u16, *n)?;
+                    }
+                    TableCell::Empty => {}
+                }
+            }
+        }
+        sheet.set_freeze_panes(2, 0)?;
+    }
+    workbook.save_to_buffer()
+}

@@ -8,7 +8,10 @@ pub mod export;
 pub mod grid;
 pub mod rows;
 
-pub use export::{MarkedProblem, TemplateColumn, TemplateFirm, TemplateSpec, error_report, report_template};
+pub use export::{
+    MarkedProblem, TableCell, TableSheet, TemplateColumn, TemplateFirm, TemplateSpec, error_report, report_template,
+    table_workbook,
+};
 pub use grid::{Cell, Grid, Limits, ReadError, column_index, column_letter, read_grid};
 pub use rows::{
     Column, Header, HeaderError, ImportRow, IndicatorRef, Parsed, Problem, ProblemKind, Target, find_header, read_rows,

@@ -49,7 +49,7 @@ fn month_column(row: &AnyRow, column: &str) -> Result<Option<Month>, StoreError>
 }
 
 /// The current (open-ended) attributions joined onto `enterprises e`.
-const CURRENT_ATTRIBUTION_JOINS: &str = "\
+pub(crate) const CURRENT_ATTRIBUTION_JOINS: &str = "\
     LEFT JOIN memberships md ON md.enterprise_id = e.enterprise_id AND md.kind = 'district' AND md.valid_to IS NULL \
     LEFT JOIN regions r ON r.region_id = md.region_id \
     LEFT JOIN memberships mp ON mp.enterprise_id = e.enterprise_id AND mp.kind = 'park' AND mp.valid_to IS NULL \

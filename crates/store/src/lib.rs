@@ -13,6 +13,7 @@
 pub mod access;
 mod catalogue;
 mod chains;
+pub mod completion;
 mod enterprises;
 mod error;
 pub mod imports;
@@ -34,6 +35,7 @@ pub use access::{
     ApiToken, AuditActor, AuditEntry, AuditFilter, AuditRecord, Department, NewSession, NewUser, Outcome, Scope,
     Session, User, UserChange,
 };
+pub use completion::{DataSetSettings, DueReport, ReportException};
 pub use error::StoreError;
 pub use imports::{ImportItem, ImportMode, ImportOptions, ImportSummary, RowOutcome};
 pub use model::*;

@@ -29,6 +29,11 @@ const SQLITE: &[Migration] = &[
         name: "imports_and_deadlines",
         sql: include_str!("../migrations/sqlite/0005_imports_and_deadlines.sql"),
     },
+    Migration {
+        version: 6,
+        name: "reporting_population",
+        sql: include_str!("../migrations/sqlite/0006_reporting_population.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -44,6 +49,11 @@ const POSTGRES: &[Migration] = &[
         version: 5,
         name: "imports_and_deadlines",
         sql: include_str!("../migrations/postgres/0005_imports_and_deadlines.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "reporting_population",
+        sql: include_str!("../migrations/postgres/0006_reporting_population.sql"),
     },
 ];
 

@@ -10,6 +10,8 @@ use xinzhi_domain::validation::{Importance, Moment, check_all};
 use xinzhi_domain::{Lang, Localize, Month};
 use xinzhi_ingest::{IndicatorRef, Limits, Target, column_letter, find_header, read_grid, read_rows};
 use xinzhi_store::reports::MONTHLY;
+
+use crate::reports::lock_message;
 use xinzhi_store::{
     AuditActor, ImportItem, ImportMode, ImportOptions, RowOutcome, Scope, Store, StoreError, ValueSource,
 };
@@ -25,6 +27,9 @@ pub struct ImportRequest<'a> {
     pub lang: Lang,
     /// Months after this one are refused.
     pub latest: Month,
+    /// Refuse months locked after their deadline (unless the firm has an exception); off for
+    /// the city's analysts and the command line.
+    pub enforce_lock: bool,
 }
 
 /// Something wrong with one row, located by Excel row and, when one cell is at fault, column.
@@ -184,6 +189,8 @@ pub async fn run_import(
     let indicator_ids: HashMap<&str, xinzhi_store::IndicatorId> =
         set.indicators.iter().map(|i| (i.indicator.def.code.as_str(), i.indicator.indicator_id)).collect();
     let mut candidates = Vec::new();
+    let mut exceptions: HashMap<Month, HashMap<xinzhi_store::EnterpriseId, i64>> = HashMap::new();
+    let now = crate::auth::now();
     for row in &parsed.rows {
         let Some(&enterprise_id) = firms.get(row.credit_code.as_str()) else {
             let what = match lang {
@@ -199,6 +206,17 @@ pub async fn run_import(
             report.problems.push(row_problem(lang, row.row, period_place.as_ref(), "period.future", what));
             report.rows_rejected += 1;
             continue;
+        }
+        if request.enforce_lock {
+            if let std::collections::hash_map::Entry::Vacant(slot) = exceptions.entry(row.period) {
+                slot.insert(store.exceptions_of_month(set.data_set_id, row.period).await?);
+            }
+            let exception = exceptions.get(&row.period).and_then(|m| m.get(&enterprise_id)).copied();
+            if let Some(what) = lock_message(lang, &set, row.period, exception, now) {
+                report.problems.push(row_problem(lang, row.row, period_place.as_ref(), "period.locked", &what));
+                report.rows_rejected += 1;
+                continue;
+            }
         }
         let values =
             row.values.iter().filter_map(|(code, v)| indicator_ids.get(code.as_str()).map(|id| (*id, *v))).collect();

@@ -9,6 +9,7 @@ mod account;
 mod admin;
 mod api;
 pub mod auth;
+mod completion;
 mod error;
 mod i18n;
 pub mod imports;
@@ -81,7 +82,11 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router())
         .merge(report_pages::router())
         .merge(upload::router())
-        .nest("/api/v1", api::router().merge(reports::router()).merge(upload::api_router()))
+        .merge(completion::router())
+        .nest(
+            "/api/v1",
+            api::router().merge(reports::router()).merge(upload::api_router()).merge(completion::api_router()),
+        )
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(stylesheet))
         .route("/lang/{tag}", get(language::view_switch_language_get))

@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use xinzhi_domain::validation::{Moment, check_report};
-use xinzhi_domain::{CreditCode, Lang, Month, Role};
+use xinzhi_domain::{CreditCode, Lang, Month, Role, reporting};
 use xinzhi_store::reports::MONTHLY;
 use xinzhi_store::{DataSet, ReportStatus, ReportWrite, Review, StoreError, ValueSource};
 
@@ -199,6 +199,16 @@ pub(crate) async fn save(
         return Err(SaveFailure::Field(FieldError::new("period", "period.future", message)));
     }
     let set = state.store.data_set(MONTHLY).await.map_err(SaveFailure::Store)?;
+    if !caller.user.role.overrides_report_lock() {
+        let exception = state
+            .store
+            .report_exception(set.data_set_id, enterprise.enterprise_id, period)
+            .await
+            .map_err(SaveFailure::Store)?;
+        if let Some(message) = lock_message(lang, &set, period, exception, crate::auth::now()) {
+            return Err(SaveFailure::Conflict(message));
+        }
+    }
 
     // Every field is named in the answer, with all problems at once.
     let mut details = Vec::new();
@@ -409,6 +419,36 @@ async fn review_report(
 }
 
 /// This month in Beijing time.
+/// Why `period` can no longer be written at `now`, or `None` while it is open (see
+/// `domain::reporting::window_open`).
+pub(crate) fn lock_message(
+    lang: Lang,
+    set: &DataSet,
+    period: Month,
+    exception: Option<i64>,
+    now: i64,
+) -> Option<String> {
+    let deadline_day = u32::try_from(set.deadline_day).unwrap_or(28);
+    let end = reporting::deadline_end(period, deadline_day);
+    if reporting::window_open(now, end, set.lock_after_deadline, exception) {
+        return None;
+    }
+    let due = period.next();
+    Some(match lang {
+        Lang::ZhCn => format!(
+            "已过报送截止日期（{}年{}月{}日），{}的报表已锁定；如需补报，请联系市工信局为该企业开通补报",
+            due.year(),
+            due.month(),
+            deadline_day,
+            period.label(lang)
+        ),
+        Lang::En => format!(
+            "The deadline ({due}-{deadline_day:02}) has passed and the {} report is locked; the city bureau can open it for this firm",
+            period.label(lang)
+        ),
+    })
+}
+
 pub(crate) fn current_month() -> Month {
     // A clock reading is always within the years a Month allows.
     Month::containing(crate::auth::now()).unwrap_or_else(|| xinzhi_domain::Year(2200).months().last)

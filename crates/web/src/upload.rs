@@ -80,7 +80,8 @@ fn parse_mode(lang: Lang, text: Option<&str>) -> Result<ImportMode, FieldError> 
     }
 }
 
-fn xlsx(bytes: Vec<u8>, file_name: &str) -> Response {
+/// An .xlsx download named `file_name` (UTF-8, e.g. Chinese).
+pub(crate) fn xlsx(bytes: Vec<u8>, file_name: &str) -> Response {
     // RFC 5987: a UTF-8 file name (Chinese) with an ASCII fallback.
     let encoded: String = file_name
         .bytes()
@@ -375,8 +376,15 @@ async fn preview_or_commit(
         return Err(PageError::not_found(lang));
     }
     let upload = state.store.upload(id, caller.user.user_id).await.map_err(|e| PageError::from_store(lang, e))?;
-    let request =
-        ImportRequest { bytes: &upload.content, period: upload.period, mode, dry_run, lang, latest: latest_month() };
+    let request = ImportRequest {
+        bytes: &upload.content,
+        period: upload.period,
+        mode,
+        dry_run,
+        lang,
+        latest: latest_month(),
+        enforce_lock: !caller.user.role.overrides_report_lock(),
+    };
     let report = run_import(&state.store, caller.scope(), &caller.actor(), request)
         .await
         .map_err(|e| PageError::from_store(lang, e))?;
@@ -471,6 +479,7 @@ async fn api_import(
         dry_run: query.dry_run.unwrap_or(false),
         lang,
         latest: latest_month(),
+        enforce_lock: !caller.user.role.overrides_report_lock(),
     };
     let report = run_import(&state.store, caller.scope(), &caller.actor(), request)
         .await

@@ -17,6 +17,7 @@ fn request(bytes: &[u8], dry_run: bool) -> ImportRequest<'_> {
         dry_run,
         lang: Lang::ZhCn,
         latest: Month::parse("2026-11").expect("month"),
+        enforce_lock: true,
     }
 }
 
@@ -85,6 +86,27 @@ async fn a_district_month_is_checked_then_written_once_and_re_imports_change_not
     let b_firm = store.enterprise_by_code(&district, b).await?;
     let b_values = store.values_of_pairs(&district, &[(b_firm.enterprise_id, dec)]).await?;
     assert!(b_values.values().flatten().any(|(i, v)| *i == gross && *v == 800.0), "b keeps 800 万元");
+
+    // Once the data set locks after the deadline, a district's import of a past month is refused
+    // row by row (the city's own import is not).
+    let set = store.data_set(xinzhi_store::reports::MONTHLY).await?;
+    let settings = xinzhi_store::DataSetSettings {
+        deadline_day: set.deadline_day,
+        lock_after_deadline: true,
+        indicators: set.indicators.iter().map(|i| (i.indicator.indicator_id, i.required)).collect(),
+    };
+    store.update_data_set(&Scope::City, set.data_set_id, &settings, &actor).await?;
+    let locked = run_import(store, &district, &actor, request(changed.as_bytes(), true)).await?;
+    assert_eq!(locked.problems.iter().filter(|p| p.code == "period.locked").count(), 3, "{:?}", locked.problems);
+    assert!(locked.problems.iter().any(|p| p.message.starts_with("第3行：已过报送截止日期（2025年1月")));
+    let city = run_import(
+        store,
+        &Scope::City,
+        &actor,
+        ImportRequest { enforce_lock: false, ..request(changed.as_bytes(), true) },
+    )
+    .await?;
+    assert_eq!(city.problems.iter().filter(|p| p.code == "period.locked").count(), 0);
 
     let broken = run_import(store, &district, &actor, request(b"\x00\x01garbage", false)).await?;
     assert!(broken.file_error.is_some());

@@ -242,3 +242,86 @@ async fn the_form_saves_typed_numbers_and_the_district_approves_from_its_queue()
     assert_eq!(late.status(), StatusCode::CONFLICT);
     district.stop().await
 }
+
+#[tokio::test]
+async fn a_locked_month_refuses_late_reports_until_the_city_reopens_it_and_the_board_counts_them() -> Result {
+    use xinzhi_store::{AuditActor, DataSetSettings, EnterpriseFilter, Page, Scope};
+    let app = spawn_signed_in("reporter").await?;
+    let store = app.db.store.clone();
+    let set = store.data_set(xinzhi_store::reports::MONTHLY).await?;
+    let lock = |on: bool| DataSetSettings {
+        deadline_day: 10,
+        lock_after_deadline: on,
+        indicators: set.indicators.iter().map(|i| (i.indicator.indicator_id, i.required)).collect(),
+    };
+    store.update_data_set(&Scope::City, set.data_set_id, &lock(true), &AuditActor::system("test")).await?;
+    let own: Value = app.get("/api/v1/enterprises?limit=1").await?.json().await?;
+    let code = own["items"][0]["credit_code"].as_str().ok_or("own firm")?.to_owned();
+    let path = format!("/api/v1/reports/{code}/2024-06");
+    let refused = put(&app, &path, json!({"values": {"gross_output": 10}})).await?;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let error: Value = refused.json().await?;
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("已过报送截止日期（2024年7月10日），2024年6月的报表已锁定")),
+        "{error}"
+    );
+
+    // The analyst reopens the month for this firm until a day in the future.
+    let analyst = crate::helpers::browser()?;
+    assert_eq!(
+        app.try_login_with(&analyst, "analyst", crate::helpers::PASSWORD).await?.status(),
+        StatusCode::SEE_OTHER
+    );
+    let account = analyst.get(format!("{}/account", app.base)).send().await?.text().await?;
+    let csrf = crate::helpers::hidden_value(&account, "csrf").ok_or("csrf")?;
+    let granted = analyst
+        .post(format!("{}/reports/completion/exception", app.base))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("period", "2024-06"),
+            ("credit_code", &code),
+            ("until", "2099-12-31"),
+            ("reason", "系统故障补报"),
+        ])
+        .send()
+        .await?;
+    assert_eq!(granted.status(), StatusCode::SEE_OTHER);
+    let values = json!({"gross_output": 4500, "sales_output": 4400, "main_revenue": 4300, "revenue": 4300, "employees_end": 100});
+    let saved = put(&app, &path, json!({"values": values, "submit": true, "explanation": "系统故障后补报"})).await?;
+    assert!(saved.status().is_success(), "{}", saved.text().await?);
+    let filter = xinzhi_store::AuditFilter { action: Some("report.exception".into()), ..Default::default() };
+    assert_eq!(store.list_audit(&filter, Page::new(50, 0)).await?.total, 1, "the exception is audited");
+
+    // The district's board for June 2024: the firms above scale in June, this one late.
+    let district_app = app.with_new_browser()?;
+    district_app.login("district", crate::helpers::PASSWORD).await?;
+    let board: Value = district_app.get("/api/v1/reports/completion?period=2024-06").await?.json().await?;
+    let district = Scope::District(store.region_by_code(xinzhi_domain::RegionCode::parse("436002")?).await?.region_id);
+    let june = xinzhi_domain::Month::parse("2024-06")?;
+    let mut expected = 0;
+    for firm in store.search_enterprises(&district, &EnterpriseFilter::default(), Page::new(500, 0)).await?.items {
+        let memberships = store.memberships_of(&district, firm.enterprise_id).await?;
+        expected += usize::from(memberships.iter().any(|m| {
+            m.kind == xinzhi_domain::MembershipKind::AboveScale
+                && m.valid_from <= june
+                && m.valid_to.is_none_or(|to| to >= june)
+        }));
+    }
+    assert!(expected > 0);
+    assert_eq!(board["total"]["due"], expected, "{board}");
+    let late: Vec<&str> =
+        board["late"].as_array().ok_or("late")?.iter().filter_map(|l| l["credit_code"].as_str()).collect();
+    assert_eq!(late, vec![code.as_str()], "the reporter's firm reported late, the only one");
+    assert_eq!(board["missing"].as_array().ok_or("missing")?.len(), expected - 1, "nobody else reported in this test");
+    // The 催报 export lists the missing firms.
+    let export = district_app.get("/reports/completion.xlsx?period=2024-06").await?;
+    assert_eq!(export.status(), StatusCode::OK);
+    let grid = xinzhi_ingest::read_grid(&export.bytes().await?, xinzhi_ingest::Limits::default())?;
+    let first_missing = board["missing"][0]["credit_code"].as_str().ok_or("a missing firm")?;
+    assert!(grid.rows.iter().any(|r| r.first() == Some(&xinzhi_ingest::Cell::Text(first_missing.to_owned()))));
+    let page = district_app.get("/reports/completion?period=2024-06").await?.text().await?;
+    assert!(page.contains(&format!("id=\"count-due\">{expected}<")), "the page shows the API's figures");
+    district_app.stop().await
+}
