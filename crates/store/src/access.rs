@@ -278,21 +278,23 @@ fn check_scope(role: Role, scope: &Scope) -> Result<(), StoreError> {
 
 /// Writes one audit row on the given connection (inside the caller's transaction).
 pub(crate) async fn write_audit(conn: &mut sqlx::AnyConnection, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor_user_id, actor, ip, action, object_type, object_id, outcome, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(now_unix())
-    .bind(entry.actor.user_id.map(|u| u.0))
-    .bind(&entry.actor.name)
-    .bind(entry.actor.ip.as_deref())
-    .bind(entry.action)
-    .bind(entry.object_type)
-    .bind(entry.object_id.as_deref())
-    .bind(entry.outcome.as_str())
-    .bind(entry.detail.as_ref().map(|d| d.to_string()))
-    .execute(conn)
-    .await?;
+    // `$N` placeholders work on both backends; this one-row statement does not need `Sql`.
+    let mut sql = Sql::new(crate::Backend::Postgres, "");
+    push_audit(&mut sql, entry)?;
+    sql.query().execute(conn).await?;
+    Ok(())
+}
+
+/// Appends the INSERT of one audit row to `sql` (for a [`crate::sql::Batch`]).
+pub(crate) fn push_audit(sql: &mut Sql, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
+    sql.push(
+        "INSERT INTO audit_log (at, actor_user_id, actor, ip, action, object_type, object_id, outcome, detail) VALUES (",
+    );
+    sql.bind(now_unix())?.push(", ").bind(entry.actor.user_id.map(|u| u.0))?.push(", ");
+    sql.bind(entry.actor.name.clone())?.push(", ").bind(entry.actor.ip.clone())?.push(", ");
+    sql.bind(entry.action.to_owned())?.push(", ").bind(entry.object_type.map(str::to_owned))?.push(", ");
+    sql.bind(entry.object_id.clone())?.push(", ").bind(entry.outcome.as_str().to_owned())?.push(", ");
+    sql.bind(entry.detail.as_ref().map(|d| d.to_string()))?.push(")");
     Ok(())
 }
 
@@ -497,7 +499,7 @@ impl Store {
         check_scope(user.role, &user.scope)?;
         let now = now_unix();
         let [region, park, department, enterprise] = user.scope.columns();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, password_hash, role, region_id, park_id, department_id, \
              enterprise_id, must_change_password, created_at, updated_at) \
@@ -575,7 +577,7 @@ impl Store {
         if disabled != old.disabled {
             detail.insert("disabled".into(), json!({"old": old.disabled, "new": disabled}));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE users SET display_name = $1, role = $2, region_id = $3, park_id = $4, department_id = $5, \
              enterprise_id = $6, disabled = $7, updated_at = $8 WHERE user_id = $9",
@@ -621,7 +623,7 @@ impl Store {
         actor: &AuditActor,
     ) -> Result<(), StoreError> {
         let user = self.user_by_id(id).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE users SET password_hash = $1, must_change_password = $2, failed_logins = 0, locked_until = 0, \
              updated_at = $3 WHERE user_id = $4",
@@ -695,7 +697,7 @@ impl Store {
     /// Ends every session of the user, here and on every other server.
     pub async fn end_all_sessions(&self, id: UserId, actor: &AuditActor) -> Result<(), StoreError> {
         let user = self.user_by_id(id).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE users SET sessions_valid_after = $1 WHERE user_id = $2")
             .bind(now_unix())
             .bind(id.0)
@@ -800,7 +802,7 @@ impl Store {
         actor: &AuditActor,
     ) -> Result<ApiTokenId, StoreError> {
         let owner = self.user_by_id(user).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5) \
              RETURNING api_token_id",
@@ -825,21 +827,25 @@ impl Store {
         Ok(ApiTokenId(id))
     }
 
-    /// The user of a live (not revoked) token of an enabled user; notes its use.
+    /// The user of a live (not revoked) token of an enabled user; notes its use to the minute
+    /// (a write on every request would serialise a busy client's requests on SQLite's lock).
     pub async fn token_user(&self, token_hash: &str, now: i64) -> Result<Option<User>, StoreError> {
         let sql = format!(
-            "SELECT {USER_COLUMNS}, t.api_token_id FROM api_tokens t JOIN users u ON u.user_id = t.user_id \
+            "SELECT {USER_COLUMNS}, t.api_token_id, t.last_used_at FROM api_tokens t JOIN users u ON u.user_id = t.user_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0"
         );
         let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_hash).fetch_optional(&self.pool).await? else {
             return Ok(None);
         };
         let token: i64 = row.try_get("api_token_id")?;
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE api_token_id = $2")
-            .bind(now)
-            .bind(token)
-            .execute(&self.pool)
-            .await?;
+        let last_used: Option<i64> = row.try_get("last_used_at")?;
+        if last_used.is_none_or(|at| now - at >= 60) {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE api_token_id = $2")
+                .bind(now)
+                .bind(token)
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(Some(user_from_row(&row)?))
     }
 
@@ -872,7 +878,7 @@ impl Store {
         owner: Option<UserId>,
         actor: &AuditActor,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE api_tokens SET revoked_at = $1 WHERE api_token_id = $2 AND revoked_at IS NULL \
              AND ($3 IS NULL OR user_id = $3)",

@@ -55,6 +55,7 @@ impl Store {
         .bind(position)
         .fetch_one(&self.pool)
         .await?;
+        self.forget_config();
         Ok(IndicatorId(id))
     }
 

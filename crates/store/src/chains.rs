@@ -95,7 +95,7 @@ impl Store {
 
     /// Adds a segment; a sub-segment must be on the same chain and stage as its parent.
     pub async fn insert_segment(&self, segment: &NewSegment, position: i64) -> Result<SegmentId, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if let Some(parent) = segment.parent_id {
             let row = sqlx::query("SELECT chain_id, stage FROM chain_segments WHERE segment_id = $1")
                 .bind(parent.0)

@@ -114,6 +114,18 @@ impl Store {
             .collect()
     }
 
+    /// How many reports of the data set are submitted for the months `first` to `last`.
+    pub async fn count_reports(&self, data_set: DataSetId, first: Month, last: Month) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM reports WHERE data_set_id = $1 AND period BETWEEN $2 AND $3 AND status = 'submitted'",
+        )
+        .bind(data_set.0)
+        .bind(first.yyyymm())
+        .bind(last.yyyymm())
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
     /// The firm's exception to the lock for the month, if any (yyyymmdd, inclusive).
     pub async fn report_exception(
         &self,
@@ -157,7 +169,7 @@ impl Store {
         actor: &AuditActor,
     ) -> Result<(), StoreError> {
         require_city(scope)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO report_exceptions (data_set_id, enterprise_id, period, until_date, reason, granted_by, granted_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (data_set_id, enterprise_id, period) DO UPDATE SET \
@@ -202,7 +214,7 @@ impl Store {
         if !(1..=28).contains(&settings.deadline_day) {
             return Err(StoreError::Invalid(format!("deadline day {} is not within 1–28", settings.deadline_day)));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let old = sqlx::query("SELECT deadline_day, lock_after_deadline FROM data_sets WHERE data_set_id = $1")
             .bind(data_set.0)
             .fetch_one(&mut *tx)
@@ -250,6 +262,7 @@ impl Store {
         };
         write_audit(&mut tx, &entry).await?;
         tx.commit().await?;
+        self.forget_config();
         Ok(())
     }
 
@@ -263,7 +276,7 @@ impl Store {
         actor: &AuditActor,
     ) -> Result<(), StoreError> {
         require_city(scope)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for firm in firms {
             let query = if add {
                 sqlx::query(

@@ -118,7 +118,7 @@ impl Store {
     ) -> Result<Vec<EnterpriseId>, StoreError> {
         require_city(scope)?;
         let now = now_unix();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut ids = Vec::with_capacity(enterprises.len());
         for e in enterprises {
             let id: i64 = sqlx::query_scalar(
@@ -195,7 +195,7 @@ impl Store {
     /// the whole batch with it.
     pub async fn add_memberships(&self, scope: &Scope, memberships: &[NewMembership]) -> Result<(), StoreError> {
         require_city(scope)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for m in memberships {
             let kind = m.target.kind().as_str();
             let from = m.validity.from.yyyymm();
@@ -324,7 +324,7 @@ impl Store {
 
     pub async fn add_designations(&self, scope: &Scope, designations: &[NewDesignation]) -> Result<(), StoreError> {
         require_city(scope)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for d in designations {
             sqlx::query(
                 "INSERT INTO designations (enterprise_id, tier, level, granted_on, expires_on, status, batch) \

@@ -21,6 +21,9 @@ pub enum StoreError {
     /// The input breaks a rule the storage layer checks (e.g. overlapping memberships).
     #[error("invalid: {0}")]
     Invalid(String),
+    /// The store is closing (or its writing task stopped).
+    #[error("the database is closing")]
+    Closed,
     /// Any other database failure.
     #[error("database error: {0}")]
     Database(sqlx::Error),

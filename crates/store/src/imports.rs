@@ -154,7 +154,7 @@ impl Store {
         let now = now_unix();
         self.ensure_all_visible(scope, items.iter().map(|i| i.enterprise_id)).await?;
         let pairs: Vec<(EnterpriseId, Month)> = items.iter().map(|i| (i.enterprise_id, i.period)).collect();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let existing = load_existing(&mut tx, self.backend, scope, &pairs).await?;
         let statuses = load_statuses(&mut tx, self.backend, data_set, &pairs).await?;
 

@@ -21,11 +21,13 @@ mod migrate;
 pub mod model;
 mod org;
 mod overview;
+mod report_writer;
 pub mod reports;
 mod sql;
 mod uploads;
 mod values;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -95,6 +97,57 @@ pub fn redact_url(url: &str) -> String {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite writers of this process take turns here before `BEGIN IMMEDIATE`: waiting on an
+    /// async lock costs nothing, while SQLite's busy handler would put the losers to sleep for
+    /// milliseconds at a time (measured: 500 instead of over 1,000 submissions a second).
+    write_gate: Arc<tokio::sync::Mutex<()>>,
+    /// Data sets and their rules, read on every report and rarely changed.
+    config: Arc<std::sync::Mutex<ConfigCache>>,
+    /// SQLite: the group-commit queue of report saves (`report_writer.rs`).
+    report_writer: Option<report_writer::ReportWriter>,
+}
+
+/// How long a cached data set or rule list is trusted. Changes made through this process are
+/// seen at once (the writes clear the cache); another server sees them within this time.
+const CONFIG_TTL: Duration = Duration::from_secs(5);
+
+#[derive(Default)]
+struct ConfigCache {
+    data_sets: std::collections::HashMap<String, (std::time::Instant, reports::DataSet)>,
+    rules: std::collections::HashMap<i64, (std::time::Instant, Vec<xinzhi_domain::validation::ValidationRule>)>,
+}
+
+/// A write transaction; on SQLite it also holds this process's turn to write. Derefs to the
+/// connection, so `&mut *tx` runs a query inside it.
+pub(crate) struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub(crate) async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    pub(crate) async fn rollback(self) -> Result<(), StoreError> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -145,10 +198,13 @@ impl Store {
             .connect(&url)
             .await
             .map_err(|e| StoreError::Connect { url: redact_url(&url), reason: e.to_string() })?;
+        let mut store =
+            Store { pool, backend, write_gate: Arc::default(), config: Arc::default(), report_writer: None };
         if backend == Backend::Sqlite {
-            tokio::spawn(checkpoint_every_second(pool.clone()));
+            tokio::spawn(checkpoint_every_second(store.pool.clone()));
+            store.report_writer = Some(report_writer::ReportWriter::start(store.clone()));
         }
-        Ok(Store { pool, backend })
+        Ok(store)
     }
 
     pub fn backend(&self) -> Backend {
@@ -158,6 +214,49 @@ impl Store {
     /// Applies the migrations this backend has not seen yet.
     pub async fn migrate(&self) -> Result<Vec<i64>, StoreError> {
         migrate::run(&self.pool, self.backend).await
+    }
+
+    /// A transaction that will write. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`), waiting up to the busy timeout: a transaction that reads first and writes
+    /// later would instead fail at its first write whenever another writer committed in between
+    /// (SQLITE_BUSY_SNAPSHOT), which a month-end rush of submissions does all the time.
+    pub(crate) async fn begin_write(&self) -> Result<WriteTx, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => {
+                let turn = self.write_gate.clone().lock_owned().await;
+                WriteTx { tx: self.pool.begin_with("BEGIN IMMEDIATE").await?, _turn: Some(turn) }
+            }
+            Backend::Postgres => WriteTx { tx: self.pool.begin().await?, _turn: None },
+        })
+    }
+
+    /// Drops cached data sets and rules, after a change to them or to the catalogue.
+    pub(crate) fn forget_config(&self) {
+        if let Ok(mut cache) = self.config.lock() {
+            *cache = ConfigCache::default();
+        }
+    }
+
+    fn cached_data_set(&self, code: &str) -> Option<reports::DataSet> {
+        let cache = self.config.lock().ok()?;
+        cache.data_sets.get(code).filter(|(at, _)| at.elapsed() < CONFIG_TTL).map(|(_, set)| set.clone())
+    }
+
+    fn cached_rules(&self, data_set: i64) -> Option<Vec<xinzhi_domain::validation::ValidationRule>> {
+        let cache = self.config.lock().ok()?;
+        cache.rules.get(&data_set).filter(|(at, _)| at.elapsed() < CONFIG_TTL).map(|(_, rules)| rules.clone())
+    }
+
+    fn cache_data_set(&self, set: &reports::DataSet) {
+        if let Ok(mut cache) = self.config.lock() {
+            cache.data_sets.insert(set.code.clone(), (std::time::Instant::now(), set.clone()));
+        }
+    }
+
+    fn cache_rules(&self, data_set: i64, rules: &[xinzhi_domain::validation::ValidationRule]) {
+        if let Ok(mut cache) = self.config.lock() {
+            cache.rules.insert(data_set, (std::time::Instant::now(), rules.to_vec()));
+        }
     }
 
     /// Waits for in-flight queries and closes every connection.

@@ -40,7 +40,7 @@ fn park_from_row(row: &AnyRow) -> Result<Park, StoreError> {
 impl Store {
     /// Adds a region under its parent; the materialised path is derived from the parent's.
     pub async fn insert_region(&self, region: &NewRegion) -> Result<RegionId, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let parent_path: String = match region.parent_id {
             Some(parent) => {
                 sqlx::query_scalar("SELECT path FROM regions WHERE region_id = $1")

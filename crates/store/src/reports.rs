@@ -9,11 +9,11 @@ use sqlx::Row;
 use xinzhi_domain::Month;
 use xinzhi_domain::validation::{Expression, Importance, MissingValues, Operator, ValidationRule};
 
-use crate::access::{AuditActor, AuditEntry, Outcome, Scope, push_scope, write_audit};
+use crate::access::{AuditActor, AuditEntry, Outcome, Scope, push_audit, push_scope, write_audit};
 use crate::model::*;
 use crate::org::corrupt;
-use crate::sql::Sql;
-use crate::values::{ValueSource, write_value};
+use crate::sql::{Batch, Sql};
+use crate::values::ValueSource;
 use crate::{Store, StoreError, now_unix};
 
 /// The standard monthly data set's code.
@@ -141,7 +141,7 @@ impl Store {
         }
         self.seed_standard_indicators().await?;
         let indicators = self.list_indicators().await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO data_sets (code, name_zh, name_en, deadline_day, lock_after_deadline) \
              VALUES ($1, '规模以上工业企业月报', 'Monthly report of above-scale enterprises', 8, 1) RETURNING data_set_id",
@@ -175,10 +175,20 @@ impl Store {
             .await?;
         }
         tx.commit().await?;
+        self.forget_config();
         Ok(DataSetId(id))
     }
 
     pub async fn data_set(&self, code: &str) -> Result<DataSet, StoreError> {
+        if let Some(set) = self.cached_data_set(code) {
+            return Ok(set);
+        }
+        let set = self.read_data_set(code).await?;
+        self.cache_data_set(&set);
+        Ok(set)
+    }
+
+    async fn read_data_set(&self, code: &str) -> Result<DataSet, StoreError> {
         let row = sqlx::query("SELECT data_set_id, code, name_zh, name_en, deadline_day, lock_after_deadline FROM data_sets WHERE code = $1")
             .bind(code)
             .fetch_one(&self.pool)
@@ -217,6 +227,15 @@ impl Store {
     /// The active rules of a data set. A stored rule that no longer parses is an error: rules
     /// are checked when they are written.
     pub async fn validation_rules(&self, data_set: DataSetId) -> Result<Vec<ValidationRule>, StoreError> {
+        if let Some(rules) = self.cached_rules(data_set.0) {
+            return Ok(rules);
+        }
+        let rules = self.read_validation_rules(data_set).await?;
+        self.cache_rules(data_set.0, &rules);
+        Ok(rules)
+    }
+
+    async fn read_validation_rules(&self, data_set: DataSetId) -> Result<Vec<ValidationRule>, StoreError> {
         let rows = sqlx::query(
             "SELECT code, name_zh, name_en, left_expression, operator, right_expression, importance, missing_values \
              FROM validation_rules WHERE data_set_id = $1 AND active = 1 ORDER BY validation_rule_id",
@@ -250,33 +269,35 @@ impl Store {
         enterprise: EnterpriseId,
         period: Month,
     ) -> Result<Report, StoreError> {
-        self.ensure_visible(scope, enterprise).await?;
-        let row = sqlx::query(
-            "SELECT report_id, status, explanation, return_reason, submitted_at, submitted_by, reviewed_at, reviewed_by \
-             FROM reports WHERE data_set_id = $1 AND enterprise_id = $2 AND period = $3",
+        // Visibility and the report in one query: no row means the firm is not in the scope.
+        let mut sql = Sql::new(
+            self.backend,
+            "SELECT e.enterprise_id, r.report_id, r.status, r.explanation, r.return_reason, r.submitted_at, \
+             r.submitted_by, r.reviewed_at, r.reviewed_by FROM enterprises e LEFT JOIN reports r \
+             ON r.enterprise_id = e.enterprise_id AND r.data_set_id = ",
+        );
+        sql.bind(data_set.0)?.push(" AND r.period = ").bind(period.yyyymm())?;
+        sql.push(" WHERE e.enterprise_id = ").bind(enterprise.0)?;
+        push_scope(&mut sql, scope, "e.enterprise_id")?;
+        let row = sql.query().fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
+        // This month and the same month a year earlier, in one query.
+        let last_year_month = period.same_month_last_year();
+        let (mut values, mut last_year) = (Vec::new(), Vec::new());
+        for r in sqlx::query(
+            "SELECT v.period, v.indicator_id, v.value FROM data_values v JOIN data_set_indicators d \
+             ON d.indicator_id = v.indicator_id AND d.data_set_id = $1 \
+             WHERE v.enterprise_id = $2 AND v.period IN ($3, $4)",
         )
         .bind(data_set.0)
         .bind(enterprise.0)
         .bind(period.yyyymm())
-        .fetch_optional(&self.pool)
-        .await?;
-        let values_at = |month: Month| async move {
-            sqlx::query(
-                "SELECT v.indicator_id, v.value FROM data_values v JOIN data_set_indicators d \
-                 ON d.indicator_id = v.indicator_id AND d.data_set_id = $1 \
-                 WHERE v.enterprise_id = $2 AND v.period = $3",
-            )
-            .bind(data_set.0)
-            .bind(enterprise.0)
-            .bind(month.yyyymm())
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((IndicatorId(r.try_get(0)?), r.try_get(1)?)))
-            .collect::<Result<Vec<_>, StoreError>>()
-        };
-        let values = values_at(period).await?;
-        let last_year = values_at(period.same_month_last_year()).await?;
+        .bind(last_year_month.yyyymm())
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let value = (IndicatorId(r.try_get(1)?), r.try_get(2)?);
+            if r.try_get::<i64, _>(0)? == period.yyyymm() { values.push(value) } else { last_year.push(value) }
+        }
         let mut report = Report {
             report_id: None,
             enterprise_id: enterprise,
@@ -291,8 +312,7 @@ impl Store {
             values,
             last_year,
         };
-        if let Some(row) = row {
-            let status: String = row.try_get("status")?;
+        if let Some(status) = row.try_get::<Option<String>, _>("status")? {
             report.report_id = Some(ReportId(row.try_get("report_id")?));
             report.status = Some(ReportStatus::parse(&status).ok_or_else(|| corrupt("report status", &status))?);
             report.explanation = row.try_get("explanation")?;
@@ -308,98 +328,85 @@ impl Store {
     /// Saves a draft or submits, in one transaction with the values, their history and the
     /// audit. A submitted or approved report cannot be changed (`Conflict`): a reviewer must
     /// return it first. Validation is the caller's job (it knows the rules and the user).
+    ///
+    /// On SQLite the save joins the others waiting at that moment in one transaction (group
+    /// commit, `report_writer.rs`); it returns once that transaction is committed.
     pub async fn save_report(
         &self,
         scope: &Scope,
         write: &ReportWrite,
         actor: &AuditActor,
     ) -> Result<ReportStatus, StoreError> {
-        self.ensure_visible(scope, write.enterprise_id).await?;
         if let Some((_, Some(v))) = write.values.iter().find(|(_, v)| v.is_some_and(|v| !v.is_finite())) {
             return Err(StoreError::Invalid(format!("value {v} is not a finite number")));
         }
-        let now = now_unix();
-        let mut tx = self.pool.begin().await?;
-        let current: Option<(i64, String)> = sqlx::query_as(
-            "SELECT report_id, status FROM reports WHERE data_set_id = $1 AND enterprise_id = $2 AND period = $3",
-        )
-        .bind(write.data_set_id.0)
-        .bind(write.enterprise_id.0)
-        .bind(write.period.yyyymm())
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some((_, status)) = &current {
-            let status = ReportStatus::parse(status).ok_or_else(|| corrupt("report status", status))?;
-            if !status.editable() {
-                return Err(StoreError::Conflict(format!(
-                    "the report is {}; a reviewer must return it before it changes",
-                    status.as_str()
-                )));
-            }
-        }
-        let reason = if write.submit { "submit" } else { "draft" };
-        for (indicator_id, value) in &write.values {
-            match value {
-                Some(value) => {
-                    let new = NewDataValue {
-                        enterprise_id: write.enterprise_id,
-                        indicator_id: *indicator_id,
-                        period: write.period,
-                        value: *value,
-                    };
-                    write_value(&mut tx, new, write.source, Some(reason), actor).await?;
-                }
-                None => clear_value(&mut tx, write.enterprise_id, *indicator_id, write.period, actor).await?,
-            }
-        }
-        let status = if write.submit { ReportStatus::Submitted } else { ReportStatus::Draft };
-        let (submitted_at, submitted_by) =
-            if write.submit { (Some(now), Some(actor.name.clone())) } else { (None, None) };
-        match current {
-            Some((id, _)) => {
-                sqlx::query(
-                    "UPDATE reports SET status = $1, explanation = $2, submitted_at = COALESCE($3, submitted_at), \
-                     submitted_by = COALESCE($4, submitted_by), return_reason = CASE WHEN $5 = 1 THEN NULL ELSE return_reason END, \
-                     updated_at = $6 WHERE report_id = $7",
-                )
-                .bind(status.as_str())
-                .bind(write.explanation.as_deref())
-                .bind(submitted_at)
-                .bind(submitted_by.as_deref())
-                .bind(i64::from(write.submit))
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            }
+        self.ensure_visible(scope, write.enterprise_id).await?;
+        match &self.report_writer {
+            Some(writer) => writer.save(write.clone(), actor.clone()).await,
             None => {
-                sqlx::query(
-                    "INSERT INTO reports (data_set_id, enterprise_id, period, status, explanation, submitted_at, submitted_by, \
-                     created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-                )
-                .bind(write.data_set_id.0)
-                .bind(write.enterprise_id.0)
-                .bind(write.period.yyyymm())
-                .bind(status.as_str())
-                .bind(write.explanation.as_deref())
-                .bind(submitted_at)
-                .bind(submitted_by.as_deref())
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+                let mut outcomes = self.write_reports(&[(write, actor)]).await?;
+                outcomes.pop().unwrap_or(Err(StoreError::Closed))
             }
         }
-        let entry = AuditEntry {
-            actor,
-            action: if write.submit { "report.submit" } else { "report.save" },
-            object_type: Some("report"),
-            object_id: Some(format!("{}/{}", write.enterprise_id.0, write.period)),
-            outcome: Outcome::Success,
-            detail: write.explanation.as_ref().map(|e| serde_json::json!({"explanation": e})),
-        };
-        write_audit(&mut tx, &entry).await?;
+    }
+
+    /// Writes several reports in one transaction of four trips whatever their number: begin,
+    /// one read (each report and its stored values), one batch of writes, commit. A report that
+    /// cannot change gets its own `Conflict`; a failure of the transaction is the `Err`. The
+    /// firms' visibility is checked by the caller; no two writes may be for the same report.
+    pub(crate) async fn write_reports(
+        &self,
+        writes: &[(&ReportWrite, &AuditActor)],
+    ) -> Result<Vec<Result<ReportStatus, StoreError>>, StoreError> {
+        let now = now_unix();
+        let mut tx = self.begin_write().await?;
+        let mut sql = Sql::new(self.backend, "WITH wanted (job, enterprise_id, period, data_set_id) AS (VALUES ");
+        for (job, (write, _)) in writes.iter().enumerate() {
+            sql.push(if job == 0 { "(" } else { ", (" });
+            sql.bind(job as i64)?.push(", ").bind(write.enterprise_id.0)?.push(", ");
+            sql.bind(write.period.yyyymm())?.push(", ").bind(write.data_set_id.0)?.push(")");
+        }
+        sql.push(
+            ") SELECT w.job, r.report_id, r.status, v.indicator_id, v.value, v.revision, v.source, v.updated_at \
+             FROM wanted w LEFT JOIN reports r ON r.enterprise_id = w.enterprise_id AND r.data_set_id = w.data_set_id \
+             AND r.period = w.period LEFT JOIN data_values v ON v.enterprise_id = w.enterprise_id AND v.period = w.period",
+        );
+        let mut current: Vec<Option<(i64, String)>> = vec![None; writes.len()];
+        let mut stored: Vec<Vec<StoredValue>> = writes.iter().map(|_| Vec::new()).collect();
+        for row in sql.query().fetch_all(&mut *tx).await? {
+            let job = usize::try_from(row.try_get::<i64, _>(0)?).map_err(|_| corrupt("job", "negative"))?;
+            if let (Some(id), Some(slot)) = (row.try_get::<Option<i64>, _>(1)?, current.get_mut(job)) {
+                *slot = Some((id, row.try_get(2)?));
+            }
+            if let (Some(indicator), Some(values)) = (row.try_get::<Option<i64>, _>(3)?, stored.get_mut(job)) {
+                values.push(StoredValue {
+                    indicator,
+                    value: row.try_get(4)?,
+                    revision: row.try_get(5)?,
+                    source: row.try_get(6)?,
+                    written_at: row.try_get(7)?,
+                });
+            }
+        }
+
+        let mut batch = Batch::new(self.backend);
+        let mut outcomes = Vec::with_capacity(writes.len());
+        for (((write, actor), current), stored) in writes.iter().zip(current).zip(stored) {
+            if let Some((_, status)) = &current {
+                let status = ReportStatus::parse(status).ok_or_else(|| corrupt("report status", status))?;
+                if !status.editable() {
+                    outcomes.push(Err(StoreError::Conflict(format!(
+                        "the report is {}; a reviewer must return it before it changes",
+                        status.as_str()
+                    ))));
+                    continue;
+                }
+            }
+            outcomes.push(Ok(push_report_write(&mut batch, write, actor, current.map(|(id, _)| id), &stored, now)?));
+        }
+        batch.execute(&mut tx).await?;
         tx.commit().await?;
-        Ok(status)
+        Ok(outcomes)
     }
 
     /// Approves or returns a submitted report. Anything but a submitted report is a `Conflict`.
@@ -417,7 +424,7 @@ impl Store {
             Review::Approve => (ReportStatus::Approved, None),
             Review::Return { reason } => (ReportStatus::Returned, Some(reason.as_str())),
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE reports SET status = $1, return_reason = $2, reviewed_at = $3, reviewed_by = $4, updated_at = $3 \
              WHERE data_set_id = $5 AND enterprise_id = $6 AND period = $7 AND status = 'submitted'",
@@ -524,51 +531,127 @@ impl Store {
     }
 }
 
-/// Removes a value, keeping it as the last revision (a cleared field is a change too).
-async fn clear_value(
-    conn: &mut sqlx::AnyConnection,
-    enterprise: EnterpriseId,
-    indicator: IndicatorId,
-    period: Month,
+/// Adds one report's writes to `batch`: its values (with history), the report row, the audit.
+fn push_report_write(
+    batch: &mut Batch,
+    write: &ReportWrite,
     actor: &AuditActor,
-) -> Result<(), StoreError> {
-    let current: Option<(f64, i64, String, i64)> = sqlx::query_as(
-        "SELECT value, revision, source, updated_at FROM data_values WHERE indicator_id = $1 AND period = $2 AND enterprise_id = $3",
-    )
-    .bind(indicator.0)
-    .bind(period.yyyymm())
-    .bind(enterprise.0)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some((old, revision, source, written_at)) = current else { return Ok(()) };
-    sqlx::query(
-        "INSERT INTO data_value_revisions (indicator_id, period, enterprise_id, revision, value, source, written_at, replaced_at, reason, changed_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'cleared', $9)",
-    )
-    .bind(indicator.0)
-    .bind(period.yyyymm())
-    .bind(enterprise.0)
-    .bind(revision)
-    .bind(old)
-    .bind(source)
-    .bind(written_at)
-    .bind(now_unix())
-    .bind(&actor.name)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("DELETE FROM data_values WHERE indicator_id = $1 AND period = $2 AND enterprise_id = $3")
-        .bind(indicator.0)
-        .bind(period.yyyymm())
-        .bind(enterprise.0)
-        .execute(&mut *conn)
-        .await?;
+    report_id: Option<i64>,
+    stored: &[StoredValue],
+    now: i64,
+) -> Result<ReportStatus, StoreError> {
+    let reason = if write.submit { "submit" } else { "draft" };
+    let changes = push_value_writes(batch, write, stored, reason, now, actor)?;
+    let status = if write.submit { ReportStatus::Submitted } else { ReportStatus::Draft };
+    let (submitted_at, submitted_by) = if write.submit { (Some(now), Some(actor.name.clone())) } else { (None, None) };
+    match report_id {
+        Some(id) => {
+            let sql = batch.statement("UPDATE reports SET status = ");
+            sql.bind(status.as_str().to_owned())?.push(", explanation = ").bind(write.explanation.clone())?;
+            sql.push(", submitted_at = COALESCE(").bind(submitted_at)?.push(", submitted_at)");
+            sql.push(", submitted_by = COALESCE(").bind(submitted_by)?.push(", submitted_by)");
+            if write.submit {
+                sql.push(", return_reason = NULL");
+            }
+            sql.push(", updated_at = ").bind(now)?.push(" WHERE report_id = ").bind(id)?;
+        }
+        None => {
+            let sql = batch.statement(
+                "INSERT INTO reports (data_set_id, enterprise_id, period, status, explanation, submitted_at, \
+                 submitted_by, created_at, updated_at) VALUES (",
+            );
+            sql.bind(write.data_set_id.0)?.push(", ").bind(write.enterprise_id.0)?.push(", ");
+            sql.bind(write.period.yyyymm())?.push(", ").bind(status.as_str().to_owned())?.push(", ");
+            sql.bind(write.explanation.clone())?.push(", ").bind(submitted_at)?.push(", ").bind(submitted_by)?;
+            sql.push(", ").bind(now)?.push(", ").bind(now)?.push(")");
+        }
+    }
     let entry = AuditEntry {
         actor,
-        action: "data_value.delete",
-        object_type: Some("data_value"),
-        object_id: Some(format!("{}/{}/{period}", enterprise.0, indicator.0)),
+        action: if write.submit { "report.submit" } else { "report.save" },
+        object_type: Some("report"),
+        object_id: Some(format!("{}/{}", write.enterprise_id.0, write.period)),
         outcome: Outcome::Success,
-        detail: Some(serde_json::json!({"value": {"old": old}})),
+        detail: Some(serde_json::json!({"explanation": write.explanation, "values": changes})),
     };
-    write_audit(conn, &entry).await
+    push_audit(batch.statement(""), &entry)?;
+    Ok(status)
+}
+
+/// A value as stored, before a report's write replaces it.
+struct StoredValue {
+    indicator: i64,
+    value: f64,
+    revision: i64,
+    source: String,
+    written_at: i64,
+}
+
+/// Adds a report's value writes to `batch`, whatever their number in at most three
+/// statements: replaced and cleared values copied to `data_value_revisions` (with who, when
+/// and why), new and changed ones upserted, cleared ones deleted. Returns what changed,
+/// `{indicator_id: {"old", "new"}}`, for the report's one audit entry.
+fn push_value_writes(
+    batch: &mut Batch,
+    write: &ReportWrite,
+    stored: &[StoredValue],
+    reason: &str,
+    now: i64,
+    actor: &AuditActor,
+) -> Result<serde_json::Map<String, serde_json::Value>, StoreError> {
+    let (enterprise, period) = (write.enterprise_id.0, write.period.yyyymm());
+    let mut changes = serde_json::Map::new();
+    let (mut revisions, mut upserts, mut cleared) = (Vec::new(), Vec::new(), Vec::new());
+    for (indicator, value) in &write.values {
+        let old = stored.iter().find(|s| s.indicator == indicator.0);
+        match (old, value) {
+            (None, None) => {}
+            (Some(old), Some(new)) if old.value == *new => {}
+            (None, Some(new)) => upserts.push((indicator.0, *new, 1)),
+            (Some(old), new) => {
+                revisions.push((old, if new.is_some() { reason } else { "cleared" }));
+                match new {
+                    Some(new) => upserts.push((indicator.0, *new, old.revision + 1)),
+                    None => cleared.push(indicator.0),
+                }
+            }
+        }
+        if old.map(|o| o.value) != *value {
+            changes.insert(indicator.0.to_string(), serde_json::json!({"old": old.map(|o| o.value), "new": value}));
+        }
+    }
+    if !revisions.is_empty() {
+        let sql = batch.statement(
+            "INSERT INTO data_value_revisions (indicator_id, period, enterprise_id, revision, value, source, written_at, \
+             replaced_at, reason, changed_by) VALUES ",
+        );
+        for (i, (old, why)) in revisions.into_iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(old.indicator)?.push(", ").bind(period)?.push(", ").bind(enterprise)?.push(", ");
+            sql.bind(old.revision)?.push(", ").bind(old.value)?.push(", ").bind(old.source.clone())?.push(", ");
+            sql.bind(old.written_at)?.push(", ").bind(now)?.push(", ").bind(why.to_owned())?.push(", ");
+            sql.bind(actor.name.clone())?.push(")");
+        }
+    }
+    if !upserts.is_empty() {
+        let sql = batch.statement(
+            "INSERT INTO data_values (indicator_id, period, enterprise_id, value, revision, source, updated_at) VALUES ",
+        );
+        for (i, (indicator, value, revision)) in upserts.into_iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(indicator)?.push(", ").bind(period)?.push(", ").bind(enterprise)?.push(", ");
+            sql.bind(value)?.push(", ").bind(revision)?.push(", ").bind(write.source.as_str().to_owned())?.push(", ");
+            sql.bind(now)?.push(")");
+        }
+        sql.push(
+            " ON CONFLICT (indicator_id, period, enterprise_id) DO UPDATE SET value = excluded.value, \
+             revision = excluded.revision, source = excluded.source, updated_at = excluded.updated_at",
+        );
+    }
+    if !cleared.is_empty() {
+        let sql = batch.statement("DELETE FROM data_values WHERE period = ");
+        sql.bind(period)?.push(" AND enterprise_id = ").bind(enterprise)?.push(" AND indicator_id IN ");
+        sql.bind_list(cleared)?;
+    }
+    Ok(changes)
 }

@@ -81,6 +81,42 @@ impl Sql {
     }
 }
 
+/// Several writing statements sent as few times as the backend allows: on SQLite one script
+/// (sqlx runs every statement of a query string, binding positional parameters in order), so
+/// a transaction's writes cost one trip to the connection's thread instead of one each; on
+/// PostgreSQL, whose extended protocol takes one statement at a time, one trip each.
+pub(crate) struct Batch {
+    backend: Backend,
+    statements: Vec<Sql>,
+}
+
+impl Batch {
+    pub(crate) fn new(backend: Backend) -> Batch {
+        Batch { backend, statements: Vec::new() }
+    }
+
+    /// Starts the next statement with `text`; bind and push on the builder it returns.
+    pub(crate) fn statement(&mut self, text: &str) -> &mut Sql {
+        match (self.backend, self.statements.last_mut()) {
+            (Backend::Sqlite, Some(script)) => {
+                script.push(";\n").push(text);
+            }
+            _ => self.statements.push(Sql::new(self.backend, text)),
+        }
+        let last = self.statements.len() - 1;
+        &mut self.statements[last]
+    }
+
+    pub(crate) async fn execute(self, conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
+        for sql in self.statements {
+            // Scripts are one-offs: caching each as a prepared statement would only evict the
+            // statements that do repeat.
+            sql.query().persistent(false).execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -61,7 +61,7 @@ impl Store {
         // table, which keeps large loads from thrashing the page cache.
         let mut sorted = values.to_vec();
         sorted.sort_unstable_by_key(|v| (v.indicator_id.0, v.period.yyyymm(), v.enterprise_id.0));
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for chunk in sorted.chunks(ROWS_PER_STATEMENT) {
             let mut sql = Sql::new(
                 self.backend,
@@ -97,7 +97,7 @@ impl Store {
             return Err(StoreError::Invalid(format!("value {} is not a finite number", value.value)));
         }
         self.ensure_visible(scope, value.enterprise_id).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let revision = write_value(&mut tx, value, source, reason, actor).await?;
         tx.commit().await?;
         Ok(revision)

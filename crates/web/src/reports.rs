@@ -199,13 +199,15 @@ pub(crate) async fn save(
         return Err(SaveFailure::Field(FieldError::new("period", "period.future", message)));
     }
     let set = state.store.data_set(MONTHLY).await.map_err(SaveFailure::Store)?;
-    if !caller.user.role.overrides_report_lock() {
+    // The firm's exception is read only once the month is closed.
+    let now = crate::auth::now();
+    if !caller.user.role.overrides_report_lock() && lock_message(lang, &set, period, None, now).is_some() {
         let exception = state
             .store
             .report_exception(set.data_set_id, enterprise.enterprise_id, period)
             .await
             .map_err(SaveFailure::Store)?;
-        if let Some(message) = lock_message(lang, &set, period, exception, crate::auth::now()) {
+        if let Some(message) = lock_message(lang, &set, period, exception, now) {
             return Err(SaveFailure::Conflict(message));
         }
     }

@@ -27,7 +27,7 @@ fn prepare_data_dir(dir: &Path) -> anyhow::Result<()> {
 }
 
 /// Opens and migrates the database named by the settings.
-async fn open(settings: &Settings) -> anyhow::Result<Store> {
+pub(crate) async fn open(settings: &Settings) -> anyhow::Result<Store> {
     let url = settings.database_url.expose();
     if Backend::from_url(url)? == Backend::Sqlite {
         prepare_data_dir(&settings.data_dir)?;
@@ -47,7 +47,7 @@ async fn open(settings: &Settings) -> anyhow::Result<Store> {
 }
 
 /// Peak resident memory of this process in MiB (Linux), if known.
-fn peak_memory_mib() -> Option<f64> {
+pub(crate) fn peak_memory_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kib: f64 =
         status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
@@ -212,12 +212,12 @@ pub async fn set_indicator(settings: &Settings, draft: IndicatorDraft, position:
     Ok(())
 }
 
-fn cli_actor() -> AuditActor {
+pub(crate) fn cli_actor() -> AuditActor {
     let who = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
     AuditActor::system(&format!("cli:{who}"))
 }
 
-async fn user_named(store: &Store, username: &str) -> anyhow::Result<xinzhi_store::User> {
+pub(crate) async fn user_named(store: &Store, username: &str) -> anyhow::Result<xinzhi_store::User> {
     let name = Username::parse(username).map_err(|e| anyhow!("username: {}", e.message(Lang::En)))?;
     let (user, _) = store.user_for_login(&name).await?.ok_or_else(|| anyhow!("no user named '{name}'"))?;
     Ok(user)
@@ -401,94 +401,4 @@ pub async fn import_reports(settings: &Settings, file: &Path, options: ImportOpt
     } else {
         bail!("{}", lang.pick("有数据行被拒绝，见上文", "some rows were refused; see above"))
     }
-}
-
-/// `xinzhi bench import`: the monthly-import speed on this machine.
-pub async fn bench_import(settings: &Settings, rows: usize) -> anyhow::Result<()> {
-    use xinzhi_store::{EnterpriseFilter, Page, Scope};
-    let store = open(settings).await?;
-    let city = Scope::City;
-    let mut codes = Vec::with_capacity(rows);
-    while codes.len() < rows {
-        let page =
-            store.search_enterprises(&city, &EnterpriseFilter::default(), Page::new(500, codes.len() as i64)).await?;
-        if page.items.is_empty() {
-            bail!(
-                "the database has {} enterprises; the benchmark needs {rows} (generate one with `xinzhi demo --scale large`)",
-                codes.len()
-            );
-        }
-        codes.extend(page.items.into_iter().map(|e| e.credit_code.to_string()));
-    }
-    codes.truncate(rows);
-    let span = store.value_months().await?.ok_or_else(|| anyhow!("the database has no values yet"))?;
-    let period = span.last.next();
-    let set = store.data_set(xinzhi_store::reports::MONTHLY).await?;
-
-    let started = Instant::now();
-    let mut workbook = rust_xlsxwriter::Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.write_string(0, 0, "统一社会信用代码")?;
-    sheet.write_string(0, 1, "期别")?;
-    for (c, i) in set.indicators.iter().enumerate() {
-        sheet.write_string(0, c as u16 + 2, format!("{}({})", i.indicator.def.name_zh, i.indicator.def.unit_zh))?;
-    }
-    for (r, code) in codes.iter().enumerate() {
-        let row = r as u32 + 1;
-        sheet.write_string(row, 0, code)?;
-        sheet.write_string(row, 1, period.to_string())?;
-        // Values that satisfy the standard rules: sales and revenue below output, and so on.
-        let output = 1_000.0 + (r % 997) as f64 * 3.5;
-        for (c, i) in set.indicators.iter().enumerate() {
-            let value = match i.indicator.def.code.as_str() {
-                "gross_output" => output,
-                "sales_output" | "revenue" => output * 0.96,
-                "main_revenue" => output * 0.9,
-                "export_delivery" => output * 0.1,
-                "capacity_utilization" => 80.0,
-                "employees_end" | "employees_avg" => 120.0,
-                "total_liabilities" => output * 0.5,
-                _ => output * 0.2,
-            };
-            sheet.write_number(row, c as u16 + 2, value)?;
-        }
-    }
-    let bytes = workbook.save_to_buffer()?;
-    let built = started.elapsed();
-    println!(
-        "workbook: {rows} rows × {} indicators, {:.1} MiB, built in {:.2} s (not part of the import)",
-        set.indicators.len(),
-        bytes.len() as f64 / 1_048_576.0,
-        built.as_secs_f64()
-    );
-
-    let latest =
-        xinzhi_domain::Month::containing(auth::now()).ok_or_else(|| anyhow!("the clock is out of range"))?.max(period);
-    for (run, label) in [(1, "first import (all new values)"), (2, "same file again (nothing changes)")] {
-        let started = Instant::now();
-        let request = xinzhi_web::imports::ImportRequest {
-            bytes: &bytes,
-            period: None,
-            mode: xinzhi_store::ImportMode::ValidRows,
-            dry_run: false,
-            lang: Lang::En,
-            latest,
-            enforce_lock: false,
-        };
-        let report = xinzhi_web::imports::run_import(&store, &city, &AuditActor::system("bench"), request).await?;
-        let elapsed = started.elapsed();
-        if !report.committed {
-            bail!("nothing was imported: {:?}", report.file_error.map(|e| e.message));
-        }
-        println!(
-            "run {run}, {label}: {:.2} s; rows refused {}, values written {}, peak memory {}",
-            elapsed.as_secs_f64(),
-            report.rows_rejected,
-            report.values_written,
-            peak_memory_mib().map_or_else(|| "unknown".into(), |m| format!("{m:.0} MiB"))
-        );
-    }
-    println!("database: {} ({})", settings.database_url, store.backend().name());
-    store.close().await;
-    Ok(())
 }

@@ -1,6 +1,7 @@
 //! `xinzhi`: one binary with subcommands. `main` only parses the command line, sets up logging
 //! and dispatches; the work is done by the library crates.
 
+mod bench;
 mod commands;
 mod config;
 
@@ -182,6 +183,26 @@ enum BenchWhat {
         #[command(flatten)]
         storage: StorageArgs,
     },
+    /// The month-end rush: start the server on a loopback port and submit monthly reports over
+    /// the API at RATE per second for SECONDS, for distinct firms and months after the data;
+    /// print throughput and latency percentiles, then check that the stored reports equal the
+    /// acknowledged submissions. Needs a fresh large demo city (`xinzhi demo --scale large`).
+    Burst {
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        #[arg(long, default_value_t = 1_000)]
+        rate: u32,
+        #[arg(long, default_value_t = 10_000)]
+        firms: usize,
+        /// A city-level account that writes reports; a token is issued for the run and revoked.
+        #[arg(long, default_value = "analyst")]
+        user: String,
+        /// Requests in flight at most.
+        #[arg(long, default_value_t = 256)]
+        concurrency: usize,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
 }
 
 /// An indicator's fields as command-line flags.
@@ -305,7 +326,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench { what: BenchWhat::Import { rows, storage } } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
             init_logging(&settings.log);
-            runtime.block_on(commands::bench_import(&settings, rows))
+            runtime.block_on(bench::import(&settings, rows))
+        }
+        Command::Bench { what: BenchWhat::Burst { seconds, rate, firms, user, concurrency, storage } } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            let options = bench::BurstOptions { seconds, rate, firms, user, concurrency };
+            runtime.block_on(bench::burst(&settings, options))
         }
         Command::Migrate { storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;

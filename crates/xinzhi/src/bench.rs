@@ -1,0 +1,271 @@
+//! `xinzhi bench`: the speed claims of the monthly report, measured on this machine against the
+//! configured database (a large demo city: `xinzhi demo --scale large`).
+//!
+//! - `import`: a district's month as one 10,000-row × 20-indicator .xlsx, read, checked and
+//!   committed; then the same file again (nothing changes).
+//! - `burst`: the month-end rush. The real server on a loopback port, and an open-loop load
+//!   generator submitting reports at a fixed rate for distinct firms; latency is counted from
+//!   each request's scheduled start (so a stalled server cannot hide its queue), and afterwards
+//!   the stored reports are counted against the acknowledged submissions.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail};
+use tokio::sync::{Mutex, Semaphore, oneshot};
+use xinzhi_domain::{Lang, Month};
+use xinzhi_store::reports::MONTHLY;
+use xinzhi_store::{AuditActor, DataSet, EnterpriseFilter, Page, Scope, Store};
+use xinzhi_web::{Application, WebConfig, auth};
+
+use crate::commands::{cli_actor, open, peak_memory_mib, user_named};
+use crate::config::Settings;
+
+/// The first `count` credit codes of the city, by name.
+async fn first_codes(store: &Store, count: usize) -> anyhow::Result<Vec<String>> {
+    let mut codes = Vec::with_capacity(count);
+    while codes.len() < count {
+        let page = store
+            .search_enterprises(&Scope::City, &EnterpriseFilter::default(), Page::new(500, codes.len() as i64))
+            .await?;
+        if page.items.is_empty() {
+            bail!(
+                "the database has {} enterprises; the benchmark needs {count} (generate one with `xinzhi demo --scale large`)",
+                codes.len()
+            );
+        }
+        codes.extend(page.items.into_iter().map(|e| e.credit_code.to_string()));
+    }
+    codes.truncate(count);
+    Ok(codes)
+}
+
+/// A value for the indicator of firm number `n` that passes the standard rules (sales and
+/// revenue below output, and so on).
+fn plausible_value(indicator: &str, n: usize) -> f64 {
+    let output = 1_000.0 + (n % 997) as f64 * 3.5;
+    match indicator {
+        "gross_output" => output,
+        "sales_output" | "revenue" => output * 0.96,
+        "main_revenue" => output * 0.9,
+        "export_delivery" => output * 0.1,
+        "capacity_utilization" => 80.0,
+        "employees_end" | "employees_avg" => 120.0,
+        "total_liabilities" => output * 0.5,
+        _ => output * 0.2,
+    }
+}
+
+fn memory() -> String {
+    peak_memory_mib().map_or_else(|| "unknown".into(), |m| format!("{m:.0} MiB"))
+}
+
+/// `xinzhi bench import`: the monthly-import speed on this machine.
+pub async fn import(settings: &Settings, rows: usize) -> anyhow::Result<()> {
+    let store = open(settings).await?;
+    let codes = first_codes(&store, rows).await?;
+    let span = store.value_months().await?.ok_or_else(|| anyhow!("the database has no values yet"))?;
+    let period = span.last.next();
+    let set = store.data_set(MONTHLY).await?;
+
+    let started = Instant::now();
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, "统一社会信用代码")?;
+    sheet.write_string(0, 1, "期别")?;
+    for (c, i) in set.indicators.iter().enumerate() {
+        sheet.write_string(0, c as u16 + 2, format!("{}({})", i.indicator.def.name_zh, i.indicator.def.unit_zh))?;
+    }
+    for (r, code) in codes.iter().enumerate() {
+        let row = r as u32 + 1;
+        sheet.write_string(row, 0, code)?;
+        sheet.write_string(row, 1, period.to_string())?;
+        for (c, i) in set.indicators.iter().enumerate() {
+            sheet.write_number(row, c as u16 + 2, plausible_value(i.indicator.def.code.as_str(), r))?;
+        }
+    }
+    let bytes = workbook.save_to_buffer()?;
+    println!(
+        "workbook: {rows} rows × {} indicators, {:.1} MiB, built in {:.2} s (not part of the import)",
+        set.indicators.len(),
+        bytes.len() as f64 / 1_048_576.0,
+        started.elapsed().as_secs_f64()
+    );
+
+    let latest = Month::containing(auth::now()).ok_or_else(|| anyhow!("the clock is out of range"))?.max(period);
+    for (run, label) in [(1, "first import (all new values)"), (2, "same file again (nothing changes)")] {
+        let started = Instant::now();
+        let request = xinzhi_web::imports::ImportRequest {
+            bytes: &bytes,
+            period: None,
+            mode: xinzhi_store::ImportMode::ValidRows,
+            dry_run: false,
+            lang: Lang::En,
+            latest,
+            enforce_lock: false,
+        };
+        let report =
+            xinzhi_web::imports::run_import(&store, &Scope::City, &AuditActor::system("bench"), request).await?;
+        let elapsed = started.elapsed();
+        if !report.committed {
+            bail!("nothing was imported: {:?}", report.file_error.map(|e| e.message));
+        }
+        println!(
+            "run {run}, {label}: {:.2} s; rows refused {}, values written {}, peak memory {}",
+            elapsed.as_secs_f64(),
+            report.rows_rejected,
+            report.values_written,
+            memory()
+        );
+    }
+    println!("database: {} ({})", settings.database_url, store.backend().name());
+    store.close().await;
+    Ok(())
+}
+
+/// Options of `xinzhi bench burst`.
+pub struct BurstOptions {
+    pub seconds: u64,
+    /// Submissions started per second.
+    pub rate: u32,
+    pub firms: usize,
+    /// A city-level account that writes reports (the demo's `analyst`).
+    pub user: String,
+    /// Requests in flight at most; beyond, the generator waits (and the wait counts as latency).
+    pub concurrency: usize,
+}
+
+/// One submission's result: acknowledged (2xx) or not, and its latency from its scheduled start.
+struct Sample {
+    ok: bool,
+    status: u16,
+    latency: Duration,
+}
+
+/// The month-end burst: see the module comment.
+pub async fn burst(settings: &Settings, options: BurstOptions) -> anyhow::Result<()> {
+    let store = open(settings).await?;
+    let total = options.seconds as usize * options.rate as usize;
+    let codes = first_codes(&store, options.firms).await?;
+    let span = store.value_months().await?.ok_or_else(|| anyhow!("the database has no values yet"))?;
+    let set = store.data_set(MONTHLY).await?;
+    // Distinct (firm, month) pairs: the firms in turn, over as many months as it takes, all
+    // after the stored data and none in the future.
+    let first = span.last.next();
+    let months = total.div_ceil(options.firms).max(1);
+    let last = first.plus(months as i64 - 1);
+    let now = Month::containing(auth::now()).ok_or_else(|| anyhow!("the clock is out of range"))?;
+    if last > now {
+        bail!("{total} submissions for {} firms need the months {first} to {last}, past this month", options.firms);
+    }
+    let already = store.count_reports(set.data_set_id, first, last).await?;
+    if already > 0 {
+        bail!("{already} reports already exist for {first} to {last}; run the benchmark on a fresh demo database");
+    }
+
+    let user = user_named(&store, &options.user).await?;
+    let (token, hash, prefix) = auth::new_api_token();
+    let token_id = store.create_api_token(user.user_id, "bench burst", &hash, &prefix, &cli_actor()).await?;
+    let app = Application::build(store.clone(), WebConfig::default(), SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until_stopped(async move {
+        let _ = stopped.await;
+    }));
+
+    println!(
+        "burst: {total} submissions at {}/s for {} s, {} firms × {months} months ({first} to {last}), {} values each",
+        options.rate,
+        options.seconds,
+        options.firms,
+        set.indicators.len()
+    );
+    let client = reqwest::Client::builder().pool_max_idle_per_host(options.concurrency).build()?;
+    let samples = Arc::new(Mutex::new(Vec::with_capacity(total)));
+    let gate = Arc::new(Semaphore::new(options.concurrency));
+    let bodies = Arc::new(BodyMaker::new(&set));
+    let started = tokio::time::Instant::now();
+    let interval = Duration::from_secs_f64(1.0 / f64::from(options.rate));
+    let mut tasks = Vec::with_capacity(total);
+    for n in 0..total {
+        let scheduled = started + interval * n as u32;
+        tokio::time::sleep_until(scheduled).await;
+        let permit = gate.clone().acquire_owned().await?;
+        let (client, samples, bodies) = (client.clone(), samples.clone(), bodies.clone());
+        let url = format!("{base}/api/v1/reports/{}/{}", codes[n % codes.len()], first.plus((n / codes.len()) as i64));
+        let token = token.clone();
+        tasks.push(tokio::spawn(async move {
+            let response = client
+                .put(url)
+                .bearer_auth(token)
+                .header("content-type", "application/json")
+                .body(bodies.body(n))
+                .send()
+                .await;
+            let status = response.as_ref().map_or(0, |r| r.status().as_u16());
+            let latency = scheduled.elapsed();
+            drop(permit);
+            samples.lock().await.push(Sample { ok: (200..300).contains(&status), status, latency });
+        }));
+    }
+    for task in tasks {
+        task.await?;
+    }
+    let elapsed = started.elapsed();
+    let _ = stop.send(());
+    server.await??;
+    store.revoke_api_token(token_id, None, &cli_actor()).await?;
+
+    let mut samples = std::mem::take(&mut *samples.lock().await);
+    samples.sort_by_key(|s| s.latency);
+    let acknowledged = samples.iter().filter(|s| s.ok).count();
+    let percentile = |p: f64| samples[((samples.len() as f64 * p).ceil() as usize).clamp(1, samples.len()) - 1].latency;
+    let mut failures: Vec<u16> = samples.iter().filter(|s| !s.ok).map(|s| s.status).collect();
+    failures.sort_unstable();
+    failures.dedup();
+    let stored = store.count_reports(set.data_set_id, first, last).await?;
+    println!(
+        "sent {total} in {:.1} s: {:.0} acknowledged/s; latency p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms; peak memory {}",
+        elapsed.as_secs_f64(),
+        acknowledged as f64 / elapsed.as_secs_f64(),
+        ms(percentile(0.50)),
+        ms(percentile(0.95)),
+        ms(percentile(0.99)),
+        ms(percentile(1.0)),
+        memory()
+    );
+    println!(
+        "acknowledged {acknowledged}, failed {} (statuses {failures:?}); stored submitted reports {stored}: {}",
+        total - acknowledged,
+        if stored == acknowledged as i64 { "equal, nothing lost or duplicated" } else { "MISMATCH" }
+    );
+    println!("database: {} ({})", settings.database_url, store.backend().name());
+    store.close().await;
+    if stored != acknowledged as i64 {
+        bail!("stored reports ({stored}) differ from acknowledged submissions ({acknowledged})");
+    }
+    Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1_000.0
+}
+
+/// Request bodies: every indicator of the data set filled, submitted, with an explanation in
+/// case a value jumps against last year.
+struct BodyMaker {
+    codes: Vec<String>,
+}
+
+impl BodyMaker {
+    fn new(set: &DataSet) -> BodyMaker {
+        BodyMaker { codes: set.indicators.iter().map(|i| i.indicator.def.code.to_string()).collect() }
+    }
+
+    fn body(&self, n: usize) -> String {
+        let values: serde_json::Map<String, serde_json::Value> =
+            self.codes.iter().map(|c| (c.clone(), serde_json::json!(plausible_value(c, n)))).collect();
+        serde_json::json!({"values": values, "submit": true, "explanation": "月末集中报送（基准测试）"}).to_string()
+    }
+}
