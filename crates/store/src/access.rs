@@ -280,21 +280,25 @@ fn check_scope(role: Role, scope: &Scope) -> Result<(), StoreError> {
 pub(crate) async fn write_audit(conn: &mut sqlx::AnyConnection, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
     // `$N` placeholders work on both backends; this one-row statement does not need `Sql`.
     let mut sql = Sql::new(crate::Backend::Postgres, "");
-    push_audit(&mut sql, entry)?;
+    push_audits(&mut sql, std::slice::from_ref(entry))?;
     sql.query().execute(conn).await?;
     Ok(())
 }
 
-/// Appends the INSERT of one audit row to `sql` (for a [`crate::sql::Batch`]).
-pub(crate) fn push_audit(sql: &mut Sql, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
+/// Appends one INSERT of audit rows to `sql` (for a [`crate::sql::Batch`]).
+pub(crate) fn push_audits(sql: &mut Sql, entries: &[AuditEntry<'_>]) -> Result<(), StoreError> {
     sql.push(
-        "INSERT INTO audit_log (at, actor_user_id, actor, ip, action, object_type, object_id, outcome, detail) VALUES (",
+        "INSERT INTO audit_log (at, actor_user_id, actor, ip, action, object_type, object_id, outcome, detail) VALUES ",
     );
-    sql.bind(now_unix())?.push(", ").bind(entry.actor.user_id.map(|u| u.0))?.push(", ");
-    sql.bind(entry.actor.name.clone())?.push(", ").bind(entry.actor.ip.clone())?.push(", ");
-    sql.bind(entry.action.to_owned())?.push(", ").bind(entry.object_type.map(str::to_owned))?.push(", ");
-    sql.bind(entry.object_id.clone())?.push(", ").bind(entry.outcome.as_str().to_owned())?.push(", ");
-    sql.bind(entry.detail.as_ref().map(|d| d.to_string()))?.push(")");
+    let now = now_unix();
+    for (i, entry) in entries.iter().enumerate() {
+        sql.push(if i == 0 { "(" } else { ", (" });
+        sql.bind(now)?.push(", ").bind(entry.actor.user_id.map(|u| u.0))?.push(", ");
+        sql.bind(entry.actor.name.clone())?.push(", ").bind(entry.actor.ip.clone())?.push(", ");
+        sql.bind(entry.action.to_owned())?.push(", ").bind(entry.object_type.map(str::to_owned))?.push(", ");
+        sql.bind(entry.object_id.clone())?.push(", ").bind(entry.outcome.as_str().to_owned())?.push(", ");
+        sql.bind(entry.detail.as_ref().map(|d| d.to_string()))?.push(")");
+    }
     Ok(())
 }
 

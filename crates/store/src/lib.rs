@@ -103,7 +103,8 @@ pub struct Store {
     write_gate: Arc<tokio::sync::Mutex<()>>,
     /// Data sets and their rules, read on every report and rarely changed.
     config: Arc<std::sync::Mutex<ConfigCache>>,
-    /// SQLite: the group-commit queue of report saves (`report_writer.rs`).
+    /// The group-commit queue of report saves (`report_writer.rs`); `None` inside the writing
+    /// task itself.
     report_writer: Option<report_writer::ReportWriter>,
 }
 
@@ -202,8 +203,8 @@ impl Store {
             Store { pool, backend, write_gate: Arc::default(), config: Arc::default(), report_writer: None };
         if backend == Backend::Sqlite {
             tokio::spawn(checkpoint_every_second(store.pool.clone()));
-            store.report_writer = Some(report_writer::ReportWriter::start(store.clone()));
         }
+        store.report_writer = Some(report_writer::ReportWriter::start(store.clone()));
         Ok(store)
     }
 

@@ -1,9 +1,11 @@
-//! Group commit of report saves on SQLite. SQLite has one writer at a time; each transaction
-//! costs a few trips to the connection's thread and a commit, and at month end a thousand
-//! firms a second want to save. So saves queue here, and one task writes whatever has queued
-//! up in one transaction ([`Store::write_reports`]): under load, many saves share the trips
-//! and the commit; alone, a save waits for nothing. A save is answered only after its
-//! transaction committed, so an acknowledged report is a stored one.
+//! Group commit of report saves. At month end a thousand firms a second save their reports.
+//! On SQLite there is one writer at a time and each transaction costs a few trips to the
+//! connection's thread; on PostgreSQL each commit waits for its WAL flush. So saves queue
+//! here, and one task per process writes whatever has queued up in one transaction
+//! ([`Store::write_reports`], one multi-row statement per table): under load, many saves share
+//! the trips and the commit; alone, a save waits for nothing. A save is answered only after
+//! its transaction committed, so an acknowledged report is a stored one. (Measured with
+//! `xinzhi bench burst`: 500 saves a second without this on either backend.)
 //!
 //! If a shared transaction fails, each of its saves is retried alone, so that one bad write
 //! cannot fail the others.
@@ -72,6 +74,8 @@ async fn run(store: Store, mut jobs: mpsc::Receiver<Job>) {
             }
             batch.push(job);
         }
+        // Rows are locked in key order, so that two servers' transactions cannot deadlock.
+        batch.sort_by_key(Job::key);
         write_batch(&store, batch).await;
     }
 }

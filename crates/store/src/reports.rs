@@ -9,7 +9,7 @@ use sqlx::Row;
 use xinzhi_domain::Month;
 use xinzhi_domain::validation::{Expression, Importance, MissingValues, Operator, ValidationRule};
 
-use crate::access::{AuditActor, AuditEntry, Outcome, Scope, push_audit, push_scope, write_audit};
+use crate::access::{AuditActor, AuditEntry, Outcome, Scope, push_audits, push_scope, write_audit};
 use crate::model::*;
 use crate::org::corrupt;
 use crate::sql::{Batch, Sql};
@@ -389,7 +389,7 @@ impl Store {
             }
         }
 
-        let mut batch = Batch::new(self.backend);
+        let mut rows = ReportRows::default();
         let mut outcomes = Vec::with_capacity(writes.len());
         for (((write, actor), current), stored) in writes.iter().zip(current).zip(stored) {
             if let Some((_, status)) = &current {
@@ -402,9 +402,9 @@ impl Store {
                     continue;
                 }
             }
-            outcomes.push(Ok(push_report_write(&mut batch, write, actor, current.map(|(id, _)| id), &stored, now)?));
+            outcomes.push(Ok(rows.add(write, actor, current.map(|(id, _)| id), &stored)));
         }
-        batch.execute(&mut tx).await?;
+        rows.into_batch(self.backend, now)?.execute(&mut tx).await?;
         tx.commit().await?;
         Ok(outcomes)
     }
@@ -531,54 +531,8 @@ impl Store {
     }
 }
 
-/// Adds one report's writes to `batch`: its values (with history), the report row, the audit.
-fn push_report_write(
-    batch: &mut Batch,
-    write: &ReportWrite,
-    actor: &AuditActor,
-    report_id: Option<i64>,
-    stored: &[StoredValue],
-    now: i64,
-) -> Result<ReportStatus, StoreError> {
-    let reason = if write.submit { "submit" } else { "draft" };
-    let changes = push_value_writes(batch, write, stored, reason, now, actor)?;
-    let status = if write.submit { ReportStatus::Submitted } else { ReportStatus::Draft };
-    let (submitted_at, submitted_by) = if write.submit { (Some(now), Some(actor.name.clone())) } else { (None, None) };
-    match report_id {
-        Some(id) => {
-            let sql = batch.statement("UPDATE reports SET status = ");
-            sql.bind(status.as_str().to_owned())?.push(", explanation = ").bind(write.explanation.clone())?;
-            sql.push(", submitted_at = COALESCE(").bind(submitted_at)?.push(", submitted_at)");
-            sql.push(", submitted_by = COALESCE(").bind(submitted_by)?.push(", submitted_by)");
-            if write.submit {
-                sql.push(", return_reason = NULL");
-            }
-            sql.push(", updated_at = ").bind(now)?.push(" WHERE report_id = ").bind(id)?;
-        }
-        None => {
-            let sql = batch.statement(
-                "INSERT INTO reports (data_set_id, enterprise_id, period, status, explanation, submitted_at, \
-                 submitted_by, created_at, updated_at) VALUES (",
-            );
-            sql.bind(write.data_set_id.0)?.push(", ").bind(write.enterprise_id.0)?.push(", ");
-            sql.bind(write.period.yyyymm())?.push(", ").bind(status.as_str().to_owned())?.push(", ");
-            sql.bind(write.explanation.clone())?.push(", ").bind(submitted_at)?.push(", ").bind(submitted_by)?;
-            sql.push(", ").bind(now)?.push(", ").bind(now)?.push(")");
-        }
-    }
-    let entry = AuditEntry {
-        actor,
-        action: if write.submit { "report.submit" } else { "report.save" },
-        object_type: Some("report"),
-        object_id: Some(format!("{}/{}", write.enterprise_id.0, write.period)),
-        outcome: Outcome::Success,
-        detail: Some(serde_json::json!({"explanation": write.explanation, "values": changes})),
-    };
-    push_audit(batch.statement(""), &entry)?;
-    Ok(status)
-}
-
 /// A value as stored, before a report's write replaces it.
+#[derive(Clone)]
 struct StoredValue {
     indicator: i64,
     value: f64,
@@ -587,71 +541,174 @@ struct StoredValue {
     written_at: i64,
 }
 
-/// Adds a report's value writes to `batch`, whatever their number in at most three
-/// statements: replaced and cleared values copied to `data_value_revisions` (with who, when
-/// and why), new and changed ones upserted, cleared ones deleted. Returns what changed,
-/// `{indicator_id: {"old", "new"}}`, for the report's one audit entry.
-fn push_value_writes(
-    batch: &mut Batch,
-    write: &ReportWrite,
-    stored: &[StoredValue],
-    reason: &str,
-    now: i64,
-    actor: &AuditActor,
-) -> Result<serde_json::Map<String, serde_json::Value>, StoreError> {
-    let (enterprise, period) = (write.enterprise_id.0, write.period.yyyymm());
-    let mut changes = serde_json::Map::new();
-    let (mut revisions, mut upserts, mut cleared) = (Vec::new(), Vec::new(), Vec::new());
-    for (indicator, value) in &write.values {
-        let old = stored.iter().find(|s| s.indicator == indicator.0);
-        match (old, value) {
-            (None, None) => {}
-            (Some(old), Some(new)) if old.value == *new => {}
-            (None, Some(new)) => upserts.push((indicator.0, *new, 1)),
-            (Some(old), new) => {
-                revisions.push((old, if new.is_some() { reason } else { "cleared" }));
-                match new {
-                    Some(new) => upserts.push((indicator.0, *new, old.revision + 1)),
-                    None => cleared.push(indicator.0),
-                }
+/// The rows a transaction of report saves writes, gathered per table so that any number of
+/// saves costs one multi-row statement per table.
+#[derive(Default)]
+struct ReportRows {
+    revisions: Vec<RevisionRow>,
+    /// (indicator, period, firm, value, revision, source)
+    values: Vec<(i64, i64, i64, f64, i64, &'static str)>,
+    /// (period, firm, cleared indicators)
+    cleared: Vec<(i64, i64, Vec<i64>)>,
+    new_reports: Vec<(ReportWrite, ReportStatus, Option<String>)>,
+    /// (report id, write, status, submitted by)
+    changed_reports: Vec<(i64, ReportWrite, ReportStatus, Option<String>)>,
+    audits: Vec<(AuditActor, &'static str, String, serde_json::Value)>,
+}
+
+/// A value's version as it is replaced or cleared, with why and by whom.
+struct RevisionRow {
+    indicator: i64,
+    period: i64,
+    enterprise: i64,
+    old: StoredValue,
+    why: &'static str,
+    who: String,
+}
+
+/// Rows per multi-row statement (at most ten parameters a row).
+const ROWS_PER_STATEMENT: usize = 2_000;
+
+impl ReportRows {
+    /// Adds one save: its values (with history), the report row, the audit entry.
+    fn add(
+        &mut self,
+        write: &ReportWrite,
+        actor: &AuditActor,
+        report_id: Option<i64>,
+        stored: &[StoredValue],
+    ) -> ReportStatus {
+        let (enterprise, period) = (write.enterprise_id.0, write.period.yyyymm());
+        let reason = if write.submit { "submit" } else { "draft" };
+        let mut changes = serde_json::Map::new();
+        let mut cleared = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (indicator, value) in &write.values {
+            if !seen.insert(indicator.0) {
+                continue;
+            }
+            let old = stored.iter().find(|s| s.indicator == indicator.0);
+            if let Some(old) = old.filter(|o| Some(o.value) != *value) {
+                let why = if value.is_some() { reason } else { "cleared" };
+                self.revisions.push(RevisionRow {
+                    indicator: indicator.0,
+                    period,
+                    enterprise,
+                    old: old.clone(),
+                    why,
+                    who: actor.name.clone(),
+                });
+            }
+            match (old, value) {
+                (Some(old), Some(new)) if old.value == *new => {}
+                (None, None) => {}
+                (_, Some(new)) => self.values.push((
+                    indicator.0,
+                    period,
+                    enterprise,
+                    *new,
+                    old.map_or(1, |o| o.revision + 1),
+                    write.source.as_str(),
+                )),
+                (Some(_), None) => cleared.push(indicator.0),
+            }
+            if old.map(|o| o.value) != *value {
+                changes.insert(indicator.0.to_string(), serde_json::json!({"old": old.map(|o| o.value), "new": value}));
             }
         }
-        if old.map(|o| o.value) != *value {
-            changes.insert(indicator.0.to_string(), serde_json::json!({"old": old.map(|o| o.value), "new": value}));
+        if !cleared.is_empty() {
+            self.cleared.push((period, enterprise, cleared));
         }
-    }
-    if !revisions.is_empty() {
-        let sql = batch.statement(
-            "INSERT INTO data_value_revisions (indicator_id, period, enterprise_id, revision, value, source, written_at, \
-             replaced_at, reason, changed_by) VALUES ",
-        );
-        for (i, (old, why)) in revisions.into_iter().enumerate() {
-            sql.push(if i == 0 { "(" } else { ", (" });
-            sql.bind(old.indicator)?.push(", ").bind(period)?.push(", ").bind(enterprise)?.push(", ");
-            sql.bind(old.revision)?.push(", ").bind(old.value)?.push(", ").bind(old.source.clone())?.push(", ");
-            sql.bind(old.written_at)?.push(", ").bind(now)?.push(", ").bind(why.to_owned())?.push(", ");
-            sql.bind(actor.name.clone())?.push(")");
+        let status = if write.submit { ReportStatus::Submitted } else { ReportStatus::Draft };
+        let submitted_by = write.submit.then(|| actor.name.clone());
+        match report_id {
+            Some(id) => self.changed_reports.push((id, write.clone(), status, submitted_by)),
+            None => self.new_reports.push((write.clone(), status, submitted_by)),
         }
+        let action = if write.submit { "report.submit" } else { "report.save" };
+        let detail = serde_json::json!({"explanation": write.explanation, "values": changes});
+        self.audits.push((actor.clone(), action, format!("{enterprise}/{}", write.period), detail));
+        status
     }
-    if !upserts.is_empty() {
-        let sql = batch.statement(
-            "INSERT INTO data_values (indicator_id, period, enterprise_id, value, revision, source, updated_at) VALUES ",
-        );
-        for (i, (indicator, value, revision)) in upserts.into_iter().enumerate() {
-            sql.push(if i == 0 { "(" } else { ", (" });
-            sql.bind(indicator)?.push(", ").bind(period)?.push(", ").bind(enterprise)?.push(", ");
-            sql.bind(value)?.push(", ").bind(revision)?.push(", ").bind(write.source.as_str().to_owned())?.push(", ");
-            sql.bind(now)?.push(")");
+
+    /// The statements, table by table (revisions before the values they preserve).
+    fn into_batch(self, backend: crate::Backend, now: i64) -> Result<Batch, StoreError> {
+        let mut batch = Batch::new(backend);
+        for chunk in self.revisions.chunks(ROWS_PER_STATEMENT) {
+            let sql = batch.statement(
+                "INSERT INTO data_value_revisions (indicator_id, period, enterprise_id, revision, value, source, \
+                 written_at, replaced_at, reason, changed_by) VALUES ",
+            );
+            for (i, r) in chunk.iter().enumerate() {
+                sql.push(if i == 0 { "(" } else { ", (" });
+                sql.bind(r.indicator)?.push(", ").bind(r.period)?.push(", ").bind(r.enterprise)?.push(", ");
+                sql.bind(r.old.revision)?
+                    .push(", ")
+                    .bind(r.old.value)?
+                    .push(", ")
+                    .bind(r.old.source.clone())?
+                    .push(", ");
+                sql.bind(r.old.written_at)?.push(", ").bind(now)?.push(", ").bind(r.why.to_owned())?.push(", ");
+                sql.bind(r.who.clone())?.push(")");
+            }
         }
-        sql.push(
-            " ON CONFLICT (indicator_id, period, enterprise_id) DO UPDATE SET value = excluded.value, \
-             revision = excluded.revision, source = excluded.source, updated_at = excluded.updated_at",
-        );
+        for chunk in self.values.chunks(ROWS_PER_STATEMENT) {
+            let sql = batch.statement(
+                "INSERT INTO data_values (indicator_id, period, enterprise_id, value, revision, source, updated_at) VALUES ",
+            );
+            for (i, (indicator, period, enterprise, value, revision, source)) in chunk.iter().enumerate() {
+                sql.push(if i == 0 { "(" } else { ", (" });
+                sql.bind(*indicator)?.push(", ").bind(*period)?.push(", ").bind(*enterprise)?.push(", ");
+                sql.bind(*value)?.push(", ").bind(*revision)?.push(", ").bind((*source).to_owned())?.push(", ");
+                sql.bind(now)?.push(")");
+            }
+            sql.push(
+                " ON CONFLICT (indicator_id, period, enterprise_id) DO UPDATE SET value = excluded.value, \
+                 revision = excluded.revision, source = excluded.source, updated_at = excluded.updated_at",
+            );
+        }
+        for (period, enterprise, indicators) in self.cleared {
+            let sql = batch.statement("DELETE FROM data_values WHERE period = ");
+            sql.bind(period)?.push(" AND enterprise_id = ").bind(enterprise)?.push(" AND indicator_id IN ");
+            sql.bind_list(indicators)?;
+        }
+        for chunk in self.new_reports.chunks(ROWS_PER_STATEMENT) {
+            let sql = batch.statement(
+                "INSERT INTO reports (data_set_id, enterprise_id, period, status, explanation, submitted_at, \
+                 submitted_by, created_at, updated_at) VALUES ",
+            );
+            for (i, (write, status, submitted_by)) in chunk.iter().enumerate() {
+                sql.push(if i == 0 { "(" } else { ", (" });
+                sql.bind(write.data_set_id.0)?.push(", ").bind(write.enterprise_id.0)?.push(", ");
+                sql.bind(write.period.yyyymm())?.push(", ").bind(status.as_str().to_owned())?.push(", ");
+                sql.bind(write.explanation.clone())?.push(", ").bind(write.submit.then_some(now))?.push(", ");
+                sql.bind(submitted_by.clone())?.push(", ").bind(now)?.push(", ").bind(now)?.push(")");
+            }
+        }
+        for (id, write, status, submitted_by) in self.changed_reports {
+            let sql = batch.statement("UPDATE reports SET status = ");
+            sql.bind(status.as_str().to_owned())?.push(", explanation = ").bind(write.explanation)?;
+            sql.push(", submitted_at = COALESCE(").bind(write.submit.then_some(now))?.push(", submitted_at)");
+            sql.push(", submitted_by = COALESCE(").bind(submitted_by)?.push(", submitted_by)");
+            if write.submit {
+                sql.push(", return_reason = NULL");
+            }
+            sql.push(", updated_at = ").bind(now)?.push(" WHERE report_id = ").bind(id)?;
+        }
+        for chunk in self.audits.chunks(ROWS_PER_STATEMENT) {
+            let entries: Vec<AuditEntry<'_>> = chunk
+                .iter()
+                .map(|(actor, action, object_id, detail)| AuditEntry {
+                    actor,
+                    action,
+                    object_type: Some("report"),
+                    object_id: Some(object_id.clone()),
+                    outcome: Outcome::Success,
+                    detail: Some(detail.clone()),
+                })
+                .collect();
+            push_audits(batch.statement(""), &entries)?;
+        }
+        Ok(batch)
     }
-    if !cleared.is_empty() {
-        let sql = batch.statement("DELETE FROM data_values WHERE period = ");
-        sql.bind(period)?.push(" AND enterprise_id = ").bind(enterprise)?.push(" AND indicator_id IN ");
-        sql.bind_list(cleared)?;
-    }
-    Ok(changes)
 }
