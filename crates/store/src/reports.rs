@@ -269,34 +269,29 @@ impl Store {
         enterprise: EnterpriseId,
         period: Month,
     ) -> Result<Report, StoreError> {
-        // Visibility and the report in one query: no row means the firm is not in the scope.
+        // Visibility, the report and the values of this month and of the same month a year
+        // earlier, in one query (one row per value); no row means the firm is not in the scope.
+        let last_year_month = period.same_month_last_year();
         let mut sql = Sql::new(
             self.backend,
             "SELECT e.enterprise_id, r.report_id, r.status, r.explanation, r.return_reason, r.submitted_at, \
-             r.submitted_by, r.reviewed_at, r.reviewed_by FROM enterprises e LEFT JOIN reports r \
-             ON r.enterprise_id = e.enterprise_id AND r.data_set_id = ",
+             r.submitted_by, r.reviewed_at, r.reviewed_by, v.period, v.indicator_id, v.value FROM enterprises e \
+             LEFT JOIN reports r ON r.enterprise_id = e.enterprise_id AND r.data_set_id = ",
         );
         sql.bind(data_set.0)?.push(" AND r.period = ").bind(period.yyyymm())?;
+        sql.push(" LEFT JOIN data_values v ON v.enterprise_id = e.enterprise_id AND v.period IN (");
+        sql.bind(period.yyyymm())?.push(", ").bind(last_year_month.yyyymm())?;
+        sql.push(") AND v.indicator_id IN (SELECT d.indicator_id FROM data_set_indicators d WHERE d.data_set_id = ");
+        sql.bind(data_set.0)?.push(")");
         sql.push(" WHERE e.enterprise_id = ").bind(enterprise.0)?;
         push_scope(&mut sql, scope, "e.enterprise_id")?;
-        let row = sql.query().fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
-        // This month and the same month a year earlier, in one query.
-        let last_year_month = period.same_month_last_year();
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        let row = rows.first().ok_or(StoreError::NotFound)?;
         let (mut values, mut last_year) = (Vec::new(), Vec::new());
-        for r in sqlx::query(
-            "SELECT v.period, v.indicator_id, v.value FROM data_values v JOIN data_set_indicators d \
-             ON d.indicator_id = v.indicator_id AND d.data_set_id = $1 \
-             WHERE v.enterprise_id = $2 AND v.period IN ($3, $4)",
-        )
-        .bind(data_set.0)
-        .bind(enterprise.0)
-        .bind(period.yyyymm())
-        .bind(last_year_month.yyyymm())
-        .fetch_all(&self.pool)
-        .await?
-        {
-            let value = (IndicatorId(r.try_get(1)?), r.try_get(2)?);
-            if r.try_get::<i64, _>(0)? == period.yyyymm() { values.push(value) } else { last_year.push(value) }
+        for r in &rows {
+            let Some(month) = r.try_get::<Option<i64>, _>("period")? else { continue };
+            let value = (IndicatorId(r.try_get("indicator_id")?), r.try_get("value")?);
+            if month == period.yyyymm() { values.push(value) } else { last_year.push(value) }
         }
         let mut report = Report {
             report_id: None,
