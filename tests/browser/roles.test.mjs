@@ -194,3 +194,50 @@ test('a reporter submits the monthly form and the district approves it from the 
   assert.equal(await district.page.textContent('#report-status'), '已审核');
   await district.context.close();
 });
+
+test('the district imports a month from a file: template, preview, error report, commit, then the progress board', async () => {
+  const { context, page } = await signIn('district');
+  await page.goto(`${base}/enterprises`);
+  const codes = await page.locator('#enterprise-list tbody tr td.code').allTextContents();
+  assert.ok(codes.length >= 2);
+
+  await page.goto(`${base}/reports/review`);
+  await page.click('#import-link');
+  assert.match(page.url(), /\/reports\/import$/);
+  const [template] = await Promise.all([page.waitForEvent('download'), page.click('#template-link')]);
+  assert.match(template.suggestedFilename(), /\.xlsx$/);
+  const templatePath = await template.path();
+  assert.ok(templatePath, 'the template downloads');
+
+  // One good row (a code typed with spaces and in lower case, 元 in the header) and one bad cell.
+  const messy = codes[0].toLowerCase().replace(/(.{6})/, '$1 ');
+  const csv = `潇水区月报\n统一社会信用代码,工业总产值(元),工业销售产值(元)\n${messy},"12,000,000",11500000\n${codes[1]},abc,100\n`;
+  await page.fill('input[name=period]', '2024-11');
+  await page.setInputFiles('#upload-file', { name: '潇水区11月.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await Promise.all([page.waitForURL(/\/reports\/import\/[\w-]+$/), page.click('#upload-submit')]);
+  assert.ok(await page.isVisible('#preview-title'), 'a preview first');
+  assert.equal(await page.textContent('#count-rejected'), '1');
+  assert.equal(await page.textContent('#count-written'), '1');
+  assert.match(await page.textContent('#import-problems'), /第4行 B列（工业总产值\(元\)）：“abc”不是数字/);
+  await shot(page, 'district-import-preview');
+
+  const [errors] = await Promise.all([page.waitForEvent('download'), page.click('#errors-link')]);
+  assert.match(errors.suggestedFilename(), /错误报告\.xlsx$/);
+
+  await page.click('#commit-valid');
+  await page.waitForSelector('#import-done');
+  await shot(page, 'district-import-done');
+  await page.goto(`${base}/reports/${codes[0]}/2024-11`);
+  assert.equal(await page.inputValue('#v-gross_output'), '1200', '12,000,000 元 is 1,200 万元');
+  assert.equal(await page.textContent('#report-status'), '已提交');
+
+  await page.goto(`${base}/reports/completion?period=2024-11`);
+  const due = Number(await page.textContent('#count-due'));
+  const late = Number(await page.textContent('#count-late'));
+  const missing = Number(await page.textContent('#count-missing'));
+  assert.ok(due > 0 && late >= 1 && late + missing <= due, `due ${due}, late ${late}, missing ${missing}`);
+  const [urge] = await Promise.all([page.waitForEvent('download'), page.click('#urge-export')]);
+  assert.match(urge.suggestedFilename(), /\.xlsx$/);
+  await shot(page, 'district-completion');
+  await context.close();
+});

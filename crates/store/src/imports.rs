@@ -78,23 +78,24 @@ pub struct ImportSummary {
 type Existing = HashMap<(i64, i64, i64), (f64, i64, String, i64)>;
 
 impl Store {
-    /// Enterprise ids by credit code, for the codes visible to `scope` (others are absent).
+    /// Enterprise ids and names by credit code, for the codes visible to `scope` (others are
+    /// absent).
     pub async fn enterprises_by_codes(
         &self,
         scope: &Scope,
         codes: &[CreditCode],
-    ) -> Result<HashMap<String, EnterpriseId>, StoreError> {
+    ) -> Result<HashMap<String, (EnterpriseId, String)>, StoreError> {
         let mut found = HashMap::new();
         let unique: Vec<String> = codes.iter().map(|c| c.to_string()).collect::<HashSet<_>>().into_iter().collect();
         for chunk in unique.chunks(IDS_PER_QUERY) {
             let mut sql = Sql::new(
                 self.backend,
-                "SELECT e.enterprise_id, e.credit_code FROM enterprises e WHERE e.credit_code IN ",
+                "SELECT e.enterprise_id, e.credit_code, e.name FROM enterprises e WHERE e.credit_code IN ",
             );
             sql.bind_list(chunk.iter().cloned())?;
             push_scope(&mut sql, scope, "e.enterprise_id")?;
             for row in sql.query().fetch_all(&self.pool).await? {
-                found.insert(row.try_get::<String, _>(1)?, EnterpriseId(row.try_get(0)?));
+                found.insert(row.try_get::<String, _>(1)?, (EnterpriseId(row.try_get(0)?), row.try_get(2)?));
             }
         }
         Ok(found)

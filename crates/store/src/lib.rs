@@ -160,10 +160,11 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens a pool on `sqlite://PATH` (the file is created if missing) or `postgres://…`.
     /// SQLite connections run in WAL mode with `synchronous=NORMAL`, foreign keys on, a 5 s
-    /// busy timeout (sqlx's default), a 64 MiB page cache, and statement journals in memory (a multi-statement write otherwise writes a temporary
-    /// file per statement), which suits one server process with many readers and bulk loads
-    /// of monthly values. (A memory map for reads was tried: the burst's p99 got worse, 152
-    /// against 72 ms, as checkpoints wrote under the mapping.)
+    /// busy timeout (sqlx's default), a 64 MiB page cache, and statement journals in memory
+    /// (a multi-statement write otherwise writes a temporary file per statement), which suits
+    /// one server process with many readers and bulk loads of monthly values. (A memory map
+    /// for reads was tried: the burst's p99 got worse, 152 against 72 ms, as checkpoints
+    /// wrote under the mapping.)
     ///
     /// SQLite checkpoints run off the request path: connections do not checkpoint when they
     /// commit (`wal_autocheckpoint = 0`); a task of the pool does, every second. A month's

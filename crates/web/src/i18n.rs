@@ -329,6 +329,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "下载错误报告（.xlsx，问题单元格标红）",
         "Download the error report (.xlsx, faulty cells in red)",
     ),
+    ("import.rows", "逐行处理", "Row by row"),
     ("import.more_rows", "另有 {n} 行未列出", "{n} more rows not listed"),
     ("import.again", "上传另一个文件", "Upload another file"),
     ("import.outcome.written", "新增{added}项，修改{changed}项", "{added} added, {changed} changed"),

@@ -192,7 +192,7 @@ pub async fn run_import(
     let mut exceptions: HashMap<Month, HashMap<xinzhi_store::EnterpriseId, i64>> = HashMap::new();
     let now = crate::auth::now();
     for row in &parsed.rows {
-        let Some(&enterprise_id) = firms.get(row.credit_code.as_str()) else {
+        let Some(&(enterprise_id, _)) = firms.get(row.credit_code.as_str()) else {
             let what = match lang {
                 Lang::ZhCn => format!("统一社会信用代码“{}”不是您管辖范围内的已登记企业", row.credit_code),
                 Lang::En => format!("the credit code {} is not a registered enterprise in your scope", row.credit_code),
@@ -295,7 +295,8 @@ pub async fn run_import(
         report.rows.push(PreviewRow {
             row,
             credit_code: read.credit_code.to_string(),
-            name: read.name.clone(),
+            // The registry's name: the file's may be missing or abbreviated.
+            name: firms.get(read.credit_code.as_str()).map(|(_, name)| name.clone()).or_else(|| read.name.clone()),
             period: read.period,
             values: read.values.clone(),
             outcome,

@@ -309,3 +309,98 @@ fn import_reports_prints_row_problems_and_fails_when_rows_are_refused() {
     ]);
     assert_one_line_error(&bad_period, &["--period: 月份13超出1—12的范围"]);
 }
+
+/// What an import left: (submitted reports, stored values) for the file's firms and months.
+fn imported(db: &std::path::Path, pairs: &[(xinzhi_store::EnterpriseId, xinzhi_domain::Month)]) -> (i64, usize) {
+    use xinzhi_domain::Month;
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let store = xinzhi_store::Store::connect(&format!("sqlite://{}", db.display())).await.expect("open");
+        let set = store.data_set(xinzhi_store::reports::MONTHLY).await.expect("data set");
+        let first = pairs.iter().map(|p| p.1).min().unwrap_or(Month::parse("2025-01").expect("month"));
+        let last = pairs.iter().map(|p| p.1).max().unwrap_or(first);
+        let reports = store.count_reports(set.data_set_id, first, last).await.expect("count");
+        let values = store.values_of_pairs(&xinzhi_store::Scope::City, pairs).await.expect("values");
+        store.close().await;
+        (reports, values.values().map(Vec::len).sum())
+    })
+}
+
+#[test]
+fn killing_an_import_leaves_either_nothing_or_the_whole_commit() {
+    use std::time::{Duration, Instant};
+    use xinzhi_domain::Month;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pristine = dir.path().join("pristine");
+    let demo = xinzhi(&["demo", "--scale", "small", "--data", pristine.to_str().expect("utf-8")]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+
+    // Every firm of the small city, for 22 months after its data: 6,600 rows, 13,200 values.
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let firms = runtime.block_on(async {
+        let store = xinzhi_store::Store::connect(&format!("sqlite://{}", pristine.join("xinzhi.db").display()))
+            .await
+            .expect("open");
+        let page = store
+            .search_enterprises(&xinzhi_store::Scope::City, &Default::default(), xinzhi_store::Page::new(500, 0))
+            .await
+            .expect("firms");
+        store.close().await;
+        page.items
+    });
+    drop(runtime);
+    let months: Vec<Month> = (0..22).map(|i| Month::parse("2025-01").expect("month").plus(i)).collect();
+    let mut csv = String::from("统一社会信用代码,期别,工业总产值(万元),工业销售产值(万元)\n");
+    let mut pairs = Vec::new();
+    for firm in &firms {
+        for (i, month) in months.iter().enumerate() {
+            csv.push_str(&format!("{},{month},{},{}\n", firm.credit_code, 100 + i, 95 + i));
+            pairs.push((firm.enterprise_id, *month));
+        }
+    }
+    let file = dir.path().join("big.csv");
+    std::fs::write(&file, csv).expect("write");
+    let (rows, values) = (pairs.len() as i64, pairs.len() * 2);
+
+    let attempt = |name: &str, kill_after: Option<Duration>| -> ((i64, usize), bool) {
+        let data = dir.path().join(name);
+        std::fs::create_dir_all(&data).expect("dir");
+        std::fs::copy(pristine.join("xinzhi.db"), data.join("xinzhi.db")).expect("copy");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_xinzhi"))
+            .args(["import", "reports", file.to_str().expect("utf-8"), "--data", data.to_str().expect("utf-8")])
+            .env("XINZHI_LOG", "error")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("import starts");
+        let interrupted = match kill_after {
+            Some(after) => {
+                std::thread::sleep(after);
+                let running = child.try_wait().expect("status").is_none();
+                child.kill().expect("SIGKILL");
+                running
+            }
+            None => false,
+        };
+        child.wait().expect("exits");
+        (imported(&data.join("xinzhi.db"), &pairs), interrupted)
+    };
+
+    let started = Instant::now();
+    let (complete, _) = attempt("complete", None);
+    let full = started.elapsed();
+    assert_eq!(complete, (rows, values), "an import left alone writes everything");
+    let mut interrupted_runs = 0;
+    // Kills spread over the whole run, the last ones near the commit.
+    for step in 0..12 {
+        let after = full.mul_f64(f64::from(step) / 12.0);
+        let (found, interrupted) = attempt(&format!("killed-{step}"), Some(after));
+        interrupted_runs += usize::from(interrupted);
+        eprintln!("killed after {after:?}: running {interrupted}, found {found:?}");
+        assert!(
+            found == (0, 0) || found == (rows, values),
+            "killed after {after:?}: {found:?} is neither nothing nor the whole import"
+        );
+    }
+    assert!(interrupted_runs >= 6, "most kills must land while the import runs ({interrupted_runs} did)");
+}
