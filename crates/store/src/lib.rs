@@ -23,6 +23,7 @@ mod org;
 mod overview;
 mod report_writer;
 pub mod reports;
+pub mod rules;
 mod sql;
 mod uploads;
 mod values;
@@ -44,6 +45,7 @@ pub use model::*;
 pub use reports::{
     DataSet, DataSetId, DataSetIndicator, Report, ReportId, ReportRow, ReportStatus, ReportWrite, Review,
 };
+pub use rules::RuleRecord;
 pub use uploads::{UPLOAD_LIFETIME_SECONDS, Upload};
 pub use values::{EnterpriseSet, ValueSource};
 

@@ -18,6 +18,7 @@ mod pages;
 mod query;
 mod report_pages;
 mod reports;
+mod settings;
 mod upload;
 
 use std::future::Future;
@@ -83,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(report_pages::router())
         .merge(upload::router())
         .merge(completion::router())
+        .merge(settings::router())
         .nest(
             "/api/v1",
             api::router().merge(reports::router()).merge(upload::api_router()).merge(completion::api_router()),

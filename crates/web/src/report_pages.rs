@@ -404,6 +404,7 @@ pub struct ReviewPage {
     rows: Vec<QueueRow>,
     total: i64,
     can_review: bool,
+    can_configure: bool,
 }
 
 fn queue_period(lang: Lang, text: Option<&str>) -> Result<Month, PageError> {
@@ -479,6 +480,7 @@ async fn view_review_get(
             .collect(),
         total: queue.total,
         can_review: caller.user.role.reviews_reports(),
+        can_configure: caller.user.role.overrides_report_lock() && *caller.scope() == Scope::City,
     })
 }
 

@@ -325,3 +325,97 @@ async fn a_locked_month_refuses_late_reports_until_the_city_reopens_it_and_the_b
     assert!(page.contains(&format!("id=\"count-due\">{expected}<")), "the page shows the API's figures");
     district_app.stop().await
 }
+
+#[tokio::test]
+async fn the_analyst_edits_rules_and_the_data_set_and_the_forms_follow() -> Result {
+    let app = spawn_signed_in("analyst").await?;
+    assert_eq!(app.get("/reports/settings").await?.status(), StatusCode::OK);
+
+    // A rule that does not parse, or reads an unknown indicator, is refused with the reason.
+    let rule = |left: &'static str, active: bool| {
+        let mut fields = vec![
+            ("code", "electricity_positive"),
+            ("name_zh", "用电量应大于0"),
+            ("name_en", "Electricity above zero"),
+            ("left", left),
+            ("operator", ">"),
+            ("right", "0"),
+            ("importance", "error"),
+            ("missing", "never_skip"),
+        ];
+        if active {
+            fields.push(("active", "on"));
+        }
+        fields
+    };
+    let broken = app.post_form("/reports/settings/rules", &rule("#{electricity", true)).await?;
+    assert_eq!(broken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(broken.text().await?.contains("左式："), "the side is named");
+    let unknown = app.post_form("/reports/settings/rules", &rule("#{steam}", true)).await?;
+    assert!(unknown.text().await?.contains("左式引用了不存在的指标“steam”"));
+    let saved = app.post_form("/reports/settings/rules", &rule("#{electricity}", true)).await?;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+
+    // The reporter's submission now needs electricity above zero (missing counts as 0).
+    let reporter = app.with_new_browser()?;
+    reporter.login("reporter", crate::helpers::PASSWORD).await?;
+    let code = own_code(&reporter).await?;
+    let path = format!("/api/v1/reports/{code}/2024-07");
+    let values = json!({"gross_output": 4500, "sales_output": 4400, "main_revenue": 4300, "revenue": 4300, "employees_end": 100, "electricity": 0});
+    let body = json!({"values": values, "submit": true, "explanation": "测试"});
+    let refused = put(&reporter, &path, body.clone()).await?;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error: Value = refused.json().await?;
+    assert!(error.to_string().contains("用电量应大于0"), "{error}");
+
+    // Switched off, the rule no longer applies.
+    let analyst = reporter.with_new_browser()?;
+    analyst.login("analyst", crate::helpers::PASSWORD).await?;
+    let off = analyst.post_form("/reports/settings/rules", &rule("#{electricity}", false)).await?;
+    assert_eq!(off.status(), StatusCode::SEE_OTHER);
+    let filter = xinzhi_store::AuditFilter { action: Some("validation_rule.".into()), ..Default::default() };
+    assert_eq!(analyst.db.store.list_audit(&filter, xinzhi_store::Page::new(10, 0)).await?.total, 2);
+
+    // A deadline day outside 1–28 is refused; dropping an indicator takes it off the form.
+    let bad = analyst.post_form("/reports/settings", &[("deadline_day", "31"), ("inc.gross_output", "on")]).await?;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let set = analyst.db.store.data_set(xinzhi_store::reports::MONTHLY).await?;
+    let mut fields: Vec<(String, String)> = vec![("deadline_day".into(), "12".into())];
+    for i in set.indicators.iter().filter(|i| i.indicator.def.code.as_str() != "electricity") {
+        fields.push((format!("inc.{}", i.indicator.def.code), "on".into()));
+        if i.required {
+            fields.push((format!("req.{}", i.indicator.def.code), "on".into()));
+        }
+    }
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(analyst.post_form("/reports/settings", &fields).await?.status(), StatusCode::SEE_OTHER);
+    let set = analyst.db.store.data_set(xinzhi_store::reports::MONTHLY).await?;
+    assert_eq!(set.deadline_day, 12);
+    assert!(!set.lock_after_deadline, "the unchecked box turns the lock off");
+    assert!(set.indicators.iter().all(|i| i.indicator.def.code.as_str() != "electricity"));
+    let form: Value = analyst.get(&path).await?.json().await?;
+    assert!(form["required"].as_array().is_some_and(|r| !r.is_empty()));
+
+    // A below-scale firm added to the population is due on the board.
+    let before: Value = analyst.get("/api/v1/reports/completion?period=2024-07").await?.json().await?;
+    let below = analyst
+        .db
+        .store
+        .search_enterprises(
+            &xinzhi_store::Scope::City,
+            &xinzhi_store::EnterpriseFilter { above_scale: Some(false), ..Default::default() },
+            xinzhi_store::Page::new(1, 0),
+        )
+        .await?
+        .items;
+    let below_code = below[0].credit_code.to_string();
+    let typed = format!("{}\n", below_code.to_lowercase());
+    let added = analyst.post_form("/reports/settings/firms", &[("action", "add"), ("codes", &typed)]).await?;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let after: Value = analyst.get("/api/v1/reports/completion?period=2024-07").await?.json().await?;
+    assert_eq!(after["total"]["due"].as_i64(), before["total"]["due"].as_i64().map(|d| d + 1));
+    let wrong =
+        analyst.post_form("/reports/settings/firms", &[("action", "add"), ("codes", "91350100M000100Y44")]).await?;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    analyst.stop().await
+}
