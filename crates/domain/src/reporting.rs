@@ -56,6 +56,44 @@ pub fn window_open(now: i64, deadline_end: i64, lock_after_deadline: bool, excep
     !lock_after_deadline || now < deadline_end || exception_until.and_then(end_of_yyyymmdd).is_some_and(|end| now < end)
 }
 
+/// What a statistics-bureau figure measures (domain.md §2.1–2.2): the month's or the
+/// cumulative 1—N月 level, or their year-on-year growth in percent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfficialMeasure {
+    Month,
+    Cumulative,
+    MonthGrowth,
+    CumulativeGrowth,
+}
+
+impl OfficialMeasure {
+    pub const ALL: [OfficialMeasure; 4] = [
+        OfficialMeasure::Month,
+        OfficialMeasure::Cumulative,
+        OfficialMeasure::MonthGrowth,
+        OfficialMeasure::CumulativeGrowth,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfficialMeasure::Month => "month",
+            OfficialMeasure::Cumulative => "cumulative",
+            OfficialMeasure::MonthGrowth => "month_growth",
+            OfficialMeasure::CumulativeGrowth => "cumulative_growth",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<OfficialMeasure> {
+        OfficialMeasure::ALL.into_iter().find(|m| m.as_str() == text)
+    }
+
+    /// Whether the figure is a growth rate in percent rather than a level.
+    pub fn is_growth(self) -> bool {
+        matches!(self, OfficialMeasure::MonthGrowth | OfficialMeasure::CumulativeGrowth)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

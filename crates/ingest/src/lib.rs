@@ -6,6 +6,7 @@
 
 pub mod export;
 pub mod grid;
+pub mod official;
 pub mod rows;
 
 pub use export::{
@@ -13,6 +14,7 @@ pub use export::{
     table_workbook,
 };
 pub use grid::{Cell, Grid, Limits, ReadError, column_index, column_letter, read_grid};
+pub use official::{OfficialProblem, OfficialRow, RegionRef, read_official};
 pub use rows::{
     Column, Header, HeaderError, ImportRow, IndicatorRef, Parsed, Problem, ProblemKind, Target, find_header, read_rows,
 };

@@ -19,6 +19,7 @@ mod error;
 pub mod imports;
 mod migrate;
 pub mod model;
+mod official;
 mod org;
 mod overview;
 mod report_writer;
@@ -42,6 +43,7 @@ pub use completion::{DataSetSettings, DueReport, ReportException};
 pub use error::StoreError;
 pub use imports::{ImportItem, ImportMode, ImportOptions, ImportSummary, RowOutcome};
 pub use model::*;
+pub use official::OfficialFigure;
 pub use reports::{
     DataSet, DataSetId, DataSetIndicator, Report, ReportId, ReportRow, ReportStatus, ReportWrite, Review,
 };

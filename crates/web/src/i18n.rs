@@ -412,6 +412,27 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "The credit code {code} is not a registered enterprise",
     ),
     ("settings.firms_empty", "请填写统一社会信用代码", "Give at least one credit code"),
+    ("official.title", "统计部门数据对照", "Official figures and platform estimates"),
+    ("official.link", "统计数据对照", "Official figures"),
+    (
+        "official.help",
+        "统计部门发布的数据为准；平台估算按企业自报数据计算（当期规上企业的1—N月累计和同口径增速），用于早期研判。",
+        "The statistics bureau's figures are authoritative; the platform's estimates come from the firms' own reports (this period's above-scale firms, cumulative and same-caliber growth) as early signals.",
+    ),
+    ("official.month", "统计：本月", "Official: month"),
+    ("official.cumulative", "统计：累计", "Official: cumulative"),
+    ("official.growth", "统计：累计增速", "Official: cumulative growth"),
+    ("official.platform_cumulative", "平台估算：累计", "Platform: cumulative"),
+    ("official.platform_growth", "平台估算：同口径增速", "Platform: same-caliber growth"),
+    ("official.gap", "增速差", "Growth gap"),
+    ("official.import", "导入统计数据", "Import official figures"),
+    (
+        "official.import_help",
+        "表格列：地区（名称或行政区划代码）、指标、期别（可省略）、本月、1—N月累计、本月增长%、累计增长%。任何一行有误则全部不导入。",
+        "Columns: region (name or admin code), indicator, period (optional), month, cumulative 1—N, month growth %, cumulative growth %. Any faulty row stops the whole import.",
+    ),
+    ("official.upload", "导入", "Import"),
+    ("official.imported", "已导入 {n} 个数据", "{n} figures imported"),
     ("error.unknown_value", "参数“{field}”的取值“{value}”无效", "Parameter '{field}' has an unknown value '{value}'"),
 ];
 

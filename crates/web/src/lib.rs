@@ -14,6 +14,7 @@ mod error;
 mod i18n;
 pub mod imports;
 mod language;
+mod official;
 mod pages;
 mod query;
 mod report_pages;
@@ -85,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .merge(upload::router())
         .merge(completion::router())
         .merge(settings::router())
+        .merge(official::router())
         .nest(
             "/api/v1",
             api::router().merge(reports::router()).merge(upload::api_router()).merge(completion::api_router()),

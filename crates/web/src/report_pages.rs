@@ -405,6 +405,7 @@ pub struct ReviewPage {
     total: i64,
     can_review: bool,
     can_configure: bool,
+    can_compare: bool,
 }
 
 fn queue_period(lang: Lang, text: Option<&str>) -> Result<Month, PageError> {
@@ -481,6 +482,7 @@ async fn view_review_get(
         total: queue.total,
         can_review: caller.user.role.reviews_reports(),
         can_configure: caller.user.role.overrides_report_lock() && *caller.scope() == Scope::City,
+        can_compare: matches!(caller.scope(), Scope::City | Scope::District(_)),
     })
 }
 

@@ -316,3 +316,57 @@ async fn store_token(app: &crate::helpers::TestApp) -> Result<String> {
     let start = page.find("id=\"new-token\">").ok_or("new token on the page")? + "id=\"new-token\">".len();
     Ok(page[start..start + page[start..].find('<').ok_or("token end")?].to_owned())
 }
+
+#[tokio::test]
+async fn official_figures_are_imported_whole_and_shown_beside_the_platform_estimate() -> Result {
+    let app = spawn_app().await?;
+    app.login("analyst", crate::helpers::PASSWORD).await?;
+    let store = &app.db.store;
+    let district = Scope::District(store.region_by_code(RegionCode::parse("436002")?).await?.region_id);
+    let dec = Month::parse("2024-12")?;
+    // The platform's own figure for 潇水区, computed here through the store.
+    let platform = store
+        .same_caliber(&district, "gross_output", dec.year_to_date(), xinzhi_store::EnterpriseSet::AboveScale)
+        .await?;
+    let platform_growth = platform.growth_percent().ok_or("growth")?;
+    let csv = "地区,指标,本月(万元),1—12月累计(万元),本月增长%,累计增长%\n潇州市,规模以上工业总产值,9000,98000,3.1,2.6\n436002,工业总产值,2100,23000,1.0,4.0\n";
+
+    // One unknown region refuses the whole table.
+    let bad = format!("{csv}潇湘区,工业总产值,1,1,1,1\n");
+    let csrf = app.csrf().await?;
+    let (content_type, body) = upload_form(&csrf, "2024-12", "统计月报.csv", bad.as_bytes());
+    let refused = app
+        .client
+        .post(format!("{}/reports/official", app.base))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await?;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().await?.contains("第4行 A列：“潇湘区”不是本市的地区"));
+    let gross = store.indicator_by_code("gross_output").await?.indicator_id;
+    assert!(store.official_figures(gross, dec).await?.is_empty(), "nothing of a refused table is kept");
+
+    let (content_type, body) = upload_form(&csrf, "2024-12", "统计月报.csv", csv.as_bytes());
+    let done = app
+        .client
+        .post(format!("{}/reports/official", app.base))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await?;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    assert_eq!(store.official_figures(gross, dec).await?.len(), 8);
+    let page = app.get(done.headers()["location"].to_str()?).await?.text().await?;
+    assert!(page.contains("已导入 8 个数据"));
+    // 潇水区's row: official +4.0%, the platform's growth, and the gap in points.
+    let expected_gap = format!("{:.1} pp", platform_growth - 4.0);
+    assert!(page.contains("+4.0%") && page.contains(&expected_gap), "{expected_gap} in the page");
+
+    // The district sees its own row only.
+    let officer = app.with_new_browser()?;
+    officer.login("district", crate::helpers::PASSWORD).await?;
+    let page = officer.get("/reports/official?period=2024-12").await?.text().await?;
+    assert!(page.contains("潇水区") && !page.contains("潇州市</td>"), "one row");
+    officer.stop().await
+}
