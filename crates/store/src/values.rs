@@ -142,27 +142,41 @@ impl Store {
         indicator: IndicatorId,
         period: Month,
     ) -> Result<Vec<DataValueRevision>, StoreError> {
+        let all = self.revisions_of_month(scope, enterprise, period).await?;
+        Ok(all.into_iter().filter(|(i, _)| *i == indicator).map(|(_, r)| r).collect())
+    }
+
+    /// The superseded versions of every value of a firm's month, by indicator, oldest first:
+    /// with the current values, the whole history of the month (old, new, who, when, why).
+    pub async fn revisions_of_month(
+        &self,
+        scope: &Scope,
+        enterprise: EnterpriseId,
+        period: Month,
+    ) -> Result<Vec<(IndicatorId, DataValueRevision)>, StoreError> {
         self.ensure_visible(scope, enterprise).await?;
         let rows = sqlx::query(
-            "SELECT revision, value, source, written_at, replaced_at, reason, changed_by FROM data_value_revisions \
-             WHERE enterprise_id = $1 AND indicator_id = $2 AND period = $3 ORDER BY revision",
+            "SELECT indicator_id, revision, value, source, written_at, replaced_at, reason, changed_by \
+             FROM data_value_revisions WHERE enterprise_id = $1 AND period = $2 ORDER BY indicator_id, revision",
         )
         .bind(enterprise.0)
-        .bind(indicator.0)
         .bind(period.yyyymm())
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
             .map(|row| {
-                Ok(DataValueRevision {
-                    revision: row.try_get(0)?,
-                    value: row.try_get(1)?,
-                    source: row.try_get(2)?,
-                    written_at: row.try_get(3)?,
-                    replaced_at: row.try_get(4)?,
-                    reason: row.try_get(5)?,
-                    changed_by: row.try_get(6)?,
-                })
+                Ok((
+                    IndicatorId(row.try_get(0)?),
+                    DataValueRevision {
+                        revision: row.try_get(1)?,
+                        value: row.try_get(2)?,
+                        source: row.try_get(3)?,
+                        written_at: row.try_get(4)?,
+                        replaced_at: row.try_get(5)?,
+                        reason: row.try_get(6)?,
+                        changed_by: row.try_get(7)?,
+                    },
+                ))
             })
             .collect()
     }

@@ -433,6 +433,17 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("official.upload", "导入", "Import"),
     ("official.imported", "已导入 {n} 个数据", "{n} figures imported"),
+    ("change.title", "修改记录", "Changes"),
+    ("change.old", "原值", "Old"),
+    ("change.new", "新值", "New"),
+    ("change.at", "修改时间", "When"),
+    ("change.why", "原因", "Why"),
+    ("change.by", "修改人", "By"),
+    ("change.submit", "提交", "Submitted"),
+    ("change.draft", "保存草稿", "Draft saved"),
+    ("change.import", "Excel导入", "Imported"),
+    ("change.cleared", "清空", "Cleared"),
+    ("change.edit", "更正", "Corrected"),
     ("error.unknown_value", "参数“{field}”的取值“{value}”无效", "Parameter '{field}' has an unknown value '{value}'"),
 ];
 

@@ -109,6 +109,16 @@ pub struct FieldRow {
     pub error: Option<String>,
 }
 
+/// One change of a value of the month: old → new, when, why, by whom.
+pub struct ChangeRow {
+    pub indicator: String,
+    pub old: String,
+    pub new: String,
+    pub at: String,
+    pub reason: &'static str,
+    pub by: String,
+}
+
 pub struct HistoryRow {
     pub period: String,
     pub link: String,
@@ -138,6 +148,7 @@ pub struct ReportPage {
     prev_link: String,
     next_link: Option<String>,
     history: Vec<HistoryRow>,
+    changes: Vec<ChangeRow>,
 }
 
 fn parse_target(lang: Lang, code: &str, period: &str) -> Result<(CreditCode, Month), PageError> {
@@ -211,6 +222,38 @@ async fn report_page(
             status: tr.t(status_key(Some(status))),
         })
         .collect();
+    // Every replaced version, newest first; the new value is the next version or the current one.
+    let revisions =
+        state.store.revisions_of_month(caller.scope(), enterprise.enterprise_id, period).await.map_err(store_error)?;
+    let mut changes = Vec::new();
+    for (n, (indicator, revision)) in revisions.iter().enumerate() {
+        let Some(member) = set.indicators.iter().find(|i| i.indicator.indicator_id == *indicator) else { continue };
+        let def = &member.indicator.def;
+        let next = revisions.get(n + 1).filter(|(i, _)| i == indicator).map(|(_, r)| r.value);
+        let new = match revision.reason.as_deref() {
+            Some("cleared") => None,
+            _ => next.or_else(|| value_of(&report.values, *indicator)),
+        };
+        changes.push((
+            revision.replaced_at,
+            ChangeRow {
+                indicator: def.name(lang).to_owned(),
+                old: tr.number(revision.value, def.decimals),
+                new: new.map_or_else(|| "—".to_owned(), |v| tr.number(v, def.decimals)),
+                at: tr.timestamp(revision.replaced_at),
+                reason: tr.t(match revision.reason.as_deref() {
+                    Some("submit") => "change.submit",
+                    Some("draft") => "change.draft",
+                    Some("import") => "change.import",
+                    Some("cleared") => "change.cleared",
+                    _ => "change.edit",
+                }),
+                by: revision.changed_by.clone().unwrap_or_default(),
+            },
+        ));
+    }
+    changes.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+    let changes = changes.into_iter().map(|(_, row)| row).collect();
     let deadline_month = period.next();
     let deadline = tr.date(deadline_month.yyyymm() * 100 + set.deadline_day);
     let status = report.status;
@@ -235,6 +278,7 @@ async fn report_page(
         prev_link: format!("/reports/{code}/{}", period.prev()),
         next_link: (period < reporting_month()).then(|| format!("/reports/{code}/{}", period.next())),
         history,
+        changes,
     })
 }
 

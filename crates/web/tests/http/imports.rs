@@ -222,6 +222,10 @@ async fn an_officer_uploads_previews_downloads_the_errors_and_commits_valid_rows
     assert_eq!(done.status(), StatusCode::OK);
     assert!(done.text().await?.contains("id=\"import-done\""));
     assert!(stored(store.values_of_pairs(&district, &[(firm.enterprise_id, dec)]).await?));
+    // The firm's month shows the change: old value, new value, why and who.
+    let form = app.get(&format!("/reports/{a}/2024-12")).await?.text().await?;
+    let changes = &form[form.find("id=\"value-changes\"").ok_or("a change history")?..];
+    assert!(changes.contains("Excel导入") && changes.contains(">1,000.0<"), "{changes}");
 
     // Another user cannot see the upload; a wrong CSRF token in the multipart body is refused.
     let other = app.with_new_browser()?;
