@@ -130,6 +130,12 @@ pub fn read_official(
         });
     };
     let letter = |c: usize| Some(column_letter(grid.first_column + c));
+    let problem = |row: usize, column: Option<usize>, zh: String, en: String| OfficialProblem {
+        row,
+        column: column.and_then(letter),
+        zh,
+        en,
+    };
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for (offset, cells) in grid.rows.iter().enumerate().skip(header_row + 1) {
@@ -140,12 +146,12 @@ pub fn read_official(
         }
         let key = squeeze(&region_text);
         let Some(region) = regions.iter().position(|r| r.code == key || squeeze(&r.name_zh) == key) else {
-            problems.push(OfficialProblem {
-                row: excel_row,
-                column: columns.region.and_then(letter),
-                zh: format!("“{region_text}”不是本市的地区"),
-                en: format!("'{region_text}' is not a region of the city"),
-            });
+            problems.push(problem(
+                excel_row,
+                columns.region,
+                format!("“{region_text}”不是本市的地区"),
+                format!("'{region_text}' is not a region of the city"),
+            ));
             continue;
         };
         let indicator_text = text_of(columns.indicator.and_then(|c| cells.get(c)));
@@ -159,12 +165,12 @@ pub fn read_official(
                 || (!wanted.is_empty() && wanted.contains(&bare) && bare.len() > 3)
         });
         let Some(indicator) = indicator else {
-            problems.push(OfficialProblem {
-                row: excel_row,
-                column: columns.indicator.and_then(letter),
-                zh: format!("“{indicator_text}”不是指标目录中的指标"),
-                en: format!("'{indicator_text}' is not an indicator of the catalogue"),
-            });
+            problems.push(problem(
+                excel_row,
+                columns.indicator,
+                format!("“{indicator_text}”不是指标目录中的指标"),
+                format!("'{indicator_text}' is not an indicator of the catalogue"),
+            ));
             continue;
         };
         let period_text = text_of(columns.period.and_then(|c| cells.get(c)));
@@ -175,12 +181,12 @@ pub fn read_official(
             Month::parse(&normalized).ok()
         };
         let Some(period) = period else {
-            problems.push(OfficialProblem {
-                row: excel_row,
-                column: columns.period.and_then(letter),
-                zh: format!("“{period_text}”不是月份（应如2024-03），导入时也未指定月份"),
-                en: format!("'{period_text}' is not a month (like 2024-03) and none was given"),
-            });
+            problems.push(problem(
+                excel_row,
+                columns.period,
+                format!("“{period_text}”不是月份（应如2024-03），导入时也未指定月份"),
+                format!("'{period_text}' is not a month (like 2024-03) and none was given"),
+            ));
             continue;
         };
         for (c, measure) in &columns.measures {
@@ -200,12 +206,7 @@ pub fn read_official(
                     measure: *measure,
                     value,
                 }),
-                None => problems.push(OfficialProblem {
-                    row: excel_row,
-                    column: letter(*c),
-                    zh: "不是数字".into(),
-                    en: "not a number".into(),
-                }),
+                None => problems.push(problem(excel_row, Some(*c), "不是数字".into(), "not a number".into())),
             }
         }
     }

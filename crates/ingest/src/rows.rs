@@ -18,6 +18,17 @@ pub struct IndicatorRef {
     pub unit_zh: String,
 }
 
+impl IndicatorRef {
+    pub fn from_def(def: &xinzhi_domain::IndicatorDef) -> IndicatorRef {
+        IndicatorRef {
+            code: def.code.to_string(),
+            name_zh: def.name_zh.clone(),
+            name_en: def.name_en.clone(),
+            unit_zh: def.unit_zh.clone(),
+        }
+    }
+}
+
 /// What a column holds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {

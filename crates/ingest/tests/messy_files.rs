@@ -8,10 +8,7 @@ use xinzhi_domain::{Lang, Localize, Month};
 use xinzhi_ingest::*;
 
 fn catalogue() -> Vec<IndicatorRef> {
-    xinzhi_domain::indicator::standard_catalogue()
-        .into_iter()
-        .map(|d| IndicatorRef { code: d.code.to_string(), name_zh: d.name_zh, name_en: d.name_en, unit_zh: d.unit_zh })
-        .collect()
+    xinzhi_domain::indicator::standard_catalogue().iter().map(IndicatorRef::from_def).collect()
 }
 
 fn month(text: &str) -> Month {

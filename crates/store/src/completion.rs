@@ -4,11 +4,11 @@
 
 use serde::Serialize;
 use sqlx::Row;
-use xinzhi_domain::{CreditCode, Month};
+use xinzhi_domain::Month;
 
 use crate::access::{AuditActor, AuditEntry, Outcome, Scope, push_scope, write_audit};
-use crate::enterprises::{CURRENT_ATTRIBUTION_JOINS, require_city};
-use crate::model::EnterpriseId;
+use crate::enterprises::{CURRENT_ATTRIBUTION_JOINS, SUMMARY_COLUMNS, require_city, summary_from_row};
+use crate::model::{EnterpriseId, EnterpriseSummary};
 use crate::org::corrupt;
 use crate::reports::{DataSetId, ReportStatus};
 use crate::sql::Sql;
@@ -17,15 +17,7 @@ use crate::{Store, StoreError, now_unix};
 /// A firm that must report a month, where it belongs now, and its report so far.
 #[derive(Debug, Clone, Serialize)]
 pub struct DueReport {
-    pub enterprise_id: EnterpriseId,
-    pub credit_code: CreditCode,
-    pub name: String,
-    pub district_code: Option<String>,
-    pub district_zh: Option<String>,
-    pub district_en: Option<String>,
-    pub park_code: Option<String>,
-    pub park_zh: Option<String>,
-    pub park_en: Option<String>,
+    pub firm: EnterpriseSummary,
     pub status: Option<ReportStatus>,
     pub submitted_at: Option<i64>,
     /// The firm's exception to the lock: open until the end of this day (yyyymmdd).
@@ -61,12 +53,8 @@ impl Store {
         data_set: DataSetId,
         period: Month,
     ) -> Result<Vec<DueReport>, StoreError> {
-        let mut sql = Sql::new(
-            self.backend,
-            "SELECT e.enterprise_id, e.credit_code, e.name, r.code AS district_code, r.name_zh AS district_zh, \
-             r.name_en AS district_en, p.code AS park_code, p.name_zh AS park_zh, p.name_en AS park_en, \
-             rep.status, rep.submitted_at, x.until_date FROM enterprises e ",
-        );
+        let mut sql = Sql::new(self.backend, SUMMARY_COLUMNS);
+        sql.push(", rep.status, rep.submitted_at, x.until_date FROM enterprises e ");
         sql.push(CURRENT_ATTRIBUTION_JOINS);
         sql.push(" LEFT JOIN reports rep ON rep.enterprise_id = e.enterprise_id AND rep.data_set_id = ")
             .bind(data_set.0)?;
@@ -92,18 +80,9 @@ impl Store {
             .await?
             .iter()
             .map(|row| {
-                let code: String = row.try_get("credit_code")?;
                 let status: Option<String> = row.try_get("status")?;
                 Ok(DueReport {
-                    enterprise_id: EnterpriseId(row.try_get("enterprise_id")?),
-                    credit_code: CreditCode::parse(&code).map_err(|_| corrupt("credit code", &code))?,
-                    name: row.try_get("name")?,
-                    district_code: row.try_get("district_code")?,
-                    district_zh: row.try_get("district_zh")?,
-                    district_en: row.try_get("district_en")?,
-                    park_code: row.try_get("park_code")?,
-                    park_zh: row.try_get("park_zh")?,
-                    park_en: row.try_get("park_en")?,
+                    firm: summary_from_row(row)?,
                     status: status
                         .map(|s| ReportStatus::parse(&s).ok_or_else(|| corrupt("report status", &s)))
                         .transpose()?,

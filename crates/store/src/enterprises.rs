@@ -26,7 +26,7 @@ fn enterprise_from_row(row: &AnyRow) -> Result<Enterprise, StoreError> {
     })
 }
 
-fn summary_from_row(row: &AnyRow) -> Result<EnterpriseSummary, StoreError> {
+pub(crate) fn summary_from_row(row: &AnyRow) -> Result<EnterpriseSummary, StoreError> {
     let code: String = row.try_get("credit_code")?;
     let industry: String = row.try_get("industry_code")?;
     Ok(EnterpriseSummary {
@@ -49,6 +49,12 @@ fn month_column(row: &AnyRow, column: &str) -> Result<Option<Month>, StoreError>
 }
 
 /// The current (open-ended) attributions joined onto `enterprises e`.
+/// The columns `summary_from_row` reads, over `enterprises e` and the attribution joins.
+pub(crate) const SUMMARY_COLUMNS: &str = "SELECT e.enterprise_id, e.credit_code, e.name, e.industry_code, \
+     r.code AS district_code, r.name_zh AS district_zh, r.name_en AS district_en, \
+     p.code AS park_code, p.name_zh AS park_zh, p.name_en AS park_en, \
+     CASE WHEN ma.membership_id IS NULL THEN 0 ELSE 1 END AS above_scale";
+
 pub(crate) const CURRENT_ATTRIBUTION_JOINS: &str = "\
     LEFT JOIN memberships md ON md.enterprise_id = e.enterprise_id AND md.kind = 'district' AND md.valid_to IS NULL \
     LEFT JOIN regions r ON r.region_id = md.region_id \
@@ -173,14 +179,8 @@ impl Store {
         push_filter(&mut count, scope, filter)?;
         let total: i64 = count.query_scalar().fetch_one(&self.pool).await?;
 
-        let mut select = Sql::new(
-            self.backend,
-            "SELECT e.enterprise_id, e.credit_code, e.name, e.industry_code, \
-             r.code AS district_code, r.name_zh AS district_zh, r.name_en AS district_en, \
-             p.code AS park_code, p.name_zh AS park_zh, p.name_en AS park_en, \
-             CASE WHEN ma.membership_id IS NULL THEN 0 ELSE 1 END AS above_scale \
-             FROM enterprises e ",
-        );
+        let mut select = Sql::new(self.backend, SUMMARY_COLUMNS);
+        select.push(" FROM enterprises e ");
         select.push(CURRENT_ATTRIBUTION_JOINS);
         push_filter(&mut select, scope, filter)?;
         select.push(" ORDER BY e.name, e.enterprise_id LIMIT ").bind(page.limit)?;

@@ -112,25 +112,26 @@ pub fn board(lang: Lang, set: &DataSet, period: Month, due: &[DueReport]) -> Boa
         let counts = matches!(firm.status, Some(ReportStatus::Submitted | ReportStatus::Approved));
         let t = timeliness(firm.submitted_at, counts, end);
         total.add(t);
-        let district = firm.district_code.clone().unwrap_or_default();
+        let summary = &firm.firm;
+        let district = summary.district_code.clone().unwrap_or_default();
         let district_name = lang
-            .pick(firm.district_zh.as_deref().unwrap_or(none), firm.district_en.as_deref().unwrap_or(none))
+            .pick(summary.district_zh.as_deref().unwrap_or(none), summary.district_en.as_deref().unwrap_or(none))
             .to_owned();
         districts
             .entry(district.clone())
             .or_insert_with(|| Tally { code: district, name: district_name.clone(), ..Tally::default() })
             .add(t);
         let park_name =
-            lang.pick(firm.park_zh.as_deref().unwrap_or(""), firm.park_en.as_deref().unwrap_or("")).to_owned();
-        if let Some(park) = &firm.park_code {
+            lang.pick(summary.park_zh.as_deref().unwrap_or(""), summary.park_en.as_deref().unwrap_or("")).to_owned();
+        if let Some(park) = &summary.park_code {
             parks
                 .entry(park.clone())
                 .or_insert_with(|| Tally { code: park.clone(), name: park_name.clone(), ..Tally::default() })
                 .add(t);
         }
         let line = FirmLine {
-            credit_code: firm.credit_code.to_string(),
-            name: firm.name.clone(),
+            credit_code: summary.credit_code.to_string(),
+            name: summary.name.clone(),
             district: district_name,
             park: park_name,
             timeliness: t,
@@ -391,21 +392,25 @@ async fn api_completion(
 
 #[cfg(test)]
 mod tests {
-    use xinzhi_store::{DataSetId, EnterpriseId};
+    use xinzhi_store::{DataSetId, EnterpriseId, EnterpriseSummary};
 
     use super::*;
 
     fn due(id: i64, district: &str, park: Option<&str>, status: Option<ReportStatus>, at: Option<i64>) -> DueReport {
         DueReport {
-            enterprise_id: EnterpriseId(id),
-            credit_code: CreditCode::parse("91350100M000100Y43").expect("code"),
-            name: format!("firm {id}"),
-            district_code: Some(district.into()),
-            district_zh: Some(format!("区{district}")),
-            district_en: Some(format!("District {district}")),
-            park_code: park.map(str::to_owned),
-            park_zh: park.map(|p| format!("园{p}")),
-            park_en: park.map(|p| format!("Park {p}")),
+            firm: EnterpriseSummary {
+                enterprise_id: EnterpriseId(id),
+                credit_code: CreditCode::parse("91350100M000100Y43").expect("code"),
+                name: format!("firm {id}"),
+                industry_code: xinzhi_domain::IndustryCode::parse("C3813").expect("industry"),
+                district_code: Some(district.into()),
+                district_zh: Some(format!("区{district}")),
+                district_en: Some(format!("District {district}")),
+                park_code: park.map(str::to_owned),
+                park_zh: park.map(|p| format!("园{p}")),
+                park_en: park.map(|p| format!("Park {p}")),
+                above_scale: true,
+            },
             status,
             submitted_at: at,
             exception_until: None,

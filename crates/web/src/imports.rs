@@ -308,13 +308,5 @@ pub async fn run_import(
 
 /// The indicators of a data set, as the file reader matches headers against them.
 pub fn indicator_refs(set: &xinzhi_store::DataSet) -> Vec<IndicatorRef> {
-    set.indicators
-        .iter()
-        .map(|i| IndicatorRef {
-            code: i.indicator.def.code.to_string(),
-            name_zh: i.indicator.def.name_zh.clone(),
-            name_en: i.indicator.def.name_en.clone(),
-            unit_zh: i.indicator.def.unit_zh.clone(),
-        })
-        .collect()
+    set.indicators.iter().map(|i| IndicatorRef::from_def(&i.indicator.def)).collect()
 }

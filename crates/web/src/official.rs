@@ -173,28 +173,27 @@ async fn view_official_post(
     Language(lang): Language,
     uri: OriginalUri,
     caller: Caller,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, PageError> {
     if !may_import(&caller) {
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
     let store_error = |e| PageError::from_store(lang, e);
-    let mut period_text = None;
-    let mut file = Bytes::new();
-    while let Ok(Some(field)) = multipart.next_field().await {
-        match field.name() {
-            Some("period") => period_text = field.text().await.ok(),
-            Some("file") => file = field.bytes().await.unwrap_or_default(),
-            _ => {}
-        }
-    }
+    let form = crate::upload::read_upload_form(multipart).await;
+    let (period_text, file, failure) = match form {
+        Ok(form) => (form.period, form.file.map(|(_, bytes)| bytes).unwrap_or_default(), None),
+        Err(reason) => (None, Bytes::new(), Some(format!("{}: {reason}", tr.t("import.upload_failed")))),
+    };
     let period = period_text.as_deref().map(str::trim).filter(|p| !p.is_empty()).and_then(|p| Month::parse(p).ok());
     let refuse = |problems: Vec<String>| async {
         let query = OfficialQuery { period: period.map(|p| p.to_string()), ..OfficialQuery::default() };
         let page = page(&state, &caller, lang, &uri, query, problems).await?;
         Ok::<Response, PageError>((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
     };
+    if let Some(failure) = failure {
+        return refuse(vec![failure]).await;
+    }
     if file.is_empty() {
         return refuse(vec![tr.t("import.no_file").to_owned()]).await;
     }

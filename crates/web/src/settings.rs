@@ -130,6 +130,19 @@ async fn page(
     })
 }
 
+/// The page again with what was typed and why it was refused.
+async fn refuse(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    uri: &OriginalUri,
+    typed: Option<RuleRecord>,
+    problems: Vec<String>,
+) -> Result<Response, PageError> {
+    let page = page(state, caller, lang, uri, SettingsQuery::default(), typed, problems).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
 async fn view_settings_get(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -157,8 +170,7 @@ async fn view_settings_post(
         fields.get("deadline_day").and_then(|d| d.trim().parse::<i64>().ok()).filter(|d| (1..=28).contains(d));
     let Some(deadline_day) = deadline_day else {
         let problems = vec![tr.t("settings.deadline_invalid").to_owned()];
-        let page = page(&state, &caller, lang, &uri, SettingsQuery::default(), None, problems).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return refuse(&state, &caller, lang, &uri, None, problems).await;
     };
     let catalogue = state.store.list_indicators().await.map_err(store_error)?;
     let indicators: Vec<_> = catalogue
@@ -168,8 +180,7 @@ async fn view_settings_post(
         .collect();
     if indicators.is_empty() {
         let problems = vec![tr.t("settings.no_indicators").to_owned()];
-        let page = page(&state, &caller, lang, &uri, SettingsQuery::default(), None, problems).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return refuse(&state, &caller, lang, &uri, None, problems).await;
     }
     let set = state.store.data_set(MONTHLY).await.map_err(store_error)?;
     let settings = DataSetSettings { deadline_day, lock_after_deadline: fields.get("lock").is_some(), indicators };
@@ -243,8 +254,7 @@ async fn view_rule_post(
         state.store.list_indicators().await.map_err(store_error)?.iter().map(|i| i.def.code.to_string()).collect();
     let problems = check_rule(lang, &rule, &known);
     if !problems.is_empty() {
-        let page = page(&state, &caller, lang, &uri, SettingsQuery::default(), Some(rule), problems).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return refuse(&state, &caller, lang, &uri, Some(rule), problems).await;
     }
     let set = state.store.data_set(MONTHLY).await.map_err(store_error)?;
     state.store.save_rule(caller.scope(), set.data_set_id, &rule, &caller.actor()).await.map_err(store_error)?;
@@ -286,8 +296,7 @@ async fn view_firms_post(
         if codes.is_empty() && problems.is_empty() {
             problems.push(tr.t("settings.firms_empty").to_owned());
         }
-        let page = page(&state, &caller, lang, &uri, SettingsQuery::default(), None, problems).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return refuse(&state, &caller, lang, &uri, None, problems).await;
     }
     let set = state.store.data_set(MONTHLY).await.map_err(store_error)?;
     let ids: Vec<_> = found.values().map(|(id, _)| *id).collect();

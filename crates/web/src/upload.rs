@@ -307,48 +307,18 @@ async fn view_import_post(
     Language(lang): Language,
     uri: OriginalUri,
     caller: Caller,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, PageError> {
     if !may_import(&caller) {
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
-    let mut period_text = None;
-    let mut file: Option<(String, Bytes)> = None;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(e) => {
-                return Err(PageError::invalid(
-                    lang,
-                    FieldError::new(
-                        "file",
-                        "file.upload",
-                        format!("{}: {}", tr.t("import.upload_failed"), e.body_text()),
-                    ),
-                ));
-            }
-        };
-        match field.name() {
-            Some("period") => period_text = field.text().await.ok(),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("upload").to_owned();
-                let bytes = field.bytes().await.map_err(|e| {
-                    PageError::invalid(
-                        lang,
-                        FieldError::new(
-                            "file",
-                            "file.upload",
-                            format!("{}: {}", tr.t("import.upload_failed"), e.body_text()),
-                        ),
-                    )
-                })?;
-                file = Some((name, bytes));
-            }
-            _ => {}
-        }
-    }
+    let UploadForm { period: period_text, file } = read_upload_form(multipart).await.map_err(|reason| {
+        PageError::invalid(
+            lang,
+            FieldError::new("file", "file.upload", format!("{}: {reason}", tr.t("import.upload_failed"))),
+        )
+    })?;
     let period = parse_period(lang, period_text.as_deref()).map_err(|e| PageError::invalid(lang, e))?;
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         let mut page = ImportPage::empty(&state, tr, &uri, &caller);
@@ -362,6 +332,29 @@ async fn view_import_post(
         .await
         .map_err(|e| PageError::from_store(lang, e))?;
     Ok(Redirect::to(&format!("/reports/import/{id}")).into_response())
+}
+
+/// The fields of an upload form: the month typed, if any, and the file (name and bytes).
+pub(crate) struct UploadForm {
+    pub period: Option<String>,
+    pub file: Option<(String, Bytes)>,
+}
+
+/// Reads an upload form's `period` and `file` fields (the CSRF field was checked already);
+/// the error is the reason the body could not be read, e.g. over the size limit.
+pub(crate) async fn read_upload_form(mut multipart: Multipart) -> Result<UploadForm, String> {
+    let mut form = UploadForm { period: None, file: None };
+    while let Some(field) = multipart.next_field().await.map_err(|e| e.body_text())? {
+        match field.name() {
+            Some("period") => form.period = field.text().await.ok(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload").to_owned();
+                form.file = Some((name, field.bytes().await.map_err(|e| e.body_text())?));
+            }
+            _ => {}
+        }
+    }
+    Ok(form)
 }
 
 async fn preview_or_commit(

@@ -134,6 +134,18 @@ fn upload_form(csrf: &str, period: &str, file_name: &str, file: &[u8]) -> (Strin
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
+/// Posts an upload form to `path` with the session's client.
+async fn post_upload(
+    app: &crate::helpers::TestApp,
+    path: &str,
+    csrf: &str,
+    file_name: &str,
+    file: &[u8],
+) -> Result<reqwest::Response> {
+    let (content_type, body) = upload_form(csrf, "2024-12", file_name, file);
+    Ok(app.client.post(format!("{}{path}", app.base)).header("content-type", content_type).body(body).send().await?)
+}
+
 /// The red cells of the error report's first sheet, as (row, column letter) pairs, read back
 /// with the same reader as uploads.
 fn red_cells(xlsx: &[u8]) -> Result<Vec<(usize, String)>> {
@@ -180,14 +192,7 @@ async fn an_officer_uploads_previews_downloads_the_errors_and_commits_valid_rows
         format!("统一社会信用代码,企业名称,工业总产值(万元),工业销售产值(万元)\n{a},甲,1000,990\n{b},乙,abc,10\n");
 
     let csrf = app.csrf().await?;
-    let (content_type, body) = upload_form(&csrf, "2024-12", "潇水区12月.csv", csv.as_bytes());
-    let posted = app
-        .client
-        .post(format!("{}/reports/import", app.base))
-        .header("content-type", content_type.clone())
-        .body(body.clone())
-        .send()
-        .await?;
+    let posted = post_upload(&app, "/reports/import", &csrf, "潇水区12月.csv", csv.as_bytes()).await?;
     assert_eq!(posted.status(), StatusCode::SEE_OTHER, "{}", posted.text().await?);
     let preview_path = posted.headers()["location"].to_str()?.to_owned();
     assert!(preview_path.starts_with("/reports/import/"));
@@ -231,14 +236,7 @@ async fn an_officer_uploads_previews_downloads_the_errors_and_commits_valid_rows
     let other = app.with_new_browser()?;
     other.login("park", crate::helpers::PASSWORD).await?;
     assert_eq!(other.get(&preview_path).await?.status(), StatusCode::NOT_FOUND);
-    let (content_type, body) = upload_form("wrong", "2024-12", "x.csv", csv.as_bytes());
-    let forged = other
-        .client
-        .post(format!("{}/reports/import", other.base))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await?;
+    let forged = post_upload(&other, "/reports/import", "wrong", "x.csv", csv.as_bytes()).await?;
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
     other.stop().await
 }
@@ -338,27 +336,13 @@ async fn official_figures_are_imported_whole_and_shown_beside_the_platform_estim
     // One unknown region refuses the whole table.
     let bad = format!("{csv}潇湘区,工业总产值,1,1,1,1\n");
     let csrf = app.csrf().await?;
-    let (content_type, body) = upload_form(&csrf, "2024-12", "统计月报.csv", bad.as_bytes());
-    let refused = app
-        .client
-        .post(format!("{}/reports/official", app.base))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await?;
+    let refused = post_upload(&app, "/reports/official", &csrf, "统计月报.csv", bad.as_bytes()).await?;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.text().await?.contains("第4行 A列：“潇湘区”不是本市的地区"));
     let gross = store.indicator_by_code("gross_output").await?.indicator_id;
     assert!(store.official_figures(gross, dec).await?.is_empty(), "nothing of a refused table is kept");
 
-    let (content_type, body) = upload_form(&csrf, "2024-12", "统计月报.csv", csv.as_bytes());
-    let done = app
-        .client
-        .post(format!("{}/reports/official", app.base))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await?;
+    let done = post_upload(&app, "/reports/official", &csrf, "统计月报.csv", csv.as_bytes()).await?;
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
     assert_eq!(store.official_figures(gross, dec).await?.len(), 8);
     let page = app.get(done.headers()["location"].to_str()?).await?.text().await?;
