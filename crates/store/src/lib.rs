@@ -209,7 +209,7 @@ impl Store {
         let mut store =
             Store { pool, backend, write_gate: Arc::default(), config: Arc::default(), report_writer: None };
         if backend == Backend::Sqlite {
-            tokio::spawn(checkpoint_every_second(store.pool.clone()));
+            tokio::spawn(checkpoint_every_second(store.pool.clone(), url.clone()));
         }
         store.report_writer = Some(report_writer::ReportWriter::start(store.clone()));
         Ok(store)
@@ -302,21 +302,29 @@ impl Store {
 }
 
 /// Copies committed pages from the write-ahead log into the database file until the pool
-/// closes. PASSIVE never waits for readers or writers; what it cannot copy now waits for the
-/// next round.
-async fn checkpoint_every_second(pool: AnyPool) {
+/// closes, on a connection of its own: a checkpoint can take a second under load, and on a
+/// pool connection it would leave the requests one connection short meanwhile. PASSIVE never
+/// waits for readers or writers; what it cannot copy now waits for the next round.
+async fn checkpoint_every_second(pool: AnyPool, url: String) {
+    use sqlx::Connection;
     let mut ticks = tokio::time::interval(Duration::from_secs(1));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut connection: Option<sqlx::AnyConnection> = None;
     loop {
         ticks.tick().await;
         if pool.is_closed() {
+            if let Some(connection) = connection.take() {
+                let _ = connection.close().await;
+            }
             return;
         }
-        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").fetch_all(&pool).await {
-            if pool.is_closed() {
-                return;
-            }
+        if connection.is_none() {
+            connection = sqlx::AnyConnection::connect(&url).await.ok();
+        }
+        let Some(conn) = connection.as_mut() else { continue };
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").fetch_all(&mut *conn).await {
             tracing::warn!(error.message = %e, "SQLite checkpoint failed");
+            connection = None;
         }
     }
 }

@@ -34,6 +34,11 @@ const SQLITE: &[Migration] = &[
         name: "reporting_population",
         sql: include_str!("../migrations/sqlite/0006_reporting_population.sql"),
     },
+    Migration {
+        version: 7,
+        name: "reports_by_month",
+        sql: include_str!("../migrations/sqlite/0007_reports_by_month.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -54,6 +59,11 @@ const POSTGRES: &[Migration] = &[
         version: 6,
         name: "reporting_population",
         sql: include_str!("../migrations/postgres/0006_reporting_population.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "reports_by_month",
+        sql: include_str!("../migrations/postgres/0007_reports_by_month.sql"),
     },
 ];
 
