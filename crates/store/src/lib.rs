@@ -168,7 +168,8 @@ impl Store {
     /// (a multi-statement write otherwise writes a temporary file per statement), which suits
     /// one server process with many readers and bulk loads of monthly values. (A memory map
     /// for reads was tried: the burst's p99 got worse, 152 against 72 ms, as checkpoints
-    /// wrote under the mapping.)
+    /// wrote under the mapping.) Four connections: eight made the burst's p99 worse (195 ms)
+    /// on two cores.
     ///
     /// SQLite checkpoints run off the request path: connections do not checkpoint when they
     /// commit (`wal_autocheckpoint = 0`); a task of the pool does, every second. A month's
