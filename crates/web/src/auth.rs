@@ -364,10 +364,20 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
     }
     let boundary = multipart_boundary(headers);
     let limit = if boundary.is_some() { MAX_UPLOAD_BYTES } else { MAX_FORM_BYTES };
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
     let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(bytes) => bytes,
-        Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response(),
+        Err(_) => {
+            let Ok(Language(lang)) = Language::from_request_parts(&mut parts, &()).await;
+            let mib = limit / (1024 * 1024);
+            let message = match lang {
+                Lang::ZhCn => format!("提交的内容超过{mib} MB的上限，未被接收；请拆分文件后再上传"),
+                Lang::En => {
+                    format!("The request is larger than the {mib} MB limit and was not accepted; split the file")
+                }
+            };
+            return (StatusCode::PAYLOAD_TOO_LARGE, message).into_response();
+        }
     };
     let sent = match &boundary {
         Some(boundary) => multipart_text_field(&bytes, boundary, "csrf"),

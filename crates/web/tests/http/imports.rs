@@ -232,6 +232,12 @@ async fn an_officer_uploads_previews_downloads_the_errors_and_commits_valid_rows
     let changes = &form[form.find("id=\"value-changes\"").ok_or("a change history")?..];
     assert!(changes.contains("Excel导入") && changes.contains(">1,000.0<"), "{changes}");
 
+    // A file over the upload limit is refused whole, with the limit named in the user's language.
+    let huge = vec![b'1'; 21 * 1024 * 1024];
+    let too_large = post_upload(&app, "/reports/import", &csrf, "huge.csv", &huge).await?;
+    assert_eq!(too_large.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(too_large.text().await?.contains("超过20 MB的上限"));
+
     // Another user cannot see the upload; a wrong CSRF token in the multipart body is refused.
     let other = app.with_new_browser()?;
     other.login("park", crate::helpers::PASSWORD).await?;
