@@ -108,8 +108,14 @@ impl Store {
         pairs: &[(EnterpriseId, Month)],
     ) -> Result<HashMap<(EnterpriseId, Month), Vec<(IndicatorId, f64)>>, StoreError> {
         let mut by_pair: HashMap<(EnterpriseId, Month), Vec<(IndicatorId, f64)>> = HashMap::new();
-        let indicator_ids = all_indicator_ids(&mut *self.pool.acquire().await?).await?;
-        for (period, ids) in by_month(pairs) {
+        let months = by_month(pairs);
+        // Only a month read along the primary key needs the indicator list.
+        let indicator_ids = if months.values().any(|ids| ids.len() >= RANGE_SCAN_FROM) {
+            all_indicator_ids(&mut *self.pool.acquire().await?).await?
+        } else {
+            Vec::new()
+        };
+        for (period, ids) in months {
             let Ok(month) = Month::from_yyyymm(period) else { continue };
             let wanted: HashSet<i64> = ids.iter().copied().collect();
             let chunks: Vec<&[i64]> =
@@ -353,16 +359,19 @@ async fn load_existing(
     pairs: &[(EnterpriseId, Month)],
 ) -> Result<Existing, StoreError> {
     let mut existing = Existing::new();
+    let mut indicator_ids: Option<Vec<i64>> = None;
     for (period, ids) in by_month(pairs) {
         if ids.len() >= RANGE_SCAN_FROM {
             let wanted: HashSet<i64> = ids.iter().copied().collect();
-            let indicator_ids = all_indicator_ids(&mut *conn).await?;
+            if indicator_ids.is_none() {
+                indicator_ids = Some(all_indicator_ids(&mut *conn).await?);
+            }
             let mut sql = Sql::new(
                 backend,
                 "SELECT enterprise_id, indicator_id, value, revision, source, updated_at FROM data_values \
                  WHERE indicator_id IN ",
             );
-            sql.bind_list(indicator_ids)?;
+            sql.bind_list(indicator_ids.iter().flatten().copied())?;
             sql.push(" AND period = ").bind(period)?;
             push_scope(&mut sql, scope, "data_values.enterprise_id")?;
             // Streamed: the month of every firm is far more than the rows kept.

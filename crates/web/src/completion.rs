@@ -25,7 +25,7 @@ use crate::i18n::Tr;
 use crate::language::Language;
 use crate::pages::Layout;
 use crate::report_pages::FormFields;
-use crate::reports::current_month;
+use crate::reports::{current_month, parse_optional_month};
 use crate::upload::xlsx;
 
 pub fn router() -> Router<AppState> {
@@ -162,10 +162,7 @@ pub struct PeriodQuery {
 
 /// The month asked for, else the month being reported now.
 fn period_of(lang: Lang, query: &PeriodQuery) -> Result<Month, FieldError> {
-    match query.period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        Some(p) => Month::parse(p).map_err(|e| FieldError::from_domain("period", &e, lang)),
-        None => Ok(current_month().prev()),
-    }
+    Ok(parse_optional_month(lang, query.period.as_deref())?.unwrap_or_else(|| current_month().prev()))
 }
 
 async fn load(state: &AppState, caller: &Caller, lang: Lang, period: Month) -> Result<(DataSet, Board), StoreError> {

@@ -13,17 +13,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use xinzhi_domain::reporting::OfficialMeasure;
-use xinzhi_domain::{Lang, Localize, Month, RegionLevel};
+use xinzhi_domain::{Lang, Localize, RegionLevel};
 use xinzhi_ingest::{Limits, RegionRef, read_grid, read_official};
 use xinzhi_store::{EnterpriseSet, OfficialFigure, Scope};
 
 use crate::AppState;
 use crate::auth::{Caller, MAX_UPLOAD_BYTES};
-use crate::error::{FieldError, PageError};
+use crate::error::PageError;
 use crate::i18n::Tr;
 use crate::language::Language;
 use crate::pages::Layout;
-use crate::reports::current_month;
+use crate::reports::{current_month, parse_optional_month};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -91,12 +91,9 @@ async fn page(
     }
     let tr = Tr::new(lang);
     let store_error = |e| PageError::from_store(lang, e);
-    let period = match query.period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        Some(p) => {
-            Month::parse(p).map_err(|e| PageError::invalid(lang, FieldError::from_domain("period", &e, lang)))?
-        }
-        None => current_month().prev(),
-    };
+    let period = parse_optional_month(lang, query.period.as_deref())
+        .map_err(|e| PageError::invalid(lang, e))?
+        .unwrap_or_else(|| current_month().prev());
     let catalogue = state.store.list_indicators().await.map_err(store_error)?;
     let code = query.indicator.unwrap_or_else(|| "gross_output".into());
     let indicator = catalogue.iter().find(|i| i.def.code.as_str() == code).ok_or_else(|| PageError::not_found(lang))?;
@@ -185,7 +182,8 @@ async fn view_official_post(
         Ok(form) => (form.period, form.file.map(|(_, bytes)| bytes).unwrap_or_default(), None),
         Err(reason) => (None, Bytes::new(), Some(format!("{}: {reason}", tr.t("import.upload_failed")))),
     };
-    let period = period_text.as_deref().map(str::trim).filter(|p| !p.is_empty()).and_then(|p| Month::parse(p).ok());
+    // A month that does not parse counts as none: the table's own period column decides.
+    let period = parse_optional_month(lang, period_text.as_deref()).ok().flatten();
     let refuse = |problems: Vec<String>| async {
         let query = OfficialQuery { period: period.map(|p| p.to_string()), ..OfficialQuery::default() };
         let page = page(&state, &caller, lang, &uri, query, problems).await?;

@@ -48,6 +48,14 @@ pub struct ReportBody {
     required: Vec<String>,
 }
 
+/// A month typed in a form or a query (`2024-03`), or `None` when left empty.
+pub(crate) fn parse_optional_month(lang: Lang, text: Option<&str>) -> Result<Option<Month>, FieldError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => Month::parse(t).map(Some).map_err(|e| FieldError::from_domain("period", &e, lang)),
+    }
+}
+
 /// The firm and month of a report path, for the API and the pages.
 pub(crate) fn parse_target(lang: Lang, code: &str, period: &str) -> Result<(CreditCode, Month), FieldError> {
     let code = CreditCode::parse(code).map_err(|e| FieldError::from_domain("credit_code", &e, lang))?;
@@ -201,7 +209,7 @@ pub(crate) async fn save(
     let set = state.store.data_set(MONTHLY).await.map_err(SaveFailure::Store)?;
     // The firm's exception is read only once the month is closed.
     let now = crate::auth::now();
-    if !caller.user.role.overrides_report_lock() && lock_message(lang, &set, period, None, now).is_some() {
+    if !caller.user.role.overrides_report_lock() && !month_open(&set, period, None, now) {
         let exception = state
             .store
             .report_exception(set.data_set_id, enterprise.enterprise_id, period)
@@ -421,6 +429,12 @@ async fn review_report(
 }
 
 /// This month in Beijing time.
+/// Whether `period` can still be written at `now` (see `domain::reporting::window_open`).
+pub(crate) fn month_open(set: &DataSet, period: Month, exception: Option<i64>, now: i64) -> bool {
+    let end = reporting::deadline_end(period, u32::try_from(set.deadline_day).unwrap_or(28));
+    reporting::window_open(now, end, set.lock_after_deadline, exception)
+}
+
 /// Why `period` can no longer be written at `now`, or `None` while it is open (see
 /// `domain::reporting::window_open`).
 pub(crate) fn lock_message(
@@ -430,11 +444,10 @@ pub(crate) fn lock_message(
     exception: Option<i64>,
     now: i64,
 ) -> Option<String> {
-    let deadline_day = u32::try_from(set.deadline_day).unwrap_or(28);
-    let end = reporting::deadline_end(period, deadline_day);
-    if reporting::window_open(now, end, set.lock_after_deadline, exception) {
+    if month_open(set, period, exception, now) {
         return None;
     }
+    let deadline_day = u32::try_from(set.deadline_day).unwrap_or(28);
     let due = period.next();
     Some(match lang {
         Lang::ZhCn => format!(

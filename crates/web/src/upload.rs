@@ -12,7 +12,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
-use xinzhi_domain::{Lang, Month, Role};
+use xinzhi_domain::{Lang, Role};
 use xinzhi_ingest::{
     Limits, MarkedProblem, TemplateColumn, TemplateFirm, TemplateSpec, column_index, error_report, read_grid,
     report_template,
@@ -27,7 +27,7 @@ use crate::i18n::Tr;
 use crate::imports::{ImportReport, ImportRequest, run_import};
 use crate::language::Language;
 use crate::pages::Layout;
-use crate::reports::current_month;
+use crate::reports::{current_month, parse_optional_month};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -52,17 +52,6 @@ const PREVIEW_ROWS: usize = 200;
 /// Officers and analysts import for their scope; reporters use the form.
 fn may_import(caller: &Caller) -> bool {
     caller.user.role.reviews_reports()
-}
-
-fn latest_month() -> Month {
-    current_month()
-}
-
-fn parse_period(lang: Lang, text: Option<&str>) -> Result<Option<Month>, FieldError> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(None),
-        Some(t) => Month::parse(t).map(Some).map_err(|e| FieldError::from_domain("period", &e, lang)),
-    }
 }
 
 fn parse_mode(lang: Lang, text: Option<&str>) -> Result<ImportMode, FieldError> {
@@ -123,9 +112,9 @@ async fn view_template_get(
     if !caller.user.role.writes_reports() {
         return Err(ApiError::NotFound(lang));
     }
-    let period = parse_period(lang, query.period.as_deref())
+    let period = parse_optional_month(lang, query.period.as_deref())
         .map_err(ApiError::Invalid)?
-        .unwrap_or_else(|| latest_month().prev());
+        .unwrap_or_else(|| current_month().prev());
     let store_error = |e| ApiError::from_store(lang, e);
     let set = state.store.data_set(MONTHLY).await.map_err(store_error)?;
     let mut firms = Vec::new();
@@ -151,7 +140,7 @@ async fn view_template_get(
     let spec = TemplateSpec {
         title: format!("{} {}", state.city.0, set.name_zh),
         period,
-        periods: (0..3).map(|back| latest_month().prev().plus(-back)).collect(),
+        periods: (0..3).map(|back| current_month().prev().plus(-back)).collect(),
         columns: set
             .indicators
             .iter()
@@ -213,7 +202,7 @@ impl ImportPage {
         ImportPage {
             tr,
             layout: Layout::for_caller(state, tr, uri, "reports", caller),
-            period: latest_month().prev().to_string(),
+            period: current_month().prev().to_string(),
             upload: None,
             file_name: String::new(),
             file_error: None,
@@ -232,7 +221,7 @@ impl ImportPage {
         }
     }
 
-    fn with_report(mut self, upload: &xinzhi_store::Upload, report: &ImportReport, mode: ImportMode) -> ImportPage {
+    fn with_report(mut self, upload: &xinzhi_store::Upload, report: &ImportReport) -> ImportPage {
         let tr = self.tr;
         self.upload = Some(upload.upload_id.clone());
         self.file_name = upload.file_name.clone();
@@ -248,8 +237,7 @@ impl ImportPage {
         self.rows_written = report.count(|o| matches!(o, RowOutcome::Written { .. }));
         self.rows_unchanged = report.count(|o| matches!(o, RowOutcome::Unchanged));
         self.rows_locked = report.count(|o| matches!(o, RowOutcome::Locked { .. }));
-        self.values_written =
-            if mode == ImportMode::AllOrNothing && report.rows_rejected > 0 { 0 } else { report.values_written };
+        self.values_written = report.values_written;
         self.problems = report
             .problems
             .iter()
@@ -319,7 +307,7 @@ async fn view_import_post(
             FieldError::new("file", "file.upload", format!("{}: {reason}", tr.t("import.upload_failed"))),
         )
     })?;
-    let period = parse_period(lang, period_text.as_deref()).map_err(|e| PageError::invalid(lang, e))?;
+    let period = parse_optional_month(lang, period_text.as_deref()).map_err(|e| PageError::invalid(lang, e))?;
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         let mut page = ImportPage::empty(&state, tr, &uri, &caller);
         page.file_error = Some(tr.t("import.no_file").to_owned());
@@ -375,7 +363,7 @@ async fn preview_or_commit(
         mode,
         dry_run,
         lang,
-        latest: latest_month(),
+        latest: current_month(),
         enforce_lock: !caller.user.role.overrides_report_lock(),
     };
     let report = run_import(&state.store, caller.scope(), &caller.actor(), request)
@@ -393,7 +381,7 @@ async fn view_preview_get(
     Path(id): Path<String>,
 ) -> Result<ImportPage, PageError> {
     let (upload, report) = preview_or_commit(&state, &caller, lang, &id, ImportMode::ValidRows, true).await?;
-    Ok(ImportPage::empty(&state, Tr::new(lang), &uri, &caller).with_report(&upload, &report, ImportMode::ValidRows))
+    Ok(ImportPage::empty(&state, Tr::new(lang), &uri, &caller).with_report(&upload, &report))
 }
 
 /// `POST /reports/import/{id}` with `mode` (`valid_rows` or `all_or_nothing`): the commit.
@@ -407,7 +395,7 @@ async fn view_commit_post(
 ) -> Result<Response, PageError> {
     let mode = parse_mode(lang, fields.get("mode")).map_err(|e| PageError::invalid(lang, e))?;
     let (upload, report) = preview_or_commit(&state, &caller, lang, &id, mode, false).await?;
-    let page = ImportPage::empty(&state, Tr::new(lang), &uri, &caller).with_report(&upload, &report, mode);
+    let page = ImportPage::empty(&state, Tr::new(lang), &uri, &caller).with_report(&upload, &report);
     let status = if report.committed { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, page).into_response())
 }
@@ -463,7 +451,7 @@ async fn api_import(
     if !may_import(&caller) {
         return Err(ApiError::NotFound(lang));
     }
-    let period = parse_period(lang, query.period.as_deref()).map_err(ApiError::Invalid)?;
+    let period = parse_optional_month(lang, query.period.as_deref()).map_err(ApiError::Invalid)?;
     let mode = parse_mode(lang, query.mode.as_deref()).map_err(ApiError::Invalid)?;
     let request = ImportRequest {
         bytes: &body,
@@ -471,7 +459,7 @@ async fn api_import(
         mode,
         dry_run: query.dry_run.unwrap_or(false),
         lang,
-        latest: latest_month(),
+        latest: current_month(),
         enforce_lock: !caller.user.role.overrides_report_lock(),
     };
     let report = run_import(&state.store, caller.scope(), &caller.actor(), request)
