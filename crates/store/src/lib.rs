@@ -33,7 +33,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection, Executor};
 
 pub use access::{
     ApiToken, AuditActor, AuditEntry, AuditFilter, AuditRecord, Department, NewSession, NewUser, Outcome, Scope,
@@ -110,6 +110,17 @@ pub struct Store {
     /// The group-commit queue of report saves (`report_writer.rs`); `None` inside the writing
     /// task itself.
     report_writer: Option<report_writer::ReportWriter>,
+    /// SQLite's checkpoint task, stopped by [`Store::close`].
+    checkpointer: Option<Arc<Checkpointer>>,
+}
+
+/// The background task that copies the write-ahead log into the database file, and the means
+/// to stop it. Its connection must be closed before the process ends: SQLite folds the log
+/// into the file and deletes it only when the last connection closes, and a file copied while
+/// a log is left beside it lacks what the log holds.
+struct Checkpointer {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 /// How long a cached data set or rule list is trusted. Changes made through this process are
@@ -188,13 +199,18 @@ impl Store {
                 } else {
                     format!("{url}?mode=rwc")
                 };
+                // One connection first, so that a damaged file or a failing pragma is reported
+                // as what it is: the pool retries a failing `after_connect` until it times out,
+                // and then says only that.
+                let mut probe = sqlx::AnyConnection::connect(&url)
+                    .await
+                    .map_err(|e| StoreError::Connect { url: redact_url(&url), reason: e.to_string() })?;
+                let checked = probe.execute(SQLITE_PRAGMAS).await;
+                let _ = probe.close().await;
+                checked.map_err(|e| StoreError::Connect { url: redact_url(&url), reason: e.to_string() })?;
                 let options = AnyPoolOptions::new().max_connections(4).after_connect(|conn, _| {
                     Box::pin(async move {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; \
-                             PRAGMA wal_autocheckpoint = 0;",
-                        )
-                        .await?;
+                        conn.execute(SQLITE_PRAGMAS).await?;
                         Ok(())
                     })
                 });
@@ -207,11 +223,19 @@ impl Store {
             .connect(&url)
             .await
             .map_err(|e| StoreError::Connect { url: redact_url(&url), reason: e.to_string() })?;
-        let mut store =
-            Store { pool, backend, write_gate: Arc::default(), config: Arc::default(), report_writer: None };
-        if backend == Backend::Sqlite {
-            tokio::spawn(checkpoint_every_second(store.pool.clone(), url.clone()));
-        }
+        let checkpointer = (backend == Backend::Sqlite).then(|| {
+            let (stop, stopped) = tokio::sync::watch::channel(false);
+            let task = tokio::spawn(checkpoint_every_second(url.clone(), stopped));
+            Arc::new(Checkpointer { stop, task: std::sync::Mutex::new(Some(task)) })
+        });
+        let mut store = Store {
+            pool,
+            backend,
+            write_gate: Arc::default(),
+            config: Arc::default(),
+            report_writer: None,
+            checkpointer,
+        };
         store.report_writer = Some(report_writer::ReportWriter::start(store.clone()));
         Ok(store)
     }
@@ -268,9 +292,17 @@ impl Store {
         }
     }
 
-    /// Waits for in-flight queries and closes every connection.
+    /// Waits for in-flight queries and closes every connection, the checkpoint task's last:
+    /// on SQLite the database file is then whole, with no write-ahead log beside it.
     pub async fn close(&self) {
         self.pool.close().await;
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.stop.send_replace(true);
+            let task = checkpointer.task.lock().ok().and_then(|mut task| task.take());
+            if let Some(task) = task {
+                let _ = task.await;
+            }
+        }
     }
 
     /// A cheap round trip, for health checks.
@@ -302,22 +334,31 @@ impl Store {
     }
 }
 
-/// Copies committed pages from the write-ahead log into the database file until the pool
-/// closes, on a connection of its own: a checkpoint can take a second under load, and on a
+/// Set on every SQLite connection (see [`Store::connect`]).
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; \
+                              PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0;";
+
+/// Copies committed pages from the write-ahead log into the database file until told to
+/// stop, on a connection of its own: a checkpoint can take a second under load, and on a
 /// pool connection it would leave the requests one connection short meanwhile. PASSIVE never
 /// waits for readers or writers; what it cannot copy now waits for the next round.
-async fn checkpoint_every_second(pool: AnyPool, url: String) {
-    use sqlx::Connection;
+async fn checkpoint_every_second(url: String, mut stop: tokio::sync::watch::Receiver<bool>) {
     let mut ticks = tokio::time::interval(Duration::from_secs(1));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut connection: Option<sqlx::AnyConnection> = None;
     loop {
-        ticks.tick().await;
-        if pool.is_closed() {
-            if let Some(connection) = connection.take() {
-                let _ = connection.close().await;
+        // Also ends when every `Store` is dropped without `close`, and with it the sender.
+        let stopped = async {
+            let _ = stop.wait_for(|stopped| *stopped).await;
+        };
+        tokio::select! {
+            _ = ticks.tick() => {}
+            () = stopped => {
+                if let Some(connection) = connection.take() {
+                    let _ = connection.close().await;
+                }
+                return;
             }
-            return;
         }
         if connection.is_none() {
             connection = sqlx::AnyConnection::connect(&url).await.ok();
