@@ -94,9 +94,105 @@ impl OfficialMeasure {
     }
 }
 
+/// A cumulative value (1—N月累计) that does not fit the months already reported.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CumulativeProblem {
+    /// The month's value and the cumulative value do not add up.
+    Inconsistent { month: f64, cumulative: f64, earlier: f64 },
+    /// The cumulative value is below what the earlier months already add up to.
+    BelowEarlier { cumulative: f64, earlier: f64 },
+}
+
+impl crate::Localize for CumulativeProblem {
+    fn code(&self) -> &'static str {
+        match self {
+            CumulativeProblem::Inconsistent { .. } => "cumulative.inconsistent",
+            CumulativeProblem::BelowEarlier { .. } => "cumulative.below_earlier",
+        }
+    }
+
+    fn message(&self, lang: crate::Lang) -> String {
+        let n = |v: f64| {
+            let text = format!("{v:.4}");
+            text.trim_end_matches('0').trim_end_matches('.').to_owned()
+        };
+        match (self, lang) {
+            (CumulativeProblem::Inconsistent { month, cumulative, earlier }, crate::Lang::ZhCn) => format!(
+                "本月值{}与累计值不符：累计{}减去此前各月已报合计{}应为{}",
+                n(*month),
+                n(*cumulative),
+                n(*earlier),
+                n(cumulative - earlier)
+            ),
+            (CumulativeProblem::Inconsistent { month, cumulative, earlier }, crate::Lang::En) => format!(
+                "the month's value {} does not match the cumulative value: {} minus the {} already reported for the earlier months is {}",
+                n(*month),
+                n(*cumulative),
+                n(*earlier),
+                n(cumulative - earlier)
+            ),
+            (CumulativeProblem::BelowEarlier { cumulative, earlier }, crate::Lang::ZhCn) => {
+                format!("累计值{}小于此前各月已报合计{}", n(*cumulative), n(*earlier))
+            }
+            (CumulativeProblem::BelowEarlier { cumulative, earlier }, crate::Lang::En) => format!(
+                "the cumulative value {} is below the {} already reported for the earlier months",
+                n(*cumulative),
+                n(*earlier)
+            ),
+        }
+    }
+}
+
+/// How far a cumulative value may be from the sum of the months: half a unit of the last
+/// shown decimal for each month of the range, since each month was rounded on its own.
+pub fn cumulative_tolerance(decimals: u8, months: u32) -> f64 {
+    0.5 * 10f64.powi(-i32::from(decimals)) * f64::from(months.max(1))
+}
+
+/// The month's value of a flow from its cumulative value and the sum of the earlier months of
+/// the year (domain.md §2.2: month N = 1—N月 − 1—(N−1)月). When the month's value is given as
+/// well, the two must agree within `tolerance`, and the given value is kept.
+pub fn month_from_cumulative(
+    cumulative: f64,
+    earlier: f64,
+    month: Option<f64>,
+    tolerance: f64,
+) -> Result<f64, CumulativeProblem> {
+    let derived = cumulative - earlier;
+    match month {
+        Some(month) if (month - derived).abs() > tolerance => {
+            Err(CumulativeProblem::Inconsistent { month, cumulative, earlier })
+        }
+        Some(month) => Ok(month),
+        None if derived < -tolerance => Err(CumulativeProblem::BelowEarlier { cumulative, earlier }),
+        None => Ok(derived.max(0.0)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_month_follows_from_the_cumulative_value_and_the_earlier_months() {
+        // March: 1—3月 300, January and February reported 120 + 90 = 210, so March is 90.
+        let tolerance = cumulative_tolerance(1, 3);
+        assert!((tolerance - 0.15).abs() < 1e-12);
+        assert_eq!(month_from_cumulative(300.0, 210.0, None, tolerance), Ok(90.0));
+        assert_eq!(month_from_cumulative(300.0, 210.0, Some(90.1), tolerance), Ok(90.1), "rounding is allowed");
+        assert_eq!(
+            month_from_cumulative(300.0, 210.0, Some(100.0), tolerance),
+            Err(CumulativeProblem::Inconsistent { month: 100.0, cumulative: 300.0, earlier: 210.0 })
+        );
+        assert_eq!(
+            month_from_cumulative(200.0, 210.0, None, tolerance),
+            Err(CumulativeProblem::BelowEarlier { cumulative: 200.0, earlier: 210.0 })
+        );
+        assert_eq!(month_from_cumulative(300.0, 0.0, None, tolerance), Ok(300.0), "January is its own total");
+        use crate::Localize;
+        let message = CumulativeProblem::Inconsistent { month: 100.0, cumulative: 300.0, earlier: 210.0 };
+        assert_eq!(message.message(crate::Lang::ZhCn), "本月值100与累计值不符：累计300减去此前各月已报合计210应为90");
+    }
 
     fn month(text: &str) -> Month {
         Month::parse(text).expect("month")

@@ -7,6 +7,7 @@
 //! earlier. Example: "sales output at most 5% above gross output" is
 //! `#{sales_output} <= #{gross_output} * 1.05`.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
@@ -23,8 +24,36 @@ const MAX_DEPTH: usize = 32;
 #[serde(rename_all = "snake_case")]
 pub enum Moment {
     ThisMonth,
-    /// The same month one year earlier (同期).
+    /// The same month one year earlier (同期), `@last_year`.
     LastYear,
+    /// The month before (上月), `@last_month`: what a stock is compared with.
+    LastMonth,
+    /// January through this month (1—N月累计), this month included, `@ytd`. Only flows add up
+    /// over months; a stock's cumulative value means nothing.
+    YearToDate,
+    /// The same January-through-month range a year earlier (上年同期累计), `@ytd_last_year`.
+    YearToDateLastYear,
+}
+
+impl Moment {
+    pub const ALL: [Moment; 5] =
+        [Moment::ThisMonth, Moment::LastYear, Moment::LastMonth, Moment::YearToDate, Moment::YearToDateLastYear];
+
+    /// What follows `@` in a reference; nothing for this month.
+    pub fn suffix(self) -> Option<&'static str> {
+        match self {
+            Moment::ThisMonth => None,
+            Moment::LastYear => Some("last_year"),
+            Moment::LastMonth => Some("last_month"),
+            Moment::YearToDate => Some("ytd"),
+            Moment::YearToDateLastYear => Some("ytd_last_year"),
+        }
+    }
+
+    /// Sums months, which only a flow indicator may do.
+    pub fn accumulates(self) -> bool {
+        matches!(self, Moment::YearToDate | Moment::YearToDateLastYear)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -53,7 +82,9 @@ pub enum ExpressionError {
     Unexpected { found: String, position: usize },
     #[error("the expression ends too early")]
     UnexpectedEnd,
-    #[error("'{0}' is not an indicator reference: write #{{code}} or #{{code@last_year}}")]
+    #[error(
+        "'{0}' is not an indicator reference: write #{{code}}, #{{code@last_year}}, #{{code@last_month}}, #{{code@ytd}} or #{{code@ytd_last_year}}"
+    )]
     Reference(String),
     #[error("the expression is nested too deeply")]
     TooDeep,
@@ -73,7 +104,9 @@ impl Localize for ExpressionError {
             }
             (ExpressionError::UnexpectedEnd, Lang::ZhCn) => "表达式不完整".into(),
             (ExpressionError::Reference(r), Lang::ZhCn) => {
-                format!("“{r}”不是指标引用：应写作 #{{代码}} 或 #{{代码@last_year}}")
+                format!(
+                    "“{r}”不是指标引用：应写作 #{{代码}}（本月）、#{{代码@last_year}}（上年同期）、#{{代码@last_month}}（上月）、#{{代码@ytd}}（1—本月累计）或 #{{代码@ytd_last_year}}（上年同期累计）"
+                )
             }
             (ExpressionError::TooDeep, Lang::ZhCn) => "表达式嵌套过深".into(),
             (other, Lang::En) => other.to_string(),
@@ -170,8 +203,10 @@ impl Parser<'_> {
                     .ok_or_else(|| ExpressionError::Reference(raw.clone()))?;
                 let (code, moment) = match inner.split_once('@') {
                     None => (inner, Moment::ThisMonth),
-                    Some((code, "last_year")) => (code, Moment::LastYear),
-                    Some(_) => return Err(ExpressionError::Reference(raw)),
+                    Some((code, suffix)) => match Moment::ALL.into_iter().find(|m| m.suffix() == Some(suffix)) {
+                        Some(moment) => (code, moment),
+                        None => return Err(ExpressionError::Reference(raw)),
+                    },
                 };
                 crate::indicator::IndicatorCode::parse(code).map_err(|_| ExpressionError::Reference(raw.clone()))?;
                 Ok(Expression::Value { code: code.to_owned(), moment })
@@ -247,8 +282,10 @@ impl fmt::Display for Expression {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Expression::Number(n) => write!(f, "{n}"),
-            Expression::Value { code, moment: Moment::ThisMonth } => write!(f, "#{{{code}}}"),
-            Expression::Value { code, moment: Moment::LastYear } => write!(f, "#{{{code}@last_year}}"),
+            Expression::Value { code, moment } => match moment.suffix() {
+                None => write!(f, "#{{{code}}}"),
+                Some(suffix) => write!(f, "#{{{code}@{suffix}}}"),
+            },
             Expression::Negate(inner) => write!(f, "-({inner})"),
             Expression::Binary { left, op, right } => {
                 let symbol = match op {
@@ -413,6 +450,16 @@ fn trim(value: f64) -> String {
 }
 
 impl ValidationRule {
+    /// Every indicator reference of both sides.
+    pub fn references(&self) -> impl Iterator<Item = (&str, Moment)> {
+        self.left.references().into_iter().chain(self.right.references())
+    }
+
+    /// The moments the rule reads, so that a caller loads only the months it needs.
+    pub fn reads(&self, moment: Moment) -> bool {
+        self.references().any(|(_, m)| m == moment)
+    }
+
     /// `Some(violation)` when the rule applies and does not hold.
     pub fn check(&self, value: &impl Fn(&str, Moment) -> Option<f64>) -> Option<Violation> {
         let zero = self.missing == MissingValues::NeverSkip;
@@ -427,6 +474,66 @@ impl ValidationRule {
             operator: self.operator.symbol(),
             right,
         })
+    }
+}
+
+/// The first stock indicator that `expression` sums over months (`#{employees_end@ytd}`),
+/// which is meaningless: a stock is a level at the end of a month (domain.md §2.2). `is_stock`
+/// tells the catalogue's temporal kind of a code.
+pub fn accumulated_stock(expression: &Expression, is_stock: impl Fn(&str) -> bool) -> Option<&str> {
+    expression.references().into_iter().find(|(code, moment)| moment.accumulates() && is_stock(code)).map(|(c, _)| c)
+}
+
+/// What a report's rules read, by indicator code: this month's values as they will be after
+/// the write, and the firm's stored history around the month.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RuleValues {
+    pub this_month: BTreeMap<String, f64>,
+    pub last_year: BTreeMap<String, f64>,
+    pub last_month: BTreeMap<String, f64>,
+    /// January through the month before this one, summed (empty in January).
+    pub earlier_this_year: BTreeMap<String, f64>,
+    /// January through the same month a year earlier, summed.
+    pub ytd_last_year: BTreeMap<String, f64>,
+}
+
+/// Which of a [`RuleValues`]' parts to load.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RuleNeeds {
+    pub this_month: bool,
+    pub last_year: bool,
+    pub last_month: bool,
+    pub earlier_this_year: bool,
+    pub ytd_last_year: bool,
+}
+
+impl RuleNeeds {
+    /// What `rules` read besides this month.
+    pub fn of_rules(rules: &[ValidationRule]) -> RuleNeeds {
+        let reads = |moment| rules.iter().any(|r| r.reads(moment));
+        RuleNeeds {
+            this_month: false,
+            last_year: reads(Moment::LastYear),
+            last_month: reads(Moment::LastMonth),
+            earlier_this_year: reads(Moment::YearToDate),
+            ytd_last_year: reads(Moment::YearToDateLastYear),
+        }
+    }
+}
+
+impl RuleValues {
+    /// The value a reference reads. The cumulative value needs this month's; earlier months
+    /// the firm did not report count as nothing.
+    pub fn get(&self, code: &str, moment: Moment) -> Option<f64> {
+        match moment {
+            Moment::ThisMonth => self.this_month.get(code).copied(),
+            Moment::LastYear => self.last_year.get(code).copied(),
+            Moment::LastMonth => self.last_month.get(code).copied(),
+            Moment::YearToDate => {
+                self.this_month.get(code).map(|now| now + self.earlier_this_year.get(code).copied().unwrap_or(0.0))
+            }
+            Moment::YearToDateLastYear => self.ytd_last_year.get(code).copied(),
+        }
     }
 }
 
@@ -479,7 +586,7 @@ pub fn check_report(
 }
 
 /// The rules of a new installation: (code, zh, en, left, operator, right, importance).
-pub const STANDARD_RULES: [(&str, &str, &str, &str, &str, &str, &str); 9] = [
+pub const STANDARD_RULES: [(&str, &str, &str, &str, &str, &str, &str); 11] = [
     (
         "sales_within_output",
         "工业销售产值不应超过工业总产值的105%",
@@ -541,6 +648,25 @@ pub const STANDARD_RULES: [(&str, &str, &str, &str, &str, &str, &str); 9] = [
         "#{total_liabilities}",
         "<=",
         "#{total_assets} * 2",
+        "warning",
+    ),
+    // A stock is a level: it is checked against last month's level, never summed.
+    (
+        "employees_vs_last_month_up",
+        "期末从业人员比上月增加超过50%，请核实",
+        "Employees at month end up by more than half on last month: please check",
+        "#{employees_end}",
+        "<=",
+        "#{employees_end@last_month} * 1.5",
+        "warning",
+    ),
+    (
+        "employees_vs_last_month_down",
+        "期末从业人员比上月减少超过50%，请核实",
+        "Employees at month end down by more than half on last month: please check",
+        "#{employees_end}",
+        ">=",
+        "#{employees_end@last_month} * 0.5",
         "warning",
     ),
     (
@@ -609,6 +735,70 @@ mod tests {
     }
 
     #[test]
+    fn references_read_last_month_and_the_cumulative_values() {
+        let lookup = |code: &str, moment: Moment| match (code, moment) {
+            ("ga", Moment::ThisMonth) => Some(30.0),
+            ("ga", Moment::LastMonth) => Some(20.0),
+            ("ga", Moment::YearToDate) => Some(90.0),
+            ("ga", Moment::YearToDateLastYear) => Some(60.0),
+            _ => None,
+        };
+        let eval = |text: &str| Expression::parse(text).expect(text).evaluate(&lookup, false);
+        assert_eq!(eval("#{ga} - #{ga@last_month}"), Some(10.0));
+        assert_eq!(eval("#{ga@ytd} / #{ga@ytd_last_year}"), Some(1.5));
+        for text in ["#{ga@last_month}", "#{ga@ytd}", "#{ga@ytd_last_year}", "#{ga@last_year}"] {
+            let parsed = Expression::parse(text).expect(text);
+            assert_eq!(parsed.to_string(), text, "a reference prints as it is written");
+        }
+        assert!(matches!(Expression::parse("#{ga@ytd_next_year}"), Err(ExpressionError::Reference(_))));
+    }
+
+    #[test]
+    fn the_cumulative_value_adds_this_month_to_the_earlier_months() {
+        let code = |pairs: &[(&str, f64)]| pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect();
+        let values = RuleValues {
+            this_month: code(&[("ga", 30.0), ("gb", 5.0)]),
+            earlier_this_year: code(&[("ga", 60.0)]),
+            ytd_last_year: code(&[("ga", 80.0)]),
+            ..RuleValues::default()
+        };
+        assert_eq!(values.get("ga", Moment::YearToDate), Some(90.0));
+        assert_eq!(values.get("gb", Moment::YearToDate), Some(5.0), "a first report of the year is its own total");
+        assert_eq!(values.get("gc", Moment::YearToDate), None, "no value this month, no total");
+        assert_eq!(values.get("ga", Moment::YearToDateLastYear), Some(80.0));
+        assert_eq!(values.get("ga", Moment::LastMonth), None);
+    }
+
+    #[test]
+    fn a_stock_summed_over_months_is_named() {
+        let is_stock = |code: &str| code == "employees_end";
+        let summed = Expression::parse("#{employees_end@ytd} + #{gross_output@ytd}").expect("parses");
+        assert_eq!(accumulated_stock(&summed, is_stock), Some("employees_end"));
+        let levels = Expression::parse("#{employees_end@last_month} * 1.5 + #{gross_output@ytd}").expect("parses");
+        assert_eq!(accumulated_stock(&levels, is_stock), None, "a stock's last month and a flow's total are fine");
+    }
+
+    #[test]
+    fn the_stock_rules_compare_with_last_month_and_skip_a_first_report() {
+        let rules = standard_rules();
+        let employees = |now: f64, before: Option<f64>| {
+            move |code: &str, moment: Moment| match (code, moment) {
+                ("employees_end", Moment::ThisMonth) => Some(now),
+                ("employees_end", Moment::LastMonth) => before,
+                _ => None,
+            }
+        };
+        let failing = |lookup| check_all(&rules, &lookup).into_iter().map(|v| v.rule).collect::<Vec<_>>();
+        assert_eq!(failing(employees(151.0, Some(100.0))), ["employees_vs_last_month_up"]);
+        assert_eq!(failing(employees(150.0, Some(100.0))), Vec::<String>::new(), "exactly +50% is allowed");
+        assert_eq!(failing(employees(49.0, Some(100.0))), ["employees_vs_last_month_down"]);
+        assert_eq!(failing(employees(500.0, None)), Vec::<String>::new(), "no last month, no comparison");
+        assert!(
+            rules.iter().filter(|r| r.code.starts_with("employees_vs")).all(|r| r.importance == Importance::Warning)
+        );
+    }
+
+    #[test]
     fn malformed_expressions_say_where() {
         assert_eq!(Expression::parse(" "), Err(ExpressionError::Empty));
         assert_eq!(Expression::parse("#{ga} +"), Err(ExpressionError::UnexpectedEnd));
@@ -624,8 +814,28 @@ mod tests {
     #[test]
     fn the_parser_never_panics_on_random_input() {
         // A deterministic fuzz loop over an alphabet of the grammar's pieces.
-        let pieces =
-            ["#{", "}", "a", "@last_year", "(", ")", "+", "-", "*", "/", "1", ".", "9e9", " ", "#", "潇", "{", "@"];
+        let pieces = [
+            "#{",
+            "}",
+            "a",
+            "@last_year",
+            "@ytd",
+            "@last_month",
+            "(",
+            ")",
+            "+",
+            "-",
+            "*",
+            "/",
+            "1",
+            ".",
+            "9e9",
+            " ",
+            "#",
+            "潇",
+            "{",
+            "@",
+        ];
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         for _ in 0..20_000 {
             let mut text = String::new();

@@ -35,7 +35,21 @@ pub enum Target {
     CreditCode,
     Name,
     Period,
+    /// The month's value of an indicator (本月).
     Indicator(String),
+    /// The cumulative value from January (1—N月累计, 本年累计), from which the month's value
+    /// follows once the earlier months are known.
+    YearToDate(String),
+}
+
+impl Target {
+    /// The indicator code of a value column.
+    pub fn indicator(&self) -> Option<&str> {
+        match self {
+            Target::Indicator(code) | Target::YearToDate(code) => Some(code),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -98,9 +112,10 @@ const SYNONYMS: [(&str, &str); 12] = [
     ("从业人员", "employees_end"),
 ];
 
-/// Splits `工业总产值（现价）(万元)` into the name without any bracketed part (`工业总产值`) and
-/// the last bracketed part when it is a known unit (`万元`), both normalised.
-fn split_unit(header: &str) -> (String, Option<String>) {
+/// Splits `工业总产值（现价）(万元)` into the name without any bracketed part (`工业总产值`), the
+/// bracketed part that is a known unit (`万元`), and the other bracketed parts (`现价`), all
+/// normalised.
+fn split_header(header: &str) -> (String, Option<String>, Vec<String>) {
     let text: String = header.chars().map(to_half_width).filter(|c| !c.is_whitespace()).collect();
     let text = text.replace('（', "(").replace('）', ")");
     let mut name = String::new();
@@ -127,14 +142,100 @@ fn split_unit(header: &str) -> (String, Option<String>) {
             _ => name.push(c),
         }
     }
-    let unit = groups.pop().filter(|u| {
-        unit_factor(Some(u), "万元").is_some()
-            || unit_factor(Some(u), "万千瓦时").is_some()
-            || unit_factor(Some(u), "人").is_some()
-            || unit_factor(Some(u), "吨标准煤").is_some()
-            || unit_factor(Some(u), "%").is_some()
-    });
+    let is_unit = |u: &String| {
+        ["万元", "万千瓦时", "人", "吨标准煤", "%"].iter().any(|kind| unit_factor(Some(u), kind).is_some())
+    };
+    let unit = groups.iter().rposition(is_unit).map(|at| groups.remove(at));
+    (name, unit, groups)
+}
+
+#[cfg(test)]
+fn split_unit(header: &str) -> (String, Option<String>) {
+    let (name, unit, _) = split_header(header);
     (name, unit)
+}
+
+/// Words that make a column something other than this period's value: a growth rate (同比,
+/// 增长 %) or last year's figure (上年同期). Such columns are not read.
+const NOT_A_VALUE_WORDS: [&str; 10] = ["同比", "增长", "增速", "增幅", "比上年", "比去年", "上年", "去年", "同期", "±"];
+/// Words of a cumulative column (1—N月累计).
+const CUMULATIVE_WORDS: [&str; 6] = ["累计", "本年", "年初至今", "自年初", "cumulative", "ytd"];
+/// Words of a month's column, which say nothing beyond the default.
+const MONTH_WORDS: [&str; 3] = ["本月", "当月", "本期"];
+
+/// How a header qualifies a value: the month's (the default), cumulative, or not a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Qualifier {
+    Month,
+    Cumulative,
+    NotAValue,
+}
+
+/// Removes `1—3月`, `1-12月`, `1~3月份` and `2024年` from `text`; says whether a range of months
+/// (which means a cumulative value) was there.
+fn strip_months(text: &str) -> (String, bool) {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut range = false;
+    let mut i = 0;
+    let digits_from = |at: usize, most: usize| chars[at..].iter().take(most).take_while(|c| c.is_ascii_digit()).count();
+    while i < chars.len() {
+        let year = digits_from(i, 4);
+        if year == 4 && chars.get(i + 4) == Some(&'年') {
+            i += 5;
+            continue;
+        }
+        let first = digits_from(i, 2);
+        if first > 0 {
+            let after = i + first;
+            let separated = chars.get(after).is_some_and(|c| matches!(c, '—' | '–' | '-' | '~' | '至' | '到'));
+            let second = if separated { digits_from(after + 1, 2) } else { 0 };
+            let end = if second > 0 { after + 1 + second } else { after };
+            if chars.get(end) == Some(&'月') {
+                range |= second > 0;
+                i = end + 1;
+                if chars.get(i) == Some(&'份') {
+                    i += 1;
+                }
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    (out, range)
+}
+
+/// The indicator name left in a header once its qualifiers are removed, and what they say.
+fn qualify(name: &str, qualifiers: &[String]) -> (String, Qualifier) {
+    let all = std::iter::once(name).chain(qualifiers.iter().map(String::as_str)).collect::<Vec<_>>().join(" ");
+    let lowered = all.to_lowercase();
+    let (_, range) = strip_months(&lowered);
+    let qualifier = if NOT_A_VALUE_WORDS.iter().any(|w| lowered.contains(w)) {
+        Qualifier::NotAValue
+    } else if range || CUMULATIVE_WORDS.iter().any(|w| lowered.contains(w)) {
+        Qualifier::Cumulative
+    } else {
+        Qualifier::Month
+    };
+    let (mut bare, _) = strip_months(name);
+    for word in CUMULATIVE_WORDS.iter().chain(MONTH_WORDS.iter()).chain(NOT_A_VALUE_WORDS.iter()) {
+        bare = bare.replace(word, "");
+    }
+    let bare = bare.trim_matches(|c: char| matches!(c, ':' | '：' | '-' | '_' | '/' | '·' | '、')).to_owned();
+    (bare, qualifier)
+}
+
+/// A cell of a second header row that only qualifies the column above it (`本月`,
+/// `1—3月累计`, `同比%`), as under a merged `工业总产值(万元)` caption.
+fn is_qualifier_only(text: &str) -> bool {
+    let (name, _, groups) = split_header(text);
+    let (bare, qualifier) = qualify(&name, &groups);
+    let spoken = name.chars().count() > 0 || !groups.is_empty();
+    spoken && (bare.is_empty() || bare == "%") && {
+        let lowered = text.to_lowercase();
+        qualifier != Qualifier::Month || MONTH_WORDS.iter().any(|w| lowered.contains(w))
+    }
 }
 
 /// The factor from a header's unit to the indicator's unit; `None` if the two do not match.
@@ -164,7 +265,7 @@ fn lower(text: &str) -> String {
 }
 
 fn match_column(index: usize, raw: &str, indicators: &[IndicatorRef]) -> Option<Column> {
-    let (name, unit) = split_unit(raw);
+    let (name, unit, qualifiers) = split_header(raw);
     if name.is_empty() {
         return None;
     }
@@ -177,16 +278,24 @@ fn match_column(index: usize, raw: &str, indicators: &[IndicatorRef]) -> Option<
     } else if fixed(&PERIOD_NAMES) {
         Some((Target::Period, 1.0))
     } else {
+        let (bare, qualifier) = qualify(&name, &qualifiers);
+        let key = lower(&bare);
         let by_name = indicators.iter().find(|i| {
-            let (zh, _) = split_unit(&i.name_zh);
+            let (zh, _, _) = split_header(&i.name_zh);
             lower(&i.code) == key || lower(&zh) == key || lower(&i.name_en).replace(' ', "") == key
         });
         let by_synonym = || {
-            SYNONYMS.iter().find(|(s, _)| *s == name).and_then(|(_, code)| indicators.iter().find(|i| i.code == *code))
+            SYNONYMS.iter().find(|(s, _)| *s == bare).and_then(|(_, code)| indicators.iter().find(|i| i.code == *code))
         };
-        by_name
-            .or_else(by_synonym)
-            .and_then(|i| unit_factor(unit.as_deref(), &i.unit_zh).map(|f| (Target::Indicator(i.code.clone()), f)))
+        let target = |code: &str| match qualifier {
+            Qualifier::Month => Some(Target::Indicator(code.to_owned())),
+            Qualifier::Cumulative => Some(Target::YearToDate(code.to_owned())),
+            Qualifier::NotAValue => None,
+        };
+        by_name.or_else(by_synonym).and_then(|i| {
+            let factor = unit_factor(unit.as_deref(), &i.unit_zh)?;
+            target(&i.code).map(|t| (t, factor))
+        })
     };
     target_factor.map(|(target, factor)| Column { index, target, factor, header: raw.trim().to_owned() })
 }
@@ -199,23 +308,67 @@ fn cell_text(cell: &Cell) -> Option<String> {
     }
 }
 
+/// The columns a header row gives, each target once (the first column wins).
+fn columns_of(texts: &[Option<String>], indicators: &[IndicatorRef]) -> Vec<Column> {
+    let mut columns: Vec<Column> = Vec::new();
+    for (i, text) in texts.iter().enumerate() {
+        let Some(column) = text.as_deref().and_then(|t| match_column(i, t, indicators)) else { continue };
+        if !columns.iter().any(|c| c.target == column.target) {
+            columns.push(column);
+        }
+    }
+    columns
+}
+
+/// The header texts of `row` with the second header row `below` under it: a qualifier there
+/// (`本月`, `1—3月累计`) joins the caption above it, which a merged cell writes only in its
+/// first column. `None` if `below` is not such a row.
+fn two_level_texts(row: &[Cell], below: &[Cell]) -> Option<Vec<Option<String>>> {
+    let below_texts: Vec<Option<String>> = below.iter().map(cell_text).collect();
+    let qualifies = below_texts.iter().flatten().any(|t| is_qualifier_only(t));
+    let has_code = below_texts.iter().flatten().any(|t| CreditCode::parse(&normalize_code(t)).is_ok());
+    if !qualifies || has_code {
+        return None;
+    }
+    let width = row.len().max(below.len());
+    let mut caption: Option<String> = None;
+    let mut texts = Vec::with_capacity(width);
+    for i in 0..width {
+        let own = row.get(i).and_then(cell_text).filter(|t| !t.trim().is_empty());
+        if own.is_some() {
+            caption.clone_from(&own);
+        }
+        let sub = below_texts.get(i).cloned().flatten().filter(|t| !t.trim().is_empty());
+        texts.push(match (sub, &caption) {
+            (Some(sub), Some(caption)) if is_qualifier_only(&sub) => Some(format!("{caption}({sub})")),
+            (Some(sub), _) => Some(sub),
+            (None, _) => own,
+        });
+    }
+    Some(texts)
+}
+
 /// Finds the header: the row among the first ones with a credit-code column and the most
-/// known indicators.
+/// known indicators, read together with a second header row under it when there is one.
 pub fn find_header(grid: &Grid, indicators: &[IndicatorRef]) -> Result<Header, HeaderError> {
+    let value_columns = |columns: &[Column]| columns.iter().filter(|c| c.target.indicator().is_some()).count();
     let mut best: Option<Header> = None;
     for (row_index, row) in grid.rows.iter().enumerate().take(HEADER_SEARCH) {
-        let columns: Vec<Column> = row
-            .iter()
-            .enumerate()
-            .filter_map(|(i, cell)| cell_text(cell).and_then(|t| match_column(i, &t, indicators)))
-            .collect();
-        let has_code = columns.iter().any(|c| c.target == Target::CreditCode);
-        let indicator_count = columns.iter().filter(|c| matches!(c.target, Target::Indicator(_))).count();
-        let better = best.as_ref().is_none_or(|b| {
-            indicator_count > b.columns.iter().filter(|c| matches!(c.target, Target::Indicator(_))).count()
-        });
-        if has_code && indicator_count > 0 && better {
-            best = Some(Header { row: row_index, columns });
+        let single = (row_index, columns_of(&row.iter().map(cell_text).collect::<Vec<_>>(), indicators));
+        let double = grid
+            .rows
+            .get(row_index + 1)
+            .and_then(|below| two_level_texts(row, below))
+            .map(|texts| (row_index + 1, columns_of(&texts, indicators)));
+        // The two-level reading first: on a tie it is the one that leaves no header row above
+        // the data.
+        for (header_row, columns) in double.into_iter().chain(std::iter::once(single)) {
+            let has_code = columns.iter().any(|c| c.target == Target::CreditCode);
+            let count = value_columns(&columns);
+            let better = best.as_ref().is_none_or(|b| count > value_columns(&b.columns));
+            if has_code && count > 0 && better {
+                best = Some(Header { row: header_row, columns });
+            }
         }
     }
     best.ok_or(HeaderError::NotFound(HEADER_SEARCH))
@@ -229,8 +382,11 @@ pub struct ImportRow {
     pub credit_code: CreditCode,
     pub name: Option<String>,
     pub period: Month,
-    /// Indicator code and value, in the indicator's unit.
+    /// Indicator code and the month's value, in the indicator's unit.
     pub values: Vec<(String, f64)>,
+    /// Indicator code and the cumulative value from January (1—N月累计), in the indicator's
+    /// unit, from columns that give it.
+    pub year_to_date: Vec<(String, f64)>,
 }
 
 /// What is wrong with a cell or a row.
@@ -393,10 +549,10 @@ pub fn read_rows(grid: &Grid, header: &Header, default_period: Option<Month>) ->
             continue;
         }
         seen.push((code.to_string(), period, excel_row));
-        let mut values = Vec::new();
+        let (mut values, mut year_to_date) = (Vec::new(), Vec::new());
         let mut row_ok = true;
         for column in &header.columns {
-            let Target::Indicator(indicator) = &column.target else { continue };
+            let Some(indicator) = column.target.indicator() else { continue };
             let value = match at(column) {
                 Cell::Empty => continue,
                 Cell::Number(n) => n,
@@ -420,12 +576,16 @@ pub fn read_rows(grid: &Grid, header: &Header, default_period: Option<Month>) ->
                     continue;
                 }
             };
-            values.push((indicator.clone(), value * column.factor));
+            let read = (indicator.to_owned(), value * column.factor);
+            match column.target {
+                Target::YearToDate(_) => year_to_date.push(read),
+                _ => values.push(read),
+            }
         }
         if row_ok {
             let name =
                 name_column.and_then(|c| cell_text(&at(c))).map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-            parsed.rows.push(ImportRow { row: excel_row, credit_code: code, name, period, values });
+            parsed.rows.push(ImportRow { row: excel_row, credit_code: code, name, period, values, year_to_date });
         }
     }
     parsed
@@ -450,6 +610,54 @@ mod tests {
             ("工业总产值".into(), None),
             "a bracket that is not a unit belongs to the name"
         );
+    }
+
+    #[test]
+    fn header_words_say_month_cumulative_or_not_a_value() {
+        let catalogue: Vec<IndicatorRef> =
+            xinzhi_domain::indicator::standard_catalogue().iter().map(IndicatorRef::from_def).collect();
+        let target = |header: &str| match_column(0, header, &catalogue).map(|c| c.target);
+        let month = |code: &str| Some(Target::Indicator(code.into()));
+        let ytd = |code: &str| Some(Target::YearToDate(code.into()));
+        assert_eq!(target("工业总产值（万元）"), month("gross_output"));
+        assert_eq!(target("本月工业总产值(万元)"), month("gross_output"));
+        assert_eq!(target("工业总产值当月"), month("gross_output"));
+        assert_eq!(target("3月工业总产值"), month("gross_output"), "one month is the month");
+        assert_eq!(target("工业总产值（1—3月累计）（万元）"), ytd("gross_output"));
+        assert_eq!(target("1-3月工业销售产值"), ytd("sales_output"));
+        assert_eq!(target("2024年1～3月份总产值(元)"), ytd("gross_output"));
+        assert_eq!(target("本年累计用电量"), ytd("electricity"));
+        assert_eq!(target("工业总产值同比增长(%)"), None, "a growth rate is not a value");
+        assert_eq!(target("工业总产值（同比%）"), None);
+        assert_eq!(target("工业总产值（上年同期）"), None, "last year's figure is not this month's");
+        assert_eq!(target("上年同期累计总产值"), None);
+    }
+
+    #[test]
+    fn a_second_header_row_qualifies_the_merged_caption_above_it() {
+        for text in ["本月", "当月", "1—3月累计", "累计", "本年累计", "同比%", "增长(%)", "本月(万元)"]
+        {
+            assert!(is_qualifier_only(text), "{text}");
+        }
+        for text in ["企业名称", "工业总产值", "914403001922038216", "3"] {
+            assert!(!is_qualifier_only(text), "{text}");
+        }
+        let text = |t: &str| Cell::Text(t.into());
+        let top = [text("统一社会信用代码"), text("工业总产值(万元)"), Cell::Empty, Cell::Empty, text("用电量")];
+        let below = [Cell::Empty, text("本月"), text("1—3月累计"), text("同比%"), Cell::Empty];
+        let texts = two_level_texts(&top, &below).expect("a second header row");
+        assert_eq!(
+            texts,
+            [
+                Some("统一社会信用代码".into()),
+                Some("工业总产值(万元)(本月)".into()),
+                Some("工业总产值(万元)(1—3月累计)".into()),
+                Some("工业总产值(万元)(同比%)".into()),
+                Some("用电量".into()),
+            ]
+        );
+        let data = [text("914403001922038216"), text("1"), text("3"), text("2.5"), text("9")];
+        assert_eq!(two_level_texts(&top, &data), None, "a data row is not a header");
     }
 
     #[test]

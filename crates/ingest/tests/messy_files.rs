@@ -114,6 +114,51 @@ fn a_messy_district_file_is_read_row_by_row_with_located_problems() {
     );
 }
 
+/// The statistics office's layout: a caption merged over two columns per indicator, and a
+/// second header row with 本月, 1—3月累计 and 同比% under it.
+#[test]
+fn a_two_level_header_gives_month_and_cumulative_columns_and_skips_growth_rates() {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let merged = Format::new();
+    sheet.merge_range(0, 0, 0, 6, "2024年1—3月规模以上工业企业主要指标", &merged).unwrap();
+    sheet.merge_range(1, 0, 2, 0, "统一社会信用代码", &merged).unwrap();
+    sheet.merge_range(1, 1, 2, 1, "企业名称", &merged).unwrap();
+    sheet.merge_range(1, 2, 1, 4, "工业总产值（万元）", &merged).unwrap();
+    sheet.merge_range(1, 5, 1, 6, "工业销售产值（万元）", &merged).unwrap();
+    for (c, sub) in [(2, "本月"), (3, "1—3月累计"), (4, "同比%"), (5, "本月"), (6, "1—3月累计")] {
+        sheet.write_string(2, c, sub).unwrap();
+    }
+    sheet.write_string(3, 0, "914403001922038216").unwrap();
+    sheet.write_string(3, 1, "潇州甲材料有限公司").unwrap();
+    for (c, v) in [(2, 100.0), (3, 300.0), (4, 5.2), (5, 95.0), (6, 280.0)] {
+        sheet.write_number(3, c, v).unwrap();
+    }
+    let bytes = workbook.save_to_buffer().unwrap();
+
+    let grid = read_grid(&bytes, Limits::default()).expect("readable");
+    let header = find_header(&grid, &catalogue()).expect("header");
+    assert_eq!(header.row, 2, "the data starts under the second header row");
+    let targets: Vec<&Target> = header.columns.iter().map(|c| &c.target).collect();
+    assert_eq!(
+        targets,
+        [
+            &Target::CreditCode,
+            &Target::Name,
+            &Target::Indicator("gross_output".into()),
+            &Target::YearToDate("gross_output".into()),
+            &Target::Indicator("sales_output".into()),
+            &Target::YearToDate("sales_output".into()),
+        ],
+        "the growth column is not read"
+    );
+    let parsed = read_rows(&grid, &header, Some(month("2024-03")));
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    let row = &parsed.rows[0];
+    assert_eq!(row.values, vec![("gross_output".into(), 100.0), ("sales_output".into(), 95.0)]);
+    assert_eq!(row.year_to_date, vec![("gross_output".into(), 300.0), ("sales_output".into(), 280.0)]);
+}
+
 #[test]
 fn a_gbk_csv_with_a_period_column_is_read_like_a_workbook() {
     let text = "统一社会信用代码,期别,工业总产值(万元),主营业务收入\n914403001922038216,2024年2月,\"1,000\",900\n91330100799655058B,2024-13,5,5\n";

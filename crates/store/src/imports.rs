@@ -6,16 +6,17 @@
 //! row with the same values is `Unchanged` (re-importing a file changes nothing), a row with
 //! other values is `Locked`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use futures_util::TryStreamExt;
 use serde::Serialize;
 use sqlx::Row;
+use xinzhi_domain::validation::{RuleNeeds, RuleValues};
 use xinzhi_domain::{CreditCode, Month};
 
 use crate::access::{AuditActor, AuditEntry, Outcome, Scope, push_scope, write_audit};
 use crate::model::*;
-use crate::reports::{DataSetId, ReportStatus};
+use crate::reports::{DataSet, DataSetId, ReportStatus};
 use crate::sql::Sql;
 use crate::values::ValueSource;
 use crate::{Store, StoreError, now_unix};
@@ -108,6 +109,96 @@ impl Store {
         pairs: &[(EnterpriseId, Month)],
     ) -> Result<HashMap<(EnterpriseId, Month), Vec<(IndicatorId, f64)>>, StoreError> {
         let mut by_pair: HashMap<(EnterpriseId, Month), Vec<(IndicatorId, f64)>> = HashMap::new();
+        self.scan_months(
+            scope,
+            pairs,
+            |month| month,
+            |enterprise, month, indicator, value| {
+                by_pair.entry((enterprise, month)).or_default().push((indicator, value));
+            },
+        )
+        .await?;
+        Ok(by_pair)
+    }
+
+    /// For each (firm, month), each indicator's values summed from January of that year
+    /// through that month (1—N月累计), for rules on cumulative values and files that report
+    /// them. Months the firm did not report add nothing; only flows should be asked for.
+    pub async fn sums_through(
+        &self,
+        scope: &Scope,
+        pairs: &[(EnterpriseId, Month)],
+    ) -> Result<HashMap<(EnterpriseId, Month), Vec<(IndicatorId, f64)>>, StoreError> {
+        let mut sums: HashMap<(EnterpriseId, Month), HashMap<IndicatorId, f64>> = HashMap::new();
+        self.scan_months(scope, pairs, Month::january, |enterprise, month, indicator, value| {
+            *sums.entry((enterprise, month)).or_default().entry(indicator).or_default() += value;
+        })
+        .await?;
+        Ok(sums
+            .into_iter()
+            .map(|(pair, by_indicator)| {
+                let mut values: Vec<(IndicatorId, f64)> = by_indicator.into_iter().collect();
+                values.sort_by_key(|(id, _)| *id);
+                (pair, values)
+            })
+            .collect())
+    }
+
+    /// What the rules of `set` read for each (firm, month) report, from what is stored: the
+    /// parts `needs` asks for, by indicator code. Callers overlay this month's new values.
+    pub async fn rule_values(
+        &self,
+        scope: &Scope,
+        set: &DataSet,
+        pairs: &[(EnterpriseId, Month)],
+        needs: RuleNeeds,
+    ) -> Result<HashMap<(EnterpriseId, Month), RuleValues>, StoreError> {
+        let code_of: HashMap<IndicatorId, &str> =
+            set.indicators.iter().map(|i| (i.indicator.indicator_id, i.indicator.def.code.as_str())).collect();
+        let mut answer: HashMap<(EnterpriseId, Month), RuleValues> =
+            pairs.iter().map(|pair| (*pair, RuleValues::default())).collect();
+        // Each part: which month's values (or sums) of the firm it holds, and where it goes.
+        type Part = (bool, fn(Month) -> Option<Month>, bool, fn(&mut RuleValues) -> &mut BTreeMap<String, f64>);
+        let parts: [Part; 5] = [
+            (needs.this_month, Some, false, |v| &mut v.this_month),
+            (needs.last_year, |m| Some(m.same_month_last_year()), false, |v| &mut v.last_year),
+            (needs.last_month, |m| Some(m.prev()), false, |v| &mut v.last_month),
+            (needs.earlier_this_year, |m| (m.month() > 1).then(|| m.prev()), true, |v| &mut v.earlier_this_year),
+            (needs.ytd_last_year, |m| Some(m.same_month_last_year()), true, |v| &mut v.ytd_last_year),
+        ];
+        for (needed, month_of, summed, slot) in parts {
+            if !needed {
+                continue;
+            }
+            let wanted: Vec<((EnterpriseId, Month), (EnterpriseId, Month))> = pairs
+                .iter()
+                .filter_map(|&(firm, month)| month_of(month).map(|read| ((firm, read), (firm, month))))
+                .collect();
+            let reads: Vec<(EnterpriseId, Month)> = wanted.iter().map(|(read, _)| *read).collect();
+            let found = if summed {
+                self.sums_through(scope, &reads).await?
+            } else {
+                self.values_of_pairs(scope, &reads).await?
+            };
+            for (read, pair) in wanted {
+                let (Some(values), Some(target)) = (found.get(&read), answer.get_mut(&pair)) else { continue };
+                let map = slot(target);
+                map.extend(values.iter().filter_map(|(id, v)| code_of.get(id).map(|c| ((*c).to_owned(), *v))));
+            }
+        }
+        Ok(answer)
+    }
+
+    /// Every stored value of each pair's firm from `first(month)` through the pair's month,
+    /// handed to `each` with the pair's month, in a few queries per month: by firm for a few
+    /// firms, along the primary key for many.
+    async fn scan_months(
+        &self,
+        scope: &Scope,
+        pairs: &[(EnterpriseId, Month)],
+        first: impl Fn(Month) -> Month,
+        mut each: impl FnMut(EnterpriseId, Month, IndicatorId, f64),
+    ) -> Result<(), StoreError> {
         let months = by_month(pairs);
         // Only a month read along the primary key needs the indicator list.
         let indicator_ids = if months.values().any(|ids| ids.len() >= RANGE_SCAN_FROM) {
@@ -124,28 +215,30 @@ impl Store {
                 let mut sql =
                     Sql::new(self.backend, "SELECT enterprise_id, indicator_id, value FROM data_values WHERE ");
                 if chunk.is_empty() {
-                    // Many firms: the month along the primary key, filtered below.
+                    // Many firms: the months along the primary key, filtered below.
                     sql.push("indicator_id IN ");
                     sql.bind_list(indicator_ids.iter().copied())?;
+                } else {
+                    sql.push("enterprise_id IN ");
+                    sql.bind_list(chunk.iter().copied())?;
+                }
+                let from = first(month).yyyymm();
+                if from == period {
                     sql.push(" AND period = ").bind(period)?;
                 } else {
-                    sql.push("period = ").bind(period)?.push(" AND enterprise_id IN ");
-                    sql.bind_list(chunk.iter().copied())?;
+                    sql.push(" AND period BETWEEN ").bind(from)?.push(" AND ").bind(period)?;
                 }
                 push_scope(&mut sql, scope, "data_values.enterprise_id")?;
                 let mut rows = sql.query().fetch(&self.pool);
                 while let Some(row) = rows.try_next().await? {
                     let enterprise: i64 = row.try_get(0)?;
                     if wanted.contains(&enterprise) {
-                        by_pair
-                            .entry((EnterpriseId(enterprise), month))
-                            .or_default()
-                            .push((IndicatorId(row.try_get(1)?), row.try_get(2)?));
+                        each(EnterpriseId(enterprise), month, IndicatorId(row.try_get(1)?), row.try_get(2)?);
                     }
                 }
             }
         }
-        Ok(by_pair)
+        Ok(())
     }
 
     /// Imports the items in one transaction; see the module comment for the rules.

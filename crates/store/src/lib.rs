@@ -342,6 +342,11 @@ const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NO
 /// stop, on a connection of its own: a checkpoint can take a second under load, and on a
 /// pool connection it would leave the requests one connection short meanwhile. PASSIVE never
 /// waits for readers or writers; what it cannot copy now waits for the next round.
+///
+/// Under a steady stream of commits the log is never found unused, so it grows until the
+/// stream stops (2.6 GB in a 30-second burst of 1,000 saves a second). Forcing it back to
+/// its start (RESTART, with this process's writers held) was tried: it stalls every writer
+/// for 50–110 ms a second, and the burst's p99 went from 57–102 ms to 175–195 ms.
 async fn checkpoint_every_second(url: String, mut stop: tokio::sync::watch::Receiver<bool>) {
     let mut ticks = tokio::time::interval(Duration::from_secs(1));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -97,6 +97,8 @@ pub struct Report {
     pub values: Vec<(IndicatorId, f64)>,
     /// The same firm's values a year earlier (同期), shown beside each field.
     pub last_year: Vec<(IndicatorId, f64)>,
+    /// The month before, which rules on stocks compare with.
+    pub last_month: Vec<(IndicatorId, f64)>,
 }
 
 /// What a reporter sends: the values (`None` clears a field) and whether to submit.
@@ -261,7 +263,8 @@ impl Store {
             .collect()
     }
 
-    /// A firm's report for a month (empty if not started), with last year's values.
+    /// A firm's report for a month (empty if not started), with last year's and last month's
+    /// values.
     pub async fn report(
         &self,
         scope: &Scope,
@@ -269,9 +272,10 @@ impl Store {
         enterprise: EnterpriseId,
         period: Month,
     ) -> Result<Report, StoreError> {
-        // Visibility, the report and the values of this month and of the same month a year
-        // earlier, in one query (one row per value); no row means the firm is not in the scope.
-        let last_year_month = period.same_month_last_year();
+        // Visibility, the report and the values of this month, the month before and the same
+        // month a year earlier, in one query (one row per value); no row means the firm is not
+        // in the scope.
+        let (last_year_month, last_month) = (period.same_month_last_year(), period.prev());
         let mut sql = Sql::new(
             self.backend,
             "SELECT e.enterprise_id, r.report_id, r.status, r.explanation, r.return_reason, r.submitted_at, \
@@ -281,17 +285,22 @@ impl Store {
         sql.bind(data_set.0)?.push(" AND r.period = ").bind(period.yyyymm())?;
         sql.push(" LEFT JOIN data_values v ON v.enterprise_id = e.enterprise_id AND v.period IN (");
         sql.bind(period.yyyymm())?.push(", ").bind(last_year_month.yyyymm())?;
+        sql.push(", ").bind(last_month.yyyymm())?;
         sql.push(") AND v.indicator_id IN (SELECT d.indicator_id FROM data_set_indicators d WHERE d.data_set_id = ");
         sql.bind(data_set.0)?.push(")");
         sql.push(" WHERE e.enterprise_id = ").bind(enterprise.0)?;
         push_scope(&mut sql, scope, "e.enterprise_id")?;
         let rows = sql.query().fetch_all(&self.pool).await?;
         let row = rows.first().ok_or(StoreError::NotFound)?;
-        let (mut values, mut last_year) = (Vec::new(), Vec::new());
+        let (mut values, mut last_year, mut before) = (Vec::new(), Vec::new(), Vec::new());
         for r in &rows {
             let Some(month) = r.try_get::<Option<i64>, _>("period")? else { continue };
             let value = (IndicatorId(r.try_get("indicator_id")?), r.try_get("value")?);
-            if month == period.yyyymm() { values.push(value) } else { last_year.push(value) }
+            match month {
+                m if m == period.yyyymm() => values.push(value),
+                m if m == last_month.yyyymm() => before.push(value),
+                _ => last_year.push(value),
+            }
         }
         let mut report = Report {
             report_id: None,
@@ -306,6 +315,7 @@ impl Store {
             reviewed_by: None,
             values,
             last_year,
+            last_month: before,
         };
         if let Some(status) = row.try_get::<Option<String>, _>("status")? {
             report.report_id = Some(ReportId(row.try_get("report_id")?));

@@ -801,5 +801,26 @@ async fn import_story(store: &Store, a: EnterpriseId, b: EnterpriseId, east: Reg
     ));
     let values = store.values_of_pairs(&east_scope, &[(b, feb)]).await?;
     assert!(values[&(b, feb)].contains(&(gross, 66.0)));
+
+    // What the rules read around B's February: January (61) as last month, January to
+    // February summed (61 + 66) as the cumulative value; a firm outside the scope reads nothing.
+    let sums = store.sums_through(&east_scope, &[(b, feb), (b, month("2024-01")), (c, feb)]).await?;
+    assert!(sums[&(b, feb)].contains(&(gross, 127.0)), "{:?}", sums[&(b, feb)]);
+    assert!(sums[&(b, month("2024-01"))].contains(&(gross, 61.0)));
+    assert!(!sums.contains_key(&(c, feb)), "another district's firm is not summed");
+    let set = store.data_set(xinzhi_store::reports::MONTHLY).await?;
+    let needs = xinzhi_domain::validation::RuleNeeds {
+        this_month: true,
+        last_month: true,
+        earlier_this_year: true,
+        ..Default::default()
+    };
+    let around = store.rule_values(&east_scope, &set, &[(b, feb)], needs).await?;
+    let values = &around[&(b, feb)];
+    assert_eq!(values.this_month.get("gross_output"), Some(&66.0));
+    assert_eq!(values.last_month.get("gross_output"), Some(&61.0));
+    assert_eq!(values.earlier_this_year.get("gross_output"), Some(&61.0));
+    assert_eq!(values.get("gross_output", xinzhi_domain::validation::Moment::YearToDate), Some(127.0));
+    assert!(values.last_year.is_empty(), "not asked for");
     Ok(())
 }

@@ -366,8 +366,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("settings.rules", "审核规则", "Validation rules"),
     (
         "settings.rules_help",
-        "左式 运算符 右式，如 #{sales_output} <= #{gross_output} * 1.05；#{代码@last_year} 表示上年同期。错误不能提交，警告须填写说明。",
-        "Left operator right, e.g. #{sales_output} <= #{gross_output} * 1.05; #{code@last_year} is the same month a year earlier. Errors stop a submission; warnings need an explanation.",
+        "左式 运算符 右式，如 #{sales_output} <= #{gross_output} * 1.05；#{代码@last_year} 表示上年同期，@last_month 上月，@ytd 1—本月累计，@ytd_last_year 上年同期累计（累计只用于流量指标）。错误不能提交，警告须填写说明。",
+        "Left operator right, e.g. #{sales_output} <= #{gross_output} * 1.05; #{code@last_year} is the same month a year earlier, @last_month the month before, @ytd January through this month, @ytd_last_year the same months a year earlier (cumulative values for flows only). Errors stop a submission; warnings need an explanation.",
     ),
     ("settings.rule", "规则", "Rule"),
     ("settings.rule_code", "规则代码", "Rule code"),
@@ -395,6 +395,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "settings.rule_unknown_indicator",
         "{side}引用了不存在的指标“{code}”",
         "The {side} refers to an unknown indicator '{code}'",
+    ),
+    (
+        "settings.rule_stock_accumulated",
+        "{side}对存量指标“{code}”求累计：存量是期末数，不能按月相加，请改用本月值或 @last_month",
+        "The {side} sums the stock '{code}' over months: a stock is a month-end level, so use this month or @last_month",
     ),
     ("settings.rule_operator", "运算符应为 <=、<、>=、>、== 或 !=", "The operator must be <=, <, >=, >, == or !="),
     ("settings.rule_importance", "级别或缺值处理方式无效", "The importance or the missing-value choice is not valid"),

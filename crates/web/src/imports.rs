@@ -3,11 +3,11 @@
 //! transaction (store) or only report what would happen (dry run). Used by the CLI and the
 //! upload page; every problem is located by row (and column) in the user's language.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
-use xinzhi_domain::validation::{Importance, Moment, check_all};
-use xinzhi_domain::{Lang, Localize, Month};
+use xinzhi_domain::validation::{Importance, Moment, RuleNeeds, check_all};
+use xinzhi_domain::{Lang, Localize, Month, TemporalKind, reporting};
 use xinzhi_ingest::{IndicatorRef, Limits, Target, column_letter, find_header, read_grid, read_rows};
 use xinzhi_store::reports::MONTHLY;
 
@@ -218,61 +218,114 @@ pub async fn run_import(
                 continue;
             }
         }
-        let values =
-            row.values.iter().filter_map(|(code, v)| indicator_ids.get(code.as_str()).map(|id| (*id, *v))).collect();
-        candidates.push((row, ImportItem { row: row.row, enterprise_id, period: row.period, values }));
+        candidates.push((row, enterprise_id));
     }
 
-    // Rules see the stored values overlaid with the row's, and last year's.
-    let pairs: Vec<_> = candidates
-        .iter()
-        .flat_map(|(_, i)| [(i.enterprise_id, i.period), (i.enterprise_id, i.period.same_month_last_year())])
-        .collect();
-    let stored = store.values_of_pairs(scope, &pairs).await?;
-    let code_of: HashMap<xinzhi_store::IndicatorId, &str> = indicator_ids.iter().map(|(c, id)| (*id, *c)).collect();
-    tracing::debug!(pairs = stored.len(), "import: stored values read");
-    let rules = store.validation_rules(set.data_set_id).await?;
-    let mut items = Vec::new();
-    let mut passed = Vec::new();
-    for (row, item) in candidates {
-        let as_map = |values: Option<&Vec<(xinzhi_store::IndicatorId, f64)>>| -> HashMap<&str, f64> {
-            values
-                .map(|v| v.iter().filter_map(|(id, x)| code_of.get(id).map(|c| (*c, *x))).collect())
-                .unwrap_or_default()
-        };
-        let mut now = as_map(stored.get(&(item.enterprise_id, item.period)));
-        for (code, value) in &row.values {
-            now.insert(code.as_str(), *value);
+    // A stock has no cumulative value: such a column is named once and not read.
+    let indicator_of = |code: &str| set.indicators.iter().find(|i| i.indicator.def.code.as_str() == code);
+    let is_stock = |code: &str| indicator_of(code).is_some_and(|i| i.indicator.def.temporal == TemporalKind::Stock);
+    for column in &header.columns {
+        if let Target::YearToDate(code) = &column.target
+            && is_stock(code)
+        {
+            let name = indicator_of(code).map_or(code.as_str(), |i| i.indicator.def.name(lang));
+            let what = match lang {
+                Lang::ZhCn => format!("“{name}”是存量指标（期末数），没有累计值，该列未读取"),
+                Lang::En => format!(
+                    "'{name}' is a stock (a level at month end) and has no cumulative value; the column was not read"
+                ),
+            };
+            let place = (column_letter(grid.first_column + column.index), column.header.clone());
+            let header_row = grid.first_row + header.row;
+            report.problems.push(row_problem(lang, header_row, Some(&place), "column.cumulative_stock", &what));
         }
-        let before = as_map(stored.get(&(item.enterprise_id, item.period.same_month_last_year())));
-        let lookup = |code: &str, moment: Moment| match moment {
-            Moment::ThisMonth => now.get(code).copied(),
-            Moment::LastYear => before.get(code).copied(),
-        };
-        let errors: Vec<_> =
-            check_all(&rules, &lookup).into_iter().filter(|v| v.importance == Importance::Error).collect();
-        if errors.is_empty() {
-            items.push(item);
-            passed.push(row);
+    }
+
+    // Rules see the stored values overlaid with the row's, and the firm's stored history;
+    // cumulative columns need the months before.
+    let rules = store.validation_rules(set.data_set_id).await?;
+    let mut needs = RuleNeeds::of_rules(&rules);
+    needs.this_month = true;
+    needs.earlier_this_year |= candidates.iter().any(|(row, _)| !row.year_to_date.is_empty());
+    let pairs: Vec<_> = candidates.iter().map(|(row, firm)| (*firm, row.period)).collect();
+    let mut history = store.rule_values(scope, &set, &pairs, needs).await?;
+    tracing::debug!(pairs = history.len(), "import: stored values read");
+    // A firm's months in order, so that a file with January to March derives March from the
+    // January and February it brings itself.
+    candidates.sort_by_key(|(row, firm)| (*firm, row.period, row.row));
+    let mut brought: HashMap<(xinzhi_store::EnterpriseId, i32, String), f64> = HashMap::new();
+    let mut accepted = Vec::new();
+    for (row, enterprise_id) in candidates {
+        let mut values = history.remove(&(enterprise_id, row.period)).unwrap_or_default();
+        let stored = values.this_month.clone();
+        let mut month: BTreeMap<String, f64> = row.values.iter().cloned().collect();
+        let mut refused = false;
+        for (code, cumulative) in &row.year_to_date {
+            if is_stock(code) {
+                continue;
+            }
+            let earlier = values.earlier_this_year.get(code).copied().unwrap_or(0.0)
+                + brought.get(&(enterprise_id, row.period.year(), code.clone())).copied().unwrap_or(0.0);
+            let decimals = indicator_of(code).map_or(2, |i| i.indicator.def.decimals);
+            let tolerance = reporting::cumulative_tolerance(decimals, row.period.month());
+            match reporting::month_from_cumulative(*cumulative, earlier, month.get(code).copied(), tolerance) {
+                Ok(value) => {
+                    month.insert(code.clone(), value);
+                }
+                Err(problem) => {
+                    let place = place(&Target::YearToDate(code.clone()));
+                    report.problems.push(row_problem(
+                        lang,
+                        row.row,
+                        place.as_ref(),
+                        problem.code(),
+                        &problem.message(lang),
+                    ));
+                    refused = true;
+                }
+            }
+        }
+        if refused {
+            report.rows_rejected += 1;
             continue;
         }
-        report.rows_rejected += 1;
-        for violation in errors {
-            // The cell to blame: the first value of this month the rule reads that the file has.
-            let column = rules
-                .iter()
-                .find(|r| r.code == violation.rule)
-                .into_iter()
-                .flat_map(|r| r.left.references().into_iter().chain(r.right.references()))
-                .find_map(|(code, moment)| (moment == Moment::ThisMonth).then(|| indicator_place.get(code)).flatten());
-            report.problems.push(row_problem(
-                lang,
-                row.row,
-                column,
-                format!("rule.{}", violation.rule),
-                &violation.message(lang),
-            ));
+        values.this_month.extend(month.iter().map(|(code, v)| (code.clone(), *v)));
+        let errors: Vec<_> = check_all(&rules, &|code: &str, moment| values.get(code, moment))
+            .into_iter()
+            .filter(|v| v.importance == Importance::Error)
+            .collect();
+        if !errors.is_empty() {
+            report.rows_rejected += 1;
+            for violation in errors {
+                // The cell to blame: the first value of this month the rule reads that the file has.
+                let column =
+                    rules.iter().find(|r| r.code == violation.rule).into_iter().flat_map(|r| r.references()).find_map(
+                        |(code, moment)| (moment == Moment::ThisMonth).then(|| indicator_place.get(code)).flatten(),
+                    );
+                report.problems.push(row_problem(
+                    lang,
+                    row.row,
+                    column,
+                    format!("rule.{}", violation.rule),
+                    &violation.message(lang),
+                ));
+            }
+            continue;
         }
+        for (code, value) in &month {
+            let change = value - stored.get(code).copied().unwrap_or(0.0);
+            *brought.entry((enterprise_id, row.period.year(), code.clone())).or_default() += change;
+        }
+        let ids = month.iter().filter_map(|(code, v)| indicator_ids.get(code.as_str()).map(|id| (*id, *v))).collect();
+        let item = ImportItem { row: row.row, enterprise_id, period: row.period, values: ids };
+        accepted.push((row, month.into_iter().collect::<Vec<_>>(), item));
+    }
+    // Back to file order for the answer.
+    accepted.sort_by_key(|(row, _, _)| row.row);
+    let (mut items, mut passed) = (Vec::with_capacity(accepted.len()), Vec::with_capacity(accepted.len()));
+    for (row, values, item) in accepted {
+        items.push(item);
+        passed.push((row, values));
     }
     tracing::debug!(rows = items.len(), "import: rows checked");
     if request.mode == ImportMode::AllOrNothing && report.rows_rejected > 0 && !request.dry_run {
@@ -282,7 +335,7 @@ pub async fn run_import(
     let summary = store.import_reports(scope, set.data_set_id, &items, actor, options).await?;
     report.committed = summary.committed;
     report.values_written = summary.values_written;
-    for ((row, outcome), read) in summary.rows.into_iter().zip(passed) {
+    for ((row, outcome), (read, values)) in summary.rows.into_iter().zip(passed) {
         if let RowOutcome::Locked { status } = &outcome {
             let what = match lang {
                 Lang::ZhCn => format!("该企业本月报表状态为“{}”，数值不同，需退回后才能修改", status.as_str()),
@@ -298,7 +351,7 @@ pub async fn run_import(
             // The registry's name: the file's may be missing or abbreviated.
             name: firms.get(read.credit_code.as_str()).map(|(_, name)| name.clone()).or_else(|| read.name.clone()),
             period: read.period,
-            values: read.values.clone(),
+            values,
             outcome,
         });
     }

@@ -337,7 +337,7 @@ async fn view_report_post(
         lang,
         &enterprise,
         period,
-        ReportInput { values: input, submit, explanation: explanation.clone() },
+        ReportInput { values: input, year_to_date: Vec::new(), submit, explanation: explanation.clone() },
     )
     .await
     {

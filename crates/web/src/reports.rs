@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use xinzhi_domain::validation::{Moment, check_report};
+use xinzhi_domain::validation::{RuleNeeds, RuleValues, check_report};
 use xinzhi_domain::{CreditCode, Lang, Month, Role, reporting};
 use xinzhi_store::reports::MONTHLY;
 use xinzhi_store::{DataSet, ReportStatus, ReportWrite, Review, StoreError, ValueSource};
@@ -127,6 +127,11 @@ pub struct ReportPut {
     /// Indicator code → number, or null to clear the field. Values are in the indicator's unit.
     #[serde(default)]
     values: BTreeMap<String, Value>,
+    /// Indicator code → the cumulative value from January through this month (1—N月累计), for
+    /// flows. The month's value follows from the earlier months stored; when `values` gives it
+    /// too, the two must agree.
+    #[serde(default)]
+    year_to_date: BTreeMap<String, Value>,
     #[serde(default)]
     submit: bool,
     #[serde(default)]
@@ -184,6 +189,8 @@ impl SaveFailure {
 pub(crate) struct ReportInput {
     /// Indicator code and the value as sent.
     pub values: Vec<(String, RawValue)>,
+    /// Indicator code and the cumulative value (1—N月累计) as sent.
+    pub year_to_date: Vec<(String, RawValue)>,
     pub submit: bool,
     pub explanation: Option<String>,
 }
@@ -197,7 +204,7 @@ pub(crate) async fn save(
     period: Month,
     input: ReportInput,
 ) -> Result<(ReportStatus, Vec<String>), SaveFailure> {
-    let ReportInput { values: input, submit, explanation } = input;
+    let ReportInput { values: input, year_to_date, submit, explanation } = input;
     if !caller.user.role.writes_reports() {
         crate::auth::audit_denial(state, caller, "report", enterprise.credit_code.as_str()).await;
         return Err(SaveFailure::Forbidden);
@@ -243,6 +250,21 @@ pub(crate) async fn save(
             }
         }
     }
+    if !year_to_date.is_empty() {
+        let pair = (enterprise.enterprise_id, period);
+        let derived = months_from_cumulative(state, caller, lang, &set, pair, year_to_date, &values)
+            .await
+            .map_err(SaveFailure::Store)?;
+        for outcome in derived {
+            match outcome {
+                Ok((key, id, value)) => {
+                    values.retain(|(k, _, _)| *k != key);
+                    values.push((key, id, Some(value)));
+                }
+                Err(detail) => details.push(detail),
+            }
+        }
+    }
     let explanation = explanation.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(str::to_owned);
     if explanation.as_ref().is_some_and(|e| e.chars().count() > MAX_EXPLANATION) {
         let message = lang.pick("说明不能超过500个字符", "The explanation must have at most 500 characters").to_owned();
@@ -268,15 +290,32 @@ pub(crate) async fn save(
                 None => now.remove(key),
             };
         }
-        let before = by_code(&set, &stored.last_year);
-        let lookup = |code: &str, moment: Moment| match moment {
-            Moment::ThisMonth => now.get(code).copied(),
-            Moment::LastYear => before.get(code).copied(),
-        };
         let rules = state.store.validation_rules(set.data_set_id).await.map_err(SaveFailure::Store)?;
+        let mut values = RuleValues {
+            this_month: now,
+            last_year: by_code(&set, &stored.last_year),
+            last_month: by_code(&set, &stored.last_month),
+            ..RuleValues::default()
+        };
+        // Cumulative values only when a rule reads them: the report read has the rest.
+        let needs = RuleNeeds::of_rules(&rules);
+        let sums = RuleNeeds {
+            earlier_this_year: needs.earlier_this_year,
+            ytd_last_year: needs.ytd_last_year,
+            ..RuleNeeds::default()
+        };
+        if sums != RuleNeeds::default() {
+            let pair = (enterprise.enterprise_id, period);
+            let mut loaded =
+                state.store.rule_values(caller.scope(), &set, &[pair], sums).await.map_err(SaveFailure::Store)?;
+            if let Some(loaded) = loaded.remove(&pair) {
+                values.earlier_this_year = loaded.earlier_this_year;
+                values.ytd_last_year = loaded.ytd_last_year;
+            }
+        }
         let required: Vec<&str> =
             set.indicators.iter().filter(|i| i.required).map(|i| i.indicator.def.code.as_str()).collect();
-        let check = check_report(&required, &rules, &lookup);
+        let check = check_report(&required, &rules, &|code: &str, moment| values.get(code, moment));
         if !check.allows_submission(explanation.is_some()) {
             let mut details: Vec<FieldError> = check
                 .missing
@@ -347,6 +386,69 @@ pub(crate) async fn save(
     Ok((status, warnings))
 }
 
+/// The month's values that cumulative values sent for `period` give, against the earlier
+/// months stored (domain.md §2.2), or what is wrong with each; `values` are the month's values
+/// sent beside them, which must agree.
+async fn months_from_cumulative(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    set: &DataSet,
+    (enterprise, period): (xinzhi_store::EnterpriseId, Month),
+    year_to_date: Vec<(String, RawValue)>,
+    values: &[(String, xinzhi_store::IndicatorId, Option<f64>)],
+) -> Result<Vec<Result<(String, xinzhi_store::IndicatorId, f64), FieldError>>, StoreError> {
+    let pair = (enterprise, period);
+    let needs = RuleNeeds { earlier_this_year: true, ..RuleNeeds::default() };
+    let earlier = state.store.rule_values(caller.scope(), set, &[pair], needs).await?.remove(&pair).unwrap_or_default();
+    let mut outcomes = Vec::new();
+    for (key, raw) in year_to_date {
+        let field = format!("year_to_date.{key}");
+        let Some(indicator) = set.indicators.iter().find(|i| i.indicator.def.code.as_str() == key) else {
+            let message = match lang {
+                Lang::ZhCn => format!("“{key}”不是本报表的指标"),
+                Lang::En => format!("'{key}' is not an indicator of this report"),
+            };
+            outcomes.push(Err(FieldError::new(field, "indicator.unknown", message)));
+            continue;
+        };
+        let def = &indicator.indicator.def;
+        let cumulative = match raw {
+            RawValue::Number(n) if n.is_finite() => n,
+            RawValue::Empty => continue,
+            RawValue::Number(n) => {
+                outcomes.push(Err(not_a_number(lang, &key, def.name(lang), &n.to_string())));
+                continue;
+            }
+            RawValue::Invalid(text) => {
+                outcomes.push(Err(not_a_number(lang, &key, def.name(lang), &text)));
+                continue;
+            }
+        };
+        if def.temporal == xinzhi_domain::TemporalKind::Stock {
+            let message = match lang {
+                Lang::ZhCn => format!("“{}”是存量指标（期末数），没有累计值", def.name(lang)),
+                Lang::En => {
+                    format!("'{}' is a stock (a level at month end) and has no cumulative value", def.name(lang))
+                }
+            };
+            outcomes.push(Err(FieldError::new(field, "cumulative.stock", message)));
+            continue;
+        }
+        let given = values.iter().find(|(k, _, _)| *k == key).and_then(|(_, _, v)| *v);
+        let before = earlier.earlier_this_year.get(&key).copied().unwrap_or(0.0);
+        let tolerance = reporting::cumulative_tolerance(def.decimals, period.month());
+        outcomes.push(match reporting::month_from_cumulative(cumulative, before, given, tolerance) {
+            Ok(value) => Ok((key, indicator.indicator.indicator_id, value)),
+            Err(problem) => {
+                use xinzhi_domain::Localize;
+                Err(FieldError::new(field, problem.code(), problem.message(lang)))
+            }
+        });
+    }
+    Ok(outcomes)
+}
+
 fn not_a_number(lang: Lang, key: &str, name: &str, sent: &str) -> FieldError {
     let message = match lang {
         Lang::ZhCn => format!("“{name}”应为数字，实际为“{sent}”"),
@@ -364,19 +466,25 @@ async fn put_report(
 ) -> Result<Json<ReportPutAnswer>, ApiError> {
     let (code, period) = parse_target(lang, &code, &period).map_err(ApiError::Invalid)?;
     let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(|e| ApiError::from_store(lang, e))?;
-    let values = body
-        .values
-        .into_iter()
-        .map(|(key, value)| {
-            let raw = match value {
-                Value::Null => RawValue::Empty,
-                Value::Number(n) => n.as_f64().map_or_else(|| RawValue::Invalid(n.to_string()), RawValue::Number),
-                other => RawValue::Invalid(other.to_string()),
-            };
-            (key, raw)
-        })
-        .collect();
-    let input = ReportInput { values, submit: body.submit, explanation: body.explanation };
+    let raw_values = |values: BTreeMap<String, Value>| -> Vec<(String, RawValue)> {
+        values
+            .into_iter()
+            .map(|(key, value)| {
+                let raw = match value {
+                    Value::Null => RawValue::Empty,
+                    Value::Number(n) => n.as_f64().map_or_else(|| RawValue::Invalid(n.to_string()), RawValue::Number),
+                    other => RawValue::Invalid(other.to_string()),
+                };
+                (key, raw)
+            })
+            .collect()
+    };
+    let input = ReportInput {
+        values: raw_values(body.values),
+        year_to_date: raw_values(body.year_to_date),
+        submit: body.submit,
+        explanation: body.explanation,
+    };
     let (status, warnings) =
         save(&state, &caller, lang, &enterprise, period, input).await.map_err(|f| f.into_api(lang))?;
     Ok(Json(ReportPutAnswer { status, warnings }))

@@ -11,10 +11,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use xinzhi_domain::validation::{Expression, Importance, MissingValues, Operator};
-use xinzhi_domain::{CreditCode, Lang, Localize};
+use xinzhi_domain::validation::{Expression, Importance, MissingValues, Operator, accumulated_stock};
+use xinzhi_domain::{CreditCode, Lang, Localize, TemporalKind};
 use xinzhi_store::reports::MONTHLY;
-use xinzhi_store::{DataSetSettings, RuleRecord, Scope};
+use xinzhi_store::{DataSetSettings, Indicator, RuleRecord, Scope};
 
 use crate::AppState;
 use crate::auth::Caller;
@@ -192,8 +192,8 @@ async fn view_settings_post(
     Ok(Redirect::to("/reports/settings?done=settings").into_response())
 }
 
-/// Checks a rule as typed; every problem is named.
-fn check_rule(lang: Lang, rule: &RuleRecord, known: &[String]) -> Vec<String> {
+/// Checks a rule as typed against the catalogue; every problem is named.
+fn check_rule(lang: Lang, rule: &RuleRecord, catalogue: &[Indicator]) -> Vec<String> {
     let tr = Tr::new(lang);
     let mut problems = Vec::new();
     let code_ok = (1..=40).contains(&rule.code.len())
@@ -209,9 +209,15 @@ fn check_rule(lang: Lang, rule: &RuleRecord, known: &[String]) -> Vec<String> {
             Err(e) => problems.push(format!("{side}：{}", e.message(lang))),
             Ok(expression) => {
                 for (code, _) in expression.references() {
-                    if !known.iter().any(|k| k == code) {
+                    if !catalogue.iter().any(|i| i.def.code.as_str() == code) {
                         problems.push(tr.f("settings.rule_unknown_indicator", &[("side", side), ("code", code)]));
                     }
+                }
+                let is_stock = |code: &str| {
+                    catalogue.iter().any(|i| i.def.code.as_str() == code && i.def.temporal == TemporalKind::Stock)
+                };
+                if let Some(code) = accumulated_stock(&expression, is_stock) {
+                    problems.push(tr.f("settings.rule_stock_accumulated", &[("side", side), ("code", code)]));
                 }
             }
         }
@@ -250,9 +256,8 @@ async fn view_rule_post(
         missing: text("missing"),
         active: fields.get("active").is_some(),
     };
-    let known: Vec<String> =
-        state.store.list_indicators().await.map_err(store_error)?.iter().map(|i| i.def.code.to_string()).collect();
-    let problems = check_rule(lang, &rule, &known);
+    let catalogue = state.store.list_indicators().await.map_err(store_error)?;
+    let problems = check_rule(lang, &rule, &catalogue);
     if !problems.is_empty() {
         return refuse(&state, &caller, lang, &uri, Some(rule), problems).await;
     }

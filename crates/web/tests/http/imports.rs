@@ -113,6 +113,64 @@ async fn a_district_month_is_checked_then_written_once_and_re_imports_change_not
     app.stop().await
 }
 
+#[tokio::test]
+async fn cumulative_columns_give_each_month_and_must_add_up() -> Result {
+    let app = spawn_app().await?;
+    let store = &app.db.store;
+    let district = Scope::District(store.region_by_code(RegionCode::parse("436002")?).await?.region_id);
+    let firms = store.search_enterprises(&district, &EnterpriseFilter::default(), Page::new(4, 0)).await?.items;
+    let [a, b, c, d] = [0, 1, 2, 3].map(|i| firms[i].credit_code.clone());
+    // The months after the demo's data: a brings January and February, so February's month is
+    // 250 − 100; b's February stands alone (no January stored), c's month and cumulative value
+    // disagree, and d's February total is below its January. The stock column is not read.
+    let csv = format!(
+        "统一社会信用代码,期别,工业总产值（1—N月累计）(万元),工业销售产值(万元),工业总产值本月(万元),期末从业人员（累计）
+         {a},2025-01,100,90,,10
+{a},2025-02,250,140,,10
+{b},2025-02,50,45,,10
+{c},2025-01,120,90,100,10
+         {d},2025-01,100,90,,10
+{d},2025-02,80,10,,10
+"
+    );
+    let actor = AuditActor::system("潇水区工信局");
+    let request = ImportRequest { period: None, ..request(csv.as_bytes(), false) };
+    let done = run_import(store, &district, &actor, request).await?;
+    let codes: Vec<(usize, &str)> = done.problems.iter().map(|p| (p.row, p.code.as_str())).collect();
+    assert_eq!(
+        codes,
+        [(1, "column.cumulative_stock"), (5, "cumulative.inconsistent"), (7, "cumulative.below_earlier")],
+        "{:?}",
+        done.problems
+    );
+    assert_eq!(done.problems[0].column.as_deref(), Some("F"));
+    assert!(done.problems[1].message.starts_with("第5行 C列（工业总产值（1—N月累计）(万元)）：本月值100与累计值不符"));
+    assert!(done.problems[2].message.contains("累计值80小于此前各月已报合计100"), "{}", done.problems[2].message);
+    assert_eq!(done.rows_rejected, 2);
+
+    let gross = store.indicator_by_code("gross_output").await?.indicator_id;
+    let gross_of = |firm: &str, period: &str| {
+        let (firm, period) = (firm.to_owned(), Month::parse(period).expect("month"));
+        async move {
+            let id =
+                store.enterprise_by_code(&district, &xinzhi_domain::CreditCode::parse(&firm)?).await?.enterprise_id;
+            let values = store.values_of_pairs(&district, &[(id, period)]).await?;
+            Result::<Option<f64>>::Ok(
+                values.get(&(id, period)).and_then(|v| v.iter().find(|(i, _)| *i == gross)).map(|(_, v)| *v),
+            )
+        }
+    };
+    assert_eq!(gross_of(a.as_str(), "2025-01").await?, Some(100.0));
+    assert_eq!(gross_of(a.as_str(), "2025-02").await?, Some(150.0), "1—2月 250 less January's 100");
+    assert_eq!(gross_of(b.as_str(), "2025-02").await?, Some(50.0));
+    assert_eq!(gross_of(c.as_str(), "2025-01").await?, None, "the inconsistent row is not written");
+    assert_eq!(gross_of(d.as_str(), "2025-01").await?, Some(100.0));
+    assert_eq!(gross_of(d.as_str(), "2025-02").await?, None);
+    let preview = done.rows.iter().find(|r| r.row == 3).ok_or("row 3")?;
+    assert!(preview.values.contains(&("gross_output".to_owned(), 150.0)), "the preview shows the month derived");
+    app.stop().await
+}
+
 /// A multipart body as a browser's upload form sends it: the CSRF token first, then the month
 /// and the file.
 fn upload_form(csrf: &str, period: &str, file_name: &str, file: &[u8]) -> (String, Vec<u8>) {

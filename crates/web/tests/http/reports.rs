@@ -327,6 +327,54 @@ async fn a_locked_month_refuses_late_reports_until_the_city_reopens_it_and_the_b
 }
 
 #[tokio::test]
+async fn a_cumulative_value_gives_the_month_against_the_months_stored() -> Result {
+    let app = spawn_signed_in("reporter").await?;
+    let code = own_code(&app).await?;
+    // January to November 2024 as stored: the base of December's 1—12月 value.
+    let stored: Value =
+        app.get(&format!("/api/v1/enterprises/{code}/values?from=2024-01&to=2024-11")).await?.json().await?;
+    let earlier: f64 = stored
+        .as_array()
+        .ok_or("values")?
+        .iter()
+        .filter(|v| v["indicator"] == "gross_output")
+        .filter_map(|v| v["value"].as_f64())
+        .sum();
+    assert!(earlier > 0.0, "the firm reported in 2024");
+    let path = format!("/api/v1/reports/{code}/2024-12");
+
+    // 1—12月 = earlier + 500: December is 500.
+    let saved = put(&app, &path, json!({"year_to_date": {"gross_output": earlier + 500.0}, "submit": false})).await?;
+    assert_eq!(saved.status(), StatusCode::OK, "{}", saved.text().await?);
+    let report: Value = app.get(&path).await?.json().await?;
+    let december = report["values"]["gross_output"].as_f64().ok_or("value")?;
+    assert!((december - 500.0).abs() < 1e-6, "{december}");
+
+    // A month's value that does not add up with the cumulative one is refused, naming both.
+    let both = json!({"values": {"gross_output": 400}, "year_to_date": {"gross_output": earlier + 500.0}});
+    let refused = put(&app, &path, both).await?;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = refused.json().await?;
+    let detail = &body["error"]["details"][0];
+    assert_eq!(
+        (detail["field"].as_str(), detail["code"].as_str()),
+        (Some("year_to_date.gross_output"), Some("cumulative.inconsistent"))
+    );
+    assert!(detail["message"].as_str().is_some_and(|m| m.starts_with("本月值400与累计值不符")), "{detail}");
+
+    // Below what the earlier months already add up to, and a stock's cumulative value: refused.
+    let below =
+        put(&app, &path, json!({"year_to_date": {"gross_output": earlier - 1.0, "employees_end": 900}})).await?;
+    let body: Value = below.json().await?;
+    let codes: Vec<&str> =
+        body["error"]["details"].as_array().ok_or("details")?.iter().filter_map(|d| d["code"].as_str()).collect();
+    assert_eq!(codes, ["cumulative.stock", "cumulative.below_earlier"], "{body}");
+    let unchanged: Value = app.get(&path).await?.json().await?;
+    assert_eq!(unchanged["values"], report["values"], "nothing written by a refused request");
+    app.stop().await
+}
+
+#[tokio::test]
 async fn the_analyst_edits_rules_and_the_data_set_and_the_forms_follow() -> Result {
     let app = spawn_signed_in("analyst").await?;
     assert_eq!(app.get("/reports/settings").await?.status(), StatusCode::OK);
@@ -353,6 +401,10 @@ async fn the_analyst_edits_rules_and_the_data_set_and_the_forms_follow() -> Resu
     assert!(broken.text().await?.contains("左式："), "the side is named");
     let unknown = app.post_form("/reports/settings/rules", &rule("#{steam}", true)).await?;
     assert!(unknown.text().await?.contains("左式引用了不存在的指标“steam”"));
+    // A stock is a level at month end: summing it over the months is refused.
+    let summed = app.post_form("/reports/settings/rules", &rule("#{employees_end@ytd}", true)).await?;
+    assert_eq!(summed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(summed.text().await?.contains("左式对存量指标“employees_end”求累计"));
     let saved = app.post_form("/reports/settings/rules", &rule("#{electricity}", true)).await?;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
 
