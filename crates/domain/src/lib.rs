@@ -16,6 +16,7 @@ pub mod period;
 pub mod region;
 pub mod reporting;
 pub mod size_class;
+pub mod targets;
 pub mod text;
 pub mod validation;
 

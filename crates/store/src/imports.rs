@@ -199,14 +199,7 @@ impl Store {
         first: impl Fn(Month) -> Month,
         mut each: impl FnMut(EnterpriseId, Month, IndicatorId, f64),
     ) -> Result<(), StoreError> {
-        let months = by_month(pairs);
-        // Only a month read along the primary key needs the indicator list.
-        let indicator_ids = if months.values().any(|ids| ids.len() >= RANGE_SCAN_FROM) {
-            all_indicator_ids(&mut *self.pool.acquire().await?).await?
-        } else {
-            Vec::new()
-        };
-        for (period, ids) in months {
+        for (period, ids) in by_month(pairs) {
             let Ok(month) = Month::from_yyyymm(period) else { continue };
             let wanted: HashSet<i64> = ids.iter().copied().collect();
             let chunks: Vec<&[i64]> =
@@ -214,19 +207,16 @@ impl Store {
             for chunk in chunks {
                 let mut sql =
                     Sql::new(self.backend, "SELECT enterprise_id, indicator_id, value FROM data_values WHERE ");
-                if chunk.is_empty() {
-                    // Many firms: the months along the primary key, filtered below.
-                    sql.push("indicator_id IN ");
-                    sql.bind_list(indicator_ids.iter().copied())?;
-                } else {
-                    sql.push("enterprise_id IN ");
-                    sql.bind_list(chunk.iter().copied())?;
-                }
                 let from = first(month).yyyymm();
                 if from == period {
-                    sql.push(" AND period = ").bind(period)?;
+                    sql.push("period = ").bind(period)?;
                 } else {
-                    sql.push(" AND period BETWEEN ").bind(from)?.push(" AND ").bind(period)?;
+                    sql.push("period BETWEEN ").bind(from)?.push(" AND ").bind(period)?;
+                }
+                // Many firms: the months along the primary key, filtered below.
+                if !chunk.is_empty() {
+                    sql.push(" AND enterprise_id IN ");
+                    sql.bind_list(chunk.iter().copied())?;
                 }
                 push_scope(&mut sql, scope, "data_values.enterprise_id")?;
                 let mut rows = sql.query().fetch(&self.pool);
@@ -315,9 +305,9 @@ impl Store {
             return Ok(summary);
         }
 
-        // In primary-key order (indicator, period, firm), so writes land on neighbouring pages.
-        revisions.sort_unstable_by_key(|(e, p, (i, ..))| (i.0, p.yyyymm(), e.0));
-        upserts.sort_unstable_by_key(|(e, p, (i, ..))| (i.0, p.yyyymm(), e.0));
+        // In primary-key order (period, firm, indicator), so writes land on neighbouring pages.
+        revisions.sort_unstable_by_key(|(e, p, (i, ..))| (p.yyyymm(), e.0, i.0));
+        upserts.sort_unstable_by_key(|(e, p, (i, ..))| (p.yyyymm(), e.0, i.0));
         for chunk in revisions.chunks(ROWS_PER_STATEMENT) {
             let mut sql = Sql::new(
                 self.backend,
@@ -433,16 +423,8 @@ fn by_month(pairs: &[(EnterpriseId, Month)]) -> HashMap<i64, Vec<i64>> {
     months
 }
 
-/// Every indicator id, for reading a month along the primary key. A list of values rather than
-/// a subquery: PostgreSQL then scans the key for each id (77 ms for a month of 10,000 firms)
-/// instead of the whole table in parallel (0.7 s).
-async fn all_indicator_ids(conn: &mut sqlx::AnyConnection) -> Result<Vec<i64>, StoreError> {
-    Ok(sqlx::query_scalar("SELECT indicator_id FROM indicators ORDER BY indicator_id").fetch_all(conn).await?)
-}
-
-/// Above this many firms in a month, the month is read along the primary key (indicator,
-/// period) and filtered here: one sequential range per indicator beats thousands of index
-/// lookups that each jump back into the table (measured: 0.23 s against 0.5 s for 10,000 firms).
+/// Above this many firms in a month, the month is read along the primary key (period, firm)
+/// and filtered here: one sequential range beats thousands of index lookups.
 const RANGE_SCAN_FROM: usize = 200;
 
 async fn load_existing(
@@ -452,20 +434,15 @@ async fn load_existing(
     pairs: &[(EnterpriseId, Month)],
 ) -> Result<Existing, StoreError> {
     let mut existing = Existing::new();
-    let mut indicator_ids: Option<Vec<i64>> = None;
     for (period, ids) in by_month(pairs) {
         if ids.len() >= RANGE_SCAN_FROM {
             let wanted: HashSet<i64> = ids.iter().copied().collect();
-            if indicator_ids.is_none() {
-                indicator_ids = Some(all_indicator_ids(&mut *conn).await?);
-            }
             let mut sql = Sql::new(
                 backend,
                 "SELECT enterprise_id, indicator_id, value, revision, source, updated_at FROM data_values \
-                 WHERE indicator_id IN ",
+                 WHERE period = ",
             );
-            sql.bind_list(indicator_ids.iter().flatten().copied())?;
-            sql.push(" AND period = ").bind(period)?;
+            sql.bind(period)?;
             push_scope(&mut sql, scope, "data_values.enterprise_id")?;
             // Streamed: the month of every firm is far more than the rows kept.
             let mut rows = sql.query().fetch(&mut *conn);
