@@ -407,7 +407,8 @@ impl Store {
                     continue;
                 }
             }
-            outcomes.push(Ok(rows.add(write, actor, current.map(|(id, _)| id), &stored)));
+            let returned = current.as_ref().is_some_and(|(_, status)| status == ReportStatus::Returned.as_str());
+            outcomes.push(Ok(rows.add(write, actor, current.map(|(id, _)| id), returned, &stored)));
         }
         rows.into_batch(self.backend, now)?.execute(&mut tx).await?;
         tx.commit().await?;
@@ -575,16 +576,22 @@ struct RevisionRow {
 const ROWS_PER_STATEMENT: usize = 2_000;
 
 impl ReportRows {
-    /// Adds one save: its values (with history), the report row, the audit entry.
+    /// Adds one save: its values (with history), the report row, the audit entry. A value
+    /// replaced in a `returned` report is a correction the reviewer asked for.
     fn add(
         &mut self,
         write: &ReportWrite,
         actor: &AuditActor,
         report_id: Option<i64>,
+        returned: bool,
         stored: &[StoredValue],
     ) -> ReportStatus {
         let (enterprise, period) = (write.enterprise_id.0, write.period.yyyymm());
-        let reason = if write.submit { "submit" } else { "draft" };
+        let reason = match (returned, write.submit) {
+            (true, _) => "returned",
+            (false, true) => "submit",
+            (false, false) => "draft",
+        };
         let mut changes = serde_json::Map::new();
         let mut cleared = Vec::new();
         let mut seen = std::collections::HashSet::new();

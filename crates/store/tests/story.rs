@@ -691,6 +691,10 @@ async fn report_story(store: &Store, a: EnterpriseId, east: RegionId, west: Regi
     let corrected = ReportWrite { explanation: Some("已核实".into()), ..write(vec![(sales, Some(115.0))], true) };
     assert_eq!(store.save_report(&east_scope, &corrected, &reporter).await?, ReportStatus::Submitted);
     assert_eq!(store.report(&east_scope, ds, a, feb).await?.return_reason, None);
+    // The replaced sales value says why it changed: a correction after the return.
+    let sales_history = store.revisions_of(&Scope::City, a, sales, feb).await?;
+    let last = sales_history.last().ok_or("a revision")?;
+    assert_eq!((last.value, last.reason.as_deref()), (118.0, Some("returned")));
     assert_eq!(
         store.review_report(&east_scope, ds, a, feb, &Review::Approve, &reviewer).await?,
         ReportStatus::Approved

@@ -448,6 +448,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("change.draft", "保存草稿", "Draft saved"),
     ("change.import", "Excel导入", "Imported"),
     ("change.cleared", "清空", "Cleared"),
+    ("change.returned", "退回后修改", "Corrected after return"),
     ("change.edit", "更正", "Corrected"),
     ("error.unknown_value", "参数“{field}”的取值“{value}”无效", "Parameter '{field}' has an unknown value '{value}'"),
 ];

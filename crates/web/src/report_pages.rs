@@ -245,6 +245,7 @@ async fn report_page(
                     Some("submit") => "change.submit",
                     Some("draft") => "change.draft",
                     Some("import") => "change.import",
+                    Some("returned") => "change.returned",
                     Some("cleared") => "change.cleared",
                     _ => "change.edit",
                 }),
