@@ -113,6 +113,11 @@ impl Month {
         self.plus(-12)
     }
 
+    /// How many months `self` comes after `earlier` (negative if before).
+    pub fn months_after(self, earlier: Month) -> i64 {
+        self.index() - earlier.index()
+    }
+
     /// Number of months from `self` to `later`, inclusive of both (0 if `later` is earlier).
     pub fn months_through(self, later: Month) -> i64 {
         (later.index() - self.index() + 1).max(0)

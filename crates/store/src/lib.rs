@@ -19,6 +19,7 @@ mod error;
 pub mod imports;
 mod migrate;
 pub mod model;
+pub mod monitoring;
 mod official;
 mod org;
 mod overview;

@@ -44,6 +44,7 @@ const SQLITE: &[Migration] = &[
         name: "values_by_month",
         sql: include_str!("../migrations/sqlite/0008_values_by_month.sql"),
     },
+    Migration { version: 9, name: "monitoring", sql: include_str!("../migrations/sqlite/0009_monitoring.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -75,6 +76,7 @@ const POSTGRES: &[Migration] = &[
         name: "values_by_month",
         sql: include_str!("../migrations/postgres/0008_values_by_month.sql"),
     },
+    Migration { version: 9, name: "monitoring", sql: include_str!("../migrations/postgres/0009_monitoring.sql") },
 ];
 
 /// Arbitrary constant key of the PostgreSQL advisory lock that serialises concurrent starts.

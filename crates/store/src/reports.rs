@@ -456,6 +456,8 @@ impl Store {
             detail: reason.map(|r| serde_json::json!({"reason": r})),
         };
         write_audit(&mut tx, &entry).await?;
+        let changed = [(enterprise.0, period.yyyymm())];
+        crate::monitoring::log_changes_now(&mut tx, self.backend, &changed, now_unix()).await?;
         tx.commit().await?;
         Ok(status)
     }
@@ -560,6 +562,8 @@ struct ReportRows {
     /// (report id, write, status, submitted by)
     changed_reports: Vec<(i64, ReportWrite, ReportStatus, Option<String>)>,
     audits: Vec<(AuditActor, &'static str, String, serde_json::Value)>,
+    /// (firm, period) of every save, for the change log.
+    saved: Vec<(i64, i64)>,
 }
 
 /// A value's version as it is replaced or cleared, with why and by whom.
@@ -637,6 +641,7 @@ impl ReportRows {
             Some(id) => self.changed_reports.push((id, write.clone(), status, submitted_by)),
             None => self.new_reports.push((write.clone(), status, submitted_by)),
         }
+        self.saved.push((enterprise, period));
         let action = if write.submit { "report.submit" } else { "report.save" };
         let detail = serde_json::json!({"explanation": write.explanation, "values": changes});
         self.audits.push((actor.clone(), action, format!("{enterprise}/{}", write.period), detail));
@@ -721,6 +726,7 @@ impl ReportRows {
                 .collect();
             push_audits(batch.statement(""), &entries)?;
         }
+        crate::monitoring::log_changes(&mut batch, &self.saved, now)?;
         Ok(batch)
     }
 }

@@ -78,6 +78,11 @@ impl Store {
             }
             sql.query().execute(&mut *tx).await?;
         }
+        // A bulk load: engines already running reload everything.
+        sqlx::query("INSERT INTO value_changes (enterprise_id, period, changed_at) VALUES (NULL, NULL, $1)")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -98,7 +103,7 @@ impl Store {
         }
         self.ensure_visible(scope, value.enterprise_id).await?;
         let mut tx = self.begin_write().await?;
-        let revision = write_value(&mut tx, value, source, reason, actor).await?;
+        let revision = write_value(&mut tx, self.backend, value, source, reason, actor).await?;
         tx.commit().await?;
         Ok(revision)
     }
@@ -267,12 +272,15 @@ impl Store {
 /// [`Store::put_value`]. Returns the revision now current.
 pub(crate) async fn write_value(
     conn: &mut sqlx::AnyConnection,
+    backend: crate::Backend,
     value: NewDataValue,
     source: ValueSource,
     reason: Option<&str>,
     actor: &AuditActor,
 ) -> Result<i64, StoreError> {
     let now = now_unix();
+    let changed = [(value.enterprise_id.0, value.period.yyyymm())];
+    crate::monitoring::log_changes_now(&mut *conn, backend, &changed, now).await?;
     let object_id = format!("{}/{}/{}", value.enterprise_id.0, value.indicator_id.0, value.period);
     let current = sqlx::query(
         "SELECT value, revision, source, updated_at FROM data_values \

@@ -269,3 +269,153 @@ impl BodyMaker {
         serde_json::json!({"values": values, "submit": true, "explanation": "月末集中报送（基准测试）"}).to_string()
     }
 }
+
+/// Options of `xinzhi bench cockpit`.
+pub struct CockpitOptions {
+    /// Generated into an empty database first.
+    pub scale: xinzhi_demo::Scale,
+    /// The cockpit's month; default: the last month with values.
+    pub month: Option<Month>,
+    pub runs: usize,
+    /// Where to write the cockpit's figures and times (for `bench/duckdb_cockpit.py`).
+    pub json: Option<std::path::PathBuf>,
+    /// Where to write the data as CSV (for DuckDB), before anything is changed.
+    pub export: Option<std::path::PathBuf>,
+}
+
+/// `xinzhi bench cockpit`: the cockpit's query set on this machine, widget by widget, and the
+/// time from an approved report to its visibility.
+pub async fn cockpit(settings: &Settings, options: CockpitOptions) -> anyhow::Result<()> {
+    use xinzhi_analytics::cockpit::{CockpitRequest, cockpit};
+    let store = open(settings).await?;
+    if store.is_empty().await? {
+        crate::commands::generate(&store, options.scale, 42).await?;
+    }
+    let span = store.value_months().await?.ok_or_else(|| anyhow!("the database has no values"))?;
+    let month = options.month.unwrap_or(span.last);
+    if let Some(dir) = &options.export {
+        let started = Instant::now();
+        let rows = crate::export::analytics_csv(&store, dir, &xinzhi_analytics::COCKPIT_INDICATORS).await?;
+        println!("exported {rows} values to {} in {:.1} s", dir.display(), started.elapsed().as_secs_f64());
+    }
+
+    let started = Instant::now();
+    let engine = xinzhi_analytics::Engine::load(store.clone(), &xinzhi_analytics::COCKPIT_INDICATORS, month).await?;
+    let (firms, mib) = {
+        let cube = engine.read().await?;
+        (cube.firm_count(), cube.bytes() as f64 / 1_048_576.0)
+    };
+    println!(
+        "engine loaded in {:.1} s: {firms} firms, {} indicators × {} months ({mib:.0} MiB of values); peak memory {}",
+        started.elapsed().as_secs_f64(),
+        xinzhi_analytics::COCKPIT_INDICATORS.len(),
+        span.first.months_through(month.max(span.last)),
+        memory()
+    );
+    let names = engine.names().await;
+    let targets = store.targets(month.year()).await?;
+    let request = CockpitRequest {
+        scope: &Scope::City,
+        month,
+        attribution: xinzhi_analytics::Attribution::AtMonth,
+        lang: Lang::ZhCn,
+        rules: Default::default(),
+        targets: &targets,
+        lead: "gross_output",
+    };
+    // Warm-up, then the measured runs: each a refresh (the change-log check every request
+    // makes) and the whole cockpit.
+    let mut whole = Vec::with_capacity(options.runs);
+    let mut widgets: std::collections::BTreeMap<&'static str, Vec<u64>> = std::collections::BTreeMap::new();
+    let mut last = None;
+    for run in 0..options.runs + 3 {
+        let started = Instant::now();
+        let cube = engine.read().await?;
+        let view = cockpit(&cube, &names, &request)?;
+        let elapsed = started.elapsed();
+        if run >= 3 {
+            whole.push(elapsed.as_micros() as u64);
+            for t in &view.timings {
+                widgets.entry(t.widget).or_default().push(t.micros);
+            }
+        }
+        last = Some(view);
+    }
+    let pct = |values: &mut Vec<u64>, p: f64| -> f64 {
+        values.sort_unstable();
+        let i = ((values.len() as f64 * p).ceil() as usize).clamp(1, values.len()) - 1;
+        values[i] as f64 / 1000.0
+    };
+    println!("cockpit for {month}, {} runs (ms):", options.runs);
+    println!("  {:<16} {:>8} {:>8}", "widget", "p50", "p95");
+    for (widget, times) in &mut widgets {
+        println!("  {widget:<16} {:>8.2} {:>8.2}", pct(times, 0.5), pct(times, 0.95));
+    }
+    println!(
+        "  {:<16} {:>8.2} {:>8.2}  (refresh + every widget)",
+        "whole cockpit",
+        pct(&mut whole, 0.5),
+        pct(&mut whole, 0.95)
+    );
+    println!("peak memory {}", memory());
+    if let (Some(path), Some(view)) = (&options.json, &last) {
+        let body = serde_json::json!({"month": month, "cockpit": view, "whole_ms": whole.iter().map(|t| *t as f64 / 1000.0).collect::<Vec<_>>()});
+        std::fs::write(path, serde_json::to_vec_pretty(&body)?)?;
+        println!("figures written to {}", path.display());
+    }
+
+    // An approved report and the first cockpit that shows it.
+    let set = store.data_set(MONTHLY).await?;
+    let cube = engine.read().await?;
+    let members = cube.members(&xinzhi_analytics::Selection::above_scale(&Scope::City), month);
+    let firm = members.first().map(|&f| cube.firm(f).enterprise_id).ok_or_else(|| anyhow!("no firm in the set"))?;
+    drop(cube);
+    let before = headline_output(&engine, &names, &request).await?;
+    let gross = store.indicator_by_code("gross_output").await?.indicator_id;
+    let original = store.values_of_pairs(&Scope::City, &[(firm, month)]).await?;
+    let original = original.get(&(firm, month)).and_then(|v| v.iter().find(|(i, _)| *i == gross)).map(|(_, v)| *v);
+    let actor = AuditActor::system("bench cockpit");
+    let write = xinzhi_store::ReportWrite {
+        data_set_id: set.data_set_id,
+        enterprise_id: firm,
+        period: month,
+        values: vec![(gross, Some(original.unwrap_or(0.0) + 1_000.0))],
+        submit: true,
+        explanation: Some("基准测试".into()),
+        source: xinzhi_store::ValueSource::Report,
+    };
+    store.save_report(&Scope::City, &write, &actor).await?;
+    store.review_report(&Scope::City, set.data_set_id, firm, month, &xinzhi_store::Review::Approve, &actor).await?;
+    let approved = Instant::now();
+    let after = headline_output(&engine, &names, &request).await?;
+    let visible = approved.elapsed();
+    println!(
+        "an approved report shows in the next cockpit: {:.1} ms after its commit (1—N月 output {before:.1} → {after:.1})",
+        visible.as_secs_f64() * 1000.0
+    );
+    if (after - before - 1_000.0).abs() > 0.01 {
+        bail!("the approved report was not visible: {before} → {after}");
+    }
+    // Put the value back, so the dataset can be reused.
+    if let Some(value) = original {
+        let value = xinzhi_store::NewDataValue { enterprise_id: firm, indicator_id: gross, period: month, value };
+        store.put_value(&Scope::City, value, xinzhi_store::ValueSource::Import, Some("bench restore"), &actor).await?;
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// The cockpit's 1—N月 gross output, computed afresh.
+async fn headline_output(
+    engine: &xinzhi_analytics::Engine,
+    names: &xinzhi_analytics::Names,
+    request: &xinzhi_analytics::cockpit::CockpitRequest<'_>,
+) -> anyhow::Result<f64> {
+    let cube = engine.read().await?;
+    let view = xinzhi_analytics::cockpit::cockpit(&cube, names, request)?;
+    view.headline
+        .iter()
+        .find(|h| h.indicator.code == "gross_output")
+        .map(|h| h.year_to_date.current)
+        .ok_or_else(|| anyhow!("no gross output"))
+}

@@ -54,7 +54,7 @@ pub(crate) fn peak_memory_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
-async fn generate(store: &Store, scale: Scale, seed: u64) -> anyhow::Result<()> {
+pub(crate) async fn generate(store: &Store, scale: Scale, seed: u64) -> anyhow::Result<()> {
     eprintln!("generating the {} demo city (seed {seed}) …", scale.as_str());
     let mut last_tenth = 0;
     let summary = xinzhi_demo::load(store, &DemoConfig::new(scale, seed), |done, total| {

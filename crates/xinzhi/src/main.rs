@@ -4,6 +4,7 @@
 mod bench;
 mod commands;
 mod config;
+mod export;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -203,6 +204,27 @@ enum BenchWhat {
         #[command(flatten)]
         storage: StorageArgs,
     },
+    /// The monitoring cockpit's query set: load the engine, compute the whole cockpit RUNS
+    /// times, print p50 and p95 per widget and in all, peak memory, and the time from an
+    /// approved report to the cockpit showing it. An empty database gets a demo city of SCALE
+    /// first (`large`: 10,000 firms × 20 indicators × 120 months).
+    Cockpit {
+        #[arg(long, default_value = "large")]
+        scale: String,
+        /// The cockpit's month (default: the last month with values).
+        #[arg(long)]
+        month: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+        /// Write the cockpit's figures and times as JSON (for bench/duckdb_cockpit.py).
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// First export the data as CSV files into this folder (for DuckDB).
+        #[arg(long)]
+        export: Option<PathBuf>,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
 }
 
 /// An indicator's fields as command-line flags.
@@ -333,6 +355,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             init_logging(&settings.log);
             let options = bench::BurstOptions { seconds, rate, firms, user, concurrency };
             runtime.block_on(bench::burst(&settings, options))
+        }
+        Command::Bench { what: BenchWhat::Cockpit { scale, month, runs, json, export, storage } } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            let scale = xinzhi_demo::Scale::parse(&scale)
+                .ok_or_else(|| anyhow::anyhow!("--scale: '{scale}' is not small, city or large"))?;
+            let month = month
+                .map(|m| xinzhi_domain::Month::parse(&m).map_err(|e| anyhow::anyhow!("--month: {e}")))
+                .transpose()?;
+            let options = bench::CockpitOptions { scale, month, runs: runs.max(1), json, export };
+            runtime.block_on(bench::cockpit(&settings, options))
         }
         Command::Migrate { storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;

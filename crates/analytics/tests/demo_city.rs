@@ -1,0 +1,52 @@
+//! The demo city through the engine: its 2023 figures are the ones it was calibrated to
+//! (Yongzhou 2023: 规模工业增加值增长2.5%, 新增规模工业企业156家), and the engine agrees with
+//! the store's own same-caliber sum to the last digit.
+
+use xinzhi_analytics::alerts::AlertRules;
+use xinzhi_analytics::cockpit::{CockpitRequest, cockpit};
+use xinzhi_analytics::{Attribution, Engine};
+use xinzhi_demo::{DemoConfig, Scale};
+use xinzhi_domain::period::MonthRange;
+use xinzhi_domain::{Lang, Month, Year};
+use xinzhi_store::testing::TestDatabase;
+use xinzhi_store::{EnterpriseSet, Scope};
+
+type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+#[tokio::test]
+async fn the_cockpit_of_december_2023_shows_the_demo_citys_calibration() -> Result {
+    let db = TestDatabase::sqlite().await?;
+    let config = DemoConfig { indicators: Some(vec!["gross_output".into()]), ..DemoConfig::new(Scale::City, 42) };
+    let summary = xinzhi_demo::load(&db.store, &config, |_, _| {}).await?;
+    let december = Month::parse("2023-12")?;
+    let engine = Engine::load(db.store.clone(), &["gross_output"], december).await?;
+    let names = engine.names().await;
+    let cube = engine.read().await?;
+    let request = CockpitRequest {
+        scope: &Scope::City,
+        month: december,
+        attribution: Attribution::AtMonth,
+        lang: Lang::ZhCn,
+        rules: AlertRules::default(),
+        targets: &[],
+        lead: "gross_output",
+    };
+    let view = cockpit(&cube, &names, &request)?;
+    let gross = view.headline.iter().find(|h| h.indicator.code == "gross_output").ok_or("headline")?;
+    let growth = gross.year_to_date.growth_pct.ok_or("no base")?;
+    let calibrated = summary.calibration_growth_percent.ok_or("no calibration")?;
+    assert!((growth - calibrated).abs() < 0.005, "engine {growth}% against the calibration {calibrated}%");
+    assert!((growth - 2.5).abs() < 0.05, "{growth}");
+    let year = Year(2023).months();
+    let stored = db
+        .store
+        .same_caliber(&Scope::City, "gross_output", MonthRange::new(year.first, year.last), EnterpriseSet::AboveScale)
+        .await?;
+    assert!((gross.year_to_date.current - stored.current).abs() < 1e-6 * stored.current);
+    assert!((gross.year_to_date.previous - stored.previous).abs() < 1e-6 * stored.previous);
+    assert_eq!(view.counts.entered, 156, "firms entering the above-scale set in 2023");
+    assert_eq!(view.counts.entered as i64, summary.calibration_entries);
+    drop(cube);
+    db.remove().await?;
+    Ok(())
+}
