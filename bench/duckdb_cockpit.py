@@ -10,7 +10,7 @@
 3. Every number is checked against Xinzhi's to the precision the cockpit displays (one decimal
    of a percent, the indicator's decimals of an amount); the times and their ratio are printed.
 
-Usage: python3 bench/duckdb_cockpit.py [--data DIR] [--bin target/release/xinzhi] [--runs 30]
+Usage: python3 bench/duckdb_cockpit.py [--data DIR] [--scale large] [--bin target/release/xinzhi] [--runs 30]
 Needs the `duckdb` package (pip install duckdb). Exits non-zero when a number disagrees.
 """
 
@@ -140,7 +140,11 @@ class Cockpit:
         groups = {
             "district": f"SELECT enterprise_id, target AS unit FROM memberships WHERE kind = 'district' AND valid_from <= {m} AND (valid_to IS NULL OR valid_to >= {m})",
             "park": f"SELECT enterprise_id, target AS unit FROM memberships WHERE kind = 'park' AND valid_from <= {m} AND (valid_to IS NULL OR valid_to >= {m})",
-            "cluster": f"SELECT DISTINCT enterprise_id, target AS unit FROM memberships WHERE kind = 'cluster' AND valid_from <= {m} AND (valid_to IS NULL OR valid_to >= {m})",
+            # A firm belongs to the clusters it joined and to those of its chains.
+            "cluster": f"""SELECT DISTINCT enterprise_id, target AS unit FROM memberships WHERE kind = 'cluster' AND valid_from <= {m} AND (valid_to IS NULL OR valid_to >= {m})
+                           UNION SELECT DISTINCT m.enterprise_id, k.cluster_id FROM memberships m JOIN segment_chains c ON c.segment_id = m.target
+                           JOIN chain_clusters k ON k.chain_id = c.chain_id
+                           WHERE m.kind = 'chain_segment' AND m.valid_from <= {m} AND (m.valid_to IS NULL OR m.valid_to >= {m})""",
             "chain": f"""SELECT DISTINCT m.enterprise_id, c.chain_id AS unit FROM memberships m JOIN segment_chains c ON c.segment_id = m.target
                          WHERE m.kind = 'chain_segment' AND m.valid_from <= {m} AND (m.valid_to IS NULL OR m.valid_to >= {m})""",
             "division": "SELECT enterprise_id, division AS unit FROM firms",
@@ -191,6 +195,7 @@ SCHEMAS = {
     "memberships": [("enterprise_id", "BIGINT"), ("kind", "VARCHAR"), ("target", "BIGINT"), ("valid_from", "INTEGER"), ("valid_to", "INTEGER")],
     "designations": [("enterprise_id", "BIGINT"), ("tier", "VARCHAR"), ("granted_on", "INTEGER"), ("expires_on", "INTEGER"), ("status", "VARCHAR")],
     "segment_chains": [("segment_id", "BIGINT"), ("chain_id", "BIGINT")],
+    "chain_clusters": [("chain_id", "BIGINT"), ("cluster_id", "BIGINT")],
     "statuses": [("enterprise_id", "BIGINT"), ("period", "INTEGER"), ("status", "VARCHAR")],
     "values_all": [("period", "INTEGER"), ("enterprise_id", "BIGINT"), ("indicator", "VARCHAR"), ("value", "DOUBLE")],
 }
@@ -250,13 +255,15 @@ def main():
     parser.add_argument("--bin", default="target/release/xinzhi")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--month", default=None, help="cockpit month, e.g. 2024-12 (default: the last with data)")
+    parser.add_argument("--scale", default="large", help="demo city generated into an empty data directory")
     parser.add_argument("--reuse", default=None, help="a folder of an earlier run: compare again without running Xinzhi")
     args = parser.parse_args()
 
     work = args.reuse or tempfile.mkdtemp(prefix="xinzhi-duckdb-")
     ours_path = os.path.join(work, "cockpit.json")
     if not args.reuse:
-        command = [args.bin, "bench", "cockpit", "--data", args.data, "--runs", str(args.runs), "--json", ours_path, "--export", work]
+        command = [args.bin, "bench", "cockpit", "--data", args.data, "--scale", args.scale, "--runs", str(args.runs),
+                   "--json", ours_path, "--export", work]
         if args.month:
             command += ["--month", args.month]
         print("$", " ".join(command), flush=True)

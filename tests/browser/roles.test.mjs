@@ -241,3 +241,61 @@ test('the district imports a month from a file: template, preview, error report,
   await shot(page, 'district-completion');
   await context.close();
 });
+
+test('the leader reads the cockpit, follows a figure to its firms, and a district officer sees its own', async () => {
+  const { context, page } = await signIn('leader');
+  await page.click('#nav-monitor');
+  await page.waitForSelector('#headline-gross_output');
+  assert.match(await page.textContent('h1'), /运行监测驾驶舱/);
+  assert.match(await page.textContent('#headline-gross_output .growth'), /同比(增长|下降)\d+\.\d%|同比持平/);
+  // The charts are drawn with Chinese labels, and every value has a tooltip.
+  const labels = await page.locator('#by-district svg text.label').allTextContents();
+  assert.ok(labels.length >= 8 && labels.every((l) => /[\u4e00-\u9fff]/.test(l)), `district labels ${labels}`);
+  assert.ok((await page.locator('#trend svg circle title').count()) >= 12, 'a tooltip per month');
+  const box = await page.locator('#by-district svg text.label').first().boundingBox();
+  assert.ok(box && box.width > 20, 'the CJK label is drawn with a width');
+  await shot(page, 'leader-cockpit');
+  // The district's 1—N月 figure leads to its firms, whose total is the same figure.
+  const row = page.locator('#by-district tbody tr:first-child td:nth-child(3) a');
+  const figure = (await row.textContent()).trim();
+  await row.click();
+  await page.waitForSelector('#firms');
+  assert.equal((await page.textContent('#firms-total')).trim(), figure);
+  assert.ok((await page.locator('#firms tbody tr').count()) > 0);
+  await shot(page, 'leader-cockpit-firms');
+  // Print keeps the figures and drops the form.
+  await page.goto(`${base}/monitor`);
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('#cockpit-form').isVisible(), false);
+  assert.equal(await page.locator('#headline').isVisible(), true);
+  await context.close();
+
+  const district = await signIn('district');
+  await district.page.goto(`${base}/monitor`);
+  assert.match(await district.page.textContent('h1'), /潇水区/);
+  assert.equal(await district.page.locator('#by-district').count(), 0, 'no district breakdown inside a district');
+  await shot(district.page, 'district-cockpit');
+  await district.context.close();
+
+  const reporter = await signIn('reporter');
+  const refused = await reporter.page.goto(`${base}/monitor`);
+  assert.equal(refused.status(), 404);
+  await reporter.context.close();
+});
+
+test('the analyst sets a target in the form and the cockpit lights it', async () => {
+  const { context, page } = await signIn('analyst');
+  await page.goto(`${base}/monitor/targets?year=2024`);
+  await page.fill('#target-form input[name=year]', '2024');
+  await page.selectOption('#target-form select[name=unit]', 'city');
+  await page.selectOption('#target-form select[name=metric]', 'gross_output');
+  await page.selectOption('#target-form select[name=kind]', 'growth');
+  await page.fill('#target-form input[name=value]', '9');
+  await Promise.all([page.waitForURL(/done=1/), page.click('#target-save')]);
+  assert.equal(await page.locator('#targets-table tbody tr').count(), 1);
+  await shot(page, 'analyst-targets');
+  await page.goto(`${base}/monitor`);
+  const light = await page.locator('#targets .light').first().getAttribute('class');
+  assert.match(light, /light (green|yellow|red)/);
+  await context.close();
+});

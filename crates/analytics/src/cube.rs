@@ -85,6 +85,7 @@ pub struct Cube {
     pub(crate) above_scale: Vec<Vec<Span>>,
     pub(crate) designations: Vec<Vec<DesignationSpan>>,
     pub(crate) segment_chain: HashMap<i64, i64>,
+    pub(crate) chain_cluster: HashMap<i64, i64>,
     pub(crate) series: Vec<Series>,
     /// Report status per firm-month (`firms × months`), [`NO_REPORT`] when there is none.
     pub(crate) status: Vec<u8>,
@@ -107,6 +108,7 @@ impl Cube {
             above_scale: Vec::new(),
             designations: Vec::new(),
             segment_chain: HashMap::new(),
+            chain_cluster: HashMap::new(),
             series: Vec::new(),
             status: Vec::new(),
             registry_revision: 0,
@@ -124,7 +126,7 @@ impl Cube {
             .into_iter()
             .map(|f| Firm {
                 enterprise_id: f.enterprise_id,
-                division: f.industry_code.get(..2).and_then(|d| d.parse().ok()).unwrap_or(0),
+                division: f.division,
                 credit_code: f.credit_code,
                 name: f.name,
                 industry_code: f.industry_code,
@@ -165,6 +167,7 @@ impl Cube {
             }
         }
         self.segment_chain = registry.segment_chains.into_iter().collect();
+        self.chain_cluster = registry.chain_clusters.into_iter().collect();
         self.registry_revision = registry.revision;
     }
 
@@ -314,6 +317,16 @@ impl Cube {
         chains.sort_unstable();
         chains.dedup();
         chains
+    }
+
+    /// The firm's clusters in month `m`: those it belongs to directly and those of its
+    /// chains.
+    pub(crate) fn clusters_of(&self, firm: usize, m: Option<i64>) -> Vec<i64> {
+        let mut clusters = self.all_of(MembershipKind::Cluster, firm, m);
+        clusters.extend(self.chains_of(firm, m).iter().filter_map(|chain| self.chain_cluster.get(chain).copied()));
+        clusters.sort_unstable();
+        clusters.dedup();
+        clusters
     }
 
     pub(crate) fn is_above_scale(&self, firm: usize, m: i64) -> bool {

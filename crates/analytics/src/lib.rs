@@ -65,6 +65,41 @@ pub struct Names {
 }
 
 impl Names {
+    /// The unit a query names by kind and code: `district:436002`, `park:XZETDZ`,
+    /// `cluster:K1`, `chain:rare_earth`, `division:33`, `tier:little_giant`, `tier:none`,
+    /// `city`.
+    pub fn unit_by_code(&self, text: &str) -> Option<Unit> {
+        let find = |map: &BTreeMap<i64, (String, String, String)>, code: &str| {
+            map.iter().find(|(_, (c, _, _))| c == code).map(|(id, _)| *id)
+        };
+        let (kind, code) = text.split_once(':').unwrap_or((text, ""));
+        Some(match kind {
+            "city" => Unit::City,
+            "district" => Unit::District(find(&self.districts, code)?),
+            "park" => Unit::Park(find(&self.parks, code)?),
+            "cluster" => Unit::Cluster(find(&self.clusters, code)?),
+            "chain" => Unit::Chain(find(&self.chains, code)?),
+            "division" => Unit::Division(code.parse().ok()?),
+            "tier" if code == "none" => Unit::Tier(None),
+            "tier" => Unit::Tier(Some(xinzhi_domain::Tier::parse(code)?)),
+            _ => return None,
+        })
+    }
+
+    /// The query form of a unit (see [`Names::unit_by_code`]).
+    pub fn unit_code(&self, unit: Unit) -> String {
+        let kind = match unit {
+            Unit::City => return "city".into(),
+            Unit::District(_) => "district",
+            Unit::Park(_) => "park",
+            Unit::Cluster(_) => "cluster",
+            Unit::Chain(_) => "chain",
+            Unit::Division(_) => "division",
+            Unit::Tier(_) => "tier",
+        };
+        format!("{kind}:{}", self.of(unit, Lang::En).0)
+    }
+
     /// (code, name) of a unit in the language.
     pub fn of(&self, unit: Unit, lang: Lang) -> (String, String) {
         let pick = |map: &BTreeMap<i64, (String, String, String)>, id: i64| {

@@ -142,7 +142,7 @@ impl Cube {
             Unit::City => true,
             Unit::District(id) => self.exclusive(MembershipKind::District, firm, at) == Some(id),
             Unit::Park(id) => self.exclusive(MembershipKind::Park, firm, at) == Some(id),
-            Unit::Cluster(id) => self.all_of(MembershipKind::Cluster, firm, at).contains(&id),
+            Unit::Cluster(id) => self.clusters_of(firm, at).contains(&id),
             Unit::Chain(id) => self.chains_of(firm, at).contains(&id),
             Unit::Division(d) => self.firms[firm].division == d,
             Unit::Tier(tier) => self.tier_at(firm, month) == tier,
@@ -199,9 +199,7 @@ impl Cube {
                 self.exclusive(MembershipKind::District, firm, at).map(Unit::District).into_iter().collect()
             }
             Dimension::Park => self.exclusive(MembershipKind::Park, firm, at).map(Unit::Park).into_iter().collect(),
-            Dimension::Cluster => {
-                self.all_of(MembershipKind::Cluster, firm, at).into_iter().map(Unit::Cluster).collect()
-            }
+            Dimension::Cluster => self.clusters_of(firm, at).into_iter().map(Unit::Cluster).collect(),
             Dimension::Chain => self.chains_of(firm, at).into_iter().map(Unit::Chain).collect(),
             Dimension::Division => vec![Unit::Division(self.firms[firm].division)],
             Dimension::Tier => vec![Unit::Tier(self.tier_at(firm, month))],

@@ -4,7 +4,7 @@
 
 use xinzhi_analytics::alerts::AlertRules;
 use xinzhi_analytics::cockpit::{CockpitRequest, cockpit};
-use xinzhi_analytics::{Attribution, Engine};
+use xinzhi_analytics::{Attribution, Dimension, Engine};
 use xinzhi_demo::{DemoConfig, Scale};
 use xinzhi_domain::period::MonthRange;
 use xinzhi_domain::{Lang, Month, Year};
@@ -45,6 +45,12 @@ async fn the_cockpit_of_december_2023_shows_the_demo_citys_calibration() -> Resu
     assert!((gross.year_to_date.current - stored.current).abs() < 1e-6 * stored.current);
     assert!((gross.year_to_date.previous - stored.previous).abs() < 1e-6 * stored.previous);
     assert_eq!(view.counts.entered, 156, "firms entering the above-scale set in 2023");
+    // The "3×2" system: three clusters, each reached through its two chains.
+    let clusters = view.breakdowns.iter().find(|b| b.dimension == Dimension::Cluster).ok_or("clusters")?;
+    let chains = view.breakdowns.iter().find(|b| b.dimension == Dimension::Chain).ok_or("chains")?;
+    assert_eq!((clusters.parts.len(), chains.parts.len()), (3, 6));
+    let divisions = view.breakdowns.iter().find(|b| b.dimension == Dimension::Division).ok_or("divisions")?;
+    assert!(divisions.parts.iter().all(|p| p.code != "00"), "every firm has its 大类");
     assert_eq!(view.counts.entered as i64, summary.calibration_entries);
     drop(cube);
     db.remove().await?;

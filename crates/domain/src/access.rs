@@ -120,6 +120,17 @@ impl Role {
     pub fn overrides_report_lock(self) -> bool {
         matches!(self, Role::Admin | Role::CityAnalyst)
     }
+
+    /// Reads the monitoring cockpit of its scope (运行监测): the city's staff, districts and
+    /// parks. A firm's reporter and a department handler do not.
+    pub fn reads_monitoring(self) -> bool {
+        matches!(self.scope_kind(), ScopeKind::City | ScopeKind::District | ScopeKind::Park)
+    }
+
+    /// Sets the year's targets of the city and its units (the city's analysts).
+    pub fn sets_targets(self) -> bool {
+        matches!(self, Role::Admin | Role::CityAnalyst)
+    }
 }
 
 impl ScopeKind {

@@ -24,8 +24,10 @@ pub struct FirmRecord {
     pub enterprise_id: EnterpriseId,
     pub credit_code: String,
     pub name: String,
-    /// GB/T 4754 class code (4 digits).
+    /// GB/T 4754 class code as stored (`C3311`).
     pub industry_code: String,
+    /// Its 大类, the two digits after the section letter (33); 0 when the code is not valid.
+    pub division: u8,
 }
 
 /// A membership span: the firm belongs to `target` (a region, park, cluster or segment id; 0
@@ -60,6 +62,8 @@ pub struct RegistrySnapshot {
     pub designations: Vec<DesignationSpan>,
     /// (segment id, chain id).
     pub segment_chains: Vec<(i64, i64)>,
+    /// (chain id, cluster id): a firm on a chain belongs to the chain's cluster.
+    pub chain_clusters: Vec<(i64, i64)>,
 }
 
 /// Where the change log stands.
@@ -189,11 +193,15 @@ impl Store {
         )
         .fetch(&mut *conn);
         while let Some(row) = rows.try_next().await? {
+            let industry_code: String = row.try_get(3)?;
+            let division =
+                xinzhi_domain::IndustryCode::parse(&industry_code).ok().and_then(|c| c.division()).unwrap_or(0);
             snapshot.firms.push(FirmRecord {
                 enterprise_id: EnterpriseId(row.try_get(0)?),
                 credit_code: row.try_get(1)?,
                 name: row.try_get(2)?,
-                industry_code: row.try_get(3)?,
+                industry_code,
+                division,
             });
         }
         drop(rows);
@@ -231,6 +239,8 @@ impl Store {
         drop(rows);
         snapshot.segment_chains =
             sqlx::query_as("SELECT segment_id, chain_id FROM chain_segments").fetch_all(&mut *conn).await?;
+        snapshot.chain_clusters =
+            sqlx::query_as("SELECT chain_id, cluster_id FROM chains").fetch_all(&mut *conn).await?;
         Ok(snapshot)
     }
 

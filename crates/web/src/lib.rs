@@ -9,11 +9,13 @@ mod account;
 mod admin;
 mod api;
 pub mod auth;
+mod charts;
 mod completion;
 mod error;
 mod i18n;
 pub mod imports;
 mod language;
+mod monitor;
 mod official;
 mod pages;
 mod query;
@@ -73,6 +75,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// The city's name in both languages, read once at start.
     pub city: Arc<(String, String)>,
+    /// The monitoring engine, loaded once per server.
+    pub engine: Arc<monitor::EngineSlot>,
 }
 
 /// The router with every page, API endpoint and middleware.
@@ -87,9 +91,14 @@ pub fn router(state: AppState) -> Router {
         .merge(completion::router())
         .merge(settings::router())
         .merge(official::router())
+        .merge(monitor::router())
         .nest(
             "/api/v1",
-            api::router().merge(reports::router()).merge(upload::api_router()).merge(completion::api_router()),
+            api::router()
+                .merge(reports::router())
+                .merge(upload::api_router())
+                .merge(completion::api_router())
+                .merge(monitor::api_router()),
         )
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(stylesheet))
@@ -194,7 +203,12 @@ impl Application {
             store.setting("city_name_zh").await.ok().flatten().unwrap_or_else(|| "新质".into()),
             store.setting("city_name_en").await.ok().flatten().unwrap_or_else(|| "Xinzhi".into()),
         );
-        let state = AppState { store, config: Arc::new(config), city: Arc::new(city) };
+        let state = AppState {
+            store,
+            config: Arc::new(config),
+            city: Arc::new(city),
+            engine: Arc::new(monitor::EngineSlot::default()),
+        };
         Ok(Application { listener, router: router(state.clone()), state })
     }
 
@@ -211,11 +225,20 @@ impl Application {
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let purge = tokio::spawn(purge_sessions(self.state.clone(), stopped));
+        // The monitoring engine loads while the server already answers; the first cockpit
+        // request waits for it if it comes sooner.
+        let warm = self.state.clone();
+        let engine = tokio::spawn(async move {
+            if let Err(e) = warm.engine.get(&warm.store).await {
+                tracing::warn!(task = "analytics", error.message = %e, "the monitoring engine did not load; it is tried again at the next request");
+            }
+        });
         let served = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await;
         let _ = stop.send(true);
         let _ = purge.await;
+        engine.abort();
         served
     }
 }

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use xinzhi_domain::reporting::OfficialMeasure;
 use xinzhi_domain::{Lang, Localize, RegionLevel};
 use xinzhi_ingest::{Limits, RegionRef, read_grid, read_official};
-use xinzhi_store::{EnterpriseSet, OfficialFigure, Scope};
+use xinzhi_store::{OfficialFigure, Scope};
 
 use crate::AppState;
 use crate::auth::{Caller, MAX_UPLOAD_BYTES};
@@ -111,11 +111,9 @@ async fn page(
         let figure = |measure: OfficialMeasure| {
             figures.iter().find(|f| f.region_id == region.region_id && f.measure == measure).map(|f| f.value)
         };
-        let platform = state
-            .store
-            .same_caliber(&scope, &code, period.year_to_date(), EnterpriseSet::AboveScale)
+        let platform = crate::monitor::year_to_date(state, &scope, &code, period)
             .await
-            .map_err(store_error)?;
+            .map_err(|e| crate::monitor::page_error(lang, e))?;
         let official_growth = figure(OfficialMeasure::CumulativeGrowth);
         let platform_growth = platform.growth_percent();
         let decimals = indicator.def.decimals;

@@ -120,16 +120,14 @@ async fn view_overview_get(
     let growth = match overview.last_month {
         Some(last) => {
             let ytd = last.year_to_date();
-            let cmp = state
-                .store
-                .same_caliber(
-                    caller.scope(),
-                    xinzhi_domain::indicator::codes::GROSS_OUTPUT,
-                    ytd,
-                    EnterpriseSet::AboveScale,
-                )
-                .await
-                .map_err(|e| PageError::from_store(lang, e))?;
+            let cmp = crate::monitor::year_to_date(
+                &state,
+                caller.scope(),
+                xinzhi_domain::indicator::codes::GROSS_OUTPUT,
+                last,
+            )
+            .await
+            .map_err(|e| crate::monitor::page_error(lang, e))?;
             cmp.growth_percent().map(|g| GrowthView {
                 period: ytd.label(lang),
                 percent: tr.percent(g),

@@ -17,7 +17,7 @@ fn create(dir: &Path, name: &str) -> anyhow::Result<std::io::BufWriter<std::fs::
 }
 
 /// Writes `values.csv` (the values of `indicators`), `firms.csv`, `memberships.csv`,
-/// `designations.csv`, `segment_chains.csv` and `statuses.csv` into `dir`; returns the values
+/// `designations.csv`, `segment_chains.csv`, `chain_clusters.csv` and `statuses.csv` into `dir`; returns the values
 /// written.
 pub async fn analytics_csv(store: &Store, dir: &Path, indicators: &[&str]) -> anyhow::Result<u64> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -25,8 +25,7 @@ pub async fn analytics_csv(store: &Store, dir: &Path, indicators: &[&str]) -> an
     let mut out = create(dir, "firms.csv")?;
     writeln!(out, "enterprise_id,credit_code,industry_code,division")?;
     for f in &registry.firms {
-        let division: u8 = f.industry_code.get(..2).and_then(|d| d.parse().ok()).unwrap_or(0);
-        writeln!(out, "{},{},{},{division}", f.enterprise_id.0, f.credit_code, f.industry_code)?;
+        writeln!(out, "{},{},{},{}", f.enterprise_id.0, f.credit_code, f.industry_code, f.division)?;
     }
     out.flush()?;
     let mut out = create(dir, "memberships.csv")?;
@@ -41,6 +40,12 @@ pub async fn analytics_csv(store: &Store, dir: &Path, indicators: &[&str]) -> an
     for d in &registry.designations {
         let expires = d.expires_on.map_or_else(String::new, |e| e.to_string());
         writeln!(out, "{},{},{},{expires},{}", d.enterprise_id.0, d.tier.as_str(), d.granted_on, d.status.as_str())?;
+    }
+    out.flush()?;
+    let mut out = create(dir, "chain_clusters.csv")?;
+    writeln!(out, "chain_id,cluster_id")?;
+    for (chain, cluster) in &registry.chain_clusters {
+        writeln!(out, "{chain},{cluster}")?;
     }
     out.flush()?;
     let mut out = create(dir, "segment_chains.csv")?;

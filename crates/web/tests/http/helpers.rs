@@ -146,11 +146,58 @@ impl TestApp {
         Ok(())
     }
 
+    /// A second server over the same database, as a deployment with two instances has it;
+    /// `login` signs its own client in.
+    pub async fn spawn_beside(&self) -> Result<Beside> {
+        let store = xinzhi_store::Store::connect(&self.db.url).await?;
+        let app =
+            Application::build(store.clone(), WebConfig::default(), SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(app.run_until_stopped(async move {
+            let _ = stopped.await;
+        }));
+        Ok(Beside { base, client: browser()?, store, stop, server })
+    }
+
     /// Stops the server gracefully and removes the database.
     pub async fn stop(self) -> Result {
         let _ = self.stop.send(());
         self.server.await??;
         self.db.remove().await?;
+        Ok(())
+    }
+}
+
+/// A second server of a [`TestApp`]'s database.
+pub struct Beside {
+    pub base: String,
+    pub client: reqwest::Client,
+    store: xinzhi_store::Store,
+    stop: oneshot::Sender<()>,
+    server: JoinHandle<std::io::Result<()>>,
+}
+
+impl Beside {
+    pub async fn login(&self, username: &str) -> Result {
+        let form = self.client.get(format!("{}/login", self.base)).send().await?.text().await?;
+        let csrf = hidden_value(&form, "csrf").ok_or("csrf field on the sign-in form")?;
+        let response = self
+            .client
+            .post(format!("{}/login", self.base))
+            .form(&[("csrf", csrf.as_str()), ("username", username), ("password", PASSWORD), ("next", "/")])
+            .send()
+            .await?;
+        if response.status() != reqwest::StatusCode::SEE_OTHER {
+            return Err(format!("sign-in as {username} answered {}", response.status()).into());
+        }
+        Ok(())
+    }
+
+    pub async fn stop(self) -> Result {
+        let _ = self.stop.send(());
+        self.server.await??;
+        self.store.close().await;
         Ok(())
     }
 }

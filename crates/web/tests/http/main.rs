@@ -7,6 +7,7 @@
 mod helpers;
 
 mod imports;
+mod monitor;
 mod reports;
 mod security;
 

@@ -396,6 +396,12 @@ async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
         (format!("/reports/{own}/2024-06"), [303, 200, 200, 200, 200, p, 404, 200]),
         (format!("/reports/{far}/2024-06"), [303, 200, 200, 200, 404, 404, 404, 404]),
         (format!("/api/v1/reports/{far}/2024-06"), [401, 200, 200, 200, 404, 404, 404, 404]),
+        ("/monitor?month=2024-06".into(), [303, 200, 200, 200, 200, 200, 404, 404]),
+        ("/monitor/firms?month=2024-06&unit=district:436002".into(), [303, 200, 200, 200, 200, 200, 404, 404]),
+        ("/monitor/targets?year=2024".into(), [303, 200, 200, 200, 200, 200, 404, 404]),
+        ("/api/v1/monitor/cockpit?month=2024-06".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
+        ("/api/v1/monitor/firms?month=2024-06".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
+        ("/api/v1/monitor/targets?year=2024".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
         ("/api/v1/chains".into(), [401, 200, 200, 200, 200, 200, 200, 200]),
         ("/api/v1/chains/rare_earth".into(), [401, 200, 200, 200, 200, 200, 200, 200]),
         ("/healthz".into(), [200; 8]),
@@ -427,6 +433,9 @@ async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
         "/api/v1/reports/import",
         "/reports/91350100M000100Y43/2024-06",
         "/reports/91350100M000100Y43/2024-06/review",
+        "/monitor/targets",
+        "/api/v1/monitor/targets",
+        "/api/v1/monitor/targets/1/delete",
     ];
 
     // The table covers every route the router declares.
