@@ -59,17 +59,17 @@ class Cockpit:
     def members_sql(self, at):
         return f"(SELECT enterprise_id FROM memberships WHERE kind = 'above_scale' AND valid_from <= {at} AND (valid_to IS NULL OR valid_to >= {at}))"
 
-    def comparison(self, indicator, at, window, members=None):
-        """(current, previous) over the set of `at`, same caliber."""
+    def comparison(self, indicator, at, window, back=12):
+        """(current, previous) over the set of `at`, same caliber, the base `back` months earlier."""
         first = at if window == "month" else (at // 100) * 100 + 1
         if indicator_stock(indicator):
             first = at
-        members = members or self.members_sql(at)
+        members = self.members_sql(at)
         row = self.q(
             f"""SELECT COALESCE(SUM(CASE WHEN period BETWEEN {first} AND {at} THEN value END), 0),
-                       COALESCE(SUM(CASE WHEN period BETWEEN {shift(first, -12)} AND {shift(at, -12)} THEN value END), 0)
+                       COALESCE(SUM(CASE WHEN period BETWEEN {shift(first, -back)} AND {shift(at, -back)} THEN value END), 0)
                 FROM v_{indicator} WHERE enterprise_id IN {members}
-                  AND (period BETWEEN {first} AND {at} OR period BETWEEN {shift(first, -12)} AND {shift(at, -12)})"""
+                  AND (period BETWEEN {first} AND {at} OR period BETWEEN {shift(first, -back)} AND {shift(at, -back)})"""
         )[0]
         return row
 
@@ -80,7 +80,8 @@ class Cockpit:
             month = self.comparison(ind, self.month, "month")
             ytd = self.comparison(ind, self.month, "ytd")
             base = self.comparison(ind, last_year, "ytd")
-            out[ind] = {"month": month, "ytd": ytd, "nominal": (ytd[0], base[0])}
+            two = self.comparison(ind, self.month, "ytd", back=24)
+            out[ind] = {"month": month, "ytd": ytd, "nominal": (ytd[0], base[0]), "two_years": two}
         return out
 
     def counts(self):
@@ -298,6 +299,9 @@ def main():
             check.number(f"{code} {window} base", h[key]["previous"], theirs[window][1], d)
             check.number(f"{code} {window} growth %", h[key]["growth_pct"], growth(theirs[window]), 1)
         check.number(f"{code} nominal growth %", h["nominal_growth_pct"], growth(theirs["nominal"]), 1)
+        two = growth(theirs["two_years"])
+        two_year_average = ((1 + two / 100) ** 0.5 - 1) * 100 if two is not None and two > -100 else None
+        check.number(f"{code} two-year average %", h["two_year_average_pct"], two_year_average, 1)
     c, theirs = cockpit["counts"], results["counts"]
     for key in ("above_scale", "entered", "exited", "loss_making"):
         check.number(f"count {key}", c[key], theirs[key], 0)

@@ -58,6 +58,8 @@ pub struct Headline {
     pub year_to_date: Figure,
     /// This year's set against last year's own set (名义): what dividing published levels gives.
     pub nominal_growth_pct: Option<f64>,
+    /// 两年平均增长: √(1 + growth against two years ago) − 1, the same firms (domain.md §2.6).
+    pub two_year_average_pct: Option<f64>,
     pub firms: usize,
 }
 
@@ -181,6 +183,9 @@ pub struct TargetRow {
     pub light: Option<Light>,
     /// The city's figure (growth) or completion (level, count) the light compares with.
     pub city_average: Option<f64>,
+    /// Rank by progress among the targets of the same metric and kind set for units of the
+    /// same kind (districts among districts), when there are several.
+    pub rank: Option<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -288,7 +293,7 @@ pub fn cockpit(cube: &Cube, names: &Names, request: &CockpitRequest<'_>) -> Resu
         });
     }
 
-    let targets = target_rows(cube, names, request, &selection, month)?;
+    let targets = target_rows(cube, names, request, &selection, month);
     timer.lap("targets");
 
     let found = alerts::declines(&ytd, Window::YearToDate, &request.rules);
@@ -373,11 +378,13 @@ fn headline_of(
     // Nominal: last year's own set, summed over last year's months.
     let last_year_set = cube.members(selection, month.same_month_last_year());
     let last_year = total(&cube.figures(series, &last_year_set, month.same_month_last_year(), Window::YearToDate));
+    let two_years = total(&cube.figures_against(series, members, month, Window::YearToDate, 24));
     Headline {
         indicator: indicator_ref(series, lang),
         month: month_figure.into(),
         year_to_date: ytd.into(),
         nominal_growth_pct: Comparison::new(ytd.current, last_year.current).growth_percent(),
+        two_year_average_pct: two_years.growth().map(|g| xinzhi_domain::growth::two_year_average(g) * 100.0),
         firms: members.len(),
     }
 }
@@ -385,28 +392,31 @@ fn headline_of(
 /// Entries into and exits from the above-scale set during the year through `month`, within
 /// the selection (a firm entering in March counts even if it is in another unit now).
 fn flows_of(cube: &Cube, selection: &Selection<'_>, month: Month) -> (usize, usize) {
-    let (Some(end), january) = (cube.month_index(month), month.january()) else { return (0, 0) };
+    let (entered, exited) = flow_firms(cube, selection, month);
+    (entered.len(), exited.len())
+}
+
+/// The firms that joined the above-scale set during the year through `month`, and those that
+/// left it (a firm appears once per entry or exit), within the scope and unit of the selection
+/// at the month of the move.
+pub fn flow_firms(cube: &Cube, selection: &Selection<'_>, month: Month) -> (Vec<usize>, Vec<usize>) {
+    let (Some(end), january) = (cube.month_index(month), month.january()) else { return (Vec::new(), Vec::new()) };
     let start = january.months_after(cube.first);
     let end = end as i64;
-    let mut entered = 0;
-    let mut exited = 0;
+    let (mut entered, mut exited) = (Vec::new(), Vec::new());
     for firm in 0..cube.firm_count() {
         if !cube.in_scope(selection.scope, firm) {
             continue;
         }
         for span in &cube.above_scale[firm] {
-            let before = span.from - 1;
-            if span.from >= start && span.from <= end && !cube.is_above_scale(firm, before) {
-                let at = cube.first.plus(span.from);
-                if cube.in_unit(selection.unit, firm, span.from, at, selection.attribution) {
-                    entered += 1;
-                }
+            let in_unit = |m: i64| cube.in_unit(selection.unit, firm, m, cube.first.plus(m), selection.attribution);
+            if span.from >= start && span.from <= end && !cube.is_above_scale(firm, span.from - 1) && in_unit(span.from)
+            {
+                entered.push(firm);
             }
-            if span.to != i64::MAX && span.to >= start - 1 && span.to < end && !cube.is_above_scale(firm, span.to + 1) {
-                let at = cube.first.plus(span.to);
-                if cube.in_unit(selection.unit, firm, span.to, at, selection.attribution) {
-                    exited += 1;
-                }
+            let left = span.to != i64::MAX && span.to >= start - 1 && span.to < end;
+            if left && !cube.is_above_scale(firm, span.to + 1) && in_unit(span.to) {
+                exited.push(firm);
             }
         }
     }
@@ -593,7 +603,7 @@ fn target_rows(
     request: &CockpitRequest<'_>,
     selection: &Selection<'_>,
     month: Month,
-) -> Result<Vec<TargetRow>, EngineError> {
+) -> Vec<TargetRow> {
     let visible = |t: &Target| t.unit.visible_to(request.scope, |park| names.park_district.get(&park).copied());
     // The city's figure for a metric, for lights that need at least the city average: its
     // growth, or its completion of the city's own target.
@@ -610,7 +620,7 @@ fn target_rows(
             }
         }
     };
-    Ok(request
+    let rows = request
         .targets
         .iter()
         .filter(|t| visible(t))
@@ -635,9 +645,43 @@ fn target_rows(
                 progress,
                 light,
                 city_average,
+                rank: None,
             }
         })
-        .collect())
+        .collect();
+    rank_targets(rows)
+}
+
+fn unit_kind(unit: TargetUnit) -> u8 {
+    match unit {
+        TargetUnit::City => 0,
+        TargetUnit::District(_) => 1,
+        TargetUnit::Park(_) => 2,
+        TargetUnit::Cluster(_) => 3,
+        TargetUnit::Chain(_) => 4,
+    }
+}
+
+/// Ranks targets by how far ahead they are (the gap in pp), within each group of the same
+/// metric, kind and kind of unit: the completion ranking of districts and parks.
+fn rank_targets(mut rows: Vec<TargetRow>) -> Vec<TargetRow> {
+    let key = |r: &TargetRow| (r.metric.clone(), r.kind, unit_kind(r.unit));
+    let groups: Vec<_> = rows.iter().map(key).collect();
+    for (i, group) in groups.iter().enumerate() {
+        let peers: Vec<f64> = rows
+            .iter()
+            .zip(&groups)
+            .filter(|(_, g)| *g == group)
+            .filter_map(|(r, _)| r.progress.map(|p| p.gap_pp))
+            .collect();
+        if peers.len() < 2 {
+            continue;
+        }
+        if let Some(gap) = rows[i].progress.map(|p| p.gap_pp) {
+            rows[i].rank = Some(1 + peers.iter().filter(|&&other| other > gap).count());
+        }
+    }
+    rows
 }
 
 /// The firms behind a figure, by their share of it: each firm's current value, base, growth,
@@ -660,7 +704,18 @@ pub fn firms_behind(
     window: Window,
 ) -> (Figure, Vec<FirmContribution>) {
     let members = cube.members(selection, month);
-    let figures = cube.figures(series, &members, month, window);
+    firms_of(cube, &members, series, month, window)
+}
+
+/// The figures of some firms (a figure's members, or the firms a count names), largest first.
+pub fn firms_of(
+    cube: &Cube,
+    firms: &[usize],
+    series: &Series,
+    month: Month,
+    window: Window,
+) -> (Figure, Vec<FirmContribution>) {
+    let figures = cube.figures(series, firms, month, window);
     let whole = total(&figures);
     let m = cube.month_index(month);
     let mut rows: Vec<(f64, FirmContribution)> = figures

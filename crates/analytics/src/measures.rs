@@ -165,6 +165,19 @@ impl Cube {
     /// Each member's current value and base for a window ending at `month`: flows summed over
     /// the window, stocks taken at its end. Missing months add nothing.
     pub fn figures(&self, series: &Series, members: &[usize], month: Month, window: Window) -> Vec<FirmFigure> {
+        self.figures_against(series, members, month, window, 12)
+    }
+
+    /// As [`Cube::figures`], with the base `back` months earlier (24: two years, for the
+    /// two-year average growth of domain.md §2.6).
+    pub fn figures_against(
+        &self,
+        series: &Series,
+        members: &[usize],
+        month: Month,
+        window: Window,
+        back: i64,
+    ) -> Vec<FirmFigure> {
         let Some(end) = self.month_index(month) else { return Vec::new() };
         let start = match (series.def.temporal, window) {
             (TemporalKind::Stock, _) | (TemporalKind::Flow, Window::Month) => end,
@@ -175,7 +188,7 @@ impl Cube {
             .map(|&firm| {
                 let row = self.row(series, firm);
                 let current = sum(row, start as i64, end as i64);
-                let previous = sum(row, start as i64 - 12, end as i64 - 12);
+                let previous = sum(row, start as i64 - back, end as i64 - back);
                 FirmFigure { firm, comparison: Comparison::new(current, previous) }
             })
             .collect()

@@ -32,12 +32,12 @@ struct City {
 
 /// Four firms, gross output (万元) by month:
 ///
-/// | firm | district | above scale     | 2023-01..03   | 2024-01..03   |
-/// |------|----------|-----------------|---------------|---------------|
-/// | A    | east     | always          | 100 100 100   | 110 120 130   |
-/// | B    | west     | always          | 200 200 200   | 180 190 200   |
-/// | C    | east     | from 2024-01    |  50  50  50   |  60  60  60   |
-/// | D    | west     | until 2023-12   |  80  80  80   |  10  10  10   |
+/// | firm | district | above scale     | 2022-01..03 | 2023-01..03   | 2024-01..03   |
+/// |------|----------|-----------------|-------------|---------------|---------------|
+/// | A    | east     | always          |  90 each    | 100 100 100   | 110 120 130   |
+/// | B    | west     | always          | 210 each    | 200 200 200   | 180 190 200   |
+/// | C    | east     | from 2024-01    |  40 each    |  50  50  50   |  60  60  60   |
+/// | D    | west     | until 2023-12   |  70 each    |  80  80  80   |  10  10  10   |
 ///
 /// Electricity (万kWh) is output / 10, except A's, which falls to 8 a month in 2024.
 async fn city(store: &Store) -> Result<City> {
@@ -105,13 +105,13 @@ async fn city(store: &Store) -> Result<City> {
         .await?;
     let gross = store.indicator_by_code("gross_output").await?.indicator_id;
     let power = store.indicator_by_code("electricity").await?.indicator_id;
-    let series: [(EnterpriseId, [f64; 6]); 4] = [
-        (a, [100.0, 100.0, 100.0, 110.0, 120.0, 130.0]),
-        (b, [200.0, 200.0, 200.0, 180.0, 190.0, 200.0]),
-        (c, [50.0, 50.0, 50.0, 60.0, 60.0, 60.0]),
-        (d, [80.0, 80.0, 80.0, 10.0, 10.0, 10.0]),
+    let series: [(EnterpriseId, [f64; 9]); 4] = [
+        (a, [90.0, 90.0, 90.0, 100.0, 100.0, 100.0, 110.0, 120.0, 130.0]),
+        (b, [210.0, 210.0, 210.0, 200.0, 200.0, 200.0, 180.0, 190.0, 200.0]),
+        (c, [40.0, 40.0, 40.0, 50.0, 50.0, 50.0, 60.0, 60.0, 60.0]),
+        (d, [70.0, 70.0, 70.0, 80.0, 80.0, 80.0, 10.0, 10.0, 10.0]),
     ];
-    let months = ["2023-01", "2023-02", "2023-03", "2024-01", "2024-02", "2024-03"];
+    let months = ["2022-01", "2022-02", "2022-03", "2023-01", "2023-02", "2023-03", "2024-01", "2024-02", "2024-03"];
     let mut values = Vec::new();
     for (firm, row) in series {
         for (m, v) in months.iter().zip(row) {
@@ -156,6 +156,9 @@ async fn engine_story(db: &TestDatabase) -> Result {
         assert!(close(gross.year_to_date.growth_pct, 100.0 * (1110.0 / 1050.0 - 1.0)));
         assert!(close(gross.nominal_growth_pct, 100.0 * (1110.0 / 1140.0 - 1.0)));
         assert!(close(gross.month.growth_pct, 100.0 * (390.0 / 350.0 - 1.0)));
+        // Two-year average: the same firms two years earlier made 270 + 630 + 120 = 1020;
+        // √(1110 / 1020) − 1 = +4.319% a year.
+        assert!(close(gross.two_year_average_pct, 100.0 * ((1110.0f64 / 1020.0).sqrt() - 1.0)));
         // Trend: January 350 against 350 (0%); 1—2月 720 against 700 (+2.857%); 1—3月 +5.714%.
         let trend: Vec<Option<f64>> = view.trend.iter().map(|t| t.growth_pct).collect();
         assert!(
@@ -207,6 +210,7 @@ async fn engine_story(db: &TestDatabase) -> Result {
     };
     store.save_target(&Scope::City, &growth(TargetUnit::City, 9.0), &analyst).await?;
     store.save_target(&Scope::City, &growth(TargetUnit::District(city.east.0), 5.0), &analyst).await?;
+    store.save_target(&Scope::City, &growth(TargetUnit::District(city.west.0), 5.0), &analyst).await?;
     let count = NewTarget {
         metric: "new_above_scale".into(),
         kind: TargetKind::Count,
@@ -220,7 +224,7 @@ async fn engine_story(db: &TestDatabase) -> Result {
         Err(StoreError::NotFound)
     ));
     let targets = store.targets(2024).await?;
-    assert_eq!(targets.len(), 3);
+    assert_eq!(targets.len(), 4);
     {
         let cube = engine.read().await?;
         let view = cockpit(&cube, &names, &CockpitRequest { targets: &targets, ..request.clone() })?;
@@ -233,7 +237,12 @@ async fn engine_story(db: &TestDatabase) -> Result {
         let city_growth = row(TargetUnit::City, "gross_output");
         assert!(close(city_growth.progress.map(|p| p.gap_pp), 100.0 * (1110.0 / 1050.0 - 1.0) - 9.0));
         assert_eq!(city_growth.light, Some(Light::Red));
-        assert_eq!(row(TargetUnit::District(city.east.0), "gross_output").light, Some(Light::Green));
+        let east = row(TargetUnit::District(city.east.0), "gross_output");
+        assert_eq!(east.light, Some(Light::Green));
+        // West: 570 against 600, −5%, 10 pp short of 5%: red, and second to east's +15 pp.
+        let west = row(TargetUnit::District(city.west.0), "gross_output");
+        assert_eq!((west.light, east.rank, west.rank), (Some(Light::Red), Some(1), Some(2)));
+        assert_eq!(city_growth.rank, None, "the city has no peers");
         let entries = row(TargetUnit::City, "new_above_scale");
         assert!(close(entries.actual, 1.0) && close(entries.progress.map(|p| p.gap_pp), 25.0));
         assert_eq!(entries.light, Some(Light::Green));

@@ -121,6 +121,7 @@ pub struct Point {
     pub x: f64,
     pub y: f64,
     pub title: String,
+    pub href: String,
 }
 
 /// A series of a [`LineChart`].
@@ -146,12 +147,13 @@ pub struct LineChart {
 }
 
 /// One series for [`line_chart`]: name, CSS class, values by x position (gaps allowed), and a
-/// tooltip per value.
+/// tooltip and a link per value.
 pub struct Series {
     pub name: String,
     pub class: &'static str,
     pub values: Vec<Option<f64>>,
     pub titles: Vec<String>,
+    pub hrefs: Vec<String>,
 }
 
 pub fn line_chart(
@@ -173,12 +175,16 @@ pub fn line_chart(
     let lines = series
         .into_iter()
         .map(|s| {
+            let mut hrefs = s.hrefs.into_iter();
             let points: Vec<Point> = s
                 .values
                 .iter()
                 .zip(s.titles)
                 .enumerate()
-                .filter_map(|(i, (v, title))| v.map(|v| Point { x: x(i), y: y(v), title }))
+                .filter_map(|(i, (v, title))| {
+                    let href = hrefs.next().unwrap_or_default();
+                    v.map(|v| Point { x: x(i), y: y(v), title, href })
+                })
                 .collect();
             let path = points.iter().map(|p| format!("{:.1},{:.1}", p.x, p.y)).collect::<Vec<_>>().join(" ");
             Line { name: s.name, path, points, class: s.class }
@@ -199,6 +205,7 @@ pub fn line_chart(
 
 /// A column of a [`ColumnChart`].
 pub struct Column {
+    pub href: String,
     pub x: f64,
     pub y: f64,
     pub width: f64,
@@ -222,6 +229,8 @@ pub struct ColumnChart {
 /// A group of a [`column_chart`]: its x label, and per series a value and its tooltip.
 pub struct ColumnGroup {
     pub label: String,
+    /// Where every column of the group leads.
+    pub href: String,
     pub values: Vec<(Option<f64>, String)>,
 }
 
@@ -242,12 +251,13 @@ pub fn column_chart(
     let bar = (slot * 0.8 / per).max(1.0);
     let mut columns = Vec::new();
     let mut x_ticks = Vec::new();
-    for (g, ColumnGroup { label, values }) in groups.into_iter().enumerate() {
+    for (g, ColumnGroup { label, href, values }) in groups.into_iter().enumerate() {
         let start = left + g as f64 * slot + slot * 0.1;
         for (k, (value, title)) in values.into_iter().enumerate() {
             if let Some(v) = value {
                 let top_y = y(v.max(0.0));
                 columns.push(Column {
+                    href: href.clone(),
                     x: start + k as f64 * bar,
                     y: top_y,
                     width: bar - 1.0,

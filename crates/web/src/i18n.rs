@@ -303,6 +303,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("monitor.col_completion", "完成率", "Completion"),
     ("monitor.col_gap", "与序时进度/目标相比", "Against time or target"),
     ("monitor.col_light", "预警", "Light"),
+    ("monitor.col_completion_rank", "进度排名", "Rank"),
+    ("monitor.two_year", "两年平均", "two-year average "),
     ("monitor.gap_growth", "与目标相差{value}个百分点", "{value} pp against the target"),
     ("monitor.electricity", "用电量与产值", "Electricity and output"),
     (
@@ -359,6 +361,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "monitor.attribution_unknown",
         "“{value}”不是统计口径：应为 at_month 或 current",
         "'{value}' is not an attribution: use at_month or current",
+    ),
+    (
+        "monitor.set_unknown",
+        "“{value}”不是企业范围：应为 members、entered、exited 或 loss_making",
+        "'{value}' is not a set of firms: use members, entered, exited or loss_making",
     ),
     ("monitor.window_unknown", "“{value}”不是统计期：应为 month 或 ytd", "'{value}' is not a window: use month or ytd"),
     (

@@ -225,6 +225,15 @@ fn firms_href(indicator: &str, window: Window, unit: &str, month: Month, attribu
     format!("/monitor/firms?indicator={indicator}&window={window}&unit={unit}&month={month}&attribution={attribution}")
 }
 
+/// The name of the caller's scope: the city, a district or a park.
+fn scope_name(state: &AppState, names: &Names, scope: &Scope, lang: Lang) -> String {
+    match scope {
+        Scope::District(id) => names.of(Unit::District(id.0), lang).1,
+        Scope::Park(id) => names.of(Unit::Park(id.0), lang).1,
+        _ => Tr::new(lang).pick(&state.city.0, &state.city.1).to_owned(),
+    }
+}
+
 // ------------------------------------------------------------------------- the cockpit page
 
 pub struct HeadlineCard {
@@ -236,6 +245,7 @@ pub struct HeadlineCard {
     pub month_value: String,
     pub month_growth: String,
     pub nominal: String,
+    pub two_year: String,
     pub ytd_href: String,
     pub month_href: String,
 }
@@ -280,6 +290,7 @@ pub struct TargetLine {
     pub gap: String,
     pub light: &'static str,
     pub light_label: &'static str,
+    pub rank: String,
 }
 
 pub struct FirmLink {
@@ -435,6 +446,7 @@ fn target_line(tr: Tr, row: &TargetRow) -> TargetLine {
         gap,
         light: row.light.map_or("none", Light::as_str),
         light_label: row.light.map_or("—", |l| l.label(tr.lang)),
+        rank: row.rank.map_or_else(|| "—".into(), |r| r.to_string()),
     }
 }
 
@@ -475,6 +487,7 @@ async fn view_cockpit_get(
                 month_value: amount(h.month.current),
                 month_growth: tr.growth(h.month.growth_pct),
                 nominal: tr.growth(h.nominal_growth_pct),
+                two_year: tr.growth(h.two_year_average_pct),
                 ytd_href: firms_href(&h.indicator.code, Window::YearToDate, "city", month, attribution),
                 month_href: firms_href(&h.indicator.code, Window::Month, "city", month, attribution),
             }
@@ -495,7 +508,10 @@ async fn view_cockpit_get(
             label: tr.t("monitor.count_entered"),
             value: crate::format_number(c.entered as f64, 0),
             note: tr.f("monitor.count_exited", &[("n", &c.exited.to_string())]),
-            href: None,
+            href: Some(format!(
+                "{}&set=entered",
+                firms_href(&lead.code, Window::YearToDate, "city", month, attribution)
+            )),
         },
         CountCard {
             id: "count-loss",
@@ -512,7 +528,10 @@ async fn view_cockpit_get(
             } else {
                 String::new()
             },
-            href: None,
+            href: Some(format!(
+                "{}&set=loss_making",
+                firms_href("total_profit", Window::YearToDate, "city", month, attribution)
+            )),
         },
     ];
     for (tier, n) in &c.new_designations {
@@ -539,6 +558,11 @@ async fn view_cockpit_get(
                     .iter()
                     .map(|t| format!("1—{}：{}", month_label(t.month), tr.growth(t.growth_pct)))
                     .collect(),
+                hrefs: view
+                    .trend
+                    .iter()
+                    .map(|t| firms_href(&lead.code, Window::YearToDate, "city", t.month, attribution))
+                    .collect(),
             },
             charts::Series {
                 name: tr.f("monitor.year", &[("y", &(month.year() - 1).to_string())]),
@@ -549,6 +573,13 @@ async fn view_cockpit_get(
                     .iter()
                     .map(|t| {
                         format!("{}：{}", t.month.same_month_last_year().label(lang), tr.growth(t.last_year_growth_pct))
+                    })
+                    .collect(),
+                hrefs: view
+                    .trend
+                    .iter()
+                    .map(|t| {
+                        firms_href(&lead.code, Window::YearToDate, "city", t.month.same_month_last_year(), attribution)
                     })
                     .collect(),
             },
@@ -563,6 +594,7 @@ async fn view_cockpit_get(
             .map(|p| {
                 let amount = |v: f64| tr.amount(v, lead_unit_zh, &lead.unit, lead.decimals);
                 charts::ColumnGroup {
+                    href: firms_href(&lead.code, Window::Month, "city", p.month, attribution),
                     label: month_label(p.month),
                     values: vec![
                         (Some(p.figure.current), format!("{}：{}", p.month.label(lang), amount(p.figure.current))),
@@ -696,12 +728,7 @@ async fn view_cockpit_get(
         |f| (pct(f.value * 100.0), f.other.map_or_else(|| "—".into(), |o| pct(o * 100.0))),
     ));
 
-    let scope_label = match caller.scope() {
-        Scope::City => tr.pick(&state.city.0, &state.city.1).to_owned(),
-        Scope::District(id) => names.of(Unit::District(id.0), lang).1,
-        Scope::Park(id) => names.of(Unit::Park(id.0), lang).1,
-        _ => String::new(),
-    };
+    let scope_label = scope_name(&state, &names, caller.scope(), lang);
     let page = CockpitPage {
         tr,
         layout: Layout::for_caller(&state, tr, &uri, "monitor", &caller),
@@ -752,6 +779,9 @@ pub struct FirmsQuery {
     pub unit: Option<String>,
     pub month: Option<String>,
     pub attribution: Option<String>,
+    /// Which firms: the figure's members (default), or those a count names: `entered`,
+    /// `exited` (the above-scale set this year), `loss_making` (members with a cumulative loss).
+    pub set: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -800,7 +830,31 @@ async fn firms_answer(
     let series =
         cube.series_by_code(&indicator).ok_or_else(|| ApiError::Invalid(unknown_indicator(lang, &indicator)))?;
     let selection = Selection { attribution: asked.attribution, ..Selection::above_scale(caller.scope()) }.within(unit);
-    let (total, firms) = cockpit::firms_behind(&cube, &selection, series, asked.month, window);
+    let listed = match query.set.as_deref().map(str::trim) {
+        None | Some("") | Some("members") => cube.members(&selection, asked.month),
+        Some("entered") => cockpit::flow_firms(&cube, &selection, asked.month).0,
+        Some("exited") => cockpit::flow_firms(&cube, &selection, asked.month).1,
+        Some("loss_making") => {
+            let members = cube.members(&selection, asked.month);
+            match cube.series_by_code("total_profit") {
+                Some(profit) => cube
+                    .figures(profit, &members, asked.month, Window::YearToDate)
+                    .into_iter()
+                    .filter(|f| f.comparison.current < 0.0)
+                    .map(|f| f.firm)
+                    .collect(),
+                None => Vec::new(),
+            }
+        }
+        Some(other) => {
+            return Err(ApiError::Invalid(FieldError::new(
+                "set",
+                "unknown_value",
+                tr.f("monitor.set_unknown", &[("value", other)]),
+            )));
+        }
+    };
+    let (total, firms) = cockpit::firms_of(&cube, &listed, series, asked.month, window);
     Ok(FirmsAnswer { indicator, month: asked.month, window, unit: unit_text, total, firms })
 }
 
@@ -872,7 +926,10 @@ async fn view_firms_get(
         )
     };
     let amount = |v: f64| tr.amount(v, &unit_zh, &unit, decimals);
-    let unit_name = names.unit_by_code(&answer.unit).map_or_else(|| answer.unit.clone(), |u| names.of(u, lang).1);
+    let unit_name = match names.unit_by_code(&answer.unit) {
+        Some(Unit::City) | None => scope_name(&state, &names, caller.scope(), lang),
+        Some(unit) => names.of(unit, lang).1,
+    };
     let period = match answer.window {
         Window::Month => answer.month.label(lang),
         Window::YearToDate => answer.month.year_to_date().label(lang),

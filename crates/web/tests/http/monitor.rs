@@ -62,6 +62,15 @@ async fn the_cockpit_page_shows_the_apis_figures_and_every_number_leads_to_its_f
         first["figure"]["current"].as_f64().ok_or("part")?
     ));
 
+    // The counts lead to the firms they count.
+    let counts = &cockpit["counts"];
+    let entered = api(&app, "/api/v1/monitor/firms?set=entered&month=2024-06").await?;
+    assert_eq!(entered["firms"].as_array().map(Vec::len), counts["entered"].as_u64().map(|n| n as usize));
+    let above = api(&app, "/api/v1/monitor/firms?month=2024-06").await?;
+    assert_eq!(above["firms"].as_array().map(Vec::len), counts["above_scale"].as_u64().map(|n| n as usize));
+    let wrong = app.get("/api/v1/monitor/firms?set=everyone&month=2024-06").await?;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
     // Every drill-down link of the page opens.
     let mut links: Vec<String> = page
         .match_indices("href=\"/monitor/firms?")
