@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::Result;
 use crate::helpers::{TestApp, spawn_app, spawn_signed_in};
+use crate::reports::{post, put};
 use xinzhi_store::testing::TestDatabase;
 
 async fn api(app: &TestApp, path: &str) -> Result<Value> {
@@ -126,19 +127,14 @@ async fn a_district_sees_its_own_figures_and_the_city_row_for_it_agrees() -> Res
 #[tokio::test]
 async fn targets_are_set_by_the_city_checked_field_by_field_and_lit() -> Result {
     let app = spawn_signed_in("analyst").await?;
-    // Through the API: a 9% growth target for the city and 2 new above-scale firms.
-    let csrf = app.csrf().await?;
-    let post = |body: Value| {
-        let csrf = csrf.clone();
-        let request =
-            app.client.post(format!("{}/api/v1/monitor/targets", app.base)).header("x-csrf-token", csrf).json(&body);
-        async move { Result::<reqwest::Response>::Ok(request.send().await?) }
-    };
+    // Through the API: a 9% growth target for the city.
+    let path = "/api/v1/monitor/targets";
     let growth =
-        post(json!({"year": 2024, "unit": "city", "metric": "gross_output", "kind": "growth", "value": 9})).await?;
+        post(&app, path, json!({"year": 2024, "unit": "city", "metric": "gross_output", "kind": "growth", "value": 9}))
+            .await?;
     assert_eq!(growth.status(), StatusCode::CREATED);
-    let bad = post(json!({"year": 2024, "unit": "district:999999", "metric": "steam", "kind": "growth", "value": "x"}))
-        .await?;
+    let wrong = json!({"year": 2024, "unit": "district:999999", "metric": "steam", "kind": "growth", "value": "x"});
+    let bad = post(&app, path, wrong).await?;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = bad.json().await?;
     let fields: Vec<&str> =
@@ -240,28 +236,18 @@ async fn an_approved_report_shows_at_once_through_a_second_server() -> Result {
     let firm = &firms["firms"][0];
     let code = firm["credit_code"].as_str().ok_or("code")?;
     let june = firm["figure"]["current"].as_f64().ok_or("june")?;
-    let csrf = app.csrf().await?;
-    let put = app
-        .client
-        .put(format!("{}/api/v1/reports/{code}/2024-06", app.base))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({"values": {
-            "gross_output": june + 500.0, "sales_output": (june + 500.0) * 0.95, "revenue": (june + 500.0) * 0.95,
-            "main_revenue": (june + 500.0) * 0.9, "employees_end": 100,
-        }, "submit": true, "explanation": "更正"}))
-        .send()
-        .await?;
-    assert_eq!(put.status(), StatusCode::OK, "{}", put.text().await?);
+    let report = format!("/api/v1/reports/{code}/2024-06");
+    let corrected = json!({"values": {
+        "gross_output": june + 500.0, "sales_output": (june + 500.0) * 0.95, "revenue": (june + 500.0) * 0.95,
+        "main_revenue": (june + 500.0) * 0.9, "employees_end": 100,
+    }, "submit": true, "explanation": "更正"});
+    let saved = put(&app, &report, corrected).await?;
+    assert_eq!(saved.status(), StatusCode::OK, "{}", saved.text().await?);
     // Submitted, it already counts; approved, it still does.
     let submitted = cockpit(other.base.clone(), other.client.clone()).await?;
     assert!(close(submitted, before + 500.0), "{before} → {submitted}");
-    let review = app
-        .client
-        .post(format!("{}/api/v1/reports/{code}/2024-06/review", app.base))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({"decision": "return", "reason": "请核实"}))
-        .send()
-        .await?;
+    let review_path = format!("{report}/review");
+    let review = post(&app, &review_path, json!({"decision": "return", "reason": "请核实"})).await?;
     assert_eq!(review.status(), StatusCode::OK);
     // Returned, its values stop counting until it is submitted again, on both servers.
     let returned = cockpit(other.base.clone(), other.client.clone()).await?;
@@ -269,21 +255,10 @@ async fn an_approved_report_shows_at_once_through_a_second_server() -> Result {
     let here = cockpit(app.base.clone(), app.client.clone()).await?;
     assert!(close(here, returned));
     // Corrected, resubmitted and approved: it counts again, with the corrected value.
-    let resubmit = app
-        .client
-        .put(format!("{}/api/v1/reports/{code}/2024-06", app.base))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({"values": {"gross_output": june + 400.0}, "submit": true, "explanation": "已核实"}))
-        .send()
-        .await?;
+    let again = json!({"values": {"gross_output": june + 400.0}, "submit": true, "explanation": "已核实"});
+    let resubmit = put(&app, &report, again).await?;
     assert_eq!(resubmit.status(), StatusCode::OK, "{}", resubmit.text().await?);
-    let approve = app
-        .client
-        .post(format!("{}/api/v1/reports/{code}/2024-06/review", app.base))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({"decision": "approve"}))
-        .send()
-        .await?;
+    let approve = post(&app, &review_path, json!({"decision": "approve"})).await?;
     assert_eq!(approve.status(), StatusCode::OK);
     let approved = cockpit(other.base.clone(), other.client.clone()).await?;
     assert!(close(approved, before + 400.0), "{before} → {approved}");

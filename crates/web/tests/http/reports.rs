@@ -13,12 +13,12 @@ async fn own_code(app: &TestApp) -> Result<String> {
     Ok(mine["items"][0]["credit_code"].as_str().ok_or("code")?.to_owned())
 }
 
-async fn put(app: &TestApp, path: &str, body: Value) -> Result<reqwest::Response> {
+pub(crate) async fn put(app: &TestApp, path: &str, body: Value) -> Result<reqwest::Response> {
     let csrf = app.csrf().await?;
     Ok(app.client.put(format!("{}{path}", app.base)).header("x-csrf-token", csrf).json(&body).send().await?)
 }
 
-async fn post(app: &TestApp, path: &str, body: Value) -> Result<reqwest::Response> {
+pub(crate) async fn post(app: &TestApp, path: &str, body: Value) -> Result<reqwest::Response> {
     let csrf = app.csrf().await?;
     Ok(app.client.post(format!("{}{path}", app.base)).header("x-csrf-token", csrf).json(&body).send().await?)
 }
