@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod credit_code;
+pub mod criteria;
 pub mod growth;
 pub mod indicator;
 pub mod industry;
@@ -13,6 +14,7 @@ pub mod ladder;
 pub mod lang;
 pub mod membership;
 pub mod period;
+pub mod profile;
 pub mod region;
 pub mod reporting;
 pub mod size_class;
