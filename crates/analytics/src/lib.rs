@@ -22,6 +22,7 @@ pub mod alerts;
 pub mod cockpit;
 pub mod cube;
 pub mod measures;
+pub mod pools;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -30,6 +31,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Mutex, RwLock, RwLockReadGuard};
 use xinzhi_domain::period::MonthRange;
 use xinzhi_domain::{Lang, Month};
+use xinzhi_store::cultivation::FirmProfile;
 use xinzhi_store::monitoring::ValueChange;
 use xinzhi_store::reports::MONTHLY;
 use xinzhi_store::{EnterpriseId, Scope, Store, StoreError};
@@ -182,7 +184,18 @@ pub struct Engine {
     cube: RwLock<Cube>,
     cursor: Mutex<ChangeCursor>,
     names: RwLock<Arc<Names>>,
+    profiles: RwLock<ProfileBook>,
 }
+
+/// Every firm's annual profiles, at a revision of the profile counter.
+#[derive(Default)]
+struct ProfileBook {
+    revision: Option<i64>,
+    profiles: Arc<Profiles>,
+}
+
+/// Annual profiles by firm.
+pub type Profiles = HashMap<EnterpriseId, FirmProfile>;
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -201,6 +214,7 @@ impl Engine {
             cube: RwLock::new(cube),
             cursor: Mutex::new(ChangeCursor { seen: cursor_start, ..ChangeCursor::default() }),
             names: RwLock::new(Arc::new(names)),
+            profiles: RwLock::new(ProfileBook::default()),
         };
         // Changes made while loading are applied again: applying twice is harmless.
         Ok(engine)
@@ -281,6 +295,28 @@ impl Engine {
         }
         cursor.advance(changes.iter().map(|c| c.change_id), Instant::now());
         Ok(done)
+    }
+
+    /// Every firm's annual profiles (all years), reread when any server wrote profiles since.
+    /// Callers apply their scope through the cube.
+    pub async fn profiles(&self) -> Result<Arc<Profiles>, EngineError> {
+        let revision = self.store.change_marks().await?.profile_revision;
+        if let Some(held) = self.held_profiles(revision).await {
+            return Ok(held);
+        }
+        let mut book = self.profiles.write().await;
+        if book.revision == Some(revision) {
+            return Ok(book.profiles.clone());
+        }
+        // Read after the revision: a write in between makes the next call read again.
+        let profiles = Arc::new(self.store.profiles(&Scope::City, 1900, 2200).await?);
+        *book = ProfileBook { revision: Some(revision), profiles: profiles.clone() };
+        Ok(profiles)
+    }
+
+    async fn held_profiles(&self, revision: i64) -> Option<Arc<Profiles>> {
+        let book = self.profiles.read().await;
+        (book.revision == Some(revision)).then(|| book.profiles.clone())
     }
 
     /// Loads an indicator's values if the cube does not hold them yet.

@@ -7,7 +7,7 @@ use xinzhi_analytics::cockpit::{CockpitRequest, cockpit};
 use xinzhi_analytics::{Attribution, Dimension, Engine};
 use xinzhi_demo::{DemoConfig, Scale};
 use xinzhi_domain::period::MonthRange;
-use xinzhi_domain::{Lang, Month, Year};
+use xinzhi_domain::{DesignationLevel, Lang, Month, Tier, Year};
 use xinzhi_store::testing::TestDatabase;
 use xinzhi_store::{EnterpriseSet, Scope};
 
@@ -52,6 +52,21 @@ async fn the_cockpit_of_december_2023_shows_the_demo_citys_calibration() -> Resu
     let divisions = view.breakdowns.iter().find(|b| b.dimension == Dimension::Division).ok_or("divisions")?;
     assert!(divisions.parts.iter().all(|p| p.code != "00"), "every firm has its 大类");
     assert_eq!(view.counts.entered as i64, summary.calibration_entries);
+
+    // 新增 per tier in 2023, as report 001 gives them: 105 provincial SRDI SMEs, 3 little
+    // giants, 6 provincial single champions (and the generator's 130 innovative SMEs).
+    let ladder = xinzhi_analytics::pools::ladder_counts(&cube, &Scope::City, 20231231);
+    let new_2023 = |tier: Tier, level: DesignationLevel| {
+        ladder
+            .iter()
+            .find(|t| t.tier == tier && t.level == level)
+            .and_then(|t| t.new_by_year.get(&2023).copied())
+            .unwrap_or(0)
+    };
+    assert_eq!(new_2023(Tier::InnovativeSme, DesignationLevel::Provincial), 130);
+    assert_eq!(new_2023(Tier::SrdiSme, DesignationLevel::Provincial), 105);
+    assert_eq!(new_2023(Tier::LittleGiant, DesignationLevel::National), 3);
+    assert_eq!(new_2023(Tier::SingleChampion, DesignationLevel::Provincial), 6);
     drop(cube);
     db.remove().await?;
     Ok(())

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod layout;
 pub mod load;
 pub mod plan;
+pub mod profiles;
 pub mod values;
 
 use xinzhi_domain::{Month, Year};

@@ -294,7 +294,7 @@ pub async fn load(
         .collect();
     let codes: Vec<&str> = chosen.iter().map(|i| i.def.code.as_str()).collect();
     // Year by year, so that each batch appends to the same few key ranges of the
-    // (indicator, period, enterprise) primary key instead of touching all of it.
+    // (period, enterprise, indicator) primary key instead of touching all of it.
     let mut values = 0u64;
     let mut buffer = Vec::new();
     let years = plan.last_year - plan.first_year + 1;
@@ -319,6 +319,23 @@ pub async fn load(
         }
         progress(y + 1, years as usize);
     }
+
+    // Annual profiles of the last four years, for the ladder pools and the 亩均 evaluation.
+    let mut profiles = Vec::new();
+    for year in (plan.last_year - 3).max(plan.first_year)..=plan.last_year {
+        for firm in &plan.firms {
+            let enterprise_id = enterprise_ids[firm.index];
+            profiles.extend(plan.firm_profile(firm, year).into_iter().map(|(field, value)| {
+                xinzhi_store::cultivation::ProfileValue { enterprise_id, year, field: field.to_owned(), value }
+            }));
+        }
+        if profiles.len() >= 50_000 {
+            store.insert_profiles(&CITY, &profiles, "demo").await?;
+            profiles.clear();
+        }
+    }
+    store.insert_profiles(&CITY, &profiles, "demo").await?;
+    store.seed_ladder_rules().await?;
 
     store.analyze().await?;
     store.set_setting("city_name_zh", layout::CITY_ZH).await?;

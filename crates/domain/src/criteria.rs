@@ -273,6 +273,9 @@ pub struct Gap {
     pub unit: String,
     /// How far off, as a share of the requirement (0 = met, 1 = nothing of it; missing data 1).
     pub shortfall: f64,
+    /// A standing the firm must already have (a lower tier, the SME size), not a figure it can
+    /// work on: a firm missing one is not a candidate for the tier yet.
+    pub standing: bool,
 }
 
 impl Gap {
@@ -296,18 +299,25 @@ impl Gap {
             required: condition.threshold,
             unit: condition.unit.clone(),
             shortfall,
+            standing: matches!(condition.measure, Measure::Sme | Measure::Holds { .. }),
         }
     }
 
-    /// "研发费用占营业收入比重 2.4% < 3%", or "… 无数据" when the firm's value is missing.
+    /// "研发费用占营业收入比重 2.4% < 3%", or "… 无数据" when the firm's value is missing. One
+    /// decimal, more when one would show the firm's value equal to the requirement
+    /// ("4.97% < 5%", not "5% < 5%").
     pub fn message(&self, lang: Lang) -> String {
-        let n = |v: f64| {
-            let text = format!("{v:.1}");
-            text.trim_end_matches(".0").to_owned()
+        let n = |v: f64, decimals: usize| {
+            let text = format!("{v:.decimals$}");
+            if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text }
         };
         let name = lang.pick(&self.criterion_zh, &self.criterion_en);
         match self.actual {
-            Some(a) => format!("{name} {}{} {} {}{}", n(a), self.unit, self.comparison, n(self.required), self.unit),
+            Some(a) => {
+                let decimals = (1..=4).find(|&d| n(a, d) != n(self.required, d)).unwrap_or(4);
+                let (a, r) = (n(a, decimals), n(self.required, decimals.max(1)));
+                format!("{name} {a}{} {} {r}{}", self.unit, self.comparison, self.unit)
+            }
             None => format!("{name} {}", lang.pick("无数据", "no data")),
         }
     }
@@ -424,6 +434,7 @@ fn score_gap((zh, en): (&str, &str), got: f64, required: f64) -> Gap {
         required,
         unit: String::new(),
         shortfall: ((required - got) / required.max(1e-9)).clamp(0.0, 1.0),
+        standing: false,
     }
 }
 
@@ -1329,5 +1340,23 @@ mod tests {
             RulesError::UnknownField("innovative_sme".into(), "steam".into()).message(Lang::ZhCn),
             "innovative_sme：“steam”不是企业年度画像的字段"
         );
+    }
+
+    #[test]
+    fn a_gap_shows_enough_decimals_to_tell_the_value_from_the_requirement() {
+        let gap = |actual: f64, required: f64| Gap {
+            criterion_zh: "增长率".into(),
+            criterion_en: "Growth".into(),
+            actual: Some(actual),
+            comparison: "<",
+            required,
+            unit: "%".into(),
+            shortfall: 0.0,
+            standing: false,
+        };
+        assert_eq!(gap(2.4, 3.0).message(Lang::ZhCn), "增长率 2.4% < 3%");
+        assert_eq!(gap(4.97, 5.0).message(Lang::ZhCn), "增长率 4.97% < 5%");
+        assert_eq!(gap(4.9996, 5.0).message(Lang::En), "Growth 4.9996% < 5%");
+        assert_eq!(gap(5000.0, 6000.0).message(Lang::ZhCn), "增长率 5000% < 6000%");
     }
 }

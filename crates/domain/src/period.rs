@@ -180,6 +180,25 @@ pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Days from 1970-01-01 to a `yyyymmdd` date; `None` if it is not a date.
+pub fn days_of_yyyymmdd(date: i64) -> Option<i64> {
+    let (year, month, day) = (date / 10_000, (date / 100 % 100) as u32, (date % 100) as u32);
+    let days = days_from_civil(year, month, day);
+    ((1..=12).contains(&month) && (1..=31).contains(&day) && civil_from_days(days) == (year, month, day))
+        .then_some(days)
+}
+
+/// The `yyyymmdd` date of a day counted from 1970-01-01.
+pub fn yyyymmdd_of_days(days: i64) -> i64 {
+    let (year, month, day) = civil_from_days(days);
+    year * 10_000 + i64::from(month) * 100 + i64::from(day)
+}
+
+/// The `yyyymmdd` date, China Standard Time, of a unix timestamp.
+pub fn china_date(unix_seconds: i64) -> i64 {
+    yyyymmdd_of_days((unix_seconds + CST_OFFSET_SECONDS).div_euclid(86_400))
+}
+
 impl Month {
     /// The month a unix timestamp falls in, in China Standard Time.
     pub fn containing(unix_seconds: i64) -> Option<Month> {

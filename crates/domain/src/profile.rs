@@ -271,6 +271,11 @@ pub const FIELDS: [ProfileField; 32] = [
     field!("emissions", "主要污染物排放量", "Major-pollutant emissions", "吨", "t", Amount),
 ];
 
+/// The position of a field in [`FIELDS`].
+pub fn field_index(code: &str) -> Option<usize> {
+    FIELDS.iter().position(|f| f.code == code)
+}
+
 /// The field with `code`.
 pub fn field(code: &str) -> Option<&'static ProfileField> {
     FIELDS.iter().find(|f| f.code == code)

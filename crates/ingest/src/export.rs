@@ -138,6 +138,103 @@ pub fn report_template(spec: &TemplateSpec) -> Result<Vec<u8>, XlsxError> {
     workbook.save_to_buffer()
 }
 
+/// A column of the annual-profile template.
+#[derive(Debug, Clone)]
+pub struct ProfileColumn {
+    pub name_zh: String,
+    pub unit_zh: String,
+    /// For flags and levels: the allowed numbers with their meanings (`0 = 否`).
+    pub choices: Vec<(u32, String)>,
+    pub signed: bool,
+}
+
+/// The annual-profile template (企业年度画像): one row per firm for `year`.
+#[derive(Debug, Clone)]
+pub struct ProfileTemplateSpec {
+    pub title: String,
+    pub year: i32,
+    pub columns: Vec<ProfileColumn>,
+    pub firms: Vec<TemplateFirm>,
+}
+
+/// The profile template: the table with the firms prefilled, dropdowns for flags and levels,
+/// checks on the numbers, and an instructions sheet naming every level.
+pub fn profile_template(spec: &ProfileTemplateSpec) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("年度画像")?;
+    let bold = Format::new().set_bold();
+    let text = Format::new().set_num_format("@");
+    sheet.write_string_with_format(0, 0, format!("{}（{}年度）", spec.title, spec.year), &bold)?;
+    let header_row = 1;
+    let fixed = ["统一社会信用代码", "企业名称"];
+    for (c, name) in fixed.iter().enumerate() {
+        sheet.write_string_with_format(header_row, c as u16, *name, &header_format())?;
+    }
+    for (c, column) in spec.columns.iter().enumerate() {
+        let header = if column.unit_zh.is_empty() {
+            column.name_zh.clone()
+        } else {
+            format!("{}({})", column.name_zh, column.unit_zh)
+        };
+        sheet.write_string_with_format(header_row, (c + fixed.len()) as u16, header, &header_format())?;
+        sheet.set_column_width((c + fixed.len()) as u16, 16)?;
+    }
+    for (r, firm) in spec.firms.iter().enumerate() {
+        let row = header_row + 1 + r as u32;
+        sheet.write_string_with_format(row, 0, &firm.credit_code, &text)?;
+        sheet.write_string(row, 1, &firm.name)?;
+    }
+    sheet.set_column_width(0, 22)?;
+    sheet.set_column_width(1, 30)?;
+    sheet.set_freeze_panes(header_row + 1, 2)?;
+    let last_row = header_row + spec.firms.len().max(200) as u32;
+    for (c, column) in spec.columns.iter().enumerate() {
+        let c = (c + fixed.len()) as u16;
+        let rule = if column.choices.is_empty() {
+            let bound = if column.signed { -1e15 } else { 0.0 };
+            DataValidation::new()
+                .allow_decimal_number(DataValidationRule::Between(bound, 1e15))
+                .set_error_title("数值")?
+                .set_error_message(if column.signed { "请填写数字" } else { "请填写不小于0的数字" })?
+        } else {
+            let choices: Vec<String> = column.choices.iter().map(|(n, _)| n.to_string()).collect();
+            DataValidation::new()
+                .allow_list_strings(&choices)?
+                .set_error_title(&column.name_zh)?
+                .set_error_message("请从下拉列表中选择，含义见“填报说明”")?
+        };
+        sheet.add_data_validation(header_row + 1, c, last_row, c, &rule)?;
+    }
+
+    let notes = workbook.add_worksheet();
+    notes.set_name("填报说明")?;
+    notes.set_column_width(0, 100)?;
+    let mut lines = vec![
+        format!("{}（{}年度）填报说明", spec.title, spec.year),
+        format!("1. 每行一家企业，填写{}年度（年末或全年）数据；统一社会信用代码已预填，请勿修改。", spec.year),
+        "2. 金额单位为表头括号中的单位（如万元）；写“元”或“亿元”也可识别，系统自动换算。".into(),
+        "3. 不了解的项目请留空，不要填0；留空的项目不会覆盖已有数据。".into(),
+        "4. 是/否项填1（是）或0（否）；等级项填下列编号。".into(),
+        String::new(),
+        "项目：".into(),
+    ];
+    for column in &spec.columns {
+        let unit = if column.unit_zh.is_empty() { String::new() } else { format!("（{}）", column.unit_zh) };
+        let choices: Vec<String> = column.choices.iter().map(|(n, meaning)| format!("{n}={meaning}")).collect();
+        let choices = if choices.is_empty() { String::new() } else { format!("：{}", choices.join("，")) };
+        lines.push(format!("· {}{unit}{choices}", column.name_zh));
+    }
+    for (r, line) in lines.iter().enumerate() {
+        if r == 0 {
+            notes.write_string_with_format(0, 0, line, &bold)?;
+        } else {
+            notes.write_string(r as u32, 0, line)?;
+        }
+    }
+    workbook.save_to_buffer()
+}
+
 /// The uploaded rows as read, with each problem's cell (or, for a row problem, the row's first
 /// cell) filled red, every message in a last column, and a second sheet listing the problems.
 pub fn error_report(grid: &Grid, problems: &[MarkedProblem], lang: Lang) -> Result<Vec<u8>, XlsxError> {

@@ -10,8 +10,8 @@ pub mod official;
 pub mod rows;
 
 pub use export::{
-    MarkedProblem, TableCell, TableSheet, TemplateColumn, TemplateFirm, TemplateSpec, error_report, report_template,
-    table_workbook,
+    MarkedProblem, ProfileColumn, ProfileTemplateSpec, TableCell, TableSheet, TemplateColumn, TemplateFirm,
+    TemplateSpec, error_report, profile_template, report_template, table_workbook,
 };
 pub use grid::{Cell, Grid, Limits, ReadError, column_index, column_letter, read_grid};
 pub use official::{OfficialProblem, OfficialRow, RegionRef, read_official};

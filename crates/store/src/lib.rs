@@ -14,6 +14,7 @@ pub mod access;
 mod catalogue;
 mod chains;
 pub mod completion;
+pub mod cultivation;
 mod enterprises;
 mod error;
 pub mod imports;

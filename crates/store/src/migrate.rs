@@ -45,6 +45,7 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0008_values_by_month.sql"),
     },
     Migration { version: 9, name: "monitoring", sql: include_str!("../migrations/sqlite/0009_monitoring.sql") },
+    Migration { version: 10, name: "cultivation", sql: include_str!("../migrations/sqlite/0010_cultivation.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -77,6 +78,7 @@ const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0008_values_by_month.sql"),
     },
     Migration { version: 9, name: "monitoring", sql: include_str!("../migrations/postgres/0009_monitoring.sql") },
+    Migration { version: 10, name: "cultivation", sql: include_str!("../migrations/postgres/0010_cultivation.sql") },
 ];
 
 /// Arbitrary constant key of the PostgreSQL advisory lock that serialises concurrent starts.

@@ -71,6 +71,8 @@ pub struct RegistrySnapshot {
 pub struct ChangeMarks {
     pub last_change: i64,
     pub registry_revision: i64,
+    /// Revision of the annual profiles (bumped by every profile write).
+    pub profile_revision: i64,
 }
 
 /// One entry of the change log: a firm's month changed, or (no firm) everything did.
@@ -288,6 +290,9 @@ impl Store {
         indicators: &[IndicatorId],
         mut each: impl FnMut(EnterpriseId, Month, &[Option<f64>]),
     ) -> Result<u64, StoreError> {
+        if indicators.is_empty() {
+            return Ok(0);
+        }
         let mut sql = Sql::new(self.backend, "SELECT period, enterprise_id");
         for indicator in indicators {
             sql.push(", MAX(CASE WHEN indicator_id = ").bind(indicator.0)?.push(" THEN value END)");
@@ -364,11 +369,16 @@ impl Store {
     pub async fn change_marks(&self) -> Result<ChangeMarks, StoreError> {
         let row = sqlx::query(
             "SELECT (SELECT COALESCE(MAX(change_id), 0) FROM value_changes), \
-             (SELECT revision FROM change_counters WHERE name = 'registry')",
+             (SELECT revision FROM change_counters WHERE name = 'registry'), \
+             (SELECT revision FROM change_counters WHERE name = 'profiles')",
         )
         .fetch_one(&self.pool)
         .await?;
-        Ok(ChangeMarks { last_change: row.try_get(0)?, registry_revision: row.try_get(1)? })
+        Ok(ChangeMarks {
+            last_change: row.try_get(0)?,
+            registry_revision: row.try_get(1)?,
+            profile_revision: row.try_get(2)?,
+        })
     }
 
     /// Change-log entries after `after`, oldest first, at most `limit`.

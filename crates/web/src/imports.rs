@@ -76,6 +76,21 @@ pub struct ImportReport {
 }
 
 impl ImportReport {
+    /// Nothing read yet.
+    pub(crate) fn empty(dry_run: bool) -> ImportReport {
+        ImportReport {
+            file_error: None,
+            problems: Vec::new(),
+            rows_read: 0,
+            rows_skipped: 0,
+            rows_rejected: 0,
+            dry_run,
+            committed: false,
+            values_written: 0,
+            rows: Vec::new(),
+        }
+    }
+
     /// Nothing was refused, nothing was locked and, unless a dry run, everything was written
     /// or unchanged.
     pub fn clean(&self) -> bool {
@@ -99,7 +114,7 @@ fn at_row(lang: Lang, row: usize, what: &str) -> String {
 
 /// A problem of `row`, at a cell of `column` (its letter and header) when one is to blame, worded
 /// like the file reader's own problems (`第3行 A列（统一社会信用代码）：…`).
-fn row_problem(
+pub(crate) fn row_problem(
     lang: Lang,
     row: usize,
     column: Option<&(String, String)>,
@@ -114,7 +129,21 @@ fn row_problem(
     RowProblem { row, column: column.map(|(letter, _)| letter.clone()), code: code.into(), message }
 }
 
-fn file_problem(error: &impl Localize, lang: Lang) -> RowProblem {
+/// A row whose firm is not registered in the caller's scope (existence outside it does not leak).
+pub(crate) fn unknown_firm(
+    lang: Lang,
+    row: usize,
+    place: Option<&(String, String)>,
+    code: &xinzhi_domain::CreditCode,
+) -> RowProblem {
+    let what = match lang {
+        Lang::ZhCn => format!("统一社会信用代码“{code}”不是您管辖范围内的已登记企业"),
+        Lang::En => format!("the credit code {code} is not a registered enterprise in your scope"),
+    };
+    row_problem(lang, row, place, "enterprise.unknown", &what)
+}
+
+pub(crate) fn file_problem(error: &impl Localize, lang: Lang) -> RowProblem {
     RowProblem { row: 0, column: None, code: error.code().to_owned(), message: error.message(lang) }
 }
 
@@ -126,17 +155,7 @@ pub async fn run_import(
     request: ImportRequest<'_>,
 ) -> Result<ImportReport, StoreError> {
     let lang = request.lang;
-    let mut report = ImportReport {
-        file_error: None,
-        problems: Vec::new(),
-        rows_read: 0,
-        rows_skipped: 0,
-        rows_rejected: 0,
-        dry_run: request.dry_run,
-        committed: false,
-        values_written: 0,
-        rows: Vec::new(),
-    };
+    let mut report = ImportReport::empty(request.dry_run);
     tracing::debug!(bytes = request.bytes.len(), "import: started");
     let set = store.data_set(MONTHLY).await?;
     let grid = match read_grid(request.bytes, Limits::default()) {
@@ -193,11 +212,7 @@ pub async fn run_import(
     let now = crate::auth::now();
     for row in &parsed.rows {
         let Some(&(enterprise_id, _)) = firms.get(row.credit_code.as_str()) else {
-            let what = match lang {
-                Lang::ZhCn => format!("统一社会信用代码“{}”不是您管辖范围内的已登记企业", row.credit_code),
-                Lang::En => format!("the credit code {} is not a registered enterprise in your scope", row.credit_code),
-            };
-            report.problems.push(row_problem(lang, row.row, code_place.as_ref(), "enterprise.unknown", &what));
+            report.problems.push(unknown_firm(lang, row.row, code_place.as_ref(), &row.credit_code));
             report.rows_rejected += 1;
             continue;
         };

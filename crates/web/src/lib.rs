@@ -11,6 +11,7 @@ mod api;
 pub mod auth;
 mod charts;
 mod completion;
+mod cultivation;
 mod error;
 mod i18n;
 pub mod imports;
@@ -18,6 +19,7 @@ mod language;
 mod monitor;
 mod official;
 mod pages;
+pub mod profiles;
 mod query;
 mod report_pages;
 mod reports;
@@ -92,13 +94,17 @@ pub fn router(state: AppState) -> Router {
         .merge(settings::router())
         .merge(official::router())
         .merge(monitor::router())
+        .merge(cultivation::router())
+        .merge(profiles::router())
         .nest(
             "/api/v1",
             api::router()
                 .merge(reports::router())
                 .merge(upload::api_router())
                 .merge(completion::api_router())
-                .merge(monitor::api_router()),
+                .merge(monitor::api_router())
+                .merge(cultivation::api_router())
+                .merge(profiles::api_router()),
         )
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(stylesheet))

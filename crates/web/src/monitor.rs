@@ -88,7 +88,7 @@ pub(crate) fn page_error(lang: Lang, error: EngineError) -> PageError {
     }
 }
 
-fn api_error(lang: Lang, error: EngineError) -> ApiError {
+pub(crate) fn api_error(lang: Lang, error: EngineError) -> ApiError {
     match error {
         EngineError::Store(e) => ApiError::from_store(lang, e),
         EngineError::UnknownIndicator(code) => ApiError::Invalid(unknown_indicator(lang, &code)),

@@ -27,6 +27,7 @@ use crate::i18n::Tr;
 use crate::imports::{ImportReport, ImportRequest, run_import};
 use crate::language::Language;
 use crate::pages::Layout;
+use crate::profiles::{ProfileImportRequest, run_profile_import};
 use crate::reports::{current_month, parse_optional_month};
 
 pub fn router() -> Router<AppState> {
@@ -35,7 +36,41 @@ pub fn router() -> Router<AppState> {
         .route("/reports/import", get(view_import_get).post(view_import_post))
         .route("/reports/import/{id}", get(view_preview_get).post(view_commit_post))
         .route("/reports/import/{id}/errors.xlsx", get(view_errors_get))
+        .route("/cultivation/profiles/import", get(view_profile_import_get).post(view_profile_import_post))
+        .route("/cultivation/profiles/import/{id}", get(view_profile_preview_get).post(view_profile_commit_post))
+        .route("/cultivation/profiles/import/{id}/errors.xlsx", get(view_profile_errors_get))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+}
+
+/// What an upload holds: a month of reports, or a year of annual profiles. Both go through the
+/// same upload, preview, commit and error report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ImportKind {
+    Reports,
+    Profiles,
+}
+
+impl ImportKind {
+    fn base(self) -> &'static str {
+        match self {
+            ImportKind::Reports => "/reports/import",
+            ImportKind::Profiles => "/cultivation/profiles/import",
+        }
+    }
+
+    fn template(self) -> &'static str {
+        match self {
+            ImportKind::Reports => "/reports/template.xlsx",
+            ImportKind::Profiles => "/cultivation/profiles/template.xlsx",
+        }
+    }
+
+    fn nav(self) -> &'static str {
+        match self {
+            ImportKind::Reports => "reports",
+            ImportKind::Profiles => "cultivation",
+        }
+    }
 }
 
 /// `POST /api/v1/reports/import?period=&mode=&dry_run=` with the file as the body.
@@ -54,7 +89,7 @@ fn may_import(caller: &Caller) -> bool {
     caller.user.role.reviews_reports()
 }
 
-fn parse_mode(lang: Lang, text: Option<&str>) -> Result<ImportMode, FieldError> {
+pub(crate) fn parse_mode(lang: Lang, text: Option<&str>) -> Result<ImportMode, FieldError> {
     match text.unwrap_or("valid_rows") {
         "valid_rows" => Ok(ImportMode::ValidRows),
         "all_or_nothing" => Ok(ImportMode::AllOrNothing),
@@ -178,6 +213,11 @@ pub struct PreviewLine {
 pub struct ImportPage {
     tr: Tr,
     layout: Layout,
+    /// Where the form posts: the reports' or the profiles' import.
+    base: &'static str,
+    template_href: &'static str,
+    /// A year of profiles (the period field is a year), not a month of reports.
+    yearly: bool,
     period: String,
     /// The upload being previewed, or `None` for the empty form.
     upload: Option<String>,
@@ -198,11 +238,18 @@ pub struct ImportPage {
 }
 
 impl ImportPage {
-    fn empty(state: &AppState, tr: Tr, uri: &OriginalUri, caller: &Caller) -> ImportPage {
+    fn empty(state: &AppState, tr: Tr, uri: &OriginalUri, caller: &Caller, kind: ImportKind) -> ImportPage {
+        let last = current_month().prev();
         ImportPage {
             tr,
-            layout: Layout::for_caller(state, tr, uri, "reports", caller),
-            period: current_month().prev().to_string(),
+            layout: Layout::for_caller(state, tr, uri, kind.nav(), caller),
+            base: kind.base(),
+            template_href: kind.template(),
+            yearly: kind == ImportKind::Profiles,
+            period: match kind {
+                ImportKind::Reports => last.to_string(),
+                ImportKind::Profiles => (last.year() - 1).to_string(),
+            },
             upload: None,
             file_name: String::new(),
             file_error: None,
@@ -226,7 +273,7 @@ impl ImportPage {
         self.upload = Some(upload.upload_id.clone());
         self.file_name = upload.file_name.clone();
         if let Some(period) = upload.period {
-            self.period = period.to_string();
+            self.period = if self.yearly { period.year().to_string() } else { period.to_string() };
         }
         self.file_error = report.file_error.as_ref().map(|e| e.message.clone());
         self.committed = report.committed;
@@ -264,7 +311,7 @@ impl ImportPage {
                     row: r.row,
                     credit_code: r.credit_code.clone(),
                     name: r.name.clone().unwrap_or_default(),
-                    period: r.period.to_string(),
+                    period: if self.yearly { r.period.year().to_string() } else { r.period.to_string() },
                     outcome,
                     locked: matches!(r.outcome, RowOutcome::Locked { .. }),
                 }
@@ -282,10 +329,30 @@ async fn view_import_get(
     uri: OriginalUri,
     caller: Caller,
 ) -> Result<ImportPage, PageError> {
-    if !may_import(&caller) {
+    import_form(&state, lang, &uri, &caller, ImportKind::Reports)
+}
+
+/// `GET /cultivation/profiles/import`: the upload form of a year of profiles.
+async fn view_profile_import_get(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    uri: OriginalUri,
+    caller: Caller,
+) -> Result<ImportPage, PageError> {
+    import_form(&state, lang, &uri, &caller, ImportKind::Profiles)
+}
+
+fn import_form(
+    state: &AppState,
+    lang: Lang,
+    uri: &OriginalUri,
+    caller: &Caller,
+    kind: ImportKind,
+) -> Result<ImportPage, PageError> {
+    if !may_import(caller) {
         return Err(PageError::not_found(lang));
     }
-    Ok(ImportPage::empty(&state, Tr::new(lang), &uri, &caller))
+    Ok(ImportPage::empty(state, Tr::new(lang), uri, caller, kind))
 }
 
 /// `POST /reports/import` (multipart: `csrf`, `period`, `file`): keeps the file and shows its
@@ -297,7 +364,29 @@ async fn view_import_post(
     caller: Caller,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
-    if !may_import(&caller) {
+    keep_upload(&state, lang, &uri, &caller, multipart, ImportKind::Reports).await
+}
+
+/// `POST /cultivation/profiles/import` (multipart: `csrf`, `period` holding the year, `file`).
+async fn view_profile_import_post(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    uri: OriginalUri,
+    caller: Caller,
+    multipart: Multipart,
+) -> Result<Response, PageError> {
+    keep_upload(&state, lang, &uri, &caller, multipart, ImportKind::Profiles).await
+}
+
+async fn keep_upload(
+    state: &AppState,
+    lang: Lang,
+    uri: &OriginalUri,
+    caller: &Caller,
+    multipart: Multipart,
+    kind: ImportKind,
+) -> Result<Response, PageError> {
+    if !may_import(caller) {
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
@@ -307,9 +396,14 @@ async fn view_import_post(
             FieldError::new("file", "file.upload", format!("{}: {reason}", tr.t("import.upload_failed"))),
         )
     })?;
-    let period = parse_optional_month(lang, period_text.as_deref()).map_err(|e| PageError::invalid(lang, e))?;
+    let period = match kind {
+        ImportKind::Reports => parse_optional_month(lang, period_text.as_deref()),
+        ImportKind::Profiles => crate::profiles::parse_profile_year(lang, period_text.as_deref())
+            .map(|y| Some(xinzhi_domain::Month::december(y))),
+    }
+    .map_err(|e| PageError::invalid(lang, e))?;
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        let mut page = ImportPage::empty(&state, tr, &uri, &caller);
+        let mut page = ImportPage::empty(state, tr, uri, caller, kind);
         page.file_error = Some(tr.t("import.no_file").to_owned());
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
@@ -319,7 +413,7 @@ async fn view_import_post(
         .save_upload(&id, caller.user.user_id, &name, period, &bytes)
         .await
         .map_err(|e| PageError::from_store(lang, e))?;
-    Ok(Redirect::to(&format!("/reports/import/{id}")).into_response())
+    Ok(Redirect::to(&format!("{}/{id}", kind.base())).into_response())
 }
 
 /// The fields of an upload form: the month typed, if any, and the file (name and bytes).
@@ -350,25 +444,33 @@ async fn preview_or_commit(
     caller: &Caller,
     lang: Lang,
     id: &str,
-    mode: ImportMode,
-    dry_run: bool,
+    kind: ImportKind,
+    (mode, dry_run): (ImportMode, bool),
 ) -> Result<(xinzhi_store::Upload, ImportReport), PageError> {
     if !may_import(caller) {
         return Err(PageError::not_found(lang));
     }
     let upload = state.store.upload(id, caller.user.user_id).await.map_err(|e| PageError::from_store(lang, e))?;
-    let request = ImportRequest {
-        bytes: &upload.content,
-        period: upload.period,
-        mode,
-        dry_run,
-        lang,
-        latest: current_month(),
-        enforce_lock: !caller.user.role.overrides_report_lock(),
-    };
-    let report = run_import(&state.store, caller.scope(), &caller.actor(), request)
-        .await
-        .map_err(|e| PageError::from_store(lang, e))?;
+    let report = match kind {
+        ImportKind::Reports => {
+            let request = ImportRequest {
+                bytes: &upload.content,
+                period: upload.period,
+                mode,
+                dry_run,
+                lang,
+                latest: current_month(),
+                enforce_lock: !caller.user.role.overrides_report_lock(),
+            };
+            run_import(&state.store, caller.scope(), &caller.actor(), request).await
+        }
+        ImportKind::Profiles => {
+            let year = upload.period.map_or(current_month().year() - 1, |p| p.year());
+            let request = ProfileImportRequest { bytes: &upload.content, year, mode, dry_run, lang };
+            run_profile_import(&state.store, caller.scope(), &caller.actor(), request).await
+        }
+    }
+    .map_err(|e| PageError::from_store(lang, e))?;
     Ok((upload, report))
 }
 
@@ -380,8 +482,30 @@ async fn view_preview_get(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<ImportPage, PageError> {
-    let (upload, report) = preview_or_commit(&state, &caller, lang, &id, ImportMode::ValidRows, true).await?;
-    Ok(ImportPage::empty(&state, Tr::new(lang), &uri, &caller).with_report(&upload, &report))
+    preview(&state, lang, &uri, &caller, &id, ImportKind::Reports).await
+}
+
+/// `GET /cultivation/profiles/import/{id}`: the preview of a year of profiles.
+async fn view_profile_preview_get(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    uri: OriginalUri,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<ImportPage, PageError> {
+    preview(&state, lang, &uri, &caller, &id, ImportKind::Profiles).await
+}
+
+async fn preview(
+    state: &AppState,
+    lang: Lang,
+    uri: &OriginalUri,
+    caller: &Caller,
+    id: &str,
+    kind: ImportKind,
+) -> Result<ImportPage, PageError> {
+    let (upload, report) = preview_or_commit(state, caller, lang, id, kind, (ImportMode::ValidRows, true)).await?;
+    Ok(ImportPage::empty(state, Tr::new(lang), uri, caller, kind).with_report(&upload, &report))
 }
 
 /// `POST /reports/import/{id}` with `mode` (`valid_rows` or `all_or_nothing`): the commit.
@@ -393,9 +517,33 @@ async fn view_commit_post(
     Path(id): Path<String>,
     fields: crate::report_pages::FormFields,
 ) -> Result<Response, PageError> {
+    commit(&state, lang, &uri, &caller, &id, &fields, ImportKind::Reports).await
+}
+
+/// `POST /cultivation/profiles/import/{id}` with `mode`: the commit of a year of profiles.
+async fn view_profile_commit_post(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    uri: OriginalUri,
+    caller: Caller,
+    Path(id): Path<String>,
+    fields: crate::report_pages::FormFields,
+) -> Result<Response, PageError> {
+    commit(&state, lang, &uri, &caller, &id, &fields, ImportKind::Profiles).await
+}
+
+async fn commit(
+    state: &AppState,
+    lang: Lang,
+    uri: &OriginalUri,
+    caller: &Caller,
+    id: &str,
+    fields: &crate::report_pages::FormFields,
+    kind: ImportKind,
+) -> Result<Response, PageError> {
     let mode = parse_mode(lang, fields.get("mode")).map_err(|e| PageError::invalid(lang, e))?;
-    let (upload, report) = preview_or_commit(&state, &caller, lang, &id, mode, false).await?;
-    let page = ImportPage::empty(&state, Tr::new(lang), &uri, &caller).with_report(&upload, &report);
+    let (upload, report) = preview_or_commit(state, caller, lang, id, kind, (mode, false)).await?;
+    let page = ImportPage::empty(state, Tr::new(lang), uri, caller, kind).with_report(&upload, &report);
     let status = if report.committed { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, page).into_response())
 }
@@ -407,7 +555,27 @@ async fn view_errors_get(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let (upload, report) = preview_or_commit(&state, &caller, lang, &id, ImportMode::ValidRows, true).await?;
+    errors_workbook(&state, lang, &caller, &id, ImportKind::Reports).await
+}
+
+/// `GET /cultivation/profiles/import/{id}/errors.xlsx`.
+async fn view_profile_errors_get(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    errors_workbook(&state, lang, &caller, &id, ImportKind::Profiles).await
+}
+
+async fn errors_workbook(
+    state: &AppState,
+    lang: Lang,
+    caller: &Caller,
+    id: &str,
+    kind: ImportKind,
+) -> Result<Response, PageError> {
+    let (upload, report) = preview_or_commit(state, caller, lang, id, kind, (ImportMode::ValidRows, true)).await?;
     let grid = read_grid(&upload.content, Limits::default())
         .map_err(|e| PageError::invalid(lang, FieldError::from_domain("file", &e, lang)))?;
     let marks: Vec<MarkedProblem> = report
@@ -465,6 +633,11 @@ async fn api_import(
     let report = run_import(&state.store, caller.scope(), &caller.actor(), request)
         .await
         .map_err(|e| ApiError::from_store(lang, e))?;
+    import_answer(report)
+}
+
+/// The API's answer to an import: 422 when the file could not be read, else every outcome.
+pub(crate) fn import_answer(report: ImportReport) -> Result<Response, ApiError> {
     if let Some(e) = report.file_error {
         return Err(ApiError::File { code: e.code, message: e.message });
     }

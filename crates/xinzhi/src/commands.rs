@@ -364,6 +364,11 @@ pub async fn import_reports(settings: &Settings, file: &Path, options: ImportOpt
     };
     let report = xinzhi_web::imports::run_import(&store, &xinzhi_store::Scope::City, &cli_actor(), request).await?;
     store.close().await;
+    print_import(file, &report, lang)
+}
+
+/// Prints every problem and the tally; fails when anything was refused or not committed.
+fn print_import(file: &Path, report: &xinzhi_web::imports::ImportReport, lang: Lang) -> anyhow::Result<()> {
     if let Some(error) = &report.file_error {
         bail!("{}: {}", file.display(), error.message);
     }
@@ -401,4 +406,104 @@ pub async fn import_reports(settings: &Settings, file: &Path, options: ImportOpt
     } else {
         bail!("{}", lang.pick("有数据行被拒绝，见上文", "some rows were refused; see above"))
     }
+}
+
+/// `xinzhi import profiles FILE --year 2024`: a year of annual profiles for the whole city.
+pub async fn import_profiles(settings: &Settings, file: &Path, options: ProfileImportOptions) -> anyhow::Result<()> {
+    let lang = Lang::from_tag(&options.lang).unwrap_or_default();
+    let this_year = xinzhi_domain::Month::containing(auth::now()).map_or(2100, |m| m.year());
+    let year = match options.year {
+        Some(y) if (2000..=this_year).contains(&y) => y,
+        Some(y) => bail!("--year: {y} is not between 2000 and {this_year}"),
+        None => this_year - 1,
+    };
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let store = open(settings).await?;
+    let mode = if options.all_or_nothing {
+        xinzhi_store::ImportMode::AllOrNothing
+    } else {
+        xinzhi_store::ImportMode::ValidRows
+    };
+    let request =
+        xinzhi_web::profiles::ProfileImportRequest { bytes: &bytes, year, mode, dry_run: options.dry_run, lang };
+    let report =
+        xinzhi_web::profiles::run_profile_import(&store, &xinzhi_store::Scope::City, &cli_actor(), request).await?;
+    store.close().await;
+    print_import(file, &report, lang)
+}
+
+pub struct ProfileImportOptions {
+    pub year: Option<i32>,
+    pub dry_run: bool,
+    pub all_or_nothing: bool,
+    pub lang: String,
+}
+
+pub struct PoolOptions {
+    pub year: Option<i32>,
+    pub version: Option<String>,
+    pub limit: usize,
+    pub json: bool,
+    pub lang: String,
+}
+
+/// `xinzhi pool TIER`: the candidate pool of a tier for the whole city, nearest first, with
+/// what each firm still misses.
+pub async fn pool(settings: &Settings, tier: &str, options: PoolOptions) -> anyhow::Result<()> {
+    let lang = Lang::from_tag(&options.lang).unwrap_or_default();
+    let tier = xinzhi_domain::Tier::parse(tier).ok_or_else(|| {
+        anyhow!("'{tier}' is not a tier: use innovative_sme, srdi_sme, little_giant or single_champion")
+    })?;
+    let store = open(settings).await?;
+    let now = xinzhi_domain::Month::containing(auth::now()).ok_or_else(|| anyhow!("the clock is out of range"))?;
+    let rules =
+        match store.ladder_rules(options.version.as_deref(), xinzhi_domain::period::china_date(auth::now())).await {
+            Err(xinzhi_store::StoreError::NotFound) => {
+                bail!("--version: no rule set {}", options.version.unwrap_or_default())
+            }
+            other => other?,
+        };
+    let year = match options.year {
+        Some(y) => y,
+        None => store.profile_years().await?.first().copied().unwrap_or(now.year() - 1),
+    };
+    let engine = xinzhi_analytics::Engine::load(store.clone(), &[], now).await?;
+    let profiles = engine.profiles().await?;
+    let names = engine.names().await;
+    let found = {
+        let cube = engine.read().await?;
+        xinzhi_analytics::pools::pool(&cube, &names, &rules, &profiles, &xinzhi_store::Scope::City, tier, year)
+    };
+    store.close().await;
+    if options.json {
+        println!("{}", serde_json::to_string_pretty(&found.iter().take(options.limit).collect::<Vec<_>>())?);
+        return Ok(());
+    }
+    let qualifying = found.iter().filter(|c| c.assessment.qualifies).count();
+    match lang {
+        Lang::ZhCn => println!(
+            "{}后备库（{year}年度画像，标准{}）：{}家，已达标{}家",
+            tier.label(lang),
+            rules.version,
+            found.len(),
+            qualifying
+        ),
+        Lang::En => println!(
+            "{} pool ({year} profiles, criteria {}): {} firms, {} qualifying",
+            tier.label(lang),
+            rules.version,
+            found.len(),
+            qualifying
+        ),
+    }
+    for (rank, c) in found.iter().take(options.limit).enumerate() {
+        let score = c.assessment.score.map_or_else(|| "—".into(), |s| format!("{s:.0}"));
+        let result = if c.assessment.qualifies {
+            lang.pick("达标", "qualifies").to_owned()
+        } else {
+            c.assessment.gaps.iter().map(|g| g.message(lang)).collect::<Vec<_>>().join("；")
+        };
+        println!("{:>4}. {} {} {} [{score}] {result}", rank + 1, c.credit_code, c.name, c.district);
+    }
+    Ok(())
 }

@@ -89,6 +89,29 @@ enum Command {
         #[command(subcommand)]
         what: BenchWhat,
     },
+    /// The candidate pool (后备库) of a ladder tier for the whole city: firms nearest to the
+    /// criteria first, each with its score and what it still misses.
+    Pool {
+        /// innovative_sme, srdi_sme, little_giant or single_champion
+        tier: String,
+        /// Profile year [default: the latest with profiles]
+        #[arg(long)]
+        year: Option<i32>,
+        /// Criteria version [default: the one in force today]
+        #[arg(long)]
+        version: Option<String>,
+        /// Firms to print.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Print JSON instead of lines.
+        #[arg(long)]
+        json: bool,
+        /// Language of the messages: zh-CN or en.
+        #[arg(long, default_value = "zh-CN")]
+        lang: String,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
     /// Check a unified social credit code (统一社会信用代码).
     CheckCode {
         code: String,
@@ -159,6 +182,24 @@ enum ImportWhat {
         /// The month of rows without a period column, e.g. 2024-03.
         #[arg(long)]
         period: Option<String>,
+        /// Check and print the problems without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write nothing if any row is refused.
+        #[arg(long)]
+        all_or_nothing: bool,
+        /// Language of the messages: zh-CN or en.
+        #[arg(long, default_value = "zh-CN")]
+        lang: String,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// Annual enterprise profiles (企业年度画像) from an .xlsx, .xls or .csv file, for the whole city.
+    Profiles {
+        file: PathBuf,
+        /// The year of the profiles, e.g. 2024 [default: last year]
+        #[arg(long)]
+        year: Option<i32>,
         /// Check and print the problems without writing anything.
         #[arg(long)]
         dry_run: bool,
@@ -344,6 +385,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             init_logging(&settings.log);
             let options = commands::ImportOptions { period, dry_run, all_or_nothing, lang };
             runtime.block_on(commands::import_reports(&settings, &file, options))
+        }
+        Command::Import { what: ImportWhat::Profiles { file, year, dry_run, all_or_nothing, lang, storage } } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            let options = commands::ProfileImportOptions { year, dry_run, all_or_nothing, lang };
+            runtime.block_on(commands::import_profiles(&settings, &file, options))
+        }
+        Command::Pool { tier, year, version, limit, json, lang, storage } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            let options = commands::PoolOptions { year, version, limit, json, lang };
+            runtime.block_on(commands::pool(&settings, &tier, options))
         }
         Command::Bench { what: BenchWhat::Import { rows, storage } } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;

@@ -173,7 +173,7 @@ async fn cumulative_columns_give_each_month_and_must_add_up() -> Result {
 
 /// A multipart body as a browser's upload form sends it: the CSRF token first, then the month
 /// and the file.
-fn upload_form(csrf: &str, period: &str, file_name: &str, file: &[u8]) -> (String, Vec<u8>) {
+pub(crate) fn upload_form(csrf: &str, period: &str, file_name: &str, file: &[u8]) -> (String, Vec<u8>) {
     let boundary = "----xinzhi-test-boundary-7MA4YWxkTrZu0gW";
     let mut body = Vec::new();
     for (name, value) in [("csrf", csrf), ("period", period)] {
@@ -192,7 +192,7 @@ fn upload_form(csrf: &str, period: &str, file_name: &str, file: &[u8]) -> (Strin
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-/// Posts an upload form to `path` with the session's client.
+/// Posts an upload form for December 2024 to `path` with the session's client.
 async fn post_upload(
     app: &crate::helpers::TestApp,
     path: &str,
@@ -200,13 +200,25 @@ async fn post_upload(
     file_name: &str,
     file: &[u8],
 ) -> Result<reqwest::Response> {
-    let (content_type, body) = upload_form(csrf, "2024-12", file_name, file);
+    post_upload_for(app, path, "2024-12", csrf, file_name, file).await
+}
+
+/// Posts an upload form for `period` (a month, or a year for profiles) to `path`.
+pub(crate) async fn post_upload_for(
+    app: &crate::helpers::TestApp,
+    path: &str,
+    period: &str,
+    csrf: &str,
+    file_name: &str,
+    file: &[u8],
+) -> Result<reqwest::Response> {
+    let (content_type, body) = upload_form(csrf, period, file_name, file);
     Ok(app.client.post(format!("{}{path}", app.base)).header("content-type", content_type).body(body).send().await?)
 }
 
 /// The red cells of the error report's first sheet, as (row, column letter) pairs, read back
 /// with the same reader as uploads.
-fn red_cells(xlsx: &[u8]) -> Result<Vec<(usize, String)>> {
+pub(crate) fn red_cells(xlsx: &[u8]) -> Result<Vec<(usize, String)>> {
     use std::io::Read;
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx))?;
     let mut styles = String::new();
@@ -377,7 +389,7 @@ async fn the_template_round_trips_and_the_api_imports_with_the_same_problems() -
 }
 
 /// A personal access token of the signed-in user, created through the account page.
-async fn store_token(app: &crate::helpers::TestApp) -> Result<String> {
+pub(crate) async fn store_token(app: &crate::helpers::TestApp) -> Result<String> {
     let page = app.post_form("/account/tokens", &[("name", "import")]).await?.text().await?;
     let start = page.find("id=\"new-token\">").ok_or("new token on the page")? + "id=\"new-token\">".len();
     Ok(page[start..start + page[start..].find('<').ok_or("token end")?].to_owned())

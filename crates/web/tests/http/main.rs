@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod cultivation;
 mod imports;
 mod monitor;
 mod reports;

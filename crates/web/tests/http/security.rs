@@ -402,6 +402,20 @@ async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
         ("/api/v1/monitor/cockpit?month=2024-06".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
         ("/api/v1/monitor/firms?month=2024-06".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
         ("/api/v1/monitor/targets?year=2024".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
+        ("/cultivation".into(), [303, 200, 200, 200, 200, 200, 404, 404]),
+        ("/cultivation/pools/little_giant".into(), [303, 200, 200, 200, 200, 200, 404, 404]),
+        ("/cultivation/rules".into(), [303, 200, 200, 200, 200, 200, 404, 404]),
+        ("/api/v1/cultivation/ladder".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
+        ("/api/v1/cultivation/pools/little_giant".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
+        ("/api/v1/cultivation/rules/ladder".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
+        (format!("/enterprises/{own}/profile"), [303, 200, 200, 200, 200, p, 404, 200]),
+        (format!("/enterprises/{far}/profile"), [303, 200, 200, 200, 404, 404, 404, 404]),
+        (format!("/api/v1/profiles/{own}/2024"), [401, 200, 200, 200, 200, p, 404, 200]),
+        (format!("/api/v1/profiles/{far}/2024"), [401, 200, 200, 200, 404, 404, 404, 404]),
+        ("/cultivation/profiles/import".into(), [303, 200, 404, 200, 200, 200, 404, 404]),
+        ("/cultivation/profiles/import/nosuch1".into(), [303, 404, 404, 404, 404, 404, 404, 404]),
+        ("/cultivation/profiles/import/nosuch1/errors.xlsx".into(), [303, 404, 404, 404, 404, 404, 404, 404]),
+        ("/cultivation/profiles/template.xlsx?year=2024".into(), [303, 200, 404, 200, 200, 200, 404, 200]),
         ("/api/v1/chains".into(), [401, 200, 200, 200, 200, 200, 200, 200]),
         ("/api/v1/chains/rare_earth".into(), [401, 200, 200, 200, 200, 200, 200, 200]),
         ("/healthz".into(), [200; 8]),
@@ -436,6 +450,12 @@ async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
         "/monitor/targets",
         "/api/v1/monitor/targets",
         "/api/v1/monitor/targets/1/delete",
+        "/cultivation/rules",
+        "/api/v1/cultivation/rules/ladder",
+        "/enterprises/91350100M000100Y43/profile",
+        "/cultivation/profiles/import",
+        "/cultivation/profiles/import/nosuch1",
+        "/api/v1/profiles/import",
     ];
 
     // The table covers every route the router declares.
@@ -467,7 +487,11 @@ async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
             // Concrete ids and codes stand for the route's parameters.
             p.split('/')
                 .map(|part| {
-                    if part.chars().any(|c| c.is_ascii_digit()) || part == "rare_earth" || part == "en" {
+                    if part.chars().any(|c| c.is_ascii_digit())
+                        || part == "rare_earth"
+                        || part == "en"
+                        || part == "little_giant"
+                    {
                         "*"
                     } else {
                         part
