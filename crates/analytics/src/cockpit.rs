@@ -4,6 +4,7 @@
 use std::time::Instant;
 
 use serde::Serialize;
+use xinzhi_domain::programme::Programme;
 use xinzhi_domain::targets::{self, Light, Progress, TargetKind, TimeBasis};
 use xinzhi_domain::{Comparison, Lang, Month, Tier};
 use xinzhi_store::Scope;
@@ -436,6 +437,21 @@ fn new_designations(cube: &Cube, selection: &Selection<'_>, tier: Tier, month: M
         .count()
 }
 
+/// What a programme's recognitions of the year through `month` add up to (domain::programme),
+/// for firms of the selection.
+pub fn new_recognitions(cube: &Cube, selection: &Selection<'_>, programme: Programme, month: Month) -> i64 {
+    let Some(m) = cube.month_index(month) else { return 0 };
+    let (from, to) = (i64::from(month.year()) * 10_000 + 101, month.yyyymm() * 100 + 31);
+    (0..cube.firm_count())
+        .filter(|&f| {
+            cube.in_scope(selection.scope, f) && cube.in_unit(selection.unit, f, m as i64, month, selection.attribution)
+        })
+        .flat_map(|f| cube.programmes[f].iter())
+        .filter(|p| p.programme == programme && (from..=to).contains(&p.recognised_on))
+        .map(|p| xinzhi_domain::programme::count_of(programme, p.quantity))
+        .sum()
+}
+
 fn counts_of(cube: &Cube, selection: &Selection<'_>, members: &[usize], month: Month) -> Counts {
     let (entered, exited) = flows_of(cube, selection, month);
     let (mut loss_making, mut loss) = (0, 0.0);
@@ -530,13 +546,22 @@ pub fn unit_of(target: TargetUnit) -> Unit {
 }
 
 /// Count metrics a target can name besides indicators.
-pub const COUNT_METRICS: [&str; 6] = [
+pub const COUNT_METRICS: [&str; 15] = [
     "new_above_scale",
     "new_innovative_sme",
     "new_srdi_sme",
     "new_little_giant",
     "new_single_champion",
     "new_chain_leader",
+    "new_cloud",
+    "new_platform",
+    "new_smart_factory",
+    "new_smart_workshop",
+    "new_smart_line",
+    "new_smart_station",
+    "new_green_factory",
+    "new_green_product",
+    "new_green_supply_chain",
 ];
 
 /// The name of a target's metric.
@@ -548,6 +573,12 @@ pub fn metric_name(cube: &Cube, metric: &str, lang: Lang) -> String {
         return match lang {
             Lang::ZhCn => format!("新增{}", tier.label(lang)),
             Lang::En => format!("New {}", tier.label(lang)),
+        };
+    }
+    if let Some(programme) = metric.strip_prefix("new_").and_then(Programme::parse) {
+        return match lang {
+            Lang::ZhCn => format!("新增{}", programme.label(lang)),
+            Lang::En => format!("New: {}", programme.label(lang)),
         };
     }
     cube.series_by_code(metric).map_or_else(|| metric.to_owned(), |s| s.def.name(lang).to_owned())
@@ -572,8 +603,11 @@ fn actual_for(
     match kind {
         TargetKind::Count if metric == "new_above_scale" => Some(flows_of(cube, &selection, month).0 as f64),
         TargetKind::Count => {
-            let tier = metric.strip_prefix("new_").and_then(Tier::parse)?;
-            Some(new_designations(cube, &selection, tier, month) as f64)
+            let what = metric.strip_prefix("new_")?;
+            if let Some(programme) = Programme::parse(what) {
+                return Some(new_recognitions(cube, &selection, programme, month) as f64);
+            }
+            Some(new_designations(cube, &selection, Tier::parse(what)?, month) as f64)
         }
         TargetKind::Growth | TargetKind::Level => {
             let series = cube.series_by_code(metric)?;

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use xinzhi_domain::period::MonthRange;
 use xinzhi_domain::{DesignationStatus, IndicatorDef, MembershipKind, Month, TemporalKind, Tier};
-use xinzhi_store::monitoring::{DesignationSpan, MembershipSpan, RegistrySnapshot};
+use xinzhi_store::monitoring::{DesignationSpan, MembershipSpan, ProgrammeSpan, RegistrySnapshot};
 use xinzhi_store::{EnterpriseId, IndicatorId, ReportStatus};
 
 /// A firm of the cube.
@@ -23,6 +23,17 @@ pub struct Firm {
     pub industry_code: String,
     /// The 大类 (two digits), or 0 when the code is malformed.
     pub division: u8,
+    /// Land in mu (亩), where recorded.
+    pub land_mu: Option<f64>,
+    /// yyyymmdd, where recorded.
+    pub established_on: Option<i64>,
+}
+
+impl Firm {
+    /// Whether the firm's industry is 工业: sections B, C and D of GB/T 4754 (domain.md §1.1).
+    pub fn is_industrial(&self) -> bool {
+        matches!(self.industry_code.as_bytes().first(), Some(b'B' | b'C' | b'D'))
+    }
 }
 
 /// A membership span in month indices of the cube (`to` inclusive, `i64::MAX` when open).
@@ -84,6 +95,7 @@ pub struct Cube {
     pub(crate) segment: Vec<Vec<Span>>,
     pub(crate) above_scale: Vec<Vec<Span>>,
     pub(crate) designations: Vec<Vec<DesignationSpan>>,
+    pub(crate) programmes: Vec<Vec<ProgrammeSpan>>,
     pub(crate) segment_chain: HashMap<i64, i64>,
     pub(crate) chain_cluster: HashMap<i64, i64>,
     pub(crate) series: Vec<Series>,
@@ -107,6 +119,7 @@ impl Cube {
             segment: Vec::new(),
             above_scale: Vec::new(),
             designations: Vec::new(),
+            programmes: Vec::new(),
             segment_chain: HashMap::new(),
             chain_cluster: HashMap::new(),
             series: Vec::new(),
@@ -127,6 +140,8 @@ impl Cube {
             .map(|f| Firm {
                 enterprise_id: f.enterprise_id,
                 division: f.division,
+                land_mu: f.land_mu,
+                established_on: f.established_on,
                 credit_code: f.credit_code,
                 name: f.name,
                 industry_code: f.industry_code,
@@ -164,6 +179,12 @@ impl Cube {
         for d in registry.designations {
             if let Some(&firm) = self.index.get(&d.enterprise_id) {
                 self.designations[firm].push(d);
+            }
+        }
+        self.programmes = vec![Vec::new(); n];
+        for p in registry.programmes {
+            if let Some(&firm) = self.index.get(&p.enterprise_id) {
+                self.programmes[firm].push(p);
             }
         }
         self.segment_chain = registry.segment_chains.into_iter().collect();

@@ -21,8 +21,11 @@
 pub mod alerts;
 pub mod cockpit;
 pub mod cube;
+pub mod evaluation;
 pub mod measures;
 pub mod pools;
+pub mod programmes;
+pub mod promotion;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;

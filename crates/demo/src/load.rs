@@ -336,6 +336,28 @@ pub async fn load(
     }
     store.insert_profiles(&CITY, &profiles, "demo").await?;
     store.seed_ladder_rules().await?;
+    store.seed_mu_rules().await?;
+
+    // Digital and green recognitions of the last four years.
+    let years = (plan.last_year - 3).max(plan.first_year)..=plan.last_year;
+    let recognitions: Vec<xinzhi_store::programmes::NewProgrammeRecord> = plan
+        .firms
+        .iter()
+        .flat_map(|firm| {
+            let enterprise_id = enterprise_ids[firm.index];
+            plan.programme_records(firm, years.clone()).into_iter().map(move |(programme, level, date, quantity)| {
+                xinzhi_store::programmes::NewProgrammeRecord {
+                    enterprise_id,
+                    programme,
+                    level: level.map(str::to_owned),
+                    recognised_on: date,
+                    quantity,
+                    detail: None,
+                }
+            })
+        })
+        .collect();
+    store.add_programme_records(&CITY, &recognitions, &xinzhi_store::AuditActor::system("demo")).await?;
 
     store.analyze().await?;
     store.set_setting("city_name_zh", layout::CITY_ZH).await?;

@@ -4,13 +4,20 @@
 //! hold a ladder tier, as the designated firms of a real city are.
 
 use rand::Rng;
-use xinzhi_domain::Tier;
+use xinzhi_domain::programme::Programme;
+use xinzhi_domain::{Month, Tier};
 
 use crate::layout::INDUSTRIES;
 use crate::plan::{Firm, Plan, stream};
 
 /// The random stream of a firm's profile (distinct from every indicator's).
 const PROFILE_STREAM: u64 = 9_001;
+
+/// The random stream of a firm's programme recognitions.
+const PROGRAMME_STREAM: u64 = 9_002;
+
+/// A recognition of a demo firm: programme, level, date (yyyymmdd) and quantity.
+pub type PlannedRecognition = (Programme, Option<&'static str>, i64, i64);
 
 /// Industries whose main products count as strategic emerging (战略性新兴产业), by code prefix.
 const STRATEGIC: [&str; 6] = ["C38", "C39", "C35", "C27", "C34", "C30"];
@@ -109,6 +116,56 @@ impl Plan {
             ("energy_tce", round(energy)),
             ("emissions", round(energy * 0.02)),
         ]
+    }
+}
+
+impl Plan {
+    /// The firm's digital and green recognitions over the years of `years`: larger and
+    /// designated firms more often; each programme once, stations and products in any year.
+    pub fn programme_records(&self, firm: &Firm, years: std::ops::RangeInclusive<i32>) -> Vec<PlannedRecognition> {
+        let mut rng = stream(self.config.seed, firm.index, 0, PROGRAMME_STREAM);
+        let mut found: Vec<PlannedRecognition> = Vec::new();
+        for year in years {
+            let Ok(december) = Month::new(year, 12) else { continue };
+            if firm.active_share(self.config.seed, year) <= 0.0 {
+                continue;
+            }
+            let above = firm.is_above_scale(december);
+            let tiered = !self.tiers_held(firm.index, year).is_empty();
+            let boost = if tiered {
+                2.5
+            } else if above {
+                1.5
+            } else {
+                1.0
+            };
+            let date = i64::from(year) * 10_000 + [331, 630, 930, 1215][rng.random_range(0..4)];
+            let once = |p: Programme, found: &[PlannedRecognition]| !found.iter().any(|r| r.0 == p);
+            let mut draw = |p: f64| rng.random::<f64>() < p * boost;
+            if once(Programme::Cloud, &found) && draw(0.12) {
+                found.push((Programme::Cloud, Some(if tiered { "star4" } else { "star3" }), date, 1));
+            }
+            if above && once(Programme::Platform, &found) && draw(0.06) {
+                found.push((Programme::Platform, None, date, 1));
+            }
+            if above && once(Programme::SmartWorkshop, &found) && draw(0.03) {
+                found.push((Programme::SmartWorkshop, Some("municipal"), date, 1));
+            }
+            if above && once(Programme::SmartFactory, &found) && draw(0.01) {
+                found.push((Programme::SmartFactory, Some("basic"), date, 1));
+            }
+            if above && draw(0.04) {
+                let stations = 2 + (firm.index as i64 + i64::from(year)) % 12;
+                found.push((Programme::SmartStation, None, date, stations));
+            }
+            if above && once(Programme::GreenFactory, &found) && draw(0.01) {
+                found.push((Programme::GreenFactory, Some(if tiered { "provincial" } else { "municipal" }), date, 1));
+            }
+            if above && draw(0.006) {
+                found.push((Programme::GreenProduct, Some("provincial"), date, 1 + (firm.index as i64) % 3));
+            }
+        }
+        found
     }
 }
 

@@ -46,6 +46,7 @@ const SQLITE: &[Migration] = &[
     },
     Migration { version: 9, name: "monitoring", sql: include_str!("../migrations/sqlite/0009_monitoring.sql") },
     Migration { version: 10, name: "cultivation", sql: include_str!("../migrations/sqlite/0010_cultivation.sql") },
+    Migration { version: 11, name: "evaluation", sql: include_str!("../migrations/sqlite/0011_evaluation.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -79,6 +80,7 @@ const POSTGRES: &[Migration] = &[
     },
     Migration { version: 9, name: "monitoring", sql: include_str!("../migrations/postgres/0009_monitoring.sql") },
     Migration { version: 10, name: "cultivation", sql: include_str!("../migrations/postgres/0010_cultivation.sql") },
+    Migration { version: 11, name: "evaluation", sql: include_str!("../migrations/postgres/0011_evaluation.sql") },
 ];
 
 /// Arbitrary constant key of the PostgreSQL advisory lock that serialises concurrent starts.

@@ -28,6 +28,10 @@ pub struct FirmRecord {
     pub industry_code: String,
     /// Its 大类, the two digits after the section letter (33); 0 when the code is not valid.
     pub division: u8,
+    /// Land it uses, in mu (亩), where recorded.
+    pub land_mu: Option<f64>,
+    /// yyyymmdd, where recorded.
+    pub established_on: Option<i64>,
 }
 
 /// A membership span: the firm belongs to `target` (a region, park, cluster or segment id; 0
@@ -52,6 +56,16 @@ pub struct DesignationSpan {
     pub status: DesignationStatus,
 }
 
+/// A programme recognition, as the engine counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProgrammeSpan {
+    pub enterprise_id: EnterpriseId,
+    pub programme: xinzhi_domain::programme::Programme,
+    /// yyyymmdd.
+    pub recognised_on: i64,
+    pub quantity: i64,
+}
+
 /// The registry at one revision: firms, memberships, designations, and which chain each
 /// segment belongs to.
 #[derive(Debug, Clone, Default)]
@@ -60,6 +74,7 @@ pub struct RegistrySnapshot {
     pub firms: Vec<FirmRecord>,
     pub memberships: Vec<MembershipSpan>,
     pub designations: Vec<DesignationSpan>,
+    pub programmes: Vec<ProgrammeSpan>,
     /// (segment id, chain id).
     pub segment_chains: Vec<(i64, i64)>,
     /// (chain id, cluster id): a firm on a chain belongs to the chain's cluster.
@@ -191,7 +206,8 @@ impl Store {
             .await?;
         let mut snapshot = RegistrySnapshot { revision, ..RegistrySnapshot::default() };
         let mut rows = sqlx::query(
-            "SELECT enterprise_id, credit_code, name, industry_code FROM enterprises ORDER BY enterprise_id",
+            "SELECT enterprise_id, credit_code, name, industry_code, land_area_mu, established_on FROM enterprises \
+             ORDER BY enterprise_id",
         )
         .fetch(&mut *conn);
         while let Some(row) = rows.try_next().await? {
@@ -204,6 +220,8 @@ impl Store {
                 name: row.try_get(2)?,
                 industry_code,
                 division,
+                land_mu: row.try_get(4)?,
+                established_on: row.try_get(5)?,
             });
         }
         drop(rows);
@@ -236,6 +254,19 @@ impl Store {
                 granted_on: row.try_get(3)?,
                 expires_on: row.try_get(4)?,
                 status: DesignationStatus::parse(&status).ok_or_else(|| corrupt("designation status", &status))?,
+            });
+        }
+        drop(rows);
+        let mut rows = sqlx::query("SELECT enterprise_id, programme, recognised_on, quantity FROM programme_records")
+            .fetch(&mut *conn);
+        while let Some(row) = rows.try_next().await? {
+            let programme: String = row.try_get(1)?;
+            snapshot.programmes.push(ProgrammeSpan {
+                enterprise_id: EnterpriseId(row.try_get(0)?),
+                programme: xinzhi_domain::programme::Programme::parse(&programme)
+                    .ok_or_else(|| corrupt("programme", &programme))?,
+                recognised_on: row.try_get(2)?,
+                quantity: row.try_get(3)?,
             });
         }
         drop(rows);

@@ -37,7 +37,7 @@ pub fn api_router() -> Router<AppState> {
     Router::new()
         .route("/cultivation/ladder", get(api_ladder))
         .route("/cultivation/pools/{tier}", get(api_pool))
-        .route("/cultivation/rules/ladder", get(api_rules).post(api_save_rules))
+        .route("/cultivation/rules/{kind}", get(api_rules).post(api_save_rules))
 }
 
 /// The tiers with criteria, in pool order.
@@ -177,7 +177,7 @@ async fn view_ladder_get(
     }
     let tr = Tr::new(lang);
     let date = parse_date(lang, query.date.as_deref()).map_err(|e| PageError::invalid(lang, e))?;
-    let answer = ladder(&state, &caller, lang, date).await.map_err(|e| page_from_api(lang, e))?;
+    let answer = ladder(&state, &caller, lang, date).await.map_err(|e| PageError::from_api(lang, e))?;
     let last = answer.tiers.iter().flat_map(|t| t.new_by_year.keys().copied()).max().unwrap_or((date / 10_000) as i32);
     let years: Vec<i32> = (last - 3..=last).collect();
     let counts = answer
@@ -226,14 +226,6 @@ async fn view_ladder_get(
         reviews,
         may_import: caller.user.role.reviews_reports(),
     })
-}
-
-fn page_from_api(lang: Lang, error: ApiError) -> PageError {
-    match error {
-        ApiError::Invalid(f) => PageError::invalid(lang, f),
-        ApiError::Internal(_, e) => PageError::from_store(lang, e),
-        _ => PageError::not_found(lang),
-    }
 }
 
 // ----------------------------------------------------------------------------- the pools
@@ -379,7 +371,7 @@ async fn view_pool_get(
     let tr = Tr::new(lang);
     let tier = parse_tier(lang, &tier).map_err(|e| PageError::invalid(lang, e))?;
     query.limit = Some(PAGE_CANDIDATES.to_string());
-    let answer = pool(&state, &caller, lang, tier, &query).await.map_err(|e| page_from_api(lang, e))?;
+    let answer = pool(&state, &caller, lang, tier, &query).await.map_err(|e| PageError::from_api(lang, e))?;
     let versions = state
         .store
         .rule_sets("ladder")
@@ -425,6 +417,71 @@ async fn view_pool_get(
 
 // ----------------------------------------------------------------------------- the rules
 
+/// The kinds of rule sets kept as versions: the ladder criteria and the 亩均 rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RuleKind {
+    Ladder,
+    Mu,
+}
+
+impl RuleKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            RuleKind::Ladder => "ladder",
+            RuleKind::Mu => "mu",
+        }
+    }
+
+    fn parse(lang: Lang, text: Option<&str>) -> Result<RuleKind, FieldError> {
+        match text.map(str::trim).unwrap_or("ladder") {
+            "" | "ladder" => Ok(RuleKind::Ladder),
+            "mu" => Ok(RuleKind::Mu),
+            other => Err(FieldError::new(
+                "kind",
+                "rules.kind",
+                Tr::new(lang).f("cultivation.unknown_kind", &[("kind", other)]),
+            )),
+        }
+    }
+
+    fn title_key(self) -> &'static str {
+        match self {
+            RuleKind::Ladder => "cultivation.rules",
+            RuleKind::Mu => "mu.rules",
+        }
+    }
+}
+
+/// A rule set of `kind` as pretty JSON, with its version: the one named, else the one in force.
+async fn rule_body(
+    state: &AppState,
+    lang: Lang,
+    kind: RuleKind,
+    version: Option<&str>,
+) -> Result<(String, String), ApiError> {
+    let pretty = |value: Result<String, serde_json::Error>| {
+        value.map_err(|e| ApiError::Internal(lang, StoreError::Invalid(e.to_string())))
+    };
+    match kind {
+        RuleKind::Ladder => {
+            let rules = rules_of(state, lang, version).await?;
+            Ok((rules.version.clone(), pretty(serde_json::to_string_pretty(&rules))?))
+        }
+        RuleKind::Mu => {
+            let version = version.map(str::trim).filter(|v| !v.is_empty());
+            let rules = state.store.mu_rules(version, today()).await.map_err(|e| match e {
+                StoreError::NotFound => ApiError::Invalid(FieldError::new(
+                    "version",
+                    "rules.unknown_version",
+                    Tr::new(lang).f("cultivation.unknown_version", &[("version", version.unwrap_or(""))]),
+                )),
+                other => ApiError::from_store(lang, other),
+            })?;
+            Ok((rules.version.clone(), pretty(serde_json::to_string_pretty(&rules))?))
+        }
+    }
+}
+
 #[derive(Serialize)]
 pub struct RulesAnswer {
     /// The version in force today.
@@ -432,62 +489,97 @@ pub struct RulesAnswer {
     pub versions: Vec<RuleSet>,
 }
 
-async fn rules_answer(state: &AppState, lang: Lang) -> Result<RulesAnswer, ApiError> {
-    let versions = state.store.rule_sets("ladder").await.map_err(|e| ApiError::from_store(lang, e))?;
-    let in_force = rules_of(state, lang, None).await?.version;
+async fn rules_answer(state: &AppState, lang: Lang, kind: RuleKind) -> Result<RulesAnswer, ApiError> {
+    let versions = state.store.rule_sets(kind.as_str()).await.map_err(|e| ApiError::from_store(lang, e))?;
+    let in_force = rule_body(state, lang, kind, None).await?.0;
     Ok(RulesAnswer { in_force, versions })
 }
 
-/// `GET /api/v1/cultivation/rules/ladder`: every version with its body.
+/// `GET /api/v1/cultivation/rules/{kind}` (`ladder` or `mu`): every version with its body.
 async fn api_rules(
     State(state): State<AppState>,
     Language(lang): Language,
     caller: Caller,
+    Path(kind): Path<String>,
 ) -> Result<Json<RulesAnswer>, ApiError> {
     if refuse(&state, &caller, "rules").await {
         return Err(ApiError::NotFound(lang));
     }
-    Ok(Json(rules_answer(&state, lang).await?))
+    let kind = RuleKind::parse(lang, Some(&kind)).map_err(ApiError::Invalid)?;
+    Ok(Json(rules_answer(&state, lang, kind).await?))
 }
 
-/// A new version of the ladder criteria: the body is `LadderRules` as JSON; its `version` and
-/// `effective_from` are the version's.
-async fn save_rules(state: &AppState, caller: &Caller, lang: Lang, body: &str) -> Result<RuleSet, ApiError> {
+fn syntax_error(lang: Lang, error: &serde_json::Error) -> ApiError {
+    let error = xinzhi_domain::criteria::RulesError::Syntax(error.to_string());
+    ApiError::Invalid(FieldError::from_domain("body", &error, lang))
+}
+
+/// A new version: the body is the rule set as JSON (`LadderRules` or `MuRules`), checked, with
+/// its own `version` and `effective_from`.
+async fn save_rules(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    kind: RuleKind,
+    body: &str,
+) -> Result<RuleSet, ApiError> {
     if !caller.user.role.sets_targets() {
         audit_denial(state, caller, "cultivation", "rules.save").await;
         return Err(ApiError::NotFound(lang));
     }
-    let rules: LadderRules = serde_json::from_str(body).map_err(|e| {
-        let error = xinzhi_domain::criteria::RulesError::Syntax(e.to_string());
-        ApiError::Invalid(FieldError::from_domain("body", &error, lang))
-    })?;
-    rules.check().map_err(|e| ApiError::Invalid(FieldError::from_domain("body", &e, lang)))?;
-    if days_of_yyyymmdd(rules.effective_from).is_none() {
+    let invalid = |e: &dyn xinzhi_domain::Localize| {
+        ApiError::Invalid(FieldError { field: "body".into(), code: e.code(), message: e.message(lang) })
+    };
+    let (version, effective_from, saved) = match kind {
+        RuleKind::Ladder => {
+            let rules: LadderRules = serde_json::from_str(body).map_err(|e| syntax_error(lang, &e))?;
+            rules.check().map_err(|e| invalid(&e))?;
+            let saved = if days_of_yyyymmdd(rules.effective_from).is_some() {
+                Some(state.store.save_ladder_rules(caller.scope(), &rules, &caller.actor()).await)
+            } else {
+                None
+            };
+            (rules.version, rules.effective_from, saved)
+        }
+        RuleKind::Mu => {
+            let rules: xinzhi_domain::mu::MuRules = serde_json::from_str(body).map_err(|e| syntax_error(lang, &e))?;
+            rules.check().map_err(|e| invalid(&e))?;
+            let saved = if days_of_yyyymmdd(rules.effective_from).is_some() {
+                Some(state.store.save_mu_rules(caller.scope(), &rules, &caller.actor()).await)
+            } else {
+                None
+            };
+            (rules.version, rules.effective_from, saved)
+        }
+    };
+    let Some(saved) = saved else {
         return Err(ApiError::Invalid(FieldError::new(
             "effective_from",
             "date.invalid",
-            Tr::new(lang).f("cultivation.bad_effective", &[("date", &rules.effective_from.to_string())]),
+            Tr::new(lang).f("cultivation.bad_effective", &[("date", &effective_from.to_string())]),
         )));
-    }
-    let id = state.store.save_ladder_rules(caller.scope(), &rules, &caller.actor()).await.map_err(|e| match e {
-        StoreError::Conflict(_) => ApiError::Conflict {
-            message: Tr::new(lang).f("cultivation.version_exists", &[("version", &rules.version)]),
-        },
+    };
+    let id = saved.map_err(|e| match e {
+        StoreError::Conflict(_) => {
+            ApiError::Conflict { message: Tr::new(lang).f("cultivation.version_exists", &[("version", &version)]) }
+        }
         other => ApiError::from_store(lang, other),
     })?;
-    let saved = state.store.rule_sets("ladder").await.map_err(|e| ApiError::from_store(lang, e))?;
+    let saved = state.store.rule_sets(kind.as_str()).await.map_err(|e| ApiError::from_store(lang, e))?;
     saved.into_iter().find(|r| r.rule_set_id == id).ok_or(ApiError::NotFound(lang))
 }
 
-/// `POST /api/v1/cultivation/rules/ladder` with a rule set: checked (fields, brackets, maxima),
-/// then stored as a new version; an existing version is 409.
+/// `POST /api/v1/cultivation/rules/{kind}` with a rule set: checked (fields, brackets, maxima,
+/// class quotas), then stored as a new version; an existing version is 409.
 async fn api_save_rules(
     State(state): State<AppState>,
     Language(lang): Language,
     caller: Caller,
+    Path(kind): Path<String>,
     body: String,
 ) -> Result<(StatusCode, Json<RuleSet>), ApiError> {
-    let saved = save_rules(&state, &caller, lang, &body).await?;
+    let kind = RuleKind::parse(lang, Some(&kind)).map_err(ApiError::Invalid)?;
+    let saved = save_rules(&state, &caller, lang, kind, &body).await?;
     Ok((StatusCode::CREATED, Json(saved)))
 }
 
@@ -505,6 +597,8 @@ pub struct VersionRow {
 pub struct RulesPage {
     tr: Tr,
     layout: Layout,
+    kind: &'static str,
+    title_key: &'static str,
     versions: Vec<VersionRow>,
     body: String,
     editable: bool,
@@ -514,6 +608,7 @@ pub struct RulesPage {
 
 #[derive(Debug, Default, Deserialize)]
 pub struct RulesQuery {
+    pub kind: Option<String>,
     pub version: Option<String>,
     pub saved: Option<String>,
 }
@@ -523,12 +618,12 @@ async fn rules_page(
     caller: &Caller,
     lang: Lang,
     uri: &OriginalUri,
+    kind: RuleKind,
     selected: Option<&str>,
 ) -> Result<RulesPage, PageError> {
     let tr = Tr::new(lang);
-    let answer = rules_answer(state, lang).await.map_err(|e| page_from_api(lang, e))?;
-    let shown = rules_of(state, lang, selected).await.map_err(|e| page_from_api(lang, e))?;
-    let body = serde_json::to_string_pretty(&shown).map_err(|e| PageError::internal(lang, &e))?;
+    let answer = rules_answer(state, lang, kind).await.map_err(|e| PageError::from_api(lang, e))?;
+    let (shown, body) = rule_body(state, lang, kind, selected).await.map_err(|e| PageError::from_api(lang, e))?;
     let versions = answer
         .versions
         .iter()
@@ -538,12 +633,14 @@ async fn rules_page(
             created: tr.timestamp(r.created_at),
             by: r.created_by.clone(),
             in_force: r.version == answer.in_force,
-            selected: r.version == shown.version,
+            selected: r.version == shown,
         })
         .collect();
     Ok(RulesPage {
         tr,
         layout: Layout::for_caller(state, tr, uri, "cultivation", caller),
+        kind: kind.as_str(),
+        title_key: kind.title_key(),
         versions,
         body,
         editable: caller.user.role.sets_targets(),
@@ -562,13 +659,14 @@ async fn view_rules_get(
     if refuse(&state, &caller, "rules").await {
         return Err(PageError::not_found(lang));
     }
-    let mut page = rules_page(&state, &caller, lang, &uri, query.version.as_deref()).await?;
+    let kind = RuleKind::parse(lang, query.kind.as_deref()).map_err(|e| PageError::invalid(lang, e))?;
+    let mut page = rules_page(&state, &caller, lang, &uri, kind, query.version.as_deref()).await?;
     page.saved = query.saved.map(|v| Tr::new(lang).f("cultivation.rules_saved", &[("version", &v)]));
     Ok(page)
 }
 
-/// `POST /cultivation/rules` (`body`): a new version; a refused one shows the form again with
-/// the text as typed and the reason.
+/// `POST /cultivation/rules` (`kind`, `body`): a new version; a refused one shows the form
+/// again with the text as typed and the reason.
 async fn view_rules_post(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -579,23 +677,19 @@ async fn view_rules_post(
     if refuse(&state, &caller, "rules").await {
         return Err(PageError::not_found(lang));
     }
+    let kind = RuleKind::parse(lang, fields.get("kind")).map_err(|e| PageError::invalid(lang, e))?;
     let body = fields.get("body").unwrap_or("");
-    match save_rules(&state, &caller, lang, body).await {
+    let (status, message) = match save_rules(&state, &caller, lang, kind, body).await {
         Ok(saved) => {
-            Ok(Redirect::to(&format!("/cultivation/rules?version={0}&saved={0}", saved.version)).into_response())
+            let target = format!("/cultivation/rules?kind={}&version={1}&saved={1}", kind.as_str(), saved.version);
+            return Ok(Redirect::to(&target).into_response());
         }
-        Err(ApiError::Invalid(e)) => {
-            let mut page = rules_page(&state, &caller, lang, &uri, None).await?;
-            page.body = body.to_owned();
-            page.problem = Some(e.message);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-        Err(ApiError::Conflict { message }) => {
-            let mut page = rules_page(&state, &caller, lang, &uri, None).await?;
-            page.body = body.to_owned();
-            page.problem = Some(message);
-            Ok((StatusCode::CONFLICT, page).into_response())
-        }
-        Err(other) => Err(page_from_api(lang, other)),
-    }
+        Err(ApiError::Invalid(e)) => (StatusCode::UNPROCESSABLE_ENTITY, e.message),
+        Err(ApiError::Conflict { message }) => (StatusCode::CONFLICT, message),
+        Err(other) => return Err(PageError::from_api(lang, other)),
+    };
+    let mut page = rules_page(&state, &caller, lang, &uri, kind, None).await?;
+    page.body = body.to_owned();
+    page.problem = Some(message);
+    Ok((status, page).into_response())
 }

@@ -156,6 +156,22 @@ impl PageError {
         }
     }
 
+    /// A page's view of an API answer: invalid input and conflicts keep their message (422,
+    /// 409); anything else not found or internal.
+    pub fn from_api(lang: Lang, error: ApiError) -> PageError {
+        match error {
+            ApiError::Invalid(f) => PageError::invalid(lang, f),
+            ApiError::Problems { message, .. } | ApiError::File { message, .. } => {
+                PageError { status: StatusCode::UNPROCESSABLE_ENTITY, lang, title_key: "error.invalid.title", message }
+            }
+            ApiError::Conflict { message } => {
+                PageError { status: StatusCode::CONFLICT, lang, title_key: "error.conflict.title", message }
+            }
+            ApiError::Internal(_, e) => PageError::from_store(lang, e),
+            ApiError::NotFound(_) => PageError::not_found(lang),
+        }
+    }
+
     pub fn from_store(lang: Lang, error: StoreError) -> PageError {
         match error {
             StoreError::NotFound => PageError::not_found(lang),

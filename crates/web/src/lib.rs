@@ -13,6 +13,7 @@ mod charts;
 mod completion;
 mod cultivation;
 mod error;
+mod evaluation;
 mod i18n;
 pub mod imports;
 mod language;
@@ -20,6 +21,8 @@ mod monitor;
 mod official;
 mod pages;
 pub mod profiles;
+mod programmes;
+mod promotion;
 mod query;
 mod report_pages;
 mod reports;
@@ -95,6 +98,9 @@ pub fn router(state: AppState) -> Router {
         .merge(official::router())
         .merge(monitor::router())
         .merge(cultivation::router())
+        .merge(evaluation::router())
+        .merge(programmes::router())
+        .merge(promotion::router())
         .merge(profiles::router())
         .nest(
             "/api/v1",
@@ -104,6 +110,9 @@ pub fn router(state: AppState) -> Router {
                 .merge(completion::api_router())
                 .merge(monitor::api_router())
                 .merge(cultivation::api_router())
+                .merge(evaluation::api_router())
+                .merge(programmes::api_router())
+                .merge(promotion::api_router())
                 .merge(profiles::api_router()),
         )
         .route("/healthz", get(healthz))

@@ -21,7 +21,7 @@ use xinzhi_analytics::{Attribution, Dimension, Engine, EngineError, Names, Selec
 use xinzhi_domain::targets::{Light, LightRule, TargetKind, describe_time_gap};
 use xinzhi_domain::{Lang, Month};
 use xinzhi_store::monitoring::{NewTarget, Target, TargetUnit};
-use xinzhi_store::{ReportStatus, Scope, Store};
+use xinzhi_store::{ReportStatus, Scope, Store, StoreError};
 
 use crate::AppState;
 use crate::auth::{Caller, audit_denial};
@@ -132,12 +132,14 @@ async fn settle(
     };
     let month = match crate::reports::parse_optional_month(lang, month)? {
         Some(m) => m,
-        None => match state.store.value_months().await {
-            Ok(Some(span)) => span.last,
-            _ => crate::reports::current_month(),
-        },
+        None => latest_data_month(state).await.unwrap_or_else(|_| crate::reports::current_month()),
     };
     Ok(Asked { month, attribution })
+}
+
+/// The last month with reported values, else this month.
+pub(crate) async fn latest_data_month(state: &AppState) -> Result<Month, StoreError> {
+    Ok(state.store.value_months().await?.map_or_else(crate::reports::current_month, |span| span.last))
 }
 
 /// Refused for a role that does not read monitoring: 404, audited.
@@ -1265,8 +1267,12 @@ async fn targets_page(
         let label = if *m == "new_above_scale" {
             tr.t("monitor.metric.new_above_scale").to_owned()
         } else {
-            let tier = m.strip_prefix("new_").and_then(xinzhi_domain::Tier::parse);
-            tier.map_or_else(|| (*m).to_owned(), |t| tr.f("monitor.metric.new_tier", &[("tier", t.label(lang))]))
+            let what = m.strip_prefix("new_").unwrap_or(m);
+            match (xinzhi_domain::Tier::parse(what), xinzhi_domain::programme::Programme::parse(what)) {
+                (Some(t), _) => tr.f("monitor.metric.new_tier", &[("tier", t.label(lang))]),
+                (None, Some(p)) => tr.f("monitor.metric.new_tier", &[("tier", p.label(lang))]),
+                (None, None) => (*m).to_owned(),
+            }
         };
         UnitOption { value: (*m).to_owned(), label }
     }));

@@ -26,11 +26,11 @@ CREATE TABLE profile_revisions (
 CREATE INDEX profile_revisions_firm ON profile_revisions (enterprise_id, year);
 
 -- Versioned, effective-dated rule sets as JSON (domain::criteria::LadderRules, and the 亩均
--- rule sets): kind 'ladder' or 'mu'. The rules in force on a date are the latest version
+-- rule sets, the commendation lists): kind 'ladder', 'mu' or 'commendation'. The rules in force on a date are the latest version
 -- effective by then; results keep the version they used.
 CREATE TABLE rule_sets (
     rule_set_id     INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind            TEXT    NOT NULL CHECK (kind IN ('ladder', 'mu')),
+    kind            TEXT    NOT NULL CHECK (kind IN ('ladder', 'mu', 'commendation')),
     version         TEXT    NOT NULL,
     effective_from  INTEGER NOT NULL,
     body            TEXT    NOT NULL,

@@ -52,7 +52,12 @@ impl TestApp {
     pub async fn spawn_on(db: TestDatabase) -> Result<TestApp> {
         // A small city with a few indicators keeps each test's setup around a second.
         let config = DemoConfig {
-            indicators: Some(vec!["gross_output".into(), "main_revenue".into(), "electricity".into()]),
+            indicators: Some(vec![
+                "gross_output".into(),
+                "main_revenue".into(),
+                "revenue".into(),
+                "electricity".into(),
+            ]),
             ..DemoConfig::new(Scale::Small, 42)
         };
         xinzhi_demo::load(&db.store, &config, |_, _| {}).await?;

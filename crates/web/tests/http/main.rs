@@ -7,8 +7,10 @@
 mod helpers;
 
 mod cultivation;
+mod evaluation;
 mod imports;
 mod monitor;
+mod programmes;
 mod reports;
 mod security;
 

@@ -356,6 +356,10 @@ async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
     let r = if near_is_own { 200 } else { 404 };
     let admin_id =
         store.list_users().await?.into_iter().find(|u| u.username.as_str() == "admin").ok_or("admin")?.user_id.0;
+    // A 亩均 run (no results needed to see who may open it).
+    let system = xinzhi_store::AuditActor::system("test");
+    let group = xinzhi_domain::mu::Group::AboveScale;
+    let run = store.create_mu_run(&city, 2024, group, "HY-2022", &[], &system).await?;
 
     let get_rows: Vec<(String, [u16; 8])> = vec![
         ("/".into(), [303, 200, 200, 200, 200, 200, 200, 200]),
@@ -408,6 +412,18 @@ async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
         ("/api/v1/cultivation/ladder".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
         ("/api/v1/cultivation/pools/little_giant".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
         ("/api/v1/cultivation/rules/ladder".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
+        ("/cultivation/rules?kind=mu".into(), [303, 200, 200, 200, 200, 200, 404, 404]),
+        ("/api/v1/cultivation/rules/mu".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
+        ("/cultivation/mu".into(), [303, 200, 200, 200, 200, 200, 404, 200]),
+        (format!("/cultivation/mu/{run}"), [303, 200, 200, 200, 200, 200, 404, 200]),
+        (format!("/cultivation/mu/{run}/low-efficiency.xlsx"), [303, 200, 200, 200, 200, 200, 404, 404]),
+        ("/api/v1/mu/runs".into(), [401, 200, 200, 200, 200, 200, 404, 200]),
+        (format!("/api/v1/mu/runs/{run}"), [401, 200, 200, 200, 200, 200, 404, 200]),
+        ("/cultivation/mu/99999".into(), [303, 404, 404, 404, 404, 404, 404, 404]),
+        ("/cultivation/promotion?month=2024-06".into(), [303, 200, 200, 200, 200, 200, 404, 404]),
+        ("/api/v1/promotion?month=2024-06".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
+        ("/cultivation/programmes".into(), [303, 200, 200, 200, 200, 200, 404, 404]),
+        ("/api/v1/programmes".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
         (format!("/enterprises/{own}/profile"), [303, 200, 200, 200, 200, p, 404, 200]),
         (format!("/enterprises/{far}/profile"), [303, 200, 200, 200, 404, 404, 404, 404]),
         (format!("/api/v1/profiles/{own}/2024"), [401, 200, 200, 200, 200, p, 404, 200]),
@@ -456,6 +472,17 @@ async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
         "/cultivation/profiles/import",
         "/cultivation/profiles/import/nosuch1",
         "/api/v1/profiles/import",
+        "/cultivation/mu",
+        "/cultivation/mu/1",
+        "/api/v1/mu/runs",
+        "/api/v1/mu/runs/1/actions",
+        "/api/v1/mu/runs/1/objections",
+        "/cultivation/promotion",
+        "/api/v1/promotion/cases",
+        "/cultivation/programmes",
+        "/cultivation/programmes/1/delete",
+        "/api/v1/programmes",
+        "/api/v1/programmes/1/delete",
     ];
 
     // The table covers every route the router declares.
@@ -484,6 +511,8 @@ async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
         .chain(post_routes.iter().copied())
         .map(|p| {
             let p = p.strip_prefix("/api/v1").unwrap_or(p);
+            // A rule kind stands for `{kind}`.
+            let p = p.replace("/rules/ladder", "/rules/*").replace("/rules/mu", "/rules/*");
             // Concrete ids and codes stand for the route's parameters.
             p.split('/')
                 .map(|part| {
