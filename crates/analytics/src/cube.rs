@@ -383,6 +383,11 @@ impl Cube {
         &self.firms[firm]
     }
 
+    /// A firm by its id, when the cube holds it.
+    pub fn firm_by_id(&self, enterprise: EnterpriseId) -> Option<&Firm> {
+        self.index.get(&enterprise).map(|&f| &self.firms[f])
+    }
+
     pub fn firm_count(&self) -> usize {
         self.firms.len()
     }

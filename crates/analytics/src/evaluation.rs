@@ -44,7 +44,7 @@ impl MuEvidence for MuFirm<'_> {
 }
 
 /// The month index of December of `year`, or the cube's last month when it ends earlier.
-fn year_end(cube: &Cube, year: i32) -> Option<i64> {
+pub(crate) fn year_end(cube: &Cube, year: i32) -> Option<i64> {
     let december = Month::new(year, 12).ok()?;
     match cube.month_index(december) {
         Some(m) => Some(m as i64),

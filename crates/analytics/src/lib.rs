@@ -20,6 +20,7 @@
 
 pub mod alerts;
 pub mod cockpit;
+pub mod commendations;
 pub mod cube;
 pub mod evaluation;
 pub mod measures;

@@ -15,10 +15,10 @@ use crate::Names;
 use crate::cube::Cube;
 
 /// A firm's evidence: its profiles, and the designations the cube holds.
-struct FirmEvidence<'a> {
-    profile: Option<&'a FirmProfile>,
-    cube: &'a Cube,
-    firm: usize,
+pub(crate) struct FirmEvidence<'a> {
+    pub profile: Option<&'a FirmProfile>,
+    pub cube: &'a Cube,
+    pub firm: usize,
 }
 
 impl Evidence for FirmEvidence<'_> {
@@ -112,12 +112,38 @@ pub fn assess_firm(
     enterprise: EnterpriseId,
     year: i32,
 ) -> Vec<(Tier, bool, Assessment)> {
-    let Some(f) = (0..cube.firm_count()).find(|&f| cube.firm(f).enterprise_id == enterprise) else { return Vec::new() };
+    let Some(&f) = cube.index.get(&enterprise) else { return Vec::new() };
     let evidence = FirmEvidence { profile, cube, firm: f };
     rules
         .tiers
         .iter()
         .map(|t| (t.tier, holds(cube, f, t.tier, year), t.assess(&rules.version, &evidence, year)))
+        .collect()
+}
+
+/// Every firm with a profile for `year` against every tier of the rules, whether it holds the
+/// tier or not: per tier, the firms assessed and those that qualify (the benchmark's load).
+pub fn assess_every_firm(
+    cube: &Cube,
+    rules: &LadderRules,
+    profiles: &HashMap<EnterpriseId, FirmProfile>,
+    year: i32,
+) -> Vec<(Tier, usize, usize)> {
+    rules
+        .tiers
+        .iter()
+        .map(|t| {
+            let (mut assessed, mut qualifying) = (0, 0);
+            for f in 0..cube.firm_count() {
+                let Some(profile) = profiles.get(&cube.firm(f).enterprise_id).filter(|p| p.has_year(year)) else {
+                    continue;
+                };
+                let evidence = FirmEvidence { profile: Some(profile), cube, firm: f };
+                assessed += 1;
+                qualifying += usize::from(t.assess(&rules.version, &evidence, year).qualifies);
+            }
+            (t.tier, assessed, qualifying)
+        })
         .collect()
 }
 

@@ -337,6 +337,7 @@ pub async fn load(
     store.insert_profiles(&CITY, &profiles, "demo").await?;
     store.seed_ladder_rules().await?;
     store.seed_mu_rules().await?;
+    store.seed_rules::<xinzhi_domain::commendation::CommendationRules>().await?;
 
     // Digital and green recognitions of the last four years.
     let years = (plan.last_year - 3).max(plan.first_year)..=plan.last_year;

@@ -105,7 +105,7 @@ pub enum Rule {
 impl Rule {
     /// Whether the rule holds, and if not, what is missing: every failing part of `All`, the
     /// nearest alternative of `Any`.
-    fn check(&self, evidence: &impl Evidence, year: i32) -> Vec<Gap> {
+    pub fn check(&self, evidence: &impl Evidence, year: i32) -> Vec<Gap> {
         match self {
             Rule::Condition(c) => {
                 let value = c.measure.value(evidence, year);
@@ -133,7 +133,7 @@ impl Rule {
         }
     }
 
-    fn conditions(&self) -> Vec<&Condition> {
+    pub(crate) fn conditions(&self) -> Vec<&Condition> {
         match self {
             Rule::Condition(c) => vec![c],
             Rule::All(rules) | Rule::Any(rules) => rules.iter().flat_map(Rule::conditions).collect(),
@@ -230,6 +230,19 @@ pub trait Evidence {
 }
 
 impl Measure {
+    /// The profile fields the measure reads.
+    pub fn fields(&self) -> Vec<String> {
+        match self {
+            Measure::Field { field } | Measure::Growth { field, .. } | Measure::Average { field, .. } => {
+                vec![field.clone()]
+            }
+            Measure::Ratio { numerator, denominator } | Measure::RatioEachYear { numerator, denominator, .. } => {
+                vec![numerator.clone(), denominator.clone()]
+            }
+            Measure::Sme | Measure::Holds { .. } => Vec::new(),
+        }
+    }
+
     /// The measure for year `year`; `None` when what it needs is missing.
     pub fn value(&self, evidence: &impl Evidence, year: i32) -> Option<f64> {
         let ratio = |n: &str, d: &str, y: i32| {
@@ -477,17 +490,7 @@ impl LadderRules {
             return Err(RulesError::NoVersion);
         }
         let known = |field: &str| crate::profile::field(field).is_some();
-        let fields = |m: &Measure| -> Vec<String> {
-            match m {
-                Measure::Field { field } | Measure::Growth { field, .. } | Measure::Average { field, .. } => {
-                    vec![field.clone()]
-                }
-                Measure::Ratio { numerator, denominator } | Measure::RatioEachYear { numerator, denominator, .. } => {
-                    vec![numerator.clone(), denominator.clone()]
-                }
-                Measure::Sme | Measure::Holds { .. } => Vec::new(),
-            }
-        };
+        let fields = Measure::fields;
         for tier in &self.tiers {
             let at = tier.tier.as_str();
             let conditions = tier.gates.iter().flat_map(Rule::conditions).chain(&tier.direct_pass);

@@ -129,6 +129,41 @@ pub struct ProfileImport {
 /// Rows per multi-row statement (7 parameters a row).
 const ROWS_PER_STATEMENT: usize = 1_000;
 
+/// A kind of versioned, effective-dated rule set kept in `rule_sets`.
+pub trait VersionedRules: serde::Serialize + serde::de::DeserializeOwned {
+    /// The `rule_sets.kind` it is stored under.
+    const KIND: &'static str;
+    /// The default when none is stored.
+    fn shipped() -> Self;
+    fn version(&self) -> &str;
+    fn effective_from(&self) -> i64;
+}
+
+macro_rules! versioned_rules {
+    ($type:ty, $kind:literal, $shipped:path) => {
+        impl VersionedRules for $type {
+            const KIND: &'static str = $kind;
+            fn shipped() -> Self {
+                $shipped()
+            }
+            fn version(&self) -> &str {
+                &self.version
+            }
+            fn effective_from(&self) -> i64 {
+                self.effective_from
+            }
+        }
+    };
+}
+
+versioned_rules!(LadderRules, "ladder", xinzhi_domain::criteria::miit_2022);
+versioned_rules!(xinzhi_domain::mu::MuRules, "mu", xinzhi_domain::mu::huangyan_2022);
+versioned_rules!(
+    xinzhi_domain::commendation::CommendationRules,
+    "commendation",
+    xinzhi_domain::commendation::star_enterprises_example
+);
+
 impl Store {
     /// The profiles of `first..=last` of every firm visible to `scope`, by firm.
     pub async fn profiles(
@@ -417,40 +452,56 @@ impl Store {
         Ok(id)
     }
 
-    /// The ladder criteria: the version named, else the one in force on `date` (yyyymmdd), else
-    /// (none stored yet) the shipped MIIT 2022 rules. An unknown version is `NotFound`.
-    pub async fn ladder_rules(&self, version: Option<&str>, date: i64) -> Result<LadderRules, StoreError> {
-        let sets = self.rule_sets("ladder").await?;
+    /// A kind of rule set: the version named, else the one in force on `date` (yyyymmdd), else
+    /// (none stored yet) the shipped default. An unknown version is `NotFound`.
+    pub async fn rules<R: VersionedRules>(&self, version: Option<&str>, date: i64) -> Result<R, StoreError> {
+        let sets = self.rule_sets(R::KIND).await?;
         let chosen = match version {
             Some(v) => Some(sets.iter().find(|r| r.version == v).ok_or(StoreError::NotFound)?),
             None => sets.iter().find(|r| r.effective_from <= date).or(sets.last()),
         };
         match chosen {
-            Some(set) => serde_json::from_str(&set.body).map_err(|_| corrupt("ladder rule set", &set.version)),
-            None => Ok(xinzhi_domain::criteria::miit_2022()),
+            Some(set) => serde_json::from_str(&set.body).map_err(|_| corrupt("rule set", &set.version)),
+            None => Ok(R::shipped()),
         }
     }
 
-    /// Stores ladder criteria (checked by the caller) as a new version under their own version
-    /// and effective date.
+    /// Stores rules (checked by the caller) as a new version under their own version and
+    /// effective date.
+    pub async fn save_rules<R: VersionedRules>(
+        &self,
+        scope: &Scope,
+        rules: &R,
+        actor: &AuditActor,
+    ) -> Result<i64, StoreError> {
+        let body = serde_json::to_string(rules).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        self.save_rule_set(scope, R::KIND, rules.version(), rules.effective_from(), &body, actor).await
+    }
+
+    /// Stores the shipped rules of a kind when none of that kind exist yet.
+    pub async fn seed_rules<R: VersionedRules>(&self) -> Result<(), StoreError> {
+        if self.rule_sets(R::KIND).await?.is_empty() {
+            self.save_rules(&Scope::City, &R::shipped(), &AuditActor::system("setup")).await?;
+        }
+        Ok(())
+    }
+
+    /// The ladder criteria (see `rules`); the shipped default is MIIT 2022.
+    pub async fn ladder_rules(&self, version: Option<&str>, date: i64) -> Result<LadderRules, StoreError> {
+        self.rules(version, date).await
+    }
+
     pub async fn save_ladder_rules(
         &self,
         scope: &Scope,
         rules: &LadderRules,
         actor: &AuditActor,
     ) -> Result<i64, StoreError> {
-        let body = serde_json::to_string(rules).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        self.save_rule_set(scope, "ladder", &rules.version, rules.effective_from, &body, actor).await
+        self.save_rules(scope, rules, actor).await
     }
 
-    /// Stores the shipped ladder criteria (MIIT 2022) when no ladder rule set exists yet.
     pub async fn seed_ladder_rules(&self) -> Result<(), StoreError> {
-        if !self.rule_sets("ladder").await?.is_empty() {
-            return Ok(());
-        }
-        self.save_ladder_rules(&Scope::City, &xinzhi_domain::criteria::miit_2022(), &AuditActor::system("setup"))
-            .await?;
-        Ok(())
+        self.seed_rules::<LadderRules>().await
     }
 
     /// The designations of the firms visible to `scope`, with their firms.

@@ -156,32 +156,17 @@ fn run_of(row: &sqlx::any::AnyRow) -> Result<MuRun, StoreError> {
 }
 
 impl Store {
-    /// The 亩均 rules: the version named, else the one in force on `date`, else (none stored)
-    /// the shipped default. An unknown version is `NotFound`.
+    /// The 亩均 rules (see `rules`); the shipped default is Huangyan 2022.
     pub async fn mu_rules(&self, version: Option<&str>, date: i64) -> Result<MuRules, StoreError> {
-        let sets = self.rule_sets("mu").await?;
-        let chosen = match version {
-            Some(v) => Some(sets.iter().find(|r| r.version == v).ok_or(StoreError::NotFound)?),
-            None => sets.iter().find(|r| r.effective_from <= date).or(sets.last()),
-        };
-        match chosen {
-            Some(set) => serde_json::from_str(&set.body).map_err(|_| corrupt("亩均 rule set", &set.version)),
-            None => Ok(xinzhi_domain::mu::huangyan_2022()),
-        }
+        self.rules(version, date).await
     }
 
-    /// Stores 亩均 rules (checked by the caller) as a new version.
     pub async fn save_mu_rules(&self, scope: &Scope, rules: &MuRules, actor: &AuditActor) -> Result<i64, StoreError> {
-        let body = serde_json::to_string(rules).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        self.save_rule_set(scope, "mu", &rules.version, rules.effective_from, &body, actor).await
+        self.save_rules(scope, rules, actor).await
     }
 
-    /// Stores the shipped 亩均 rules when none exist yet.
     pub async fn seed_mu_rules(&self) -> Result<(), StoreError> {
-        if self.rule_sets("mu").await?.is_empty() {
-            self.save_mu_rules(&Scope::City, &xinzhi_domain::mu::huangyan_2022(), &AuditActor::system("setup")).await?;
-        }
-        Ok(())
+        self.seed_rules::<MuRules>().await
     }
 
     /// Creates a draft run with its first results. City scope.

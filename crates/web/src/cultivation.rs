@@ -12,11 +12,13 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use xinzhi_analytics::pools::{self, Candidate, ReviewLine, TierCount};
+use xinzhi_domain::commendation::CommendationRules;
 use xinzhi_domain::criteria::LadderRules;
+use xinzhi_domain::mu::MuRules;
 use xinzhi_domain::period::{china_date, days_of_yyyymmdd};
 use xinzhi_domain::{Lang, Tier};
 use xinzhi_store::StoreError;
-use xinzhi_store::cultivation::RuleSet;
+use xinzhi_store::cultivation::{RuleSet, VersionedRules};
 
 use crate::AppState;
 use crate::auth::{Caller, audit_denial};
@@ -266,17 +268,12 @@ async fn pool(
     tier: Tier,
     query: &PoolQuery,
 ) -> Result<PoolAnswer, ApiError> {
-    let store_error = |e| ApiError::from_store(lang, e);
     let limit = match query.limit.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
         None => usize::MAX,
         Some(l) => crate::query::parse_integer(lang, "limit", l, 1, 100_000).map_err(ApiError::Invalid)? as usize,
     };
-    let years = state.store.profile_years().await.map_err(store_error)?;
-    let year = match query.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        Some(y) => crate::profiles::parse_profile_year(lang, Some(y)).map_err(ApiError::Invalid)?.0,
-        None => years.first().copied().unwrap_or(crate::reports::current_month().year() - 1),
-    };
-    let rules = rules_of(state, lang, query.version.as_deref()).await?;
+    let year = crate::profiles::year_or_latest(state, lang, query.year.as_deref()).await?;
+    let rules: LadderRules = rules_of(state, lang, query.version.as_deref()).await?;
     let engine = state.engine.get(&state.store).await.map_err(|e| crate::monitor::api_error(lang, e))?;
     let profiles = engine.profiles().await.map_err(|e| crate::monitor::api_error(lang, e))?;
     let names = engine.names().await;
@@ -301,9 +298,15 @@ async fn pool(
     })
 }
 
-async fn rules_of(state: &AppState, lang: Lang, version: Option<&str>) -> Result<LadderRules, ApiError> {
+/// Rules of a kind: the version named, else the one in force today; an unknown version is
+/// refused naming the `version` field.
+pub(crate) async fn rules_of<R: VersionedRules>(
+    state: &AppState,
+    lang: Lang,
+    version: Option<&str>,
+) -> Result<R, ApiError> {
     let version = version.map(str::trim).filter(|v| !v.is_empty());
-    state.store.ladder_rules(version, today()).await.map_err(|e| match e {
+    state.store.rules(version, today()).await.map_err(|e| match e {
         StoreError::NotFound => ApiError::Invalid(FieldError::new(
             "version",
             "rules.unknown_version",
@@ -422,6 +425,7 @@ async fn view_pool_get(
 enum RuleKind {
     Ladder,
     Mu,
+    Commendation,
 }
 
 impl RuleKind {
@@ -429,6 +433,7 @@ impl RuleKind {
         match self {
             RuleKind::Ladder => "ladder",
             RuleKind::Mu => "mu",
+            RuleKind::Commendation => "commendation",
         }
     }
 
@@ -436,6 +441,7 @@ impl RuleKind {
         match text.map(str::trim).unwrap_or("ladder") {
             "" | "ladder" => Ok(RuleKind::Ladder),
             "mu" => Ok(RuleKind::Mu),
+            "commendation" => Ok(RuleKind::Commendation),
             other => Err(FieldError::new(
                 "kind",
                 "rules.kind",
@@ -448,8 +454,21 @@ impl RuleKind {
         match self {
             RuleKind::Ladder => "cultivation.rules",
             RuleKind::Mu => "mu.rules",
+            RuleKind::Commendation => "commendation.rules",
         }
     }
+}
+
+/// A rule set as pretty JSON with its version.
+async fn body_of<R: VersionedRules>(
+    state: &AppState,
+    lang: Lang,
+    version: Option<&str>,
+) -> Result<(String, String), ApiError> {
+    let rules: R = rules_of(state, lang, version).await?;
+    let body = serde_json::to_string_pretty(&rules)
+        .map_err(|e| ApiError::Internal(lang, StoreError::Invalid(e.to_string())))?;
+    Ok((rules.version().to_owned(), body))
 }
 
 /// A rule set of `kind` as pretty JSON, with its version: the one named, else the one in force.
@@ -459,26 +478,10 @@ async fn rule_body(
     kind: RuleKind,
     version: Option<&str>,
 ) -> Result<(String, String), ApiError> {
-    let pretty = |value: Result<String, serde_json::Error>| {
-        value.map_err(|e| ApiError::Internal(lang, StoreError::Invalid(e.to_string())))
-    };
     match kind {
-        RuleKind::Ladder => {
-            let rules = rules_of(state, lang, version).await?;
-            Ok((rules.version.clone(), pretty(serde_json::to_string_pretty(&rules))?))
-        }
-        RuleKind::Mu => {
-            let version = version.map(str::trim).filter(|v| !v.is_empty());
-            let rules = state.store.mu_rules(version, today()).await.map_err(|e| match e {
-                StoreError::NotFound => ApiError::Invalid(FieldError::new(
-                    "version",
-                    "rules.unknown_version",
-                    Tr::new(lang).f("cultivation.unknown_version", &[("version", version.unwrap_or(""))]),
-                )),
-                other => ApiError::from_store(lang, other),
-            })?;
-            Ok((rules.version.clone(), pretty(serde_json::to_string_pretty(&rules))?))
-        }
+        RuleKind::Ladder => body_of::<LadderRules>(state, lang, version).await,
+        RuleKind::Mu => body_of::<MuRules>(state, lang, version).await,
+        RuleKind::Commendation => body_of::<CommendationRules>(state, lang, version).await,
     }
 }
 
@@ -514,8 +517,30 @@ fn syntax_error(lang: Lang, error: &serde_json::Error) -> ApiError {
     ApiError::Invalid(FieldError::from_domain("body", &error, lang))
 }
 
-/// A new version: the body is the rule set as JSON (`LadderRules` or `MuRules`), checked, with
-/// its own `version` and `effective_from`.
+/// Reads and checks a body of one kind, and stores it unless its date is wrong.
+async fn parse_and_save<R: VersionedRules, E: xinzhi_domain::Localize>(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    body: &str,
+    check: impl Fn(&R) -> Result<(), E>,
+) -> Result<(String, Result<i64, StoreError>), ApiError> {
+    let rules: R = serde_json::from_str(body).map_err(|e| syntax_error(lang, &e))?;
+    check(&rules).map_err(|e| {
+        ApiError::Invalid(FieldError { field: "body".into(), code: e.code(), message: e.message(lang) })
+    })?;
+    if days_of_yyyymmdd(rules.effective_from()).is_none() {
+        return Err(ApiError::Invalid(FieldError::new(
+            "effective_from",
+            "date.invalid",
+            Tr::new(lang).f("cultivation.bad_effective", &[("date", &rules.effective_from().to_string())]),
+        )));
+    }
+    Ok((rules.version().to_owned(), state.store.save_rules(caller.scope(), &rules, &caller.actor()).await))
+}
+
+/// A new version: the body is the rule set as JSON (`LadderRules`, `MuRules` or
+/// `CommendationRules`), checked, with its own `version` and `effective_from`.
 async fn save_rules(
     state: &AppState,
     caller: &Caller,
@@ -527,37 +552,10 @@ async fn save_rules(
         audit_denial(state, caller, "cultivation", "rules.save").await;
         return Err(ApiError::NotFound(lang));
     }
-    let invalid = |e: &dyn xinzhi_domain::Localize| {
-        ApiError::Invalid(FieldError { field: "body".into(), code: e.code(), message: e.message(lang) })
-    };
-    let (version, effective_from, saved) = match kind {
-        RuleKind::Ladder => {
-            let rules: LadderRules = serde_json::from_str(body).map_err(|e| syntax_error(lang, &e))?;
-            rules.check().map_err(|e| invalid(&e))?;
-            let saved = if days_of_yyyymmdd(rules.effective_from).is_some() {
-                Some(state.store.save_ladder_rules(caller.scope(), &rules, &caller.actor()).await)
-            } else {
-                None
-            };
-            (rules.version, rules.effective_from, saved)
-        }
-        RuleKind::Mu => {
-            let rules: xinzhi_domain::mu::MuRules = serde_json::from_str(body).map_err(|e| syntax_error(lang, &e))?;
-            rules.check().map_err(|e| invalid(&e))?;
-            let saved = if days_of_yyyymmdd(rules.effective_from).is_some() {
-                Some(state.store.save_mu_rules(caller.scope(), &rules, &caller.actor()).await)
-            } else {
-                None
-            };
-            (rules.version, rules.effective_from, saved)
-        }
-    };
-    let Some(saved) = saved else {
-        return Err(ApiError::Invalid(FieldError::new(
-            "effective_from",
-            "date.invalid",
-            Tr::new(lang).f("cultivation.bad_effective", &[("date", &effective_from.to_string())]),
-        )));
+    let (version, saved) = match kind {
+        RuleKind::Ladder => parse_and_save(state, caller, lang, body, LadderRules::check).await?,
+        RuleKind::Mu => parse_and_save(state, caller, lang, body, MuRules::check).await?,
+        RuleKind::Commendation => parse_and_save(state, caller, lang, body, CommendationRules::check).await?,
     };
     let id = saved.map_err(|e| match e {
         StoreError::Conflict(_) => {

@@ -73,19 +73,6 @@ fn parse_group(lang: Lang, text: Option<&str>) -> Result<Group, ApiError> {
         .ok_or_else(|| invalid("group", "evaluation.group", Tr::new(lang).f("mu.unknown_group", &[("group", text)])))
 }
 
-/// The rule version to use: the one named, else the one in force today.
-async fn rules_of(state: &AppState, lang: Lang, version: Option<&str>) -> Result<MuRules, ApiError> {
-    let version = version.map(str::trim).filter(|v| !v.is_empty());
-    state.store.mu_rules(version, today()).await.map_err(|e| match e {
-        StoreError::NotFound => invalid(
-            "version",
-            "rules.unknown_version",
-            Tr::new(lang).f("cultivation.unknown_version", &[("version", version.unwrap_or(""))]),
-        ),
-        other => ApiError::from_store(lang, other),
-    })
-}
-
 /// Evaluates a group for a year under `rules` with the current profiles.
 async fn score(
     state: &AppState,
@@ -123,7 +110,7 @@ async fn create_run(state: &AppState, caller: &Caller, lang: Lang, input: &NewRu
     let year_text = input.year.map(|y| y.to_string());
     let year = crate::profiles::parse_profile_year(lang, year_text.as_deref()).map_err(ApiError::Invalid)?.0;
     let group = parse_group(lang, input.group.as_deref())?;
-    let rules = rules_of(state, lang, input.version.as_deref()).await?;
+    let rules: MuRules = crate::cultivation::rules_of(state, lang, input.version.as_deref()).await?;
     let results = score(state, lang, &rules, group, year).await?;
     if results.is_empty() {
         return Err(invalid("year", "mu.no_firms", Tr::new(lang).f("mu.no_firms", &[("year", &year.to_string())])));
@@ -182,7 +169,7 @@ async fn act(state: &AppState, caller: &Caller, lang: Lang, run: i64, action: &R
         }
         "finalize" => state.store.finalize_mu_run(caller.scope(), run, &actor).await.map_err(store_error)?,
         "rescore" => {
-            let rules = rules_of(state, lang, action.version.as_deref()).await?;
+            let rules: MuRules = crate::cultivation::rules_of(state, lang, action.version.as_deref()).await?;
             let results = score(state, lang, &rules, record.group, record.year).await?;
             state
                 .store

@@ -415,6 +415,17 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("cultivation.bad_effective", "生效日期{date}不是有效日期（应如20250101）", "{date} is not a date like 20250101"),
     ("cultivation.tier_unknown", "梯度“{tier}”无效，应为：{tiers}", "Unknown tier '{tier}'; use one of: {tiers}"),
     ("cultivation.unknown_kind", "规则类别“{kind}”无效：应为 ladder 或 mu", "Unknown kind '{kind}': use ladder or mu"),
+    ("commendation.title", "表彰名单", "Commendation lists"),
+    ("commendation.rules", "表彰评选规则", "Commendation rules"),
+    ("commendation.export", "导出名单（Excel）", "Export (Excel)"),
+    (
+        "commendation.note",
+        "{year}年度，按规则 {version} 评选（{source}）。规则可在“表彰评选规则”中按版本修改。",
+        "{year}, by rules {version} ({source}). The rules are versioned and editable.",
+    ),
+    ("commendation.eligible", "符合条件 {n} 户", "{n} firms met the conditions"),
+    ("commendation.col_place", "名次", "Place"),
+    ("commendation.col_value", "排序依据", "Ranked by"),
     ("programme.title", "数字化与绿色化", "Digital and green programmes"),
     (
         "programme.note",

@@ -10,6 +10,7 @@ mod admin;
 mod api;
 pub mod auth;
 mod charts;
+mod commendations;
 mod completion;
 mod cultivation;
 mod error;
@@ -99,6 +100,7 @@ pub fn router(state: AppState) -> Router {
         .merge(monitor::router())
         .merge(cultivation::router())
         .merge(evaluation::router())
+        .merge(commendations::router())
         .merge(programmes::router())
         .merge(promotion::router())
         .merge(profiles::router())
@@ -111,6 +113,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(monitor::api_router())
                 .merge(cultivation::api_router())
                 .merge(evaluation::api_router())
+                .merge(commendations::api_router())
                 .merge(programmes::api_router())
                 .merge(promotion::api_router())
                 .merge(profiles::api_router()),

@@ -46,6 +46,17 @@ pub fn api_router() -> Router<AppState> {
 
 /// The year of a profile form or upload: the last full year unless given; not before 2000 nor
 /// after this year.
+/// The year asked for, else the latest with profiles (else last year).
+pub(crate) async fn year_or_latest(state: &AppState, lang: Lang, text: Option<&str>) -> Result<i32, ApiError> {
+    match text.map(str::trim).filter(|y| !y.is_empty()) {
+        Some(y) => Ok(parse_profile_year(lang, Some(y)).map_err(ApiError::Invalid)?.0),
+        None => {
+            let years = state.store.profile_years().await.map_err(|e| ApiError::from_store(lang, e))?;
+            Ok(years.first().copied().unwrap_or(current_month().year() - 1))
+        }
+    }
+}
+
 pub(crate) fn parse_profile_year(lang: Lang, text: Option<&str>) -> Result<Year, FieldError> {
     let this_year = current_month().year();
     match text.map(str::trim).filter(|t| !t.is_empty()) {

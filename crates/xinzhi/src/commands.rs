@@ -455,21 +455,9 @@ pub async fn pool(settings: &Settings, tier: &str, options: PoolOptions) -> anyh
         anyhow!("'{tier}' is not a tier: use innovative_sme, srdi_sme, little_giant or single_champion")
     })?;
     let store = open(settings).await?;
-    let now = xinzhi_domain::Month::containing(auth::now()).ok_or_else(|| anyhow!("the clock is out of range"))?;
-    let rules =
-        match store.ladder_rules(options.version.as_deref(), xinzhi_domain::period::china_date(auth::now())).await {
-            Err(xinzhi_store::StoreError::NotFound) => {
-                bail!("--version: no rule set {}", options.version.unwrap_or_default())
-            }
-            other => other?,
-        };
-    let year = match options.year {
-        Some(y) => y,
-        None => store.profile_years().await?.first().copied().unwrap_or(now.year() - 1),
-    };
-    let engine = xinzhi_analytics::Engine::load(store.clone(), &[], now).await?;
-    let profiles = engine.profiles().await?;
-    let names = engine.names().await;
+    let rules: xinzhi_domain::criteria::LadderRules = rules_or_bail(&store, options.version.as_deref()).await?;
+    let year = year_or_latest(&store, options.year).await?;
+    let (engine, profiles, names) = city_engine(&store, &[]).await?;
     let found = {
         let cube = engine.read().await?;
         xinzhi_analytics::pools::pool(&cube, &names, &rules, &profiles, &xinzhi_store::Scope::City, tier, year)
@@ -504,6 +492,162 @@ pub async fn pool(settings: &Settings, tier: &str, options: PoolOptions) -> anyh
             c.assessment.gaps.iter().map(|g| g.message(lang)).collect::<Vec<_>>().join("；")
         };
         println!("{:>4}. {} {} {} [{score}] {result}", rank + 1, c.credit_code, c.name, c.district);
+    }
+    Ok(())
+}
+
+/// The engine over the whole city through this month with `indicators` (none: the registry
+/// only), the annual profiles and the names.
+async fn city_engine(
+    store: &Store,
+    indicators: &[&str],
+) -> anyhow::Result<(
+    xinzhi_analytics::Engine,
+    std::sync::Arc<xinzhi_analytics::Profiles>,
+    std::sync::Arc<xinzhi_analytics::Names>,
+)> {
+    let now = xinzhi_domain::Month::containing(auth::now()).ok_or_else(|| anyhow!("the clock is out of range"))?;
+    let engine = xinzhi_analytics::Engine::load(store.clone(), indicators, now).await?;
+    let profiles = engine.profiles().await?;
+    let names = engine.names().await;
+    Ok((engine, profiles, names))
+}
+
+async fn year_or_latest(store: &Store, year: Option<i32>) -> anyhow::Result<i32> {
+    Ok(match year {
+        Some(y) => y,
+        None => store
+            .profile_years()
+            .await?
+            .first()
+            .copied()
+            .unwrap_or_else(|| xinzhi_domain::Month::containing(auth::now()).map_or(2024, |m| m.year()) - 1),
+    })
+}
+
+async fn rules_or_bail<R: xinzhi_store::cultivation::VersionedRules>(
+    store: &Store,
+    version: Option<&str>,
+) -> anyhow::Result<R> {
+    match store.rules(version, xinzhi_domain::period::china_date(auth::now())).await {
+        Err(StoreError::NotFound) => bail!("--version: no rule set {}", version.unwrap_or_default()),
+        other => Ok(other?),
+    }
+}
+
+/// `xinzhi mu --group G`: the 亩均 evaluation of a group for the whole city: class counts and
+/// the lowest firms; with `--create`, stored as a draft run (as the page does).
+pub async fn mu(settings: &Settings, group: &str, create: bool, options: PoolOptions) -> anyhow::Result<()> {
+    use xinzhi_domain::mu::{Group, MuRules};
+    let lang = Lang::from_tag(&options.lang).unwrap_or_default();
+    let group =
+        Group::parse(group).ok_or_else(|| anyhow!("'{group}' is not a group: use above_scale or below_scale"))?;
+    let store = open(settings).await?;
+    let rules: MuRules = rules_or_bail(&store, options.version.as_deref()).await?;
+    let year = year_or_latest(&store, options.year).await?;
+    let group_rules =
+        rules.group(group).ok_or_else(|| anyhow!("the rules {} have no {} group", rules.version, group.as_str()))?;
+    // The below-scale group reads the year's electricity.
+    let (engine, profiles, _) = city_engine(&store, &["electricity"]).await?;
+    let cube = engine.read().await?;
+    let lines = xinzhi_analytics::evaluation::evaluate(&cube, &profiles, group_rules, year);
+    let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for line in &lines {
+        *counts.entry(line.result.class.clone().unwrap_or_else(|| "T".into())).or_default() += 1;
+    }
+    if options.json {
+        let body = serde_json::json!({"year": year, "version": rules.version, "classes": counts, "results": lines});
+        println!("{}", serde_json::to_string_pretty(&body)?);
+    } else {
+        let classes: Vec<String> = counts.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        println!("{year} {} ({}): {} — {}", group.label(lang), rules.version, lines.len(), classes.join(" · "));
+        let mut lowest: Vec<&xinzhi_analytics::evaluation::MuLine> =
+            lines.iter().filter(|l| l.result.rank.is_some()).collect();
+        lowest.sort_by(|a, b| a.result.total.total_cmp(&b.result.total));
+        for line in lowest.iter().take(options.limit) {
+            let (code, name) = cube.firm_by_id(line.enterprise_id).map_or(("", ""), |f| (&f.credit_code, &f.name));
+            let class = line.result.class.as_deref().unwrap_or("T");
+            println!("  #{:<5} {class} {:>8.2}  {code} {name}", line.result.rank.unwrap_or(0), line.result.total);
+        }
+    }
+    drop(cube);
+    if create {
+        let results: Vec<xinzhi_store::evaluation::NewMuResult> = lines.into_iter().map(Into::into).collect();
+        let actor = AuditActor::system("xinzhi mu");
+        let run =
+            store.create_mu_run(&xinzhi_store::Scope::City, year, group, &rules.version, &results, &actor).await?;
+        // After the JSON, on stderr, so that stdout stays one document.
+        eprintln!("{}", lang.pick(&format!("已保存为评价草稿 #{run}"), &format!("stored as draft run #{run}")));
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// `xinzhi commend`: the commendation lists of the city's rules for a year.
+pub async fn commend(settings: &Settings, options: PoolOptions) -> anyhow::Result<()> {
+    use xinzhi_domain::commendation::CommendationRules;
+    let lang = Lang::from_tag(&options.lang).unwrap_or_default();
+    let store = open(settings).await?;
+    let rules: CommendationRules = rules_or_bail(&store, options.version.as_deref()).await?;
+    let year = year_or_latest(&store, options.year).await?;
+    let (engine, profiles, names) = city_engine(&store, &[]).await?;
+    let lists = {
+        let cube = engine.read().await?;
+        xinzhi_analytics::commendations::lists(&cube, &names, &profiles, &xinzhi_store::Scope::City, &rules, year, lang)
+    };
+    store.close().await;
+    if options.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({"year": year, "version": rules.version, "lists": lists}))?
+        );
+        return Ok(());
+    }
+    for list in &lists {
+        println!("{year} {}（{}）: {}", list.name, rules.version, list.winners.len());
+        for w in list.winners.iter().take(options.limit) {
+            println!("  {:>3}. {} {} {} {:.1}", w.place, w.credit_code, w.name, w.district, w.value);
+        }
+    }
+    Ok(())
+}
+
+/// `xinzhi promotion`: the 小升规 pool of the city for a month (default: the last with data).
+pub async fn promotion(
+    settings: &Settings,
+    month: Option<xinzhi_domain::Month>,
+    options: PoolOptions,
+) -> anyhow::Result<()> {
+    let lang = Lang::from_tag(&options.lang).unwrap_or_default();
+    let store = open(settings).await?;
+    let month = match month {
+        Some(m) => m,
+        None => store.value_months().await?.ok_or_else(|| anyhow!("the database has no values"))?.last,
+    };
+    let (engine, _, names) = city_engine(&store, &["revenue", "gross_output"]).await?;
+    let rules = xinzhi_domain::promotion::PromotionRules::default();
+    let pool = {
+        let cube = engine.read().await?;
+        xinzhi_analytics::promotion::pool(&cube, &names, &xinzhi_store::Scope::City, month, &rules, lang)
+    };
+    store.close().await;
+    if options.json {
+        println!("{}", serde_json::to_string_pretty(&pool.iter().take(options.limit).collect::<Vec<_>>())?);
+        return Ok(());
+    }
+    println!("{month} {}: {}", lang.pick("小升规培育库", "promotion pool"), pool.len());
+    for c in pool.iter().take(options.limit) {
+        let signals: Vec<&str> = c.signals.iter().map(|s| s.label(lang)).collect();
+        println!(
+            "  {} {} {} {:.0} / {:.0} → {:.0}  {}",
+            c.credit_code,
+            c.name,
+            c.district,
+            c.revenue.trailing_12m,
+            c.revenue.year_to_date,
+            c.projected_year_end,
+            signals.join("；")
+        );
     }
     Ok(())
 }

@@ -112,6 +112,36 @@ enum Command {
         #[command(flatten)]
         storage: StorageArgs,
     },
+    /// The 亩均 evaluation (亩均效益综合评价) of a group for the whole city: class counts and the
+    /// lowest firms; `--create` stores it as a draft run for publication on the page.
+    Mu {
+        /// above_scale or below_scale
+        #[arg(long, default_value = "above_scale")]
+        group: String,
+        #[arg(long)]
+        create: bool,
+        #[command(flatten)]
+        list: ListArgs,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// The commendation lists (表彰名单) of the city's rules for a year.
+    Commend {
+        #[command(flatten)]
+        list: ListArgs,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// The 小升规 pool: below-scale industrial firms near the 20 M CNY threshold.
+    Promotion {
+        /// The month (default: the last with values).
+        #[arg(long)]
+        month: Option<String>,
+        #[command(flatten)]
+        list: ListArgs,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
     /// Check a unified social credit code (统一社会信用代码).
     CheckCode {
         code: String,
@@ -119,6 +149,38 @@ enum Command {
         #[arg(long, default_value = "zh-CN")]
         lang: String,
     },
+}
+
+/// What the cultivation listings share.
+#[derive(clap::Args)]
+struct ListArgs {
+    /// Profile year [default: the latest with profiles]
+    #[arg(long)]
+    year: Option<i32>,
+    /// Rule-set version [default: the one in force today]
+    #[arg(long)]
+    version: Option<String>,
+    /// Lines to print.
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+    /// Print JSON instead of lines.
+    #[arg(long)]
+    json: bool,
+    /// Language of the messages: zh-CN or en.
+    #[arg(long, default_value = "zh-CN")]
+    lang: String,
+}
+
+impl ListArgs {
+    fn options(self) -> commands::PoolOptions {
+        commands::PoolOptions {
+            year: self.year,
+            version: self.version,
+            limit: self.limit,
+            json: self.json,
+            lang: self.lang,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -242,6 +304,16 @@ enum BenchWhat {
         /// Requests in flight at most.
         #[arg(long, default_value_t = 256)]
         concurrency: usize,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// Every firm against every ladder tier and the 亩均 evaluation of both groups, timed.
+    /// Generates a demo city of SCALE into an empty database first.
+    Cultivation {
+        #[arg(long, default_value = "large")]
+        scale: String,
+        #[arg(long, default_value_t = 10)]
+        runs: usize,
         #[command(flatten)]
         storage: StorageArgs,
     },
@@ -398,6 +470,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let options = commands::PoolOptions { year, version, limit, json, lang };
             runtime.block_on(commands::pool(&settings, &tier, options))
         }
+        Command::Mu { group, create, list, storage } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            runtime.block_on(commands::mu(&settings, &group, create, list.options()))
+        }
+        Command::Commend { list, storage } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            runtime.block_on(commands::commend(&settings, list.options()))
+        }
+        Command::Promotion { month, list, storage } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            let month = month
+                .map(|m| xinzhi_domain::Month::parse(&m).map_err(|e| anyhow::anyhow!("--month: {e}")))
+                .transpose()?;
+            runtime.block_on(commands::promotion(&settings, month, list.options()))
+        }
         Command::Bench { what: BenchWhat::Import { rows, storage } } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
             init_logging(&settings.log);
@@ -408,6 +498,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             init_logging(&settings.log);
             let options = bench::BurstOptions { seconds, rate, firms, user, concurrency };
             runtime.block_on(bench::burst(&settings, options))
+        }
+        Command::Bench { what: BenchWhat::Cultivation { scale, runs, storage } } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            let scale = xinzhi_demo::Scale::parse(&scale)
+                .ok_or_else(|| anyhow::anyhow!("--scale: '{scale}' is not small, city or large"))?;
+            runtime.block_on(bench::cultivation(&settings, scale, runs.max(1)))
         }
         Command::Bench { what: BenchWhat::Cockpit { scale, month, runs, json, export, storage } } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;

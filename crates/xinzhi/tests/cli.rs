@@ -411,3 +411,35 @@ fn killing_an_import_leaves_either_nothing_or_the_whole_commit() {
     }
     assert!(interrupted_runs >= 6, "most kills must land while the import runs ({interrupted_runs} did)");
 }
+
+#[test]
+fn cultivation_commands_list_pools_classes_and_commendations_of_a_demo_city() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let data = data.to_str().expect("utf-8");
+    let demo = xinzhi(&["demo", "--scale", "small", "--data", data]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let json = |args: &[&str]| -> serde_json::Value {
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["--json", "--data", data]);
+        let output = xinzhi(&all);
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        serde_json::from_slice(&output.stdout).expect("JSON")
+    };
+    // 亩均: the class counts add up to the firms evaluated, and --create stores a draft run.
+    let mu = json(&["mu", "--group", "above_scale", "--year", "2024", "--create"]);
+    let again = xinzhi(&["mu", "--group", "below_scale", "--year", "2024", "--create", "--data", data]);
+    assert!(stderr(&again).contains("已保存为评价草稿 #2"), "{}", stderr(&again));
+    let classes: u64 = mu["classes"].as_object().expect("classes").values().filter_map(|v| v.as_u64()).sum();
+    assert_eq!(classes as usize, mu["results"].as_array().map_or(0, Vec::len));
+    assert!(classes > 0 && mu["classes"]["A"].as_u64().is_some());
+    let commend = json(&["commend", "--year", "2024"]);
+    assert_eq!(commend["lists"].as_array().map(Vec::len), Some(4));
+    let pool = json(&["promotion", "--month", "2024-06", "--limit", "5"]);
+    let pool = pool.as_array().expect("pool");
+    assert!(!pool.is_empty() && pool.iter().all(|c| c["signals"].as_array().is_some_and(|s| !s.is_empty())));
+    let srdi = json(&["pool", "srdi_sme", "--year", "2024", "--limit", "3"]);
+    assert!(srdi.as_array().is_some_and(|c| c.len() == 3));
+    assert_one_line_error(&xinzhi(&["mu", "--group", "giant", "--data", data]), &["giant", "above_scale"]);
+    assert_one_line_error(&xinzhi(&["commend", "--version", "NONE", "--data", data]), &["--version", "NONE"]);
+}

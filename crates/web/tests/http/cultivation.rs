@@ -301,3 +301,78 @@ async fn profiles_import_from_a_messy_file_with_a_preview_and_the_errors_marked(
     assert!(checked["rows_read"].as_u64().unwrap_or(0) > 0);
     app.stop().await
 }
+
+#[tokio::test]
+async fn commendation_lists_follow_the_rules_version_and_export_one_sheet_per_award() -> Result {
+    let app = spawn_signed_in("analyst").await?;
+    let lists: Value = app.get("/api/v1/commendations?year=2024").await?.json().await?;
+    assert_eq!(lists["version"], "XZ-STAR-EXAMPLE");
+    let awards = lists["lists"].as_array().ok_or("lists")?;
+    let codes: Vec<&str> = awards.iter().filter_map(|l| l["code"].as_str()).collect();
+    assert_eq!(codes, ["five_star", "four_star", "three_star", "growth_star"]);
+    // Each firm on one list at most; values highest first; five stars pay at least 5000万元,
+    // which is the firm's own profile figure.
+    let mut seen = std::collections::HashSet::new();
+    for award in awards {
+        let values: Vec<f64> =
+            award["winners"].as_array().ok_or("winners")?.iter().filter_map(|w| w["value"].as_f64()).collect();
+        assert!(values.windows(2).all(|w| w[0] >= w[1]), "{award}");
+        for w in award["winners"].as_array().ok_or("winners")? {
+            assert!(seen.insert(w["credit_code"].as_str().unwrap_or("").to_owned()), "one award per firm: {w}");
+        }
+    }
+    // The stars rank by taxes paid: each value is the firm's own profile figure, above the floor.
+    let mut lowest_star = f64::INFINITY;
+    for (award, floor) in awards.iter().zip([5_000.0, 2_000.0, 1_000.0]) {
+        for w in award["winners"].as_array().ok_or("winners")? {
+            let code = w["credit_code"].as_str().ok_or("code")?;
+            let profile: Value = app.get(&format!("/api/v1/profiles/{code}/2024")).await?.json().await?;
+            assert_eq!(profile["values"]["taxes_paid"], w["value"]);
+            let value = w["value"].as_f64().unwrap_or(0.0);
+            assert!(value >= floor, "{w}");
+            lowest_star = lowest_star.min(value);
+        }
+    }
+    assert!(lowest_star.is_finite(), "the small city has starred firms");
+    let five = awards[0]["winners"].as_array().ok_or("five")?;
+    let growth = &awards[3];
+    assert!(
+        growth["winners"].as_array().map_or(0, Vec::len) <= 20
+            || growth["winners"][20]["place"] == growth["winners"][19]["place"]
+    );
+
+    // A version with the five-star floor at the lowest starred firm's taxes, in force from
+    // 2025: that firm becomes five stars; the example still answers when named.
+    let rules: Value = app.get("/api/v1/cultivation/rules/commendation").await?.json().await?;
+    let mut lower: Value = serde_json::from_str(rules["versions"][0]["body"].as_str().ok_or("body")?)?;
+    lower["version"] = json!("XZ-STAR-2025");
+    lower["effective_from"] = json!(20250101);
+    lower["awards"][0]["eligibility"][0]["condition"]["threshold"] = json!(lowest_star);
+    let token = store_token(&app).await?;
+    let saved = reqwest::Client::new()
+        .post(format!("{}/api/v1/cultivation/rules/commendation", app.base))
+        .bearer_auth(&token)
+        .body(lower.to_string())
+        .send()
+        .await?;
+    assert_eq!(saved.status(), StatusCode::CREATED);
+    let now: Value = app.get("/api/v1/commendations?year=2024").await?.json().await?;
+    assert_eq!(now["version"], "XZ-STAR-2025");
+    let five_now = now["lists"][0]["winners"].as_array().ok_or("five")?;
+    assert!(five_now.len() > five.len());
+    assert!(five_now.iter().all(|w| w["value"].as_f64().unwrap_or(0.0) >= lowest_star));
+    let then: Value = app.get("/api/v1/commendations?year=2024&version=XZ-STAR-EXAMPLE").await?.json().await?;
+    assert_eq!(then["lists"], lists["lists"]);
+
+    // The workbook: one sheet per award.
+    use std::io::Read;
+    let xlsx = app.get("/cultivation/commendations.xlsx?year=2024").await?.bytes().await?;
+    let mut workbook = String::new();
+    zip::ZipArchive::new(std::io::Cursor::new(xlsx.to_vec()))?
+        .by_name("xl/workbook.xml")?
+        .read_to_string(&mut workbook)?;
+    assert_eq!(workbook.matches("<sheet ").count(), 4);
+    let page = app.get("/cultivation/commendations?year=2024").await?.text().await?;
+    assert!(page.contains("data-award=\"five_star\"") && page.contains("XZ-STAR-2025"));
+    app.stop().await
+}

@@ -423,6 +423,10 @@ async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
         ("/cultivation/promotion?month=2024-06".into(), [303, 200, 200, 200, 200, 200, 404, 404]),
         ("/api/v1/promotion?month=2024-06".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
         ("/cultivation/programmes".into(), [303, 200, 200, 200, 200, 200, 404, 404]),
+        ("/cultivation/commendations".into(), [303, 200, 200, 200, 200, 200, 404, 404]),
+        ("/cultivation/commendations.xlsx".into(), [303, 200, 200, 200, 200, 200, 404, 404]),
+        ("/api/v1/commendations".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
+        ("/api/v1/cultivation/rules/commendation".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
         ("/api/v1/programmes".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
         (format!("/enterprises/{own}/profile"), [303, 200, 200, 200, 200, p, 404, 200]),
         (format!("/enterprises/{far}/profile"), [303, 200, 200, 200, 404, 404, 404, 404]),
@@ -512,7 +516,10 @@ async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
         .map(|p| {
             let p = p.strip_prefix("/api/v1").unwrap_or(p);
             // A rule kind stands for `{kind}`.
-            let p = p.replace("/rules/ladder", "/rules/*").replace("/rules/mu", "/rules/*");
+            let p = p
+                .replace("/rules/ladder", "/rules/*")
+                .replace("/rules/mu", "/rules/*")
+                .replace("/rules/commendation", "/rules/*");
             // Concrete ids and codes stand for the route's parameters.
             p.split('/')
                 .map(|part| {
