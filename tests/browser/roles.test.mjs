@@ -299,3 +299,65 @@ test('the analyst sets a target in the form and the cockpit lights it', async ()
   assert.match(light, /light (green|yellow|red)/);
   await context.close();
 });
+
+test('the analyst runs the 亩均 evaluation, a firm objects in the window, the analyst upholds it and makes it final', async () => {
+  const analyst = await signIn('analyst');
+  const reporter = await signIn('reporter');
+  let runUrl;
+  // Run each group until one rates the reporter's firm (its objection form appears).
+  for (const group of ['above_scale', 'below_scale']) {
+    await analyst.page.goto(`${base}/cultivation/mu`);
+    await analyst.page.fill('#mu-run-form input[name=year]', '2024');
+    await analyst.page.selectOption('#mu-run-form select[name=group]', group);
+    await Promise.all([analyst.page.waitForURL(/\/cultivation\/mu\/\d+$/), analyst.page.click('#mu-run-create')]);
+    const a = Number((await analyst.page.textContent('#class-A')).replace(/[^\d]/g, ''));
+    const d = Number((await analyst.page.textContent('#class-D')).replace(/[^\d]/g, ''));
+    assert.ok(a > 0 && d > 0, `classes A ${a}, D ${d}`);
+    await Promise.all([analyst.page.waitForURL(/done=/), analyst.page.click('#mu-publish')]);
+    assert.equal((await analyst.page.textContent('#mu-status')).trim(), '公示中');
+    const url = analyst.page.url().replace(/\?.*$/, '');
+    await reporter.page.goto(url);
+    if ((await reporter.page.locator('#mu-objection-form').count()) > 0) {
+      runUrl = url;
+      break;
+    }
+  }
+  assert.ok(runUrl, 'one of the groups rates the reporter firm');
+  await shot(analyst.page, 'analyst-mu-run');
+  await reporter.page.fill('#mu-objection-form textarea[name=reason]', '用地面积含代征道路，应按实际使用面积计算');
+  await Promise.all([reporter.page.waitForURL(/done=/), reporter.page.click('#mu-object')]);
+  assert.equal(await reporter.page.locator('#mu-objections tbody tr').count(), 1);
+
+  // Final is refused while the objection is open; upheld, then final.
+  await analyst.page.goto(runUrl);
+  await analyst.page.click('#mu-finalize');
+  await analyst.page.waitForSelector('#mu-problem');
+  assert.match(await analyst.page.textContent('#mu-problem'), /异议/);
+  await analyst.page.goto(runUrl);
+  await analyst.page.fill('#mu-objections input[name=response]', '已核实，按实际用地重新计分');
+  await Promise.all([analyst.page.waitForURL(/done=/), analyst.page.click('#mu-objections button[value=true]')]);
+  await Promise.all([analyst.page.waitForURL(/done=/), analyst.page.click('#mu-finalize')]);
+  assert.equal((await analyst.page.textContent('#mu-status')).trim(), '已定稿');
+  await analyst.context.close();
+  await reporter.context.close();
+});
+
+test('the pools, the 小升规 pipeline and the commendation lists open from the cultivation page', async () => {
+  const { context, page } = await signIn('district');
+  await page.goto(`${base}/cultivation`);
+  await page.click('#pool-links a >> nth=1');
+  await page.waitForSelector('#pool tbody tr');
+  const gap = await page.locator('#pool .gap').first().textContent();
+  assert.match(gap, /[<>≤≥]|无数据/, `a gap names its figure: ${gap}`);
+  await shot(page, 'district-pool');
+  await page.goto(`${base}/cultivation`);
+  await Promise.all([page.waitForURL(/promotion/), page.click('#promotion-link')]);
+  const first = page.locator('#promotion-pool tbody tr').first();
+  await first.locator('select[name=state]').selectOption('pool');
+  await Promise.all([page.waitForURL(/promotion/), first.locator('button').click()]);
+  assert.equal((await page.locator('#promotion-pool tbody tr').first().locator('.case-state').textContent()).trim(), '培育库');
+  await shot(page, 'district-promotion');
+  await page.goto(`${base}/cultivation/commendations`);
+  assert.ok((await page.locator('table.award').count()) === 4);
+  await context.close();
+});

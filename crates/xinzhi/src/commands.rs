@@ -439,7 +439,8 @@ pub struct ProfileImportOptions {
     pub lang: String,
 }
 
-pub struct PoolOptions {
+/// What the cultivation listings (`pool`, `mu`, `commend`, `promotion`, `programmes`) share.
+pub struct ListOptions {
     pub year: Option<i32>,
     pub version: Option<String>,
     pub limit: usize,
@@ -449,7 +450,7 @@ pub struct PoolOptions {
 
 /// `xinzhi pool TIER`: the candidate pool of a tier for the whole city, nearest first, with
 /// what each firm still misses.
-pub async fn pool(settings: &Settings, tier: &str, options: PoolOptions) -> anyhow::Result<()> {
+pub async fn pool(settings: &Settings, tier: &str, options: ListOptions) -> anyhow::Result<()> {
     let lang = Lang::from_tag(&options.lang).unwrap_or_default();
     let tier = xinzhi_domain::Tier::parse(tier).ok_or_else(|| {
         anyhow!("'{tier}' is not a tier: use innovative_sme, srdi_sme, little_giant or single_champion")
@@ -537,7 +538,7 @@ async fn rules_or_bail<R: xinzhi_store::cultivation::VersionedRules>(
 
 /// `xinzhi mu --group G`: the 亩均 evaluation of a group for the whole city: class counts and
 /// the lowest firms; with `--create`, stored as a draft run (as the page does).
-pub async fn mu(settings: &Settings, group: &str, create: bool, options: PoolOptions) -> anyhow::Result<()> {
+pub async fn mu(settings: &Settings, group: &str, create: bool, options: ListOptions) -> anyhow::Result<()> {
     use xinzhi_domain::mu::{Group, MuRules};
     let lang = Lang::from_tag(&options.lang).unwrap_or_default();
     let group =
@@ -584,7 +585,7 @@ pub async fn mu(settings: &Settings, group: &str, create: bool, options: PoolOpt
 }
 
 /// `xinzhi commend`: the commendation lists of the city's rules for a year.
-pub async fn commend(settings: &Settings, options: PoolOptions) -> anyhow::Result<()> {
+pub async fn commend(settings: &Settings, options: ListOptions) -> anyhow::Result<()> {
     use xinzhi_domain::commendation::CommendationRules;
     let lang = Lang::from_tag(&options.lang).unwrap_or_default();
     let store = open(settings).await?;
@@ -616,7 +617,7 @@ pub async fn commend(settings: &Settings, options: PoolOptions) -> anyhow::Resul
 pub async fn promotion(
     settings: &Settings,
     month: Option<xinzhi_domain::Month>,
-    options: PoolOptions,
+    options: ListOptions,
 ) -> anyhow::Result<()> {
     let lang = Lang::from_tag(&options.lang).unwrap_or_default();
     let store = open(settings).await?;
@@ -648,6 +649,29 @@ pub async fn promotion(
             c.projected_year_end,
             signals.join("；")
         );
+    }
+    Ok(())
+}
+
+/// `xinzhi programmes`: the digital and green programmes' counts of the city by year.
+pub async fn programmes(settings: &Settings, options: ListOptions) -> anyhow::Result<()> {
+    let lang = Lang::from_tag(&options.lang).unwrap_or_default();
+    let store = open(settings).await?;
+    let through = store.value_months().await?.ok_or_else(|| anyhow!("the database has no values"))?.last;
+    let through = options.year.and_then(|y| xinzhi_domain::Month::new(y, 12).ok()).map_or(through, |m| m.max(through));
+    let (engine, _, _) = city_engine(&store, &[]).await?;
+    let counts = {
+        let cube = engine.read().await?;
+        xinzhi_analytics::programmes::programme_counts(&cube, &xinzhi_store::Scope::City, through)
+    };
+    store.close().await;
+    if options.json {
+        println!("{}", serde_json::to_string_pretty(&counts)?);
+        return Ok(());
+    }
+    for c in &counts {
+        let years: Vec<String> = c.by_year.iter().map(|(y, n)| format!("{y}: {n}")).collect();
+        println!("{:<20} {}", c.programme.label(lang), years.join("  "));
     }
     Ok(())
 }

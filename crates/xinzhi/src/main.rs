@@ -94,21 +94,8 @@ enum Command {
     Pool {
         /// innovative_sme, srdi_sme, little_giant or single_champion
         tier: String,
-        /// Profile year [default: the latest with profiles]
-        #[arg(long)]
-        year: Option<i32>,
-        /// Criteria version [default: the one in force today]
-        #[arg(long)]
-        version: Option<String>,
-        /// Firms to print.
-        #[arg(long, default_value_t = 20)]
-        limit: usize,
-        /// Print JSON instead of lines.
-        #[arg(long)]
-        json: bool,
-        /// Language of the messages: zh-CN or en.
-        #[arg(long, default_value = "zh-CN")]
-        lang: String,
+        #[command(flatten)]
+        list: ListArgs,
         #[command(flatten)]
         storage: StorageArgs,
     },
@@ -127,6 +114,13 @@ enum Command {
     },
     /// The commendation lists (表彰名单) of the city's rules for a year.
     Commend {
+        #[command(flatten)]
+        list: ListArgs,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// The digital and green programmes' counts of the city by year (上云, smart stations, …).
+    Programmes {
         #[command(flatten)]
         list: ListArgs,
         #[command(flatten)]
@@ -172,8 +166,8 @@ struct ListArgs {
 }
 
 impl ListArgs {
-    fn options(self) -> commands::PoolOptions {
-        commands::PoolOptions {
+    fn options(self) -> commands::ListOptions {
+        commands::ListOptions {
             year: self.year,
             version: self.version,
             limit: self.limit,
@@ -464,11 +458,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let options = commands::ProfileImportOptions { year, dry_run, all_or_nothing, lang };
             runtime.block_on(commands::import_profiles(&settings, &file, options))
         }
-        Command::Pool { tier, year, version, limit, json, lang, storage } => {
+        Command::Pool { tier, list, storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
             init_logging(&settings.log);
-            let options = commands::PoolOptions { year, version, limit, json, lang };
-            runtime.block_on(commands::pool(&settings, &tier, options))
+            runtime.block_on(commands::pool(&settings, &tier, list.options()))
         }
         Command::Mu { group, create, list, storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
@@ -479,6 +472,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
             init_logging(&settings.log);
             runtime.block_on(commands::commend(&settings, list.options()))
+        }
+        Command::Programmes { list, storage } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            runtime.block_on(commands::programmes(&settings, list.options()))
         }
         Command::Promotion { month, list, storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;

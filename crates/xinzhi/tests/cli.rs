@@ -438,6 +438,9 @@ fn cultivation_commands_list_pools_classes_and_commendations_of_a_demo_city() {
     let pool = json(&["promotion", "--month", "2024-06", "--limit", "5"]);
     let pool = pool.as_array().expect("pool");
     assert!(!pool.is_empty() && pool.iter().all(|c| c["signals"].as_array().is_some_and(|s| !s.is_empty())));
+    let programmes = json(&["programmes"]);
+    let cloud = programmes.as_array().and_then(|p| p.iter().find(|c| c["programme"] == "cloud")).expect("cloud");
+    assert!(cloud["by_year"]["2024"].as_i64().is_some_and(|n| n > 0), "{cloud}");
     let srdi = json(&["pool", "srdi_sme", "--year", "2024", "--limit", "3"]);
     assert!(srdi.as_array().is_some_and(|c| c.len() == 3));
     assert_one_line_error(&xinzhi(&["mu", "--group", "giant", "--data", data]), &["giant", "above_scale"]);
