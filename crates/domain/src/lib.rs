@@ -5,6 +5,7 @@
 //! valid values. Rules carry the section of `shared/docs/domain.md` they come from.
 
 pub mod access;
+pub mod calendar;
 pub mod commendation;
 pub mod credit_code;
 pub mod criteria;
@@ -16,11 +17,13 @@ pub mod lang;
 pub mod membership;
 pub mod mu;
 pub mod period;
+pub mod policy;
 pub mod profile;
 pub mod programme;
 pub mod promotion;
 pub mod region;
 pub mod reporting;
+pub mod request;
 pub mod size_class;
 pub mod targets;
 pub mod text;
