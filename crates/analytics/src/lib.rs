@@ -24,6 +24,7 @@ pub mod commendations;
 pub mod cube;
 pub mod evaluation;
 pub mod measures;
+pub mod policies;
 pub mod pools;
 pub mod programmes;
 pub mod promotion;

@@ -200,5 +200,51 @@ async fn story(store: &Store) -> Result {
     ));
     assert!(matches!(store.publish_mu_run(&Scope::City, run, 20250201, &actor).await, Err(StoreError::Conflict(_))));
     assert!(matches!(store.mu_run(run + 100).await, Err(StoreError::NotFound)));
+
+    // A policy for the D class with at least 40 万元 of taxes: the final class is read, and
+    // the evidence names each value. 企业08 (D, 50 万元) qualifies; nobody else is D.
+    let classes = store.final_mu_classes().await?;
+    assert_eq!(classes.get(&ids[8]).map(String::as_str), Some("D"));
+    let draft = xinzhi_store::policies::PolicyDraft {
+        title: "低效企业技改扶持".into(),
+        issuer: "潇州市工业和信息化局".into(),
+        document_no: Some("潇工信〔2025〕1号".into()),
+        issued_on: 20250201,
+        valid_from: 20250201,
+        valid_to: Some(20251231),
+        summary: "亩均评价D类企业实施技术改造的，给予贴息。".into(),
+        benefit: "技改贷款贴息50%".into(),
+        condition: "mu_class = \"D\" and taxes_paid >= 40".into(),
+        automatic: true,
+    };
+    let policy = store.save_policy(&Scope::City, None, &draft, &actor).await?;
+    assert!(matches!(store.save_policy(&scope_d, None, &draft, &actor).await, Err(StoreError::NotFound)));
+    let condition = xinzhi_domain::policy::parse(&draft.condition, &xinzhi_analytics::policies::known_fact)?;
+    let names = engine.names().await;
+    let ctx = xinzhi_analytics::policies::PolicyContext {
+        cube: &cube,
+        names: &names,
+        profiles: &profiles,
+        mu_classes: &classes,
+        year: 2024,
+        month: Month::parse("2024-12")?,
+        today: 20250301,
+    };
+    let found = xinzhi_analytics::policies::eligible(&ctx, &scope_d, &condition);
+    let names_found: Vec<&str> = found.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names_found, ["企业08"]);
+    let evidence: Vec<String> = found[0].outcome.checks.iter().map(|c| c.message(xinzhi_domain::Lang::ZhCn)).collect();
+    assert_eq!(evidence, ["mu_class = \"D\"：\"D\" ✓", "taxes_paid ≥ 40：50 ✓"]);
+    store
+        .decide_policy_firm(&scope_d, policy, ids[8], xinzhi_store::policies::Decision::Confirmed, None, &actor)
+        .await?;
+    let mut edited = draft.clone();
+    edited.valid_to = Some(20261231);
+    store.save_policy(&Scope::City, Some(policy), &edited, &actor).await?;
+    let stored = store.policy(policy).await?;
+    assert_eq!((stored.draft.valid_to, stored.in_force(20260601)), (Some(20261231), true));
+    assert_eq!(store.policies().await?.len(), 1);
+    let decisions = store.policy_decisions(&scope_d, policy).await?;
+    assert_eq!(decisions.get(&ids[8]).map(|d| d.decision), Some(xinzhi_store::policies::Decision::Confirmed));
     Ok(())
 }

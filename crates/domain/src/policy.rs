@@ -31,7 +31,8 @@ impl Value {
     fn show(&self) -> String {
         match self {
             Value::Number(n) => {
-                let text = format!("{n:.4}");
+                // Two decimals, four for small ratios (0.0302).
+                let text = if n.abs() >= 1.0 { format!("{n:.2}") } else { format!("{n:.4}") };
                 text.trim_end_matches('0').trim_end_matches('.').to_owned()
             }
             Value::Text(t) => format!("\"{t}\""),

@@ -25,6 +25,7 @@ pub mod monitoring;
 mod official;
 mod org;
 mod overview;
+pub mod policies;
 pub mod programmes;
 mod report_writer;
 pub mod reports;

@@ -47,6 +47,7 @@ const SQLITE: &[Migration] = &[
     Migration { version: 9, name: "monitoring", sql: include_str!("../migrations/sqlite/0009_monitoring.sql") },
     Migration { version: 10, name: "cultivation", sql: include_str!("../migrations/sqlite/0010_cultivation.sql") },
     Migration { version: 11, name: "evaluation", sql: include_str!("../migrations/sqlite/0011_evaluation.sql") },
+    Migration { version: 12, name: "policies", sql: include_str!("../migrations/sqlite/0012_policies.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -81,6 +82,7 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 9, name: "monitoring", sql: include_str!("../migrations/postgres/0009_monitoring.sql") },
     Migration { version: 10, name: "cultivation", sql: include_str!("../migrations/postgres/0010_cultivation.sql") },
     Migration { version: 11, name: "evaluation", sql: include_str!("../migrations/postgres/0011_evaluation.sql") },
+    Migration { version: 12, name: "policies", sql: include_str!("../migrations/postgres/0012_policies.sql") },
 ];
 
 /// Arbitrary constant key of the PostgreSQL advisory lock that serialises concurrent starts.

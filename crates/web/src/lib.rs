@@ -21,6 +21,7 @@ mod language;
 mod monitor;
 mod official;
 mod pages;
+mod policies;
 pub mod profiles;
 mod programmes;
 mod promotion;
@@ -101,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         .merge(cultivation::router())
         .merge(evaluation::router())
         .merge(commendations::router())
+        .merge(policies::router())
         .merge(programmes::router())
         .merge(promotion::router())
         .merge(profiles::router())
@@ -114,6 +116,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(cultivation::api_router())
                 .merge(evaluation::api_router())
                 .merge(commendations::api_router())
+                .merge(policies::api_router())
                 .merge(programmes::api_router())
                 .merge(promotion::api_router())
                 .merge(profiles::api_router()),

@@ -10,6 +10,7 @@ mod cultivation;
 mod evaluation;
 mod imports;
 mod monitor;
+mod policies;
 mod programmes;
 mod reports;
 mod security;

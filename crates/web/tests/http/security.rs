@@ -360,6 +360,19 @@ async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
     let system = xinzhi_store::AuditActor::system("test");
     let group = xinzhi_domain::mu::Group::AboveScale;
     let run = store.create_mu_run(&city, 2024, group, "HY-2022", &[], &system).await?;
+    let draft = xinzhi_store::policies::PolicyDraft {
+        title: "测试政策".into(),
+        issuer: "潇州市工业和信息化局".into(),
+        document_no: None,
+        issued_on: 20240101,
+        valid_from: 20240101,
+        valid_to: None,
+        summary: "测试".into(),
+        benefit: "测试".into(),
+        condition: "above_scale".into(),
+        automatic: true,
+    };
+    let policy = store.save_policy(&city, None, &draft, &system).await?;
 
     let get_rows: Vec<(String, [u16; 8])> = vec![
         ("/".into(), [303, 200, 200, 200, 200, 200, 200, 200]),
@@ -424,6 +437,15 @@ async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
         ("/api/v1/promotion?month=2024-06".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
         ("/cultivation/programmes".into(), [303, 200, 200, 200, 200, 200, 404, 404]),
         ("/cultivation/commendations".into(), [303, 200, 200, 200, 200, 200, 404, 404]),
+        ("/policies".into(), [303, 200, 200, 200, 200, 200, 200, 200]),
+        (format!("/policies/{policy}"), [303, 200, 200, 200, 200, 200, 200, 200]),
+        (format!("/policies/{policy}/eligible.xlsx"), [303, 200, 200, 200, 200, 200, 404, 404]),
+        ("/api/v1/policies".into(), [401, 200, 200, 200, 200, 200, 200, 200]),
+        (format!("/api/v1/policies/{policy}"), [401, 200, 200, 200, 200, 200, 200, 200]),
+        (format!("/api/v1/policies/{policy}/eligible"), [401, 200, 200, 200, 200, 200, 404, 404]),
+        (format!("/enterprises/{own}/policies"), [303, 200, 200, 200, 200, p, 404, 200]),
+        (format!("/enterprises/{far}/policies"), [303, 200, 200, 200, 404, 404, 404, 404]),
+        (format!("/api/v1/enterprises/{own}/policies"), [401, 200, 200, 200, 200, p, 404, 200]),
         ("/cultivation/commendations.xlsx".into(), [303, 200, 200, 200, 200, 200, 404, 404]),
         ("/api/v1/commendations".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
         ("/api/v1/cultivation/rules/commendation".into(), [401, 200, 200, 200, 200, 200, 404, 404]),
@@ -487,6 +509,12 @@ async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
         "/cultivation/programmes/1/delete",
         "/api/v1/programmes",
         "/api/v1/programmes/1/delete",
+        "/policies",
+        "/policies/1",
+        "/api/v1/policies",
+        "/api/v1/policies/check",
+        "/api/v1/policies/1",
+        "/api/v1/policies/1/decisions",
     ];
 
     // The table covers every route the router declares.
