@@ -112,6 +112,8 @@ impl YearArrangement {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WorkCalendar {
     years: BTreeMap<i32, YearDays>,
+    /// Count a year without an arrangement by weekends alone instead of refusing it.
+    weekend_fallback: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,7 +133,20 @@ impl WorkCalendar {
             let working_weekends = a.working_weekends.iter().map(|&w| days(w)).collect();
             years.insert(a.year, YearDays { off, working_weekends });
         }
-        Ok(WorkCalendar { years })
+        Ok(WorkCalendar { years, weekend_fallback: false })
+    }
+
+    /// The same calendar, counting a year it does not cover by weekends alone (before the
+    /// State Council publishes that year's arrangement a limit still has a date, to be read
+    /// as provisional; see `covers`).
+    pub fn with_weekend_fallback(mut self) -> WorkCalendar {
+        self.weekend_fallback = true;
+        self
+    }
+
+    /// Whether the calendar holds the arrangement of `year`.
+    pub fn covers(&self, year: i32) -> bool {
+        self.years.contains_key(&year)
     }
 
     /// The years the calendar covers.
@@ -142,7 +157,9 @@ impl WorkCalendar {
     /// Whether a day (counted from 1970-01-01) is a working day.
     pub fn is_working_day(&self, days: i64) -> Result<bool, CalendarError> {
         let year = (yyyymmdd_of_days(days) / 10_000) as i32;
-        let y = self.years.get(&year).ok_or(CalendarError::NotCovered(year))?;
+        let Some(y) = self.years.get(&year) else {
+            return if self.weekend_fallback { Ok(!is_weekend(days)) } else { Err(CalendarError::NotCovered(year)) };
+        };
         Ok(if y.off.contains(&days) {
             false
         } else if is_weekend(days) {
@@ -286,6 +303,11 @@ mod tests {
         assert_eq!(c.deadline(at, 1).expect("covered"), (day(20260105) * 86_400) - CST_OFFSET_SECONDS);
         // 2026 + many days runs off the calendar: an error naming the year, not a guess.
         assert_eq!(c.add_working_days(day(20261225), 10), Err(CalendarError::NotCovered(2027)));
+        // With the weekend fallback (which knows no holidays, so 1 January counts): 28–31
+        // December, Friday 1 January, then 4–8 January 2027.
+        let provisional = c.with_weekend_fallback();
+        assert!(!provisional.covers(2027));
+        assert_eq!(yyyymmdd_of_days(provisional.add_working_days(day(20261225), 10).expect("fallback")), 20270108);
     }
 
     #[test]

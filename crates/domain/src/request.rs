@@ -104,6 +104,74 @@ impl Limits {
     }
 }
 
+/// How a request came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// Raised by the firm on the platform.
+    Online,
+    /// Recorded by staff from a phone call.
+    Phone,
+    /// From the 12345 hotline.
+    Hotline,
+    /// Raised during a visit (走访).
+    Visit,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 4] = [Channel::Online, Channel::Phone, Channel::Hotline, Channel::Visit];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Online => "online",
+            Channel::Phone => "phone",
+            Channel::Hotline => "hotline",
+            Channel::Visit => "visit",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Channel::Online => lang.pick("企业在线提交", "Online"),
+            Channel::Phone => lang.pick("电话", "Phone"),
+            Channel::Hotline => lang.pick("12345热线", "12345 hotline"),
+            Channel::Visit => lang.pick("走访", "Visit"),
+        }
+    }
+}
+
+/// A category of requests with its limits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub limits: Limits,
+}
+
+/// The shipped categories (🛠): simple policy questions answered within 1 working day, as
+/// Nantong's 惠企通 promises, the rest within 5 (complex ones 3 in Nantong; a city sets its own).
+pub fn default_categories() -> Vec<Category> {
+    let category = |code: &str, zh: &str, en: &str, reply_days| Category {
+        code: code.into(),
+        name_zh: zh.into(),
+        name_en: en.into(),
+        limits: Limits { accept_days: 1, reply_days, remind_days_before: 1 },
+    };
+    vec![
+        category("policy", "政策咨询", "Policy questions", 1),
+        category("factors", "要素保障（用地、用能、用水）", "Land, energy and water", 5),
+        category("finance", "融资服务", "Finance", 5),
+        category("labour", "用工招聘", "Labour", 5),
+        category("approval", "审批办证", "Permits and approvals", 5),
+        category("other", "其他", "Other", 5),
+    ]
+}
+
 /// The clock of a stage that started at `started_at` (unix seconds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Clock {

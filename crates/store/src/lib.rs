@@ -29,6 +29,7 @@ pub mod policies;
 pub mod programmes;
 mod report_writer;
 pub mod reports;
+pub mod requests;
 pub mod rules;
 mod sql;
 mod uploads;

@@ -48,6 +48,7 @@ const SQLITE: &[Migration] = &[
     Migration { version: 10, name: "cultivation", sql: include_str!("../migrations/sqlite/0010_cultivation.sql") },
     Migration { version: 11, name: "evaluation", sql: include_str!("../migrations/sqlite/0011_evaluation.sql") },
     Migration { version: 12, name: "policies", sql: include_str!("../migrations/sqlite/0012_policies.sql") },
+    Migration { version: 13, name: "requests", sql: include_str!("../migrations/sqlite/0013_requests.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -83,6 +84,7 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 10, name: "cultivation", sql: include_str!("../migrations/postgres/0010_cultivation.sql") },
     Migration { version: 11, name: "evaluation", sql: include_str!("../migrations/postgres/0011_evaluation.sql") },
     Migration { version: 12, name: "policies", sql: include_str!("../migrations/postgres/0012_policies.sql") },
+    Migration { version: 13, name: "requests", sql: include_str!("../migrations/postgres/0013_requests.sql") },
 ];
 
 /// Arbitrary constant key of the PostgreSQL advisory lock that serialises concurrent starts.

@@ -28,6 +28,7 @@ mod promotion;
 mod query;
 mod report_pages;
 mod reports;
+mod requests;
 mod settings;
 mod upload;
 
@@ -104,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .merge(commendations::router())
         .merge(policies::router())
         .merge(programmes::router())
+        .merge(requests::router())
         .merge(promotion::router())
         .merge(profiles::router())
         .nest(
@@ -118,6 +120,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(commendations::api_router())
                 .merge(policies::api_router())
                 .merge(programmes::api_router())
+                .merge(requests::api_router())
                 .merge(promotion::api_router())
                 .merge(profiles::api_router()),
         )

@@ -13,6 +13,7 @@ mod monitor;
 mod policies;
 mod programmes;
 mod reports;
+mod requests;
 mod security;
 
 use helpers::{TestApp, spawn_app, spawn_signed_in};

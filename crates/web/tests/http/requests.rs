@@ -1,0 +1,167 @@
+//! Enterprise requests over HTTP: a firm raises one, its limit in working days on the official
+//! calendar; the city routes it, the department accepts and replies on time, the firm reopens
+//! it and rates the second reply; the supervision list and the departments' record; who may
+//! take which step; a calendar year entered and checked.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use xinzhi_domain::calendar::{WorkCalendar, official_arrangements};
+
+use crate::Result;
+use crate::helpers::{PASSWORD, spawn_signed_in};
+use crate::reports::post;
+
+/// Takes a step on request `id` as the app's signed-in user.
+async fn step(app: &crate::helpers::TestApp, id: i64, body: Value) -> Result<reqwest::Response> {
+    post(app, &format!("/api/v1/requests/{id}/steps"), body).await
+}
+
+fn calendar() -> WorkCalendar {
+    WorkCalendar::new(&official_arrangements()).expect("the shipped years").with_weekend_fallback()
+}
+
+#[tokio::test]
+async fn a_request_runs_against_working_day_limits_through_the_department_and_the_firm() -> Result {
+    let reporter = spawn_signed_in("reporter").await?;
+    let list: Value = reporter.get("/api/v1/enterprises?limit=1").await?.json().await?;
+    let code = list["items"][0]["credit_code"].as_str().ok_or("own code")?.to_owned();
+
+    // Everything wrong at once; then a phone channel, which is for staff.
+    let wrong = post(
+        &reporter,
+        "/api/v1/requests",
+        json!({"credit_code": code, "category": "roads", "title": "", "body": "短"}),
+    )
+    .await?;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = wrong.json().await?;
+    let fields: Vec<&str> =
+        body["error"]["details"].as_array().ok_or("details")?.iter().filter_map(|d| d["field"].as_str()).collect();
+    assert_eq!(fields, ["title", "body", "category"]);
+    let request = json!({"credit_code": code, "category": "factors", "title": "新厂房用电增容", "body": "新厂房投产需要增容至2000千伏安，请协调供电部门尽快办理。"});
+    let mut phone = request.clone();
+    phone["channel"] = json!("phone");
+    assert_eq!(post(&reporter, "/api/v1/requests", phone).await?.json::<Value>().await?["error"]["field"], "channel");
+
+    let raised = post(&reporter, "/api/v1/requests", request).await?;
+    assert_eq!(raised.status(), StatusCode::CREATED);
+    let raised: Value = raised.json().await?;
+    let id = raised["request_id"].as_i64().ok_or("id")?;
+    let created = raised["created_at"].as_i64().ok_or("created")?;
+    // Accepted within 1 working day: the end of the next working day, China time.
+    assert_eq!(raised["due_at"].as_i64(), Some(calendar().deadline(created, 1)?));
+    assert_eq!(raised["stage"], "raised");
+    assert_eq!(raised["channel"], "online");
+
+    // Not routed yet: the department does not see it; the analyst sends it to 市科技局.
+    let department = reporter.with_new_browser()?;
+    department.login("department", PASSWORD).await?;
+    assert_eq!(department.get(&format!("/api/v1/requests/{id}")).await?.status(), StatusCode::NOT_FOUND);
+    let analyst = department.with_new_browser()?;
+    analyst.login("analyst", PASSWORD).await?;
+    let routed =
+        step(&analyst, id, json!({"step": "reroute", "department": "kjj", "note": "涉及科技项目用电"})).await?;
+    assert_eq!(routed.status(), StatusCode::OK);
+    let routed: Value = routed.json().await?;
+    assert_eq!((routed["stage"].as_str(), routed["department"].as_str()), (Some("raised"), Some("市科学技术局")));
+    let wrong_department = step(&analyst, id, json!({"step": "reroute", "department": "nope"})).await?;
+    assert_eq!(wrong_department.json::<Value>().await?["error"]["field"], "department");
+
+    let department = analyst.with_new_browser()?;
+    department.login("department", PASSWORD).await?;
+    assert_eq!(
+        step(&department, id, json!({"step": "reply", "text": "已协调"})).await?.status(),
+        StatusCode::CONFLICT,
+        "accept first"
+    );
+    let accepted: Value = step(&department, id, json!({"step": "accept"})).await?.json().await?;
+    assert_eq!(accepted["stage"], "accepted");
+    let started = accepted["stage_started_at"].as_i64().ok_or("started")?;
+    assert_eq!(accepted["due_at"].as_i64(), Some(calendar().deadline(started, 5)?), "5 working days to reply");
+    let short = step(&department, id, json!({"step": "reply", "text": "好的"})).await?;
+    assert_eq!(short.json::<Value>().await?["error"]["field"], "text");
+    let replied: Value =
+        step(&department, id, json!({"step": "reply", "text": "已协调供电公司，增容方案下周现场勘察后实施。"}))
+            .await?
+            .json()
+            .await?;
+    assert_eq!((replied["stage"].as_str(), replied["replied_on_time"].as_bool()), (Some("replied"), Some(true)));
+
+    // The firm is not satisfied: reopened (a reason needed), answered again, then rated.
+    let firm = department.with_new_browser()?;
+    firm.login("reporter", PASSWORD).await?;
+    assert_eq!(
+        step(&firm, id, json!({"step": "accept"})).await?.status(),
+        StatusCode::NOT_FOUND,
+        "a firm does not accept"
+    );
+    assert_eq!(step(&firm, id, json!({"step": "reopen"})).await?.json::<Value>().await?["error"]["field"], "note");
+    let reopened: Value =
+        step(&firm, id, json!({"step": "reopen", "note": "勘察时间太晚，影响投产"})).await?.json().await?;
+    assert_eq!((reopened["stage"].as_str(), reopened["reopened"].as_i64()), (Some("accepted"), Some(1)));
+    let department = firm.with_new_browser()?;
+    department.login("department", PASSWORD).await?;
+    step(&department, id, json!({"step": "reply", "text": "已安排本周五现场勘察，同步办理增容手续。"})).await?;
+    let firm = department.with_new_browser()?;
+    firm.login("reporter", PASSWORD).await?;
+    assert_eq!(
+        step(&firm, id, json!({"step": "rate", "rating": 7})).await?.json::<Value>().await?["error"]["field"],
+        "rating"
+    );
+    let rated: Value = step(&firm, id, json!({"step": "rate", "rating": 5, "text": "响应及时"})).await?.json().await?;
+    assert_eq!((rated["stage"].as_str(), rated["rating"].as_i64()), (Some("closed"), Some(5)));
+    let detail: Value = firm.get(&format!("/api/v1/requests/{id}")).await?.json().await?;
+    let steps: Vec<&str> =
+        detail["events"].as_array().ok_or("events")?.iter().filter_map(|e| e["step"].as_str()).collect();
+    assert_eq!(steps, ["raise", "reroute", "accept", "reply", "reopen", "reply", "rate"]);
+    let page = firm.get(&format!("/requests/{id}")).await?.text().await?;
+    assert!(page.contains("已办结") && page.contains("响应及时"));
+
+    // A request past its limit shows on the supervision list and in the department's record.
+    let store = &firm.db.store;
+    let enterprise =
+        store.enterprise_by_code(&xinzhi_store::Scope::City, &xinzhi_domain::CreditCode::parse(&code)?).await?;
+    let department_id =
+        store.list_departments().await?.into_iter().find(|d| d.code == "kjj").ok_or("kjj")?.department_id;
+    let now = xinzhi_web::auth::now();
+    let late = xinzhi_store::requests::NewRequest {
+        enterprise_id: enterprise.enterprise_id,
+        category: "finance".into(),
+        channel: xinzhi_domain::request::Channel::Hotline,
+        title: "贷款贴息咨询".into(),
+        body: "12345热线转来：企业咨询技改贷款贴息申报条件。".into(),
+        department_id: Some(department_id),
+        due_at: Some(now - 60),
+        remind_at: Some(now - 3_600),
+    };
+    let late_id =
+        store.create_request(&xinzhi_store::Scope::City, &late, &xinzhi_store::AuditActor::system("test")).await?;
+    let analyst = firm.with_new_browser()?;
+    analyst.login("analyst", PASSWORD).await?;
+    let overdue: Value = analyst.get("/api/v1/requests?timing=overdue").await?.json().await?;
+    let ids: Vec<i64> = overdue.as_array().ok_or("overdue")?.iter().filter_map(|r| r["request_id"].as_i64()).collect();
+    assert_eq!(ids, [late_id]);
+    let records: Value = analyst.get("/api/v1/requests/departments").await?.json().await?;
+    let kjj =
+        records.as_array().ok_or("records")?.iter().find(|r| r["department"] == "市科学技术局").ok_or("kjj record")?;
+    assert_eq!((kjj["open"].as_u64(), kjj["overdue"].as_u64(), kjj["replied"].as_u64()), (Some(1), Some(1), Some(1)));
+    assert_eq!((kjj["on_time_pct"].as_f64(), kjj["mean_rating"].as_f64()), (Some(100.0), Some(5.0)));
+    assert_eq!(analyst.get("/api/v1/requests?timing=soon").await?.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The calendar: 2027 entered; a weekday listed as a make-up working day is refused.
+    let mut year = json!({"year": 2027, "holidays": [{"name_zh": "元旦", "name_en": "New Year", "from": 20270101, "to": 20270103}], "working_weekends": [20270104], "source": "测试"});
+    let token = crate::imports::store_token(&analyst).await?;
+    let client = reqwest::Client::new();
+    let save = |body: String| {
+        client.post(format!("{}/api/v1/requests/calendar", analyst.base)).bearer_auth(&token).body(body).send()
+    };
+    let refused = save(year.to_string()).await?;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.json::<Value>().await?["error"]["message"].as_str().unwrap_or("").contains("20270104"));
+    year["working_weekends"] = json!([20270109]);
+    assert_eq!(save(year.to_string()).await?.status(), StatusCode::CREATED);
+    let years: Value = analyst.get("/api/v1/requests/calendar").await?.json().await?;
+    let listed: Vec<i64> = years.as_array().ok_or("years")?.iter().filter_map(|y| y["year"].as_i64()).collect();
+    assert_eq!(listed, [2024, 2025, 2026, 2027]);
+    analyst.stop().await
+}
