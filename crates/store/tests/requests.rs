@@ -1,0 +1,150 @@
+//! Requests, the calendar's years and policies in storage, on SQLite and (with
+//! `TEST_DATABASE_URL`) PostgreSQL: who sees what, moves only from the stage a request is in,
+//! the departments' record counted in SQL, a stored calendar year over the shipped one.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use xinzhi_domain::calendar::{Holiday, YearArrangement};
+use xinzhi_domain::request::{Channel, Stage, Step};
+use xinzhi_domain::{CreditCode, IndustryCode, Month, RegionCode, Validity};
+use xinzhi_store::requests::{NewRequest, RequestMove};
+use xinzhi_store::testing::TestDatabase;
+use xinzhi_store::*;
+
+type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+#[tokio::test]
+async fn requests_move_by_stage_and_are_seen_by_their_department_and_firm() -> Result {
+    for db in TestDatabase::all().await? {
+        eprintln!("requests on {}", db.label);
+        story(&db.store).await.map_err(|e| format!("{}: {e}", db.label))?;
+        db.remove().await?;
+    }
+    Ok(())
+}
+
+async fn story(store: &Store) -> Result {
+    let city = store
+        .insert_region(&NewRegion {
+            code: RegionCode::parse("436000")?,
+            name_zh: "潇州市".into(),
+            name_en: "Xiaozhou".into(),
+            parent_id: None,
+        })
+        .await?;
+    let east = store
+        .insert_region(&NewRegion {
+            code: RegionCode::parse("436002")?,
+            name_zh: "东城区".into(),
+            name_en: "East".into(),
+            parent_id: Some(city),
+        })
+        .await?;
+    let firm = NewEnterprise {
+        credit_code: CreditCode::parse("914403001922038216")?,
+        name: "达标甲".into(),
+        industry_code: IndustryCode::parse("3311")?,
+        established_on: None,
+        closed_on: None,
+        land_area_mu: None,
+        employees: None,
+        address: None,
+    };
+    let ids = store.insert_enterprises(&Scope::City, &[firm]).await?;
+    let membership = NewMembership {
+        enterprise_id: ids[0],
+        target: MembershipTarget::District(east),
+        validity: Validity::new(Month::parse("2020-01")?, None)?,
+        reason: None,
+    };
+    store.add_memberships(&Scope::City, &[membership]).await?;
+    let science = store.insert_department("kjj", "市科学技术局", "Science").await?;
+    let finance = store.insert_department("czj", "市财政局", "Finance").await?;
+    let actor = AuditActor::system("test");
+
+    let categories = store.request_categories().await?;
+    assert_eq!(categories.len(), 6, "the shipped categories are stored on first use");
+    assert_eq!(store.request_categories().await?.len(), 6, "once");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
+    let request = |due_at: i64, department| NewRequest {
+        enterprise_id: ids[0],
+        category: "policy".into(),
+        channel: Channel::Online,
+        title: "研发费用加计扣除".into(),
+        body: "咨询研发费用加计扣除的申报口径。".into(),
+        department_id: department,
+        due_at: Some(due_at),
+        remind_at: Some(due_at - 3_600),
+    };
+    let on_time =
+        store.create_request(&Scope::Enterprise(ids[0]), &request(now + 86_400, Some(science)), &actor).await?;
+    let late = store.create_request(&Scope::City, &request(now - 1, Some(science)), &actor).await?;
+    let elsewhere = store.create_request(&Scope::City, &request(now + 86_400, Some(finance)), &actor).await?;
+    assert!(matches!(
+        store.create_request(&Scope::District(RegionId(east.0 + 100)), &request(now, None), &actor).await,
+        Err(StoreError::NotFound)
+    ));
+
+    // The department sees what is routed to it; the district and the firm all three.
+    let seen = |scope: Scope| async move { store.requests(&scope, None).await.map(|r| r.len()) };
+    assert_eq!(seen(Scope::Department(science)).await?, 2);
+    assert_eq!(seen(Scope::Department(finance)).await?, 1);
+    assert_eq!(seen(Scope::District(east)).await?, 3);
+    assert_eq!(seen(Scope::Enterprise(ids[0])).await?, 3);
+    assert!(matches!(store.request(&Scope::Department(finance), on_time).await, Err(StoreError::NotFound)));
+
+    // Moves follow the stages; a reply before the limit is on time.
+    let moved = |id, step, change: RequestMove| {
+        let actor = &actor;
+        async move { store.move_request(&Scope::Department(science), id, step, &change, actor).await }
+    };
+    assert!(matches!(moved(on_time, Step::Reply, RequestMove::default()).await, Err(StoreError::Conflict(_))));
+    let accepted =
+        moved(on_time, Step::Accept, RequestMove { due_at: Some(now + 5 * 86_400), ..Default::default() }).await?;
+    assert_eq!(accepted.stage, Stage::Accepted);
+    let reply = RequestMove { text: Some("可按研发费用的100%加计扣除。".into()), ..Default::default() };
+    let replied = moved(on_time, Step::Reply, reply).await?;
+    assert_eq!((replied.stage, replied.replied_on_time), (Stage::Replied, Some(true)));
+    store
+        .move_request(
+            &Scope::Enterprise(ids[0]),
+            on_time,
+            Step::Rate,
+            &RequestMove { rating: Some(4), ..Default::default() },
+            &actor,
+        )
+        .await?;
+    moved(late, Step::Accept, RequestMove { due_at: Some(now - 1), ..Default::default() }).await?;
+    let (_, events) = store.request(&Scope::City, on_time).await?;
+    let steps: Vec<&str> = events.iter().map(|e| e.step.as_str()).collect();
+    assert_eq!(steps, ["raise", "accept", "reply", "rate"]);
+
+    let records = store.department_records(&Scope::City, now).await?;
+    let of = |d: DepartmentId| records.iter().find(|r| r.department_id == Some(d)).expect("a record");
+    let kjj = of(science);
+    assert_eq!((kjj.open, kjj.overdue, kjj.record.replied, kjj.record.on_time), (1, 1, 1, 1));
+    assert_eq!((kjj.record.rated, kjj.record.rating_sum), (1, 4));
+    assert_eq!((of(finance).open, of(finance).overdue), (1, 0));
+    assert_eq!(store.department_records(&Scope::Department(finance), now).await?.len(), 1);
+    let _ = elsewhere;
+
+    // A stored year replaces the shipped one; a new year joins them.
+    let shipped = store.calendar_years().await?;
+    assert_eq!(shipped.iter().map(|y| y.year).collect::<Vec<_>>(), [2024, 2025, 2026]);
+    let year = YearArrangement {
+        year: 2027,
+        holidays: vec![Holiday { name_zh: "元旦".into(), name_en: "New Year".into(), from: 20270101, to: 20270101 }],
+        working_weekends: vec![],
+        source: "测试".into(),
+    };
+    store.save_calendar_year(&Scope::City, &year, &actor).await?;
+    let mut corrected = shipped[2].clone();
+    corrected.source = "更正".into();
+    store.save_calendar_year(&Scope::City, &corrected, &actor).await?;
+    store.save_calendar_year(&Scope::City, &corrected, &actor).await?;
+    let years = store.calendar_years().await?;
+    assert_eq!(years.iter().map(|y| y.year).collect::<Vec<_>>(), [2024, 2025, 2026, 2027]);
+    assert_eq!(years[2].source, "更正");
+    assert!(matches!(store.save_calendar_year(&Scope::District(east), &year, &actor).await, Err(StoreError::NotFound)));
+    Ok(())
+}
