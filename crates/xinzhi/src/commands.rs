@@ -675,3 +675,56 @@ pub async fn programmes(settings: &Settings, options: ListOptions) -> anyhow::Re
     }
     Ok(())
 }
+
+/// `xinzhi policy check CONDITION`: the parsed condition as JSON, or the error.
+pub fn policy_check(condition: &str, lang: &str) -> anyhow::Result<()> {
+    let lang = Lang::from_tag(lang).unwrap_or_default();
+    match xinzhi_domain::policy::parse(condition, &xinzhi_analytics::policies::known_fact) {
+        Ok(expr) => {
+            println!("{}", serde_json::to_string_pretty(&expr)?);
+            Ok(())
+        }
+        Err(e) => bail!("{}", e.message(lang)),
+    }
+}
+
+/// `xinzhi policy eligible ID`: the firms of the city that meet a stored policy.
+pub async fn policy_eligible(settings: &Settings, id: i64, options: ListOptions) -> anyhow::Result<()> {
+    let lang = Lang::from_tag(&options.lang).unwrap_or_default();
+    let store = open(settings).await?;
+    let policy = match store.policy(id).await {
+        Err(StoreError::NotFound) => bail!("no policy {id}"),
+        other => other?,
+    };
+    let condition = xinzhi_domain::policy::parse(&policy.draft.condition, &xinzhi_analytics::policies::known_fact)
+        .map_err(|e| anyhow!("policy {id}: {}", e.message(lang)))?;
+    let year = year_or_latest(&store, options.year).await?;
+    let month = store.value_months().await?.ok_or_else(|| anyhow!("the database has no values"))?.last;
+    let mu_classes = store.final_mu_classes().await?;
+    let (engine, profiles, names) = city_engine(&store, &["gross_output", "revenue"]).await?;
+    let found = {
+        let cube = engine.read().await?;
+        let today = xinzhi_domain::period::china_date(auth::now());
+        let ctx = xinzhi_analytics::policies::PolicyContext {
+            cube: &cube,
+            names: &names,
+            profiles: &profiles,
+            mu_classes: &mu_classes,
+            year,
+            month,
+            today,
+        };
+        xinzhi_analytics::policies::eligible(&ctx, &xinzhi_store::Scope::City, &condition)
+    };
+    store.close().await;
+    if options.json {
+        println!("{}", serde_json::to_string_pretty(&found.iter().take(options.limit).collect::<Vec<_>>())?);
+        return Ok(());
+    }
+    println!("{}（{}）: {}", policy.draft.title, policy.draft.condition, found.len());
+    for f in found.iter().take(options.limit) {
+        let evidence: Vec<String> = f.outcome.checks.iter().map(|c| c.message(lang)).collect();
+        println!("  {} {} {}  {}", f.credit_code, f.name, f.district, evidence.join("；"));
+    }
+    Ok(())
+}

@@ -136,12 +136,36 @@ enum Command {
         #[command(flatten)]
         storage: StorageArgs,
     },
+    /// Policies (政策库): check a condition, or list the firms a stored policy finds.
+    Policy {
+        #[command(subcommand)]
+        what: PolicyWhat,
+    },
     /// Check a unified social credit code (统一社会信用代码).
     CheckCode {
         code: String,
         /// Language of the messages: zh-CN or en.
         #[arg(long, default_value = "zh-CN")]
         lang: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PolicyWhat {
+    /// Parse a condition of the policy language and print it as JSON, or the error with its
+    /// character position.
+    Check {
+        condition: String,
+        #[arg(long, default_value = "zh-CN")]
+        lang: String,
+    },
+    /// The firms of the whole city that meet policy ID, with the evidence.
+    Eligible {
+        id: i64,
+        #[command(flatten)]
+        list: ListArgs,
+        #[command(flatten)]
+        storage: StorageArgs,
     },
 }
 
@@ -404,6 +428,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
         Command::CheckCode { code, lang } => commands::check_code(&code, &lang),
+        Command::Policy { what: PolicyWhat::Check { condition, lang } } => commands::policy_check(&condition, &lang),
+        Command::Policy { what: PolicyWhat::Eligible { id, list, storage } } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            runtime.block_on(commands::policy_eligible(&settings, id, list.options()))
+        }
         Command::Serve { demo, listen, storage } => {
             let settings = settings(cli.config.as_ref(), Layer { listen, ..storage_layer(storage) })?;
             init_logging(&settings.log);

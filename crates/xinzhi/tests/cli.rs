@@ -445,4 +445,11 @@ fn cultivation_commands_list_pools_classes_and_commendations_of_a_demo_city() {
     assert!(srdi.as_array().is_some_and(|c| c.len() == 3));
     assert_one_line_error(&xinzhi(&["mu", "--group", "giant", "--data", data]), &["giant", "above_scale"]);
     assert_one_line_error(&xinzhi(&["commend", "--version", "NONE", "--data", data]), &["--version", "NONE"]);
+    // The policy language from the command line: JSON for a condition, the place of an error.
+    let parsed = xinzhi(&["policy", "check", "mu_class in [\"A\", \"B\"] and above_scale"]);
+    assert!(parsed.status.success(), "{}", stderr(&parsed));
+    let parsed: serde_json::Value = serde_json::from_slice(&parsed.stdout).expect("JSON");
+    assert_eq!(parsed["kind"], "and");
+    assert_one_line_error(&xinzhi(&["policy", "check", "above_scale and tier hass \"x\""]), &["第22个字符处", "hass"]);
+    assert_one_line_error(&xinzhi(&["policy", "eligible", "7", "--data", data]), &["no policy 7"]);
 }
