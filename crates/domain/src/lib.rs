@@ -20,6 +20,7 @@ pub mod period;
 pub mod policy;
 pub mod profile;
 pub mod programme;
+pub mod project;
 pub mod promotion;
 pub mod region;
 pub mod reporting;

@@ -27,6 +27,7 @@ mod org;
 mod overview;
 pub mod policies;
 pub mod programmes;
+pub mod projects;
 mod report_writer;
 pub mod reports;
 pub mod requests;

@@ -49,6 +49,7 @@ const SQLITE: &[Migration] = &[
     Migration { version: 11, name: "evaluation", sql: include_str!("../migrations/sqlite/0011_evaluation.sql") },
     Migration { version: 12, name: "policies", sql: include_str!("../migrations/sqlite/0012_policies.sql") },
     Migration { version: 13, name: "requests", sql: include_str!("../migrations/sqlite/0013_requests.sql") },
+    Migration { version: 14, name: "projects", sql: include_str!("../migrations/sqlite/0014_projects.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -85,6 +86,7 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 11, name: "evaluation", sql: include_str!("../migrations/postgres/0011_evaluation.sql") },
     Migration { version: 12, name: "policies", sql: include_str!("../migrations/postgres/0012_policies.sql") },
     Migration { version: 13, name: "requests", sql: include_str!("../migrations/postgres/0013_requests.sql") },
+    Migration { version: 14, name: "projects", sql: include_str!("../migrations/postgres/0014_projects.sql") },
 ];
 
 /// Arbitrary constant key of the PostgreSQL advisory lock that serialises concurrent starts.

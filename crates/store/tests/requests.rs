@@ -1,4 +1,4 @@
-//! Requests, the calendar's years and policies in storage, on SQLite and (with
+//! Requests, the calendar's years and key projects in storage, on SQLite and (with
 //! `TEST_DATABASE_URL`) PostgreSQL: who sees what, moves only from the stage a request is in,
 //! the departments' record counted in SQL, a stored calendar year over the shipped one.
 
@@ -146,5 +146,46 @@ async fn story(store: &Store) -> Result {
     assert_eq!(years.iter().map(|y| y.year).collect::<Vec<_>>(), [2024, 2025, 2026, 2027]);
     assert_eq!(years[2].source, "更正");
     assert!(matches!(store.save_calendar_year(&Scope::District(east), &year, &actor).await, Err(StoreError::NotFound)));
+
+    // A project: registered in the district, planned, reported twice for March (the second
+    // replaces the first) and once in April; January–March sums 800, January–April 1,100.
+    let project = xinzhi_store::projects::NewProject {
+        name: "稀土永磁材料项目".into(),
+        investor: "潇州稀土".into(),
+        region_id: east,
+        park_id: None,
+        chain_id: None,
+        is_new: true,
+        ten_major: true,
+        total_investment: 50_000.0,
+        planned_start: Some(20240301),
+        planned_producing: None,
+        signed_on: Some(20240115),
+    };
+    let pid = store.create_project(&Scope::District(east), &project, &actor).await?;
+    assert!(matches!(
+        store.create_project(&Scope::Department(science), &project, &actor).await,
+        Err(StoreError::NotFound)
+    ));
+    store.plan_project(&Scope::City, pid, 2024, 12_000.0, &actor).await?;
+    let month = |m: &str| Month::parse(m).expect("month");
+    store.report_project_investment(&Scope::City, pid, month("2024-03"), 500.0, &actor).await?;
+    store.report_project_investment(&Scope::City, pid, month("2024-03"), 800.0, &actor).await?;
+    store.report_project_investment(&Scope::City, pid, month("2024-04"), 300.0, &actor).await?;
+    let sums = store.project_investments(&Scope::District(east), month("2024-03")).await?;
+    assert_eq!(sums.get(&pid), Some(&(Some(12_000.0), 800.0)));
+    assert_eq!(
+        store.project_investments(&Scope::City, month("2024-04")).await?.get(&pid),
+        Some(&(Some(12_000.0), 1_100.0))
+    );
+    let started =
+        store.move_project(&Scope::City, pid, xinzhi_domain::project::ProjectStage::Started, 20240310, &actor).await?;
+    assert_eq!((started.stage_dates[0], started.stage_dates[1]), (Some(20240115), Some(20240310)));
+    assert!(matches!(
+        store.move_project(&Scope::City, pid, xinzhi_domain::project::ProjectStage::Signed, 20240401, &actor).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(store.projects(&Scope::District(RegionId(east.0 + 100))).await?.len(), 0);
+    assert_eq!(store.projects(&Scope::District(east)).await?.len(), 1);
     Ok(())
 }

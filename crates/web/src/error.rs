@@ -125,6 +125,19 @@ struct ErrorPage<'a> {
     message: &'a str,
 }
 
+impl ApiError {
+    /// The problems a refused form shows beside its fields (field, message); errors that are
+    /// not about the input are handed back.
+    pub fn into_problems(self) -> Result<Vec<(String, String)>, ApiError> {
+        match self {
+            ApiError::Invalid(f) => Ok(vec![(f.field, f.message)]),
+            ApiError::Problems { details, .. } => Ok(details.into_iter().map(|f| (f.field, f.message)).collect()),
+            ApiError::Conflict { message } => Ok(vec![(String::new(), message)]),
+            other => Err(other),
+        }
+    }
+}
+
 impl PageError {
     pub fn not_found(lang: Lang) -> PageError {
         let tr = Tr::new(lang);

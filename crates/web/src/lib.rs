@@ -24,6 +24,7 @@ mod pages;
 mod policies;
 pub mod profiles;
 mod programmes;
+mod projects;
 mod promotion;
 mod query;
 mod report_pages;
@@ -105,6 +106,7 @@ pub fn router(state: AppState) -> Router {
         .merge(commendations::router())
         .merge(policies::router())
         .merge(programmes::router())
+        .merge(projects::router())
         .merge(requests::router())
         .merge(promotion::router())
         .merge(profiles::router())
@@ -120,6 +122,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(commendations::api_router())
                 .merge(policies::api_router())
                 .merge(programmes::api_router())
+                .merge(projects::api_router())
                 .merge(requests::api_router())
                 .merge(promotion::api_router())
                 .merge(profiles::api_router()),

@@ -514,14 +514,6 @@ fn validity(tr: Tr, policy: &PolicyDraft) -> String {
     format!("{} — {}", tr.date(policy.valid_from), policy.valid_to.map_or_else(String::new, |d| tr.date(d)))
 }
 
-fn problems_of(error: ApiError) -> Result<Vec<(String, String)>, ApiError> {
-    match error {
-        ApiError::Invalid(f) => Ok(vec![(f.field, f.message)]),
-        ApiError::Problems { details, .. } => Ok(details.into_iter().map(|f| (f.field, f.message)).collect()),
-        other => Err(other),
-    }
-}
-
 async fn list_page(
     state: &AppState,
     caller: &Caller,
@@ -595,7 +587,7 @@ async fn view_list_post(
     match save(&state, &caller, lang, None, &input).await {
         Ok(policy) => Ok(Redirect::to(&format!("/policies/{}", policy.policy_id)).into_response()),
         Err(e) => {
-            let problems = problems_of(e).map_err(|e| PageError::from_api(lang, e))?;
+            let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;
             let page = list_page(&state, &caller, lang, &uri, problems, PolicyForm::of_input(&input)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
@@ -743,7 +735,7 @@ async fn view_policy_post(
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/policies/{id}?done=1")).into_response()),
         Err(e) => {
-            let problems = problems_of(e).map_err(|e| PageError::from_api(lang, e))?;
+            let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;
             let after = AfterPost { problems, done: false, sent: sent.as_ref() };
             let page = policy_page(&state, &caller, lang, &uri, id, after).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())

@@ -540,15 +540,6 @@ async fn list_page(
     })
 }
 
-fn problems_of(error: ApiError) -> Result<Vec<(String, String)>, ApiError> {
-    match error {
-        ApiError::Invalid(f) => Ok(vec![(f.field, f.message)]),
-        ApiError::Problems { details, .. } => Ok(details.into_iter().map(|f| (f.field, f.message)).collect()),
-        ApiError::Conflict { message } => Ok(vec![(String::new(), message)]),
-        other => Err(other),
-    }
-}
-
 async fn view_list_get(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -578,7 +569,7 @@ async fn view_list_post(
     match create(&state, &caller, lang, &input).await {
         Ok(r) => Ok(Redirect::to(&format!("/requests/{}", r.request_id)).into_response()),
         Err(e) => {
-            let problems = problems_of(e).map_err(|e| PageError::from_api(lang, e))?;
+            let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;
             let page = list_page(&state, &caller, lang, &uri, &ListQuery::default(), problems).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
@@ -673,7 +664,7 @@ async fn view_request_post(
     match take_step(&state, &caller, lang, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
         Err(e) => {
-            let problems = problems_of(e).map_err(|e| PageError::from_api(lang, e))?;
+            let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;
             let page = request_page(&state, &caller, lang, &uri, id, problems).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }

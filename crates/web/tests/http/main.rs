@@ -12,6 +12,7 @@ mod imports;
 mod monitor;
 mod policies;
 mod programmes;
+mod projects;
 mod reports;
 mod requests;
 mod security;
