@@ -361,3 +361,35 @@ test('the pools, the 小升规 pipeline and the commendation lists open from the
   assert.ok((await page.locator('table.award').count()) === 4);
   await context.close();
 });
+
+test('an overdue task reminds the district in its inbox, which reports it done and clears the supervision list', async () => {
+  const analyst = await signIn('analyst');
+  await analyst.page.goto(`${base}/tasks`);
+  await analyst.page.fill('#action-form input[name=name]', '工业投资攻坚行动');
+  await analyst.page.fill('#action-form input[name=year]', '2026');
+  await Promise.all([analyst.page.waitForURL(`${base}/tasks`), analyst.page.click('#action-save')]);
+  const yesterday = new Date(Date.now() + 8 * 3600 * 1000 - 86400 * 1000).toISOString().slice(0, 10);
+  await analyst.page.fill('#task-form input[name=title]', '重点项目用地报批');
+  await analyst.page.fill('#task-form input[name=lead]', '436002');
+  await analyst.page.fill('#task-form input[name=cooperating]', '市自然资源和规划局，市发展和改革委员会');
+  await analyst.page.fill('#task-form input[name=deadline]', yesterday);
+  await Promise.all([analyst.page.waitForURL(`${base}/tasks`), analyst.page.click('#task-save')]);
+  assert.match(await analyst.page.textContent('table.tasks'), /逾期未完成/);
+  await analyst.context.close();
+
+  const { context, page } = await signIn('district');
+  await page.click('#nav-tasks');
+  await page.click('#inbox-link');
+  const reminder = page.locator('#inbox a').first();
+  assert.match(await reminder.textContent(), /重点项目用地报批.*逾期未完成/);
+  await shot(page, 'district-inbox');
+  await Promise.all([page.waitForURL(/\/tasks\/\d+$/), reminder.click()]);
+  await page.fill('#progress-form textarea[name=text]', '用地批复已下达，项目具备开工条件');
+  await page.fill('#progress-form input[name=percent]', '100');
+  await Promise.all([page.waitForURL(/\/tasks\/\d+$/), page.click('#progress-save')]);
+  assert.equal((await page.textContent('#task-percent')).trim(), '100%');
+  await page.waitForSelector('#task-done');
+  await page.goto(`${base}/tasks/supervision`);
+  await page.waitForSelector('#no-supervision');
+  await context.close();
+});

@@ -27,6 +27,7 @@ pub mod reporting;
 pub mod request;
 pub mod size_class;
 pub mod targets;
+pub mod task;
 pub mod text;
 pub mod validation;
 

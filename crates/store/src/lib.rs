@@ -33,6 +33,7 @@ pub mod reports;
 pub mod requests;
 pub mod rules;
 mod sql;
+pub mod tasks;
 mod uploads;
 mod values;
 

@@ -50,6 +50,7 @@ const SQLITE: &[Migration] = &[
     Migration { version: 12, name: "policies", sql: include_str!("../migrations/sqlite/0012_policies.sql") },
     Migration { version: 13, name: "requests", sql: include_str!("../migrations/sqlite/0013_requests.sql") },
     Migration { version: 14, name: "projects", sql: include_str!("../migrations/sqlite/0014_projects.sql") },
+    Migration { version: 15, name: "tasks", sql: include_str!("../migrations/sqlite/0015_tasks.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -87,6 +88,7 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 12, name: "policies", sql: include_str!("../migrations/postgres/0012_policies.sql") },
     Migration { version: 13, name: "requests", sql: include_str!("../migrations/postgres/0013_requests.sql") },
     Migration { version: 14, name: "projects", sql: include_str!("../migrations/postgres/0014_projects.sql") },
+    Migration { version: 15, name: "tasks", sql: include_str!("../migrations/postgres/0015_tasks.sql") },
 ];
 
 /// Arbitrary constant key of the PostgreSQL advisory lock that serialises concurrent starts.

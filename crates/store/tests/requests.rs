@@ -1,4 +1,4 @@
-//! Requests, the calendar's years and key projects in storage, on SQLite and (with
+//! Requests, the calendar's years, key projects and tasks with their inbox in storage, on SQLite and (with
 //! `TEST_DATABASE_URL`) PostgreSQL: who sees what, moves only from the stage a request is in,
 //! the departments' record counted in SQL, a stored calendar year over the shipped one.
 
@@ -187,5 +187,35 @@ async fn story(store: &Store) -> Result {
     ));
     assert_eq!(store.projects(&Scope::District(RegionId(east.0 + 100))).await?.len(), 0);
     assert_eq!(store.projects(&Scope::District(east)).await?.len(), 1);
+
+    // A task led by the district: one reminder per kind and day, seen by the district only.
+    let action = store.create_action(&Scope::City, "工业投资攻坚行动", 2024, &actor).await?;
+    let task = xinzhi_store::tasks::NewTask {
+        action_id: action,
+        title: "重点项目用地报批".into(),
+        lead: xinzhi_store::tasks::LeadUnit::District(east),
+        cooperating: vec!["市自然资源和规划局".into()],
+        deadline: 20240630,
+        milestones: vec![("用地预审".into(), 20240515)],
+    };
+    let tid = store.create_task(&Scope::City, &task, 20240601, &actor).await?;
+    assert!(matches!(
+        store.create_task(&Scope::District(east), &task, 20240601, &actor).await,
+        Err(StoreError::NotFound)
+    ));
+    let (stored, milestones, _) = store.task(&Scope::District(east), tid).await?;
+    assert_eq!((stored.lead_name.as_str(), milestones.len()), ("东城区", 1));
+    assert!(store.remind(&stored, "overdue", 20240701, "逾期").await?);
+    assert!(!store.remind(&stored, "overdue", 20240701, "逾期").await?, "once a day");
+    assert!(store.remind(&stored, "overdue", 20240702, "逾期").await?);
+    assert_eq!(store.inbox(&Scope::District(east)).await?.len(), 2);
+    assert_eq!(store.inbox(&Scope::Department(science)).await?.len(), 0);
+    assert!(matches!(store.task(&Scope::Department(science), tid).await, Err(StoreError::NotFound)));
+    let done = store.post_task_progress(&Scope::District(east), tid, "批复已下达", 100, None, 20240703, &actor).await?;
+    assert_eq!((done.percent, done.done_on, done.last_progress), (100, Some(20240703), 20240703));
+    assert!(matches!(
+        store.post_task_progress(&Scope::District(east), tid, "再次", 100, None, 20240704, &actor).await,
+        Err(StoreError::Conflict(_))
+    ));
     Ok(())
 }

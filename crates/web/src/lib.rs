@@ -31,6 +31,7 @@ mod report_pages;
 mod reports;
 mod requests;
 mod settings;
+mod tasks;
 mod upload;
 
 use std::future::Future;
@@ -108,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .merge(programmes::router())
         .merge(projects::router())
         .merge(requests::router())
+        .merge(tasks::router())
         .merge(promotion::router())
         .merge(profiles::router())
         .nest(
@@ -124,6 +126,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(programmes::api_router())
                 .merge(projects::api_router())
                 .merge(requests::api_router())
+                .merge(tasks::api_router())
                 .merge(promotion::api_router())
                 .merge(profiles::api_router()),
         )

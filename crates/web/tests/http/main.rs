@@ -16,6 +16,7 @@ mod projects;
 mod reports;
 mod requests;
 mod security;
+mod tasks;
 
 use helpers::{TestApp, spawn_app, spawn_signed_in};
 use reqwest::StatusCode;

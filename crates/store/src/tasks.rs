@@ -1,0 +1,345 @@
+//! Tough actions, their tasks with milestones and progress, and the inbox of reminders
+//! (domain::task). A task's lead unit is a department or a district; the city sees every task,
+//! a department or district those it leads.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::access::{AuditActor, AuditEntry, Outcome, Scope, write_audit};
+use crate::model::{DepartmentId, RegionId};
+use crate::sql::Sql;
+use crate::{Store, StoreError, now_unix};
+
+/// Who leads a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum LeadUnit {
+    Department(DepartmentId),
+    District(RegionId),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewTask {
+    pub action_id: i64,
+    pub title: String,
+    pub lead: LeadUnit,
+    pub cooperating: Vec<String>,
+    /// yyyymmdd.
+    pub deadline: i64,
+    /// (title, due yyyymmdd).
+    pub milestones: Vec<(String, i64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Task {
+    pub task_id: i64,
+    pub action_id: i64,
+    pub action: String,
+    pub title: String,
+    pub lead: LeadUnit,
+    pub lead_name: String,
+    pub cooperating: Vec<String>,
+    pub deadline: i64,
+    pub percent: i64,
+    /// yyyymmdd.
+    pub last_progress: i64,
+    pub done_on: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskProgress {
+    pub text: String,
+    pub percent: i64,
+    pub attachment: Option<String>,
+    pub at: i64,
+    pub by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InboxItem {
+    pub inbox_id: i64,
+    pub task_id: Option<i64>,
+    pub kind: String,
+    pub text: String,
+    pub link: String,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str = "t.task_id, t.action_id, a.name, t.title, t.lead_department_id, t.lead_region_id, \
+     COALESCE(d.name_zh, r.name_zh, ''), t.cooperating, t.deadline, t.percent, t.last_progress, t.done_on \
+     FROM tasks t JOIN actions a ON a.action_id = t.action_id \
+     LEFT JOIN departments d ON d.department_id = t.lead_department_id \
+     LEFT JOIN regions r ON r.region_id = t.lead_region_id";
+
+fn task_of(row: &sqlx::any::AnyRow) -> Result<Task, StoreError> {
+    let department: Option<i64> = row.try_get(4)?;
+    let region: Option<i64> = row.try_get(5)?;
+    let cooperating: String = row.try_get(7)?;
+    let lead = match (department, region) {
+        (Some(d), _) => LeadUnit::Department(DepartmentId(d)),
+        (None, Some(r)) => LeadUnit::District(RegionId(r)),
+        (None, None) => return Err(crate::org::corrupt("task lead", "none")),
+    };
+    Ok(Task {
+        task_id: row.try_get(0)?,
+        action_id: row.try_get(1)?,
+        action: row.try_get(2)?,
+        title: row.try_get(3)?,
+        lead,
+        lead_name: row.try_get(6)?,
+        cooperating: serde_json::from_str(&cooperating).unwrap_or_default(),
+        deadline: row.try_get(8)?,
+        percent: row.try_get(9)?,
+        last_progress: row.try_get(10)?,
+        done_on: row.try_get(11)?,
+    })
+}
+
+/// Narrows a query on `tasks t` (or the inbox) to the units `scope` is.
+fn push_unit_scope(sql: &mut Sql, scope: &Scope, department: &str, region: &str) -> Result<(), StoreError> {
+    match scope {
+        Scope::City => {}
+        Scope::Department(d) => {
+            sql.push(" AND ").push(department).push(" = ").bind(d.0)?;
+        }
+        Scope::District(r) => {
+            sql.push(" AND ").push(region).push(" = ").bind(r.0)?;
+        }
+        Scope::Park(_) | Scope::Enterprise(_) => {
+            sql.push(" AND 1 = 0");
+        }
+    }
+    Ok(())
+}
+
+async fn audit(
+    conn: &mut sqlx::AnyConnection,
+    actor: &AuditActor,
+    action: &'static str,
+    id: i64,
+    detail: serde_json::Value,
+) -> Result<(), StoreError> {
+    let entry = AuditEntry {
+        actor,
+        action,
+        object_type: Some("task"),
+        object_id: Some(id.to_string()),
+        outcome: Outcome::Success,
+        detail: Some(detail),
+    };
+    write_audit(conn, &entry).await
+}
+
+impl Store {
+    /// Creates a tough action. City scope.
+    pub async fn create_action(
+        &self,
+        scope: &Scope,
+        name: &str,
+        year: i32,
+        actor: &AuditActor,
+    ) -> Result<i64, StoreError> {
+        if *scope != Scope::City {
+            return Err(StoreError::NotFound);
+        }
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO actions (name, year, created_at, created_by) VALUES ($1, $2, $3, $4) RETURNING action_id",
+        )
+        .bind(name)
+        .bind(i64::from(year))
+        .bind(now_unix())
+        .bind(&actor.name)
+        .fetch_one(&mut *tx)
+        .await?;
+        audit(&mut tx, actor, "action.create", id, serde_json::json!({"name": name, "year": year})).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Every action: (id, name, year), newest year first.
+    pub async fn actions(&self) -> Result<Vec<(i64, String, i32)>, StoreError> {
+        let rows = sqlx::query("SELECT action_id, name, year FROM actions ORDER BY year DESC, action_id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let year: i64 = r.try_get(2)?;
+                Ok((r.try_get(0)?, r.try_get(1)?, i32::try_from(year).unwrap_or(0)))
+            })
+            .collect()
+    }
+
+    /// Creates a task with its milestones under an action, on `today` (yyyymmdd). City scope.
+    pub async fn create_task(
+        &self,
+        scope: &Scope,
+        task: &NewTask,
+        today: i64,
+        actor: &AuditActor,
+    ) -> Result<i64, StoreError> {
+        if *scope != Scope::City {
+            return Err(StoreError::NotFound);
+        }
+        let (department, region) = match task.lead {
+            LeadUnit::Department(d) => (Some(d.0), None),
+            LeadUnit::District(r) => (None, Some(r.0)),
+        };
+        let cooperating = serde_json::to_string(&task.cooperating).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO tasks (action_id, title, lead_department_id, lead_region_id, cooperating, deadline, last_progress, \
+             created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING task_id",
+        )
+        .bind(task.action_id)
+        .bind(&task.title)
+        .bind(department)
+        .bind(region)
+        .bind(&cooperating)
+        .bind(task.deadline)
+        .bind(today)
+        .bind(now_unix())
+        .bind(&actor.name)
+        .fetch_one(&mut *tx)
+        .await?;
+        for (i, (title, due)) in task.milestones.iter().enumerate() {
+            sqlx::query("INSERT INTO task_milestones (task_id, position, title, due_on) VALUES ($1, $2, $3, $4)")
+                .bind(id)
+                .bind(i as i64)
+                .bind(title)
+                .bind(*due)
+                .execute(&mut *tx)
+                .await?;
+        }
+        audit(&mut tx, actor, "task.create", id, serde_json::to_value(task).unwrap_or_default()).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The tasks `scope` leads (every task for the city), by action and deadline.
+    pub async fn tasks(&self, scope: &Scope) -> Result<Vec<Task>, StoreError> {
+        let mut sql = Sql::new(self.backend, &format!("SELECT {COLUMNS} WHERE 1 = 1"));
+        push_unit_scope(&mut sql, scope, "t.lead_department_id", "t.lead_region_id")?;
+        sql.push(" ORDER BY t.action_id, t.deadline, t.task_id");
+        sql.query().fetch_all(&self.pool).await?.iter().map(task_of).collect()
+    }
+
+    /// One task `scope` sees, with its milestones (title, due) and progress, oldest first.
+    pub async fn task(
+        &self,
+        scope: &Scope,
+        id: i64,
+    ) -> Result<(Task, Vec<(String, i64)>, Vec<TaskProgress>), StoreError> {
+        let mut sql = Sql::new(self.backend, &format!("SELECT {COLUMNS} WHERE t.task_id = "));
+        sql.bind(id)?;
+        push_unit_scope(&mut sql, scope, "t.lead_department_id", "t.lead_region_id")?;
+        let task = task_of(&sql.query().fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?)?;
+        let milestones = sqlx::query("SELECT title, due_on FROM task_milestones WHERE task_id = $1 ORDER BY position")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let progress = sqlx::query(
+            "SELECT text, percent, attachment, at, by_user FROM task_progress WHERE task_id = $1 ORDER BY task_progress_id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(TaskProgress { text: r.try_get(0)?, percent: r.try_get(1)?, attachment: r.try_get(2)?, at: r.try_get(3)?, by: r.try_get(4)? })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok((task, milestones, progress))
+    }
+
+    /// Posts progress on a task the unit `scope` leads (or the city), on `today`; at 100% the
+    /// task is done. Audited.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn post_task_progress(
+        &self,
+        scope: &Scope,
+        id: i64,
+        text: &str,
+        percent: i64,
+        attachment: Option<&str>,
+        today: i64,
+        actor: &AuditActor,
+    ) -> Result<Task, StoreError> {
+        let (task, _, _) = self.task(scope, id).await?;
+        if task.done_on.is_some() {
+            return Err(StoreError::Conflict("the task is done".into()));
+        }
+        let mut tx = self.begin_write().await?;
+        sqlx::query("INSERT INTO task_progress (task_id, text, percent, attachment, at, by_user) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(id)
+            .bind(text)
+            .bind(percent)
+            .bind(attachment)
+            .bind(now_unix())
+            .bind(&actor.name)
+            .execute(&mut *tx)
+            .await?;
+        let done = (percent >= 100).then_some(today);
+        sqlx::query("UPDATE tasks SET percent = $1, last_progress = $2, done_on = $3 WHERE task_id = $4")
+            .bind(percent)
+            .bind(today)
+            .bind(done)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut tx, actor, "task.progress", id, serde_json::json!({"percent": percent, "text": text})).await?;
+        tx.commit().await?;
+        Ok(self.task(scope, id).await?.0)
+    }
+
+    /// Adds a reminder for a task's lead unit unless one of this kind was sent that day;
+    /// true when it was added.
+    pub async fn remind(&self, task: &Task, kind: &str, day: i64, text: &str) -> Result<bool, StoreError> {
+        let (department, region) = match task.lead {
+            LeadUnit::Department(d) => (Some(d.0), None),
+            LeadUnit::District(r) => (None, Some(r.0)),
+        };
+        let mut tx = self.begin_write().await?;
+        let added = sqlx::query(
+            "INSERT INTO inbox (department_id, region_id, task_id, kind, day, text, link, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (task_id, kind, day) DO NOTHING",
+        )
+        .bind(department)
+        .bind(region)
+        .bind(task.task_id)
+        .bind(kind)
+        .bind(day)
+        .bind(text)
+        .bind(format!("/tasks/{}", task.task_id))
+        .bind(now_unix())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(added == 1)
+    }
+
+    /// The inbox of the unit `scope` is (the city sees every reminder), newest first.
+    pub async fn inbox(&self, scope: &Scope) -> Result<Vec<InboxItem>, StoreError> {
+        let mut sql =
+            Sql::new(self.backend, "SELECT inbox_id, task_id, kind, text, link, created_at FROM inbox WHERE 1 = 1");
+        push_unit_scope(&mut sql, scope, "department_id", "region_id")?;
+        sql.push(" ORDER BY inbox_id DESC");
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(InboxItem {
+                    inbox_id: r.try_get(0)?,
+                    task_id: r.try_get(1)?,
+                    kind: r.try_get(2)?,
+                    text: r.try_get(3)?,
+                    link: r.try_get(4)?,
+                    created_at: r.try_get(5)?,
+                })
+            })
+            .collect()
+    }
+}
