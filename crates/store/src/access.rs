@@ -908,3 +908,24 @@ impl Store {
         Ok(())
     }
 }
+
+/// Writes a successful change of one object (`object_type` #`id`) to the audit log, in the
+/// caller's transaction.
+pub(crate) async fn audit_object(
+    conn: &mut sqlx::AnyConnection,
+    actor: &AuditActor,
+    action: &'static str,
+    object_type: &'static str,
+    id: i64,
+    detail: serde_json::Value,
+) -> Result<(), StoreError> {
+    let entry = AuditEntry {
+        actor,
+        action,
+        object_type: Some(object_type),
+        object_id: Some(id.to_string()),
+        outcome: Outcome::Success,
+        detail: Some(detail),
+    };
+    write_audit(conn, &entry).await
+}

@@ -5,7 +5,7 @@ use serde::Serialize;
 use sqlx::Row;
 use xinzhi_domain::mu::{Group, ItemResult, MuRules};
 
-use crate::access::{AuditActor, AuditEntry, Outcome, Scope, push_scope, write_audit};
+use crate::access::{AuditActor, Scope, audit_object, push_scope};
 use crate::model::EnterpriseId;
 use crate::org::corrupt;
 use crate::sql::Sql;
@@ -197,7 +197,7 @@ impl Store {
         .await?;
         self.insert_results(&mut tx, id, 1, rule_version, results).await?;
         let detail = serde_json::json!({"year": year, "group": group.as_str(), "rule_version": rule_version, "firms": results.len()});
-        audit(&mut tx, actor, "mu_run.create", id, detail).await?;
+        audit_object(&mut tx, actor, "mu_run.create", "mu_run", id, detail).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -259,14 +259,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         self.insert_results(&mut tx, run, next, rule_version, results).await?;
-        audit(
-            &mut tx,
-            actor,
-            "mu_run.rescore",
-            run,
-            serde_json::json!({"revision": next, "rule_version": rule_version}),
-        )
-        .await?;
+        let detail = serde_json::json!({"revision": next, "rule_version": rule_version});
+        audit_object(&mut tx, actor, "mu_run.rescore", "mu_run", run, detail).await?;
         tx.commit().await?;
         Ok(next)
     }
@@ -331,7 +325,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let detail = serde_json::json!({"from": from.as_str(), "to": to.as_str(), "objection_until": objection_until});
-        audit(&mut tx, actor, "mu_run.status", run, detail).await?;
+        audit_object(&mut tx, actor, "mu_run.status", "mu_run", run, detail).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -447,7 +441,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let detail = serde_json::json!({"objection": id, "enterprise_id": enterprise.0, "reason": reason});
-        audit(&mut tx, actor, "mu_objection.file", run, detail).await?;
+        audit_object(&mut tx, actor, "mu_objection.file", "mu_run", run, detail).await?;
         tx.commit().await?;
         Ok(Ok(id))
     }
@@ -486,7 +480,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let detail = serde_json::json!({"objection": objection, "status": to.as_str(), "response": response});
-        audit(&mut tx, actor, "mu_objection.resolve", run, detail).await?;
+        audit_object(&mut tx, actor, "mu_objection.resolve", "mu_run", run, detail).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -541,22 +535,4 @@ fn result_line(row: &sqlx::any::AnyRow) -> Result<MuResultLine, StoreError> {
         exempt: exempt != 0,
         items: serde_json::from_str(&items).map_err(|_| corrupt("result items", &items))?,
     })
-}
-
-async fn audit(
-    conn: &mut sqlx::AnyConnection,
-    actor: &AuditActor,
-    action: &'static str,
-    run: i64,
-    detail: serde_json::Value,
-) -> Result<(), StoreError> {
-    let entry = AuditEntry {
-        actor,
-        action,
-        object_type: Some("mu_run"),
-        object_id: Some(run.to_string()),
-        outcome: Outcome::Success,
-        detail: Some(detail),
-    };
-    write_audit(conn, &entry).await
 }

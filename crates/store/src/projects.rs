@@ -7,7 +7,7 @@ use sqlx::Row;
 use xinzhi_domain::Month;
 use xinzhi_domain::project::ProjectStage;
 
-use crate::access::{AuditActor, AuditEntry, Outcome, Scope, write_audit};
+use crate::access::{AuditActor, Scope, audit_object};
 use crate::model::{ChainId, ParkId, RegionId};
 use crate::org::corrupt;
 use crate::sql::Sql;
@@ -115,24 +115,6 @@ fn stage_column(stage: ProjectStage) -> &'static str {
     }
 }
 
-async fn audit(
-    conn: &mut sqlx::AnyConnection,
-    actor: &AuditActor,
-    action: &'static str,
-    id: i64,
-    detail: serde_json::Value,
-) -> Result<(), StoreError> {
-    let entry = AuditEntry {
-        actor,
-        action,
-        object_type: Some("project"),
-        object_id: Some(id.to_string()),
-        outcome: Outcome::Success,
-        detail: Some(detail),
-    };
-    write_audit(conn, &entry).await
-}
-
 impl Store {
     /// The id of a chain by its code (`rare_earth`).
     pub async fn chain_id_by_code(&self, code: &str) -> Result<i64, StoreError> {
@@ -177,7 +159,8 @@ impl Store {
         .bind(&actor.name)
         .fetch_one(&mut *tx)
         .await?;
-        audit(&mut tx, actor, "project.create", id, serde_json::to_value(new).unwrap_or_default()).await?;
+        audit_object(&mut tx, actor, "project.create", "project", id, serde_json::to_value(new).unwrap_or_default())
+            .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -220,7 +203,7 @@ impl Store {
             return Err(StoreError::Conflict("the project moved meanwhile".into()));
         }
         let detail = serde_json::json!({"from": current.stage.as_str(), "to": to.as_str(), "date": date});
-        audit(&mut tx, actor, "project.stage", id, detail).await?;
+        audit_object(&mut tx, actor, "project.stage", "project", id, detail).await?;
         tx.commit().await?;
         self.project(scope, id).await
     }
@@ -245,7 +228,15 @@ impl Store {
         .bind(planned)
         .execute(&mut *tx)
         .await?;
-        audit(&mut tx, actor, "project.plan", id, serde_json::json!({"year": year, "planned": planned})).await?;
+        audit_object(
+            &mut tx,
+            actor,
+            "project.plan",
+            "project",
+            id,
+            serde_json::json!({"year": year, "planned": planned}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -273,8 +264,15 @@ impl Store {
         .bind(&actor.name)
         .execute(&mut *tx)
         .await?;
-        audit(&mut tx, actor, "project.investment", id, serde_json::json!({"month": month.yyyymm(), "amount": amount}))
-            .await?;
+        audit_object(
+            &mut tx,
+            actor,
+            "project.investment",
+            "project",
+            id,
+            serde_json::json!({"month": month.yyyymm(), "amount": amount}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

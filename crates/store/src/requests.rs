@@ -9,7 +9,7 @@ use sqlx::Row;
 use xinzhi_domain::calendar::{YearArrangement, official_arrangements};
 use xinzhi_domain::request::{Category, Channel, Limits, ServiceRecord, Stage, Step, default_categories};
 
-use crate::access::{AuditActor, AuditEntry, Outcome, Scope, push_scope, write_audit};
+use crate::access::{AuditActor, Scope, audit_object, push_scope};
 use crate::model::{DepartmentId, EnterpriseId};
 use crate::org::corrupt;
 use crate::sql::Sql;
@@ -192,17 +192,8 @@ impl Store {
         .bind(&actor.name)
         .execute(&mut *tx)
         .await?;
-        let entry = AuditEntry {
-            actor,
-            action: "calendar.save",
-            object_type: Some("work_calendar"),
-            object_id: Some(year.year.to_string()),
-            outcome: Outcome::Success,
-            detail: Some(
-                serde_json::json!({"holidays": year.holidays.len(), "working_weekends": year.working_weekends}),
-            ),
-        };
-        write_audit(&mut tx, &entry).await?;
+        let detail = serde_json::json!({"holidays": year.holidays.len(), "working_weekends": year.working_weekends});
+        audit_object(&mut tx, actor, "calendar.save", "work_calendar", i64::from(year.year), detail).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -285,14 +276,8 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         event(&mut tx, id, "raise", None, Stage::Raised, None, now, actor).await?;
-        audit(
-            &mut tx,
-            actor,
-            "request.create",
-            id,
-            serde_json::json!({"enterprise_id": new.enterprise_id.0, "category": new.category}),
-        )
-        .await?;
+        let detail = serde_json::json!({"enterprise_id": new.enterprise_id.0, "category": new.category});
+        audit_object(&mut tx, actor, "request.create", "request", id, detail).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -386,7 +371,7 @@ impl Store {
         }
         event(&mut tx, id, step_name(step), Some(current.stage), to, change.note.as_deref(), now, actor).await?;
         let detail = serde_json::json!({"step": step_name(step), "from": current.stage.as_str(), "to": to.as_str(), "note": change.note});
-        audit(&mut tx, actor, "request.move", id, detail).await?;
+        audit_object(&mut tx, actor, "request.move", "request", id, detail).await?;
         tx.commit().await?;
         Ok(self.request(&Scope::City, id).await?.0)
     }
@@ -462,22 +447,4 @@ async fn event(
     .execute(&mut *conn)
     .await?;
     Ok(())
-}
-
-async fn audit(
-    conn: &mut sqlx::AnyConnection,
-    actor: &AuditActor,
-    action: &'static str,
-    id: i64,
-    detail: serde_json::Value,
-) -> Result<(), StoreError> {
-    let entry = AuditEntry {
-        actor,
-        action,
-        object_type: Some("request"),
-        object_id: Some(id.to_string()),
-        outcome: Outcome::Success,
-        detail: Some(detail),
-    };
-    write_audit(conn, &entry).await
 }

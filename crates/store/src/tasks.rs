@@ -5,7 +5,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::access::{AuditActor, AuditEntry, Outcome, Scope, write_audit};
+use crate::access::{AuditActor, Scope, audit_object};
 use crate::model::{DepartmentId, RegionId};
 use crate::sql::Sql;
 use crate::{Store, StoreError, now_unix};
@@ -112,24 +112,6 @@ fn push_unit_scope(sql: &mut Sql, scope: &Scope, department: &str, region: &str)
     Ok(())
 }
 
-async fn audit(
-    conn: &mut sqlx::AnyConnection,
-    actor: &AuditActor,
-    action: &'static str,
-    id: i64,
-    detail: serde_json::Value,
-) -> Result<(), StoreError> {
-    let entry = AuditEntry {
-        actor,
-        action,
-        object_type: Some("task"),
-        object_id: Some(id.to_string()),
-        outcome: Outcome::Success,
-        detail: Some(detail),
-    };
-    write_audit(conn, &entry).await
-}
-
 impl Store {
     /// Creates a tough action. City scope.
     pub async fn create_action(
@@ -152,7 +134,8 @@ impl Store {
         .bind(&actor.name)
         .fetch_one(&mut *tx)
         .await?;
-        audit(&mut tx, actor, "action.create", id, serde_json::json!({"name": name, "year": year})).await?;
+        audit_object(&mut tx, actor, "action.create", "task", id, serde_json::json!({"name": name, "year": year}))
+            .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -211,7 +194,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        audit(&mut tx, actor, "task.create", id, serde_json::to_value(task).unwrap_or_default()).await?;
+        audit_object(&mut tx, actor, "task.create", "task", id, serde_json::to_value(task).unwrap_or_default()).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -290,7 +273,15 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        audit(&mut tx, actor, "task.progress", id, serde_json::json!({"percent": percent, "text": text})).await?;
+        audit_object(
+            &mut tx,
+            actor,
+            "task.progress",
+            "task",
+            id,
+            serde_json::json!({"percent": percent, "text": text}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(self.task(scope, id).await?.0)
     }

@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use xinzhi_analytics::policies::{EligibleFirm, PolicyContext, eligible, firm_outcome, known_fact};
-use xinzhi_domain::period::{china_date, days_of_yyyymmdd};
+use xinzhi_domain::period::china_date;
 use xinzhi_domain::policy::{Expr, Outcome, parse};
 use xinzhi_domain::{CreditCode, Lang};
 use xinzhi_ingest::{TableCell, TableSheet, table_workbook};
@@ -71,17 +71,6 @@ fn parse_condition(lang: Lang, text: &str) -> Result<Expr, FieldError> {
     parse(text, &known_fact).map_err(|e| FieldError::from_domain("condition", &e, lang))
 }
 
-fn parse_date(lang: Lang, field: &'static str, text: Option<&str>) -> Result<Option<i64>, FieldError> {
-    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
-    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    digits
-        .parse::<i64>()
-        .ok()
-        .filter(|d| digits.len() == 8 && days_of_yyyymmdd(*d).is_some())
-        .map(Some)
-        .ok_or_else(|| FieldError::new(field, "date.invalid", Tr::new(lang).f("policies.bad_date", &[("date", text)])))
-}
-
 /// A policy as entered in the form or the API.
 #[derive(Debug, Default, Deserialize)]
 pub struct PolicyInput {
@@ -123,18 +112,21 @@ fn check_input(lang: Lang, input: &PolicyInput) -> Result<PolicyDraft, ApiError>
     {
         problems.push(e);
     }
-    let mut date =
-        |field: &'static str, value: &Option<String>, needed: bool| match parse_date(lang, field, value.as_deref()) {
-            Ok(None) if needed => {
-                problems.push(FieldError::new(field, "required", tr.t("policies.required").to_owned()));
-                None
-            }
-            Ok(d) => d,
-            Err(e) => {
-                problems.push(e);
-                None
-            }
-        };
+    let mut date = |field: &'static str, value: &Option<String>, needed: bool| match crate::query::parse_date(
+        lang,
+        field,
+        value.as_deref(),
+    ) {
+        Ok(None) if needed => {
+            problems.push(FieldError::new(field, "required", tr.t("policies.required").to_owned()));
+            None
+        }
+        Ok(d) => d,
+        Err(e) => {
+            problems.push(e);
+            None
+        }
+    };
     let issued_on = date("issued_on", &input.issued_on, true);
     let valid_from = date("valid_from", &input.valid_from, true);
     let valid_to = date("valid_to", &input.valid_to, false);

@@ -13,7 +13,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use xinzhi_domain::period::days_of_yyyymmdd;
 use xinzhi_domain::project::{InvestmentProgress, LARGE_PROJECT_WAN, ProjectStage, Rate, investment_progress};
 use xinzhi_domain::targets::Light;
 use xinzhi_domain::{Lang, Month, RegionCode};
@@ -45,17 +44,6 @@ pub fn api_router() -> Router<AppState> {
 
 fn invalid(field: &str, code: &'static str, message: String) -> ApiError {
     ApiError::Invalid(FieldError::new(field, code, message))
-}
-
-fn parse_date(lang: Lang, field: &str, text: Option<&str>) -> Result<Option<i64>, FieldError> {
-    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
-    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    digits
-        .parse::<i64>()
-        .ok()
-        .filter(|d| digits.len() == 8 && days_of_yyyymmdd(*d).is_some())
-        .map(Some)
-        .ok_or_else(|| FieldError::new(field, "date.invalid", Tr::new(lang).f("policies.bad_date", &[("date", text)])))
 }
 
 fn parse_amount(lang: Lang, field: &str, text: &str, positive: bool) -> Result<f64, FieldError> {
@@ -146,13 +134,14 @@ async fn check_input(state: &AppState, lang: Lang, input: &ProjectInput) -> Resu
     if let Err(e) = &total {
         problems.push(e.clone());
     }
-    let mut date = |field: &'static str, value: &Option<String>| match parse_date(lang, field, value.as_deref()) {
-        Ok(d) => d,
-        Err(e) => {
-            problems.push(e);
-            None
-        }
-    };
+    let mut date =
+        |field: &'static str, value: &Option<String>| match crate::query::parse_date(lang, field, value.as_deref()) {
+            Ok(d) => d,
+            Err(e) => {
+                problems.push(e);
+                None
+            }
+        };
     let signed_on = date("signed_on", &input.signed_on);
     let planned_start = date("planned_start", &input.planned_start);
     let planned_producing = date("planned_producing", &input.planned_producing);
@@ -345,7 +334,7 @@ async fn change(state: &AppState, caller: &Caller, lang: Lang, id: i64, change: 
             let stage = ProjectStage::parse(input.stage.trim()).ok_or_else(|| {
                 invalid("stage", "projects.stage", tr.f("projects.bad_stage", &[("stage", input.stage.trim())]))
             })?;
-            let date = parse_date(lang, "date", Some(&input.date))
+            let date = crate::query::parse_date(lang, "date", Some(&input.date))
                 .map_err(ApiError::Invalid)?
                 .ok_or_else(|| invalid("date", "required", tr.t("policies.required").to_owned()))?;
             store.move_project(caller.scope(), id, stage, date, &actor).await.map_err(store_error)?;

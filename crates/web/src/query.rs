@@ -132,6 +132,19 @@ impl EnterpriseQuery {
     }
 }
 
+/// A `yyyy-mm-dd` (or `yyyymmdd`) date of a form or an API body as `yyyymmdd`; none when
+/// empty, the field named when it is not a date.
+pub(crate) fn parse_date(lang: Lang, field: &str, text: Option<&str>) -> Result<Option<i64>, FieldError> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    digits
+        .parse::<i64>()
+        .ok()
+        .filter(|d| digits.len() == 8 && xinzhi_domain::period::days_of_yyyymmdd(*d).is_some())
+        .map(Some)
+        .ok_or_else(|| FieldError::new(field, "date.invalid", Tr::new(lang).f("policies.bad_date", &[("date", text)])))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

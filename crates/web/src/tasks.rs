@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use xinzhi_domain::period::{china_date, days_of_yyyymmdd};
+use xinzhi_domain::period::china_date;
 use xinzhi_domain::task::{Flag, TaskState, flags};
 use xinzhi_domain::{Lang, RegionCode, Role};
 use xinzhi_store::tasks::{InboxItem, LeadUnit, NewTask, Task, TaskProgress};
@@ -132,11 +132,10 @@ pub struct TaskInput {
     pub milestones: Vec<(String, String)>,
 }
 
+/// A required date.
 fn parse_day(lang: Lang, field: &str, text: &str) -> Result<i64, FieldError> {
-    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    digits.parse::<i64>().ok().filter(|d| digits.len() == 8 && days_of_yyyymmdd(*d).is_some()).ok_or_else(|| {
-        FieldError::new(field, "date.invalid", Tr::new(lang).f("policies.bad_date", &[("date", text.trim())]))
-    })
+    crate::query::parse_date(lang, field, Some(text))?
+        .ok_or_else(|| FieldError::new(field, "required", Tr::new(lang).t("policies.required").to_owned()))
 }
 
 async fn lead_of(state: &AppState, lang: Lang, code: &str) -> Result<LeadUnit, ApiError> {
