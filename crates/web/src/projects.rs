@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/projects", get(view_list_get).post(view_list_post))
         .route("/projects/{id}", get(view_project_get).post(view_project_post))
+        .route("/projects.xlsx", get(view_projects_xlsx))
 }
 
 pub fn api_router() -> Router<AppState> {
@@ -677,4 +678,57 @@ async fn view_project_post(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
+}
+
+/// `GET /projects.xlsx?month=`: every project of the scope with its stage, investment and light.
+async fn view_projects_xlsx(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    caller: Caller,
+    Query(query): Query<SummaryQuery>,
+) -> Result<Response, PageError> {
+    use xinzhi_ingest::{TableCell, TableSheet, table_workbook};
+    let tr = Tr::new(lang);
+    let s = summary(&state, &caller, lang, &query).await.map_err(|e| PageError::from_api(lang, e))?;
+    let headers = [
+        "projects.col_name",
+        "projects.investor",
+        "col.district",
+        "projects.col_chain",
+        "projects.col_stage",
+        "projects.col_total",
+        "projects.col_planned",
+        "projects.col_completed",
+        "projects.completion",
+    ]
+    .iter()
+    .map(|k| tr.t(k).to_owned())
+    .collect();
+    let rows = s
+        .projects
+        .iter()
+        .map(|l| {
+            vec![
+                TableCell::Text(l.project.name.clone()),
+                TableCell::Text(l.project.investor.clone()),
+                TableCell::Text(l.project.region.clone()),
+                TableCell::Text(l.project.chain.clone().unwrap_or_default()),
+                TableCell::Text(l.project.stage.label(lang).to_owned()),
+                TableCell::Number(l.project.total_investment),
+                TableCell::Number(l.investment.planned_wan),
+                TableCell::Number(l.investment.completed_wan),
+                l.investment
+                    .progress
+                    .map_or(TableCell::Empty, |p| TableCell::Number((p.actual * 1000.0).round() / 10.0)),
+            ]
+        })
+        .collect();
+    let sheet = TableSheet {
+        name: tr.t("projects.title").to_owned(),
+        title: format!("{} {}", tr.t("projects.title"), s.month),
+        headers,
+        rows,
+    };
+    let bytes = table_workbook(&[sheet]).map_err(|e| PageError::internal(lang, &e))?;
+    Ok(crate::upload::xlsx(bytes, &format!("{}-{}.xlsx", tr.t("projects.title"), s.month)))
 }

@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/requests", get(view_list_get).post(view_list_post))
         .route("/requests/departments", get(view_departments))
+        .route("/requests/departments.xlsx", get(view_departments_xlsx))
         .route("/requests/calendar", get(view_calendar_get).post(view_calendar_post))
         .route("/requests/{id}", get(view_request_get).post(view_request_post))
 }
@@ -777,4 +778,53 @@ async fn view_calendar_post(
         }
         Err(e) => Err(PageError::from_api(lang, e)),
     }
+}
+
+/// `GET /requests/departments.xlsx`: the departments' request statistics.
+async fn view_departments_xlsx(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    caller: Caller,
+) -> Result<Response, PageError> {
+    use xinzhi_ingest::{TableCell, TableSheet, table_workbook};
+    let tr = Tr::new(lang);
+    let lines = departments(&state, &caller, lang).await.map_err(|e| PageError::from_api(lang, e))?;
+    let headers = [
+        "requests.col_department",
+        "requests.col_open",
+        "requests.overdue",
+        "requests.col_replied",
+        "requests.col_on_time",
+        "requests.col_rating",
+    ]
+    .iter()
+    .map(|k| tr.t(k).to_owned())
+    .collect();
+    let number = |v: Option<f64>| v.map_or(TableCell::Empty, TableCell::Number);
+    let rows = lines
+        .iter()
+        .map(|l| {
+            let name = if l.record.department.is_empty() {
+                tr.t("requests.unrouted").to_owned()
+            } else {
+                l.record.department.clone()
+            };
+            vec![
+                TableCell::Text(name),
+                TableCell::Number(l.record.open as f64),
+                TableCell::Number(l.record.overdue as f64),
+                TableCell::Number(l.record.record.replied as f64),
+                number(l.on_time_pct.map(|p| (p * 10.0).round() / 10.0)),
+                number(l.mean_rating.map(|r| (r * 100.0).round() / 100.0)),
+            ]
+        })
+        .collect();
+    let sheet = TableSheet {
+        name: tr.t("requests.departments").to_owned(),
+        title: tr.t("requests.departments").to_owned(),
+        headers,
+        rows,
+    };
+    let bytes = table_workbook(&[sheet]).map_err(|e| PageError::internal(lang, &e))?;
+    Ok(crate::upload::xlsx(bytes, &format!("{}.xlsx", tr.t("requests.departments"))))
 }

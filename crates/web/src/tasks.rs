@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/tasks/supervision", get(view_supervision))
         .route("/tasks/{id}", get(view_task_get).post(view_task_post))
         .route("/inbox", get(view_inbox))
+        .route("/tasks.xlsx", get(view_tasks_xlsx))
 }
 
 pub fn api_router() -> Router<AppState> {
@@ -592,4 +593,55 @@ async fn view_inbox(
         layout: Layout::for_caller(&state, tr, &uri, "tasks", &caller),
         items: items.into_iter().map(|i| (tr.timestamp(i.created_at), i.text, i.link)).collect(),
     })
+}
+
+/// `GET /tasks.xlsx`: the caller's tasks by action with lead unit, deadline, progress and flags.
+async fn view_tasks_xlsx(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    caller: Caller,
+) -> Result<Response, PageError> {
+    use xinzhi_ingest::{TableCell, TableSheet, table_workbook};
+    if !sees_tasks(&caller) {
+        return Err(PageError::not_found(lang));
+    }
+    let tr = Tr::new(lang);
+    let day = today();
+    let tasks = state.store.tasks(caller.scope()).await.map_err(|e| PageError::from_store(lang, e))?;
+    let headers = [
+        "tasks.action",
+        "tasks.col_task",
+        "tasks.col_lead",
+        "tasks.cooperating",
+        "tasks.col_deadline",
+        "tasks.col_percent",
+        "tasks.col_flags",
+    ]
+    .iter()
+    .map(|k| tr.t(k).to_owned())
+    .collect();
+    let rows = tasks
+        .into_iter()
+        .map(|t| line(t, day))
+        .map(|l| {
+            let flags: Vec<&str> = l.flags.iter().map(|f| f.label(lang)).collect();
+            vec![
+                TableCell::Text(l.task.action.clone()),
+                TableCell::Text(l.task.title.clone()),
+                TableCell::Text(l.task.lead_name.clone()),
+                TableCell::Text(l.task.cooperating.join("、")),
+                TableCell::Text(tr.date(l.task.deadline)),
+                TableCell::Number(l.task.percent as f64),
+                TableCell::Text(if l.task.done_on.is_some() {
+                    tr.t("tasks.done").to_owned()
+                } else {
+                    flags.join("、")
+                }),
+            ]
+        })
+        .collect();
+    let sheet =
+        TableSheet { name: tr.t("tasks.title").to_owned(), title: tr.t("tasks.title").to_owned(), headers, rows };
+    let bytes = table_workbook(&[sheet]).map_err(|e| PageError::internal(lang, &e))?;
+    Ok(crate::upload::xlsx(bytes, &format!("{}.xlsx", tr.t("tasks.title"))))
 }

@@ -111,6 +111,10 @@ async fn projects_report_investment_against_plan_with_lights_and_the_start_and_p
     let page = app.get("/projects?month=2024-06").await?.text().await?;
     assert!(page.contains("稀土永磁材料项目") && page.contains("（1/2）"), "page");
 
+    // The export: a title row, a header row and the three projects.
+    let xlsx = app.get("/projects.xlsx?month=2024-06").await?.bytes().await?;
+    assert_eq!(crate::helpers::sheet_rows(&xlsx)?, 3 + 2);
+
     // The district sees its two; another district's project is not there for it.
     let district = app.with_new_browser()?;
     district.login("district", PASSWORD).await?;

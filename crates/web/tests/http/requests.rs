@@ -147,6 +147,8 @@ async fn a_request_runs_against_working_day_limits_through_the_department_and_th
     assert_eq!((kjj["open"].as_u64(), kjj["overdue"].as_u64(), kjj["replied"].as_u64()), (Some(1), Some(1), Some(1)));
     assert_eq!((kjj["on_time_pct"].as_f64(), kjj["mean_rating"].as_f64()), (Some(100.0), Some(5.0)));
     assert_eq!(analyst.get("/api/v1/requests?timing=soon").await?.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let xlsx = analyst.get("/requests/departments.xlsx").await?.bytes().await?;
+    assert_eq!(crate::helpers::sheet_rows(&xlsx)?, records.as_array().map_or(0, Vec::len) + 2);
 
     // The calendar: 2027 entered; a weekday listed as a make-up working day is refused.
     let mut year = json!({"year": 2027, "holidays": [{"name_zh": "元旦", "name_en": "New Year", "from": 20270101, "to": 20270103}], "working_weekends": [20270104], "source": "测试"});

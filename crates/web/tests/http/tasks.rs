@@ -86,6 +86,8 @@ async fn an_overdue_task_reminds_its_lead_unit_and_leaves_the_list_when_done() -
     leader.login("leader", PASSWORD).await?;
     let board = leader.get("/tasks").await?.text().await?;
     assert!(board.contains("工业投资攻坚行动") && board.contains("id=\"tasks-by-unit\""));
+    let xlsx = leader.get("/tasks.xlsx").await?.bytes().await?;
+    assert_eq!(crate::helpers::sheet_rows(&xlsx)?, 2 + 2, "two tasks under a title and a header");
     assert_eq!(
         post(&leader, "/api/v1/tasks/actions", json!({"name": "x", "year": 2026})).await?.status(),
         StatusCode::NOT_FOUND
