@@ -728,3 +728,133 @@ pub async fn policy_eligible(settings: &Settings, id: i64, options: ListOptions)
     }
     Ok(())
 }
+
+/// `xinzhi projects`: the city's key projects with their stage and the year's investment.
+pub async fn projects(settings: &Settings, month: Option<xinzhi_domain::Month>, json: bool) -> anyhow::Result<()> {
+    let store = open(settings).await?;
+    let month = match month {
+        Some(m) => m,
+        None => xinzhi_domain::Month::containing(auth::now()).ok_or_else(|| anyhow!("the clock is out of range"))?,
+    };
+    let city = xinzhi_store::Scope::City;
+    let projects = store.projects(&city).await?;
+    let investments = store.project_investments(&city, month).await?;
+    store.close().await;
+    let lines: Vec<serde_json::Value> = projects
+        .iter()
+        .map(|p| {
+            let (planned, completed) = investments.get(&p.project_id).copied().unwrap_or((None, 0.0));
+            let progress = xinzhi_domain::project::investment_progress(planned.unwrap_or(0.0), completed, month);
+            serde_json::json!({"project": p, "investment": progress})
+        })
+        .collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&lines)?);
+        return Ok(());
+    }
+    println!("{month}: {} projects", projects.len());
+    for (p, line) in projects.iter().zip(&lines) {
+        let light = line["investment"]["light"].as_str().unwrap_or("-");
+        println!(
+            "  #{:<4} {} {} {} {:.0}/{:.0} [{light}]",
+            p.project_id,
+            p.name,
+            p.region,
+            p.stage.as_str(),
+            line["investment"]["completed_wan"].as_f64().unwrap_or(0.0),
+            line["investment"]["planned_wan"].as_f64().unwrap_or(0.0)
+        );
+    }
+    Ok(())
+}
+
+/// `xinzhi tasks`: every task with its lead unit, progress and supervision flags.
+pub async fn tasks(settings: &Settings, json: bool) -> anyhow::Result<()> {
+    let store = open(settings).await?;
+    let today = xinzhi_domain::period::china_date(auth::now());
+    let tasks = store.tasks(&xinzhi_store::Scope::City).await?;
+    store.close().await;
+    let lines: Vec<(xinzhi_store::tasks::Task, Vec<xinzhi_domain::task::Flag>)> = tasks
+        .into_iter()
+        .map(|t| {
+            let state = xinzhi_domain::task::TaskState {
+                deadline: t.deadline,
+                done: t.done_on.is_some(),
+                last_progress: t.last_progress,
+            };
+            let flags = xinzhi_domain::task::flags(&state, today);
+            (t, flags)
+        })
+        .collect();
+    if json {
+        let body: Vec<serde_json::Value> =
+            lines.iter().map(|(t, f)| serde_json::json!({"task": t, "flags": f})).collect();
+        println!("{}", serde_json::to_string_pretty(&body)?);
+        return Ok(());
+    }
+    println!("{} tasks", lines.len());
+    for (t, flags) in &lines {
+        let flags: Vec<&str> = flags.iter().map(|f| f.as_str()).collect();
+        println!(
+            "  #{:<4} {} · {} · {} · {}% {}",
+            t.task_id,
+            t.action,
+            t.title,
+            t.lead_name,
+            t.percent,
+            flags.join(",")
+        );
+    }
+    Ok(())
+}
+
+/// `xinzhi requests [--timing overdue|due_soon]`: the city's open requests with their clocks.
+pub async fn requests(settings: &Settings, timing: Option<&str>, json: bool) -> anyhow::Result<()> {
+    use xinzhi_domain::request::{Clock, Timing};
+    let wanted = match timing {
+        None => None,
+        Some("overdue") => Some(Timing::Overdue),
+        Some("due_soon") => Some(Timing::DueSoon),
+        Some(other) => bail!("--timing: '{other}' is not overdue or due_soon"),
+    };
+    let store = open(settings).await?;
+    let now = auth::now();
+    let found = store.requests(&xinzhi_store::Scope::City, None).await?;
+    store.close().await;
+    let lines: Vec<(&xinzhi_store::requests::Request, Option<Timing>)> = found
+        .iter()
+        .map(|r| {
+            let open =
+                matches!(r.stage, xinzhi_domain::request::Stage::Raised | xinzhi_domain::request::Stage::Accepted);
+            let timing = match (r.due_at, r.remind_at) {
+                (Some(due_at), Some(remind_at)) if open => Some(Clock { due_at, remind_at }.timing(now)),
+                _ => None,
+            };
+            (r, timing)
+        })
+        .filter(|(_, t)| wanted.is_none() || *t == wanted)
+        .collect();
+    if json {
+        let body: Vec<serde_json::Value> =
+            lines.iter().map(|(r, t)| serde_json::json!({"request": r, "timing": t})).collect();
+        println!("{}", serde_json::to_string_pretty(&body)?);
+        return Ok(());
+    }
+    println!("{} requests", lines.len());
+    for (r, t) in &lines {
+        let timing = t.map_or("-", |t| match t {
+            Timing::OnTime => "on_time",
+            Timing::DueSoon => "due_soon",
+            Timing::Overdue => "overdue",
+        });
+        println!(
+            "  #{:<4} {} · {} · {} · {} [{timing}]",
+            r.request_id,
+            r.firm,
+            r.title,
+            r.department.as_deref().unwrap_or("-"),
+            r.stage.as_str()
+        );
+    }
+    Ok(())
+}

@@ -141,6 +141,33 @@ enum Command {
         #[command(subcommand)]
         what: PolicyWhat,
     },
+    /// Key projects (重点项目) of the city with the year's investment against plan.
+    Projects {
+        /// The month of the figures (default: this month).
+        #[arg(long)]
+        month: Option<String>,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// Tasks of the tough actions (攻坚行动) with their supervision flags.
+    Tasks {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// Enterprise requests (企业诉求) with their clocks; `--timing overdue|due_soon` for the
+    /// supervision list.
+    Requests {
+        #[arg(long)]
+        timing: Option<String>,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
     /// Check a unified social credit code (统一社会信用代码).
     CheckCode {
         code: String,
@@ -428,6 +455,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
         Command::CheckCode { code, lang } => commands::check_code(&code, &lang),
+        Command::Projects { month, json, storage } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            let month = month
+                .map(|m| xinzhi_domain::Month::parse(&m).map_err(|e| anyhow::anyhow!("--month: {e}")))
+                .transpose()?;
+            runtime.block_on(commands::projects(&settings, month, json))
+        }
+        Command::Tasks { json, storage } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            runtime.block_on(commands::tasks(&settings, json))
+        }
+        Command::Requests { timing, json, storage } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            runtime.block_on(commands::requests(&settings, timing.as_deref(), json))
+        }
         Command::Policy { what: PolicyWhat::Check { condition, lang } } => commands::policy_check(&condition, &lang),
         Command::Policy { what: PolicyWhat::Eligible { id, list, storage } } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;

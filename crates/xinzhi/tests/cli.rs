@@ -452,4 +452,10 @@ fn cultivation_commands_list_pools_classes_and_commendations_of_a_demo_city() {
     assert_eq!(parsed["kind"], "and");
     assert_one_line_error(&xinzhi(&["policy", "check", "above_scale and tier hass \"x\""]), &["第22个字符处", "hass"]);
     assert_one_line_error(&xinzhi(&["policy", "eligible", "7", "--data", data]), &["no policy 7"]);
+    // Projects, tasks and requests list what the city holds (nothing in a fresh demo city).
+    for command in ["projects", "tasks", "requests"] {
+        assert_eq!(json(&[command]).as_array().map(Vec::len), Some(0), "{command}");
+    }
+    assert_one_line_error(&xinzhi(&["requests", "--timing", "late", "--data", data]), &["--timing", "late"]);
+    assert_one_line_error(&xinzhi(&["projects", "--month", "2024-13", "--data", data]), &["--month"]);
 }
