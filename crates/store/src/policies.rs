@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::access::{AuditActor, AuditEntry, Outcome, Scope, push_scope, write_audit};
+use crate::access::{AuditActor, Scope, audit_object, push_scope};
 use crate::model::EnterpriseId;
 use crate::org::corrupt;
 use crate::sql::Sql;
@@ -163,15 +163,9 @@ impl Store {
                 id
             }
         };
-        let entry = AuditEntry {
-            actor,
-            action: if before.is_some() { "policy.update" } else { "policy.create" },
-            object_type: Some("policy"),
-            object_id: Some(id.to_string()),
-            outcome: Outcome::Success,
-            detail: Some(serde_json::json!({"old": before.map(|b| b.draft), "new": draft})),
-        };
-        write_audit(&mut tx, &entry).await?;
+        let action = if before.is_some() { "policy.update" } else { "policy.create" };
+        let detail = serde_json::json!({"old": before.map(|b| b.draft), "new": draft});
+        audit_object(&mut tx, actor, action, "policy", id, detail).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -217,17 +211,8 @@ impl Store {
         .bind(&actor.name)
         .execute(&mut *tx)
         .await?;
-        let entry = AuditEntry {
-            actor,
-            action: "policy.decide",
-            object_type: Some("policy"),
-            object_id: Some(policy.to_string()),
-            outcome: Outcome::Success,
-            detail: Some(
-                serde_json::json!({"enterprise_id": enterprise.0, "decision": decision.as_str(), "note": note}),
-            ),
-        };
-        write_audit(&mut tx, &entry).await?;
+        let detail = serde_json::json!({"enterprise_id": enterprise.0, "decision": decision.as_str(), "note": note});
+        audit_object(&mut tx, actor, "policy.decide", "policy", policy, detail).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -112,6 +112,18 @@ fn push_unit_scope(sql: &mut Sql, scope: &Scope, department: &str, region: &str)
     Ok(())
 }
 
+impl Task {
+    /// Whether `scope` is the task's lead unit (the city leads every task).
+    pub fn led_by(&self, scope: &Scope) -> bool {
+        match (scope, self.lead) {
+            (Scope::City, _) => true,
+            (Scope::Department(d), LeadUnit::Department(lead)) => *d == lead,
+            (Scope::District(r), LeadUnit::District(lead)) => *r == lead,
+            _ => false,
+        }
+    }
+}
+
 impl Store {
     /// Creates a tough action. City scope.
     pub async fn create_action(
@@ -289,28 +301,41 @@ impl Store {
     /// Adds a reminder for a task's lead unit unless one of this kind was sent that day;
     /// true when it was added.
     pub async fn remind(&self, task: &Task, kind: &str, day: i64, text: &str) -> Result<bool, StoreError> {
-        let (department, region) = match task.lead {
-            LeadUnit::Department(d) => (Some(d.0), None),
-            LeadUnit::District(r) => (None, Some(r.0)),
-        };
+        Ok(self.remind_all(&[(task, kind, text.to_owned())], day).await? == 1)
+    }
+
+    /// Adds the day's reminders (task, kind, text) in one transaction, each unless already
+    /// sent that day; the number added.
+    pub async fn remind_all(&self, reminders: &[(&Task, &str, String)], day: i64) -> Result<usize, StoreError> {
+        if reminders.is_empty() {
+            return Ok(0);
+        }
+        let now = now_unix();
         let mut tx = self.begin_write().await?;
-        let added = sqlx::query(
-            "INSERT INTO inbox (department_id, region_id, task_id, kind, day, text, link, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (task_id, kind, day) DO NOTHING",
-        )
-        .bind(department)
-        .bind(region)
-        .bind(task.task_id)
-        .bind(kind)
-        .bind(day)
-        .bind(text)
-        .bind(format!("/tasks/{}", task.task_id))
-        .bind(now_unix())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let mut added = 0;
+        for (task, kind, text) in reminders {
+            let (department, region) = match task.lead {
+                LeadUnit::Department(d) => (Some(d.0), None),
+                LeadUnit::District(r) => (None, Some(r.0)),
+            };
+            added += sqlx::query(
+                "INSERT INTO inbox (department_id, region_id, task_id, kind, day, text, link, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (task_id, kind, day) DO NOTHING",
+            )
+            .bind(department)
+            .bind(region)
+            .bind(task.task_id)
+            .bind(*kind)
+            .bind(day)
+            .bind(text)
+            .bind(format!("/tasks/{}", task.task_id))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected() as usize;
+        }
         tx.commit().await?;
-        Ok(added == 1)
+        Ok(added)
     }
 
     /// The inbox of the unit `scope` is (the city sees every reminder), newest first.

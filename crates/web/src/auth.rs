@@ -191,6 +191,21 @@ pub fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
+/// Refused (404, the denial audited under `area`) for a role that does not read monitoring:
+/// firms' reporters and departments.
+pub(crate) async fn refuse_unless_monitoring(state: &AppState, caller: &Caller, area: &str, what: &str) -> bool {
+    if caller.user.role.reads_monitoring() {
+        return false;
+    }
+    audit_denial(state, caller, area, what).await;
+    true
+}
+
+/// Today's date (yyyymmdd) in China Standard Time.
+pub fn today() -> i64 {
+    xinzhi_domain::period::china_date(now())
+}
+
 /// Looks up a cookie session; refreshes `last_seen_at` at most once a minute.
 pub async fn session_caller(
     state: &AppState,

@@ -15,7 +15,7 @@ use xinzhi_analytics::pools::{self, Candidate, ReviewLine, TierCount};
 use xinzhi_domain::commendation::CommendationRules;
 use xinzhi_domain::criteria::LadderRules;
 use xinzhi_domain::mu::MuRules;
-use xinzhi_domain::period::{china_date, days_of_yyyymmdd};
+use xinzhi_domain::period::days_of_yyyymmdd;
 use xinzhi_domain::{Lang, Tier};
 use xinzhi_store::StoreError;
 use xinzhi_store::cultivation::{RuleSet, VersionedRules};
@@ -48,24 +48,10 @@ const POOL_TIERS: [Tier; 4] = [Tier::InnovativeSme, Tier::SrdiSme, Tier::LittleG
 /// Candidates a page shows (the API gives all up to its `limit`).
 const PAGE_CANDIDATES: usize = 200;
 
-/// Refused for a role that does not read monitoring: 404, audited.
-async fn refuse(state: &AppState, caller: &Caller, what: &str) -> bool {
-    if caller.user.role.reads_monitoring() {
-        return false;
-    }
-    audit_denial(state, caller, "cultivation", what).await;
-    true
-}
-
-fn today() -> i64 {
-    china_date(crate::auth::now())
-}
-
 /// A `yyyy-mm-dd` (or `yyyymmdd`) date; today when absent.
 fn parse_date(lang: Lang, text: Option<&str>) -> Result<i64, FieldError> {
-    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(today()) };
-    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    digits.parse::<i64>().ok().filter(|d| days_of_yyyymmdd(*d).is_some() && digits.len() == 8).ok_or_else(|| {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(crate::auth::today()) };
+    crate::query::yyyymmdd_of(text).ok_or_else(|| {
         FieldError::new(
             "date",
             "date.invalid",
@@ -124,7 +110,7 @@ async fn api_ladder(
     caller: Caller,
     Query(query): Query<LadderQuery>,
 ) -> Result<Json<LadderAnswer>, ApiError> {
-    if refuse(&state, &caller, "ladder").await {
+    if crate::auth::refuse_unless_monitoring(&state, &caller, "cultivation", "ladder").await {
         return Err(ApiError::NotFound(lang));
     }
     let date = parse_date(lang, query.date.as_deref()).map_err(ApiError::Invalid)?;
@@ -174,7 +160,7 @@ async fn view_ladder_get(
     caller: Caller,
     Query(query): Query<LadderQuery>,
 ) -> Result<LadderPage, PageError> {
-    if refuse(&state, &caller, "ladder").await {
+    if crate::auth::refuse_unless_monitoring(&state, &caller, "cultivation", "ladder").await {
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
@@ -306,7 +292,7 @@ pub(crate) async fn rules_of<R: VersionedRules>(
     version: Option<&str>,
 ) -> Result<R, ApiError> {
     let version = version.map(str::trim).filter(|v| !v.is_empty());
-    state.store.rules(version, today()).await.map_err(|e| match e {
+    state.store.rules(version, crate::auth::today()).await.map_err(|e| match e {
         StoreError::NotFound => ApiError::Invalid(FieldError::new(
             "version",
             "rules.unknown_version",
@@ -325,7 +311,7 @@ async fn api_pool(
     Path(tier): Path<String>,
     Query(query): Query<PoolQuery>,
 ) -> Result<Json<PoolAnswer>, ApiError> {
-    if refuse(&state, &caller, "pool").await {
+    if crate::auth::refuse_unless_monitoring(&state, &caller, "cultivation", "pool").await {
         return Err(ApiError::NotFound(lang));
     }
     let tier = parse_tier(lang, &tier).map_err(ApiError::Invalid)?;
@@ -368,7 +354,7 @@ async fn view_pool_get(
     Path(tier): Path<String>,
     Query(mut query): Query<PoolQuery>,
 ) -> Result<PoolPage, PageError> {
-    if refuse(&state, &caller, "pool").await {
+    if crate::auth::refuse_unless_monitoring(&state, &caller, "cultivation", "pool").await {
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
@@ -505,7 +491,7 @@ async fn api_rules(
     caller: Caller,
     Path(kind): Path<String>,
 ) -> Result<Json<RulesAnswer>, ApiError> {
-    if refuse(&state, &caller, "rules").await {
+    if crate::auth::refuse_unless_monitoring(&state, &caller, "cultivation", "rules").await {
         return Err(ApiError::NotFound(lang));
     }
     let kind = RuleKind::parse(lang, Some(&kind)).map_err(ApiError::Invalid)?;
@@ -654,7 +640,7 @@ async fn view_rules_get(
     caller: Caller,
     Query(query): Query<RulesQuery>,
 ) -> Result<RulesPage, PageError> {
-    if refuse(&state, &caller, "rules").await {
+    if crate::auth::refuse_unless_monitoring(&state, &caller, "cultivation", "rules").await {
         return Err(PageError::not_found(lang));
     }
     let kind = RuleKind::parse(lang, query.kind.as_deref()).map_err(|e| PageError::invalid(lang, e))?;
@@ -672,7 +658,7 @@ async fn view_rules_post(
     caller: Caller,
     fields: FormFields,
 ) -> Result<Response, PageError> {
-    if refuse(&state, &caller, "rules").await {
+    if crate::auth::refuse_unless_monitoring(&state, &caller, "cultivation", "rules").await {
         return Err(PageError::not_found(lang));
     }
     let kind = RuleKind::parse(lang, fields.get("kind")).map_err(|e| PageError::invalid(lang, e))?;

@@ -64,6 +64,11 @@ struct ErrorDetail<'a> {
 }
 
 impl ApiError {
+    /// 422 naming `field` and the rule.
+    pub fn invalid(field: &str, code: &'static str, message: String) -> ApiError {
+        ApiError::Invalid(FieldError::new(field, code, message))
+    }
+
     pub fn status_code(&self) -> StatusCode {
         match self {
             ApiError::Invalid(_) | ApiError::Problems { .. } | ApiError::File { .. } => {

@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use xinzhi_analytics::evaluation::{self, UnitEfficiency};
 use xinzhi_domain::mu::{Group, MuRules};
-use xinzhi_domain::period::{china_date, days_of_yyyymmdd, yyyymmdd_of_days};
+use xinzhi_domain::period::{days_of_yyyymmdd, yyyymmdd_of_days};
 use xinzhi_domain::{Lang, MembershipKind};
 use xinzhi_ingest::{TableCell, TableSheet, table_workbook};
 use xinzhi_store::StoreError;
@@ -49,10 +49,6 @@ const OBJECTION_DAYS: i64 = 7;
 /// Results a run page lists (the API and the export give all).
 const PAGE_RESULTS: usize = 200;
 
-fn today() -> i64 {
-    china_date(crate::auth::now())
-}
-
 /// Who runs evaluations: the city's analysts.
 fn runs_evaluations(caller: &Caller) -> bool {
     caller.user.role.sets_targets()
@@ -63,14 +59,11 @@ fn sees_runs(caller: &Caller) -> bool {
     !matches!(caller.scope(), xinzhi_store::Scope::Department(_))
 }
 
-fn invalid(field: &'static str, code: &'static str, message: String) -> ApiError {
-    ApiError::Invalid(FieldError::new(field, code, message))
-}
-
 fn parse_group(lang: Lang, text: Option<&str>) -> Result<Group, ApiError> {
     let text = text.map(str::trim).unwrap_or("above_scale");
-    Group::parse(text)
-        .ok_or_else(|| invalid("group", "evaluation.group", Tr::new(lang).f("mu.unknown_group", &[("group", text)])))
+    Group::parse(text).ok_or_else(|| {
+        ApiError::invalid("group", "evaluation.group", Tr::new(lang).f("mu.unknown_group", &[("group", text)]))
+    })
 }
 
 /// Evaluates a group for a year under `rules` with the current profiles.
@@ -83,7 +76,7 @@ async fn score(
 ) -> Result<Vec<NewMuResult>, ApiError> {
     let engine_error = |e| crate::monitor::api_error(lang, e);
     let Some(group_rules) = rules.group(group) else {
-        return Err(invalid(
+        return Err(ApiError::invalid(
             "group",
             "evaluation.group",
             Tr::new(lang).f("mu.no_group_rules", &[("group", group.as_str())]),
@@ -113,7 +106,11 @@ async fn create_run(state: &AppState, caller: &Caller, lang: Lang, input: &NewRu
     let rules: MuRules = crate::cultivation::rules_of(state, lang, input.version.as_deref()).await?;
     let results = score(state, lang, &rules, group, year).await?;
     if results.is_empty() {
-        return Err(invalid("year", "mu.no_firms", Tr::new(lang).f("mu.no_firms", &[("year", &year.to_string())])));
+        return Err(ApiError::invalid(
+            "year",
+            "mu.no_firms",
+            Tr::new(lang).f("mu.no_firms", &[("year", &year.to_string())]),
+        ));
     }
     let id = state
         .store
@@ -140,15 +137,12 @@ pub struct RunAction {
 
 fn parse_until(lang: Lang, text: Option<&str>) -> Result<i64, ApiError> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
-        let days = days_of_yyyymmdd(today()).unwrap_or(0);
+        let days = days_of_yyyymmdd(crate::auth::today()).unwrap_or(0);
         return Ok(yyyymmdd_of_days(days + OBJECTION_DAYS));
     };
-    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    digits
-        .parse::<i64>()
-        .ok()
-        .filter(|d| digits.len() == 8 && days_of_yyyymmdd(*d).is_some() && *d >= today())
-        .ok_or_else(|| invalid("until", "evaluation.until", Tr::new(lang).f("mu.bad_until", &[("date", text)])))
+    crate::query::yyyymmdd_of(text).filter(|d| *d >= crate::auth::today()).ok_or_else(|| {
+        ApiError::invalid("until", "evaluation.until", Tr::new(lang).f("mu.bad_until", &[("date", text)]))
+    })
 }
 
 async fn act(state: &AppState, caller: &Caller, lang: Lang, run: i64, action: &RunAction) -> Result<MuRun, ApiError> {
@@ -179,11 +173,15 @@ async fn act(state: &AppState, caller: &Caller, lang: Lang, run: i64, action: &R
         }
         "resolve" => {
             let objection = action.objection.ok_or_else(|| {
-                invalid("objection", "evaluation.objection", Tr::new(lang).t("mu.objection_missing").to_owned())
+                ApiError::invalid(
+                    "objection",
+                    "evaluation.objection",
+                    Tr::new(lang).t("mu.objection_missing").to_owned(),
+                )
             })?;
             let response = action.response.as_deref().map(str::trim).unwrap_or("");
             if response.is_empty() {
-                return Err(invalid(
+                return Err(ApiError::invalid(
                     "response",
                     "evaluation.response",
                     Tr::new(lang).t("mu.response_missing").to_owned(),
@@ -197,7 +195,7 @@ async fn act(state: &AppState, caller: &Caller, lang: Lang, run: i64, action: &R
                 .map_err(store_error)?;
         }
         other => {
-            return Err(invalid(
+            return Err(ApiError::invalid(
                 "action",
                 "evaluation.action",
                 Tr::new(lang).f("mu.unknown_action", &[("action", other)]),
@@ -239,11 +237,11 @@ async fn file_objection(
         crate::auth::visible_enterprise(state, caller, &code).await.map_err(|e| ApiError::from_store(lang, e))?;
     let reason = reason.trim();
     if reason.chars().count() < 5 {
-        return Err(invalid("reason", "evaluation.reason", tr.t("mu.reason_short").to_owned()));
+        return Err(ApiError::invalid("reason", "evaluation.reason", tr.t("mu.reason_short").to_owned()));
     }
     match state
         .store
-        .file_mu_objection(caller.scope(), run, enterprise.enterprise_id, reason, today(), &caller.actor())
+        .file_mu_objection(caller.scope(), run, enterprise.enterprise_id, reason, crate::auth::today(), &caller.actor())
         .await
         .map_err(|e| ApiError::from_store(lang, e))?
     {
@@ -620,8 +618,8 @@ async fn run_page(
     } else {
         Vec::new()
     };
-    let window_open =
-        answer.run.status == RunStatus::Published && answer.run.objection_until.is_some_and(|u| today() <= u);
+    let window_open = answer.run.status == RunStatus::Published
+        && answer.run.objection_until.is_some_and(|u| crate::auth::today() <= u);
     let (districts, parks) = (unit_rows(&answer.by_district), unit_rows(&answer.by_park));
     Ok(RunPage {
         tr,

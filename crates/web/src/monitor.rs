@@ -142,15 +142,6 @@ pub(crate) async fn latest_data_month(state: &AppState) -> Result<Month, StoreEr
     Ok(state.store.value_months().await?.map_or_else(crate::reports::current_month, |span| span.last))
 }
 
-/// Refused for a role that does not read monitoring: 404, audited.
-async fn refuse(state: &AppState, caller: &Caller, what: &str) -> bool {
-    if caller.user.role.reads_monitoring() {
-        return false;
-    }
-    audit_denial(state, caller, "monitor", what).await;
-    true
-}
-
 async fn computed(
     state: &AppState,
     caller: &Caller,
@@ -459,7 +450,7 @@ async fn view_cockpit_get(
     caller: Caller,
     Query(query): Query<CockpitQuery>,
 ) -> Result<Response, PageError> {
-    if refuse(&state, &caller, "cockpit").await {
+    if crate::auth::refuse_unless_monitoring(&state, &caller, "monitor", "cockpit").await {
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
@@ -760,7 +751,7 @@ async fn api_cockpit(
     caller: Caller,
     Query(query): Query<CockpitQuery>,
 ) -> Result<Json<Cockpit>, ApiError> {
-    if refuse(&state, &caller, "cockpit").await {
+    if crate::auth::refuse_unless_monitoring(&state, &caller, "monitor", "cockpit").await {
         return Err(ApiError::NotFound(lang));
     }
     let asked =
@@ -866,7 +857,7 @@ async fn api_firms(
     caller: Caller,
     Query(query): Query<FirmsQuery>,
 ) -> Result<Json<FirmsAnswer>, ApiError> {
-    if refuse(&state, &caller, "firms").await {
+    if crate::auth::refuse_unless_monitoring(&state, &caller, "monitor", "firms").await {
         return Err(ApiError::NotFound(lang));
     }
     Ok(Json(firms_answer(&state, &caller, lang, &query).await?))
@@ -904,7 +895,7 @@ async fn view_firms_get(
     caller: Caller,
     Query(query): Query<FirmsQuery>,
 ) -> Result<Response, PageError> {
-    if refuse(&state, &caller, "firms").await {
+    if crate::auth::refuse_unless_monitoring(&state, &caller, "monitor", "firms").await {
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
@@ -1036,7 +1027,7 @@ async fn api_targets(
     caller: Caller,
     Query(query): Query<TargetsQuery>,
 ) -> Result<Json<TargetsAnswer>, ApiError> {
-    if refuse(&state, &caller, "targets").await {
+    if crate::auth::refuse_unless_monitoring(&state, &caller, "monitor", "targets").await {
         return Err(ApiError::NotFound(lang));
     }
     let (year, month) = target_period(&state, lang, &query).await.map_err(ApiError::Invalid)?;
@@ -1304,7 +1295,7 @@ async fn view_targets_get(
     caller: Caller,
     Query(query): Query<TargetsPageQuery>,
 ) -> Result<TargetsPage, PageError> {
-    if refuse(&state, &caller, "targets").await {
+    if crate::auth::refuse_unless_monitoring(&state, &caller, "monitor", "targets").await {
         return Err(PageError::not_found(lang));
     }
     let asked = TargetsQuery { year: query.year, month: query.month };
@@ -1319,7 +1310,7 @@ async fn view_targets_post(
     caller: Caller,
     fields: FormFields,
 ) -> Result<Response, PageError> {
-    if refuse(&state, &caller, "targets").await {
+    if crate::auth::refuse_unless_monitoring(&state, &caller, "monitor", "targets").await {
         return Err(PageError::not_found(lang));
     }
     let text = |name: &str| fields.get(name).map(|v| serde_json::Value::String(v.to_owned()));

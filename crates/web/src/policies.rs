@@ -13,7 +13,6 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use xinzhi_analytics::policies::{EligibleFirm, PolicyContext, eligible, firm_outcome, known_fact};
-use xinzhi_domain::period::china_date;
 use xinzhi_domain::policy::{Expr, Outcome, parse};
 use xinzhi_domain::{CreditCode, Lang};
 use xinzhi_ingest::{TableCell, TableSheet, table_workbook};
@@ -48,10 +47,6 @@ pub fn api_router() -> Router<AppState> {
 /// Eligible firms a page lists (the API and the export give all).
 const PAGE_FIRMS: usize = 300;
 
-fn today() -> i64 {
-    china_date(crate::auth::now())
-}
-
 /// Who writes policies: the city's analysts.
 fn writes_policies(caller: &Caller) -> bool {
     caller.user.role.sets_targets()
@@ -60,10 +55,6 @@ fn writes_policies(caller: &Caller) -> bool {
 /// Who sees eligibility lists: officers of the city, districts and parks.
 fn sees_lists(caller: &Caller) -> bool {
     caller.user.role.reads_monitoring()
-}
-
-fn invalid(field: &str, code: &'static str, message: String) -> ApiError {
-    ApiError::Invalid(FieldError::new(field, code, message))
 }
 
 /// The condition parsed against the facts Xinzhi knows, or the error at its position.
@@ -214,7 +205,7 @@ async fn with_context<T>(
         mu_classes: &mu_classes,
         year,
         month,
-        today: today(),
+        today: crate::auth::today(),
     };
     Ok((f(&ctx), year))
 }
@@ -239,7 +230,7 @@ async fn eligible_answer(state: &AppState, caller: &Caller, lang: Lang, id: i64)
         .collect();
     let count = |d: Decision| firms.iter().filter(|f| f.decision.as_ref().is_some_and(|x| x.decision == d)).count();
     Ok(EligibleAnswer {
-        in_force: policy.in_force(today()),
+        in_force: policy.in_force(crate::auth::today()),
         policy,
         year,
         confirmed: count(Decision::Confirmed),
@@ -265,11 +256,15 @@ async fn decide(state: &AppState, caller: &Caller, lang: Lang, id: i64, input: &
     let code = CreditCode::parse(&input.credit_code)
         .map_err(|e| ApiError::Invalid(FieldError::from_domain("credit_code", &e, lang)))?;
     let decision = Decision::parse(input.decision.trim()).ok_or_else(|| {
-        invalid("decision", "decision.unknown", tr.f("policies.bad_decision", &[("decision", input.decision.trim())]))
+        ApiError::invalid(
+            "decision",
+            "decision.unknown",
+            tr.f("policies.bad_decision", &[("decision", input.decision.trim())]),
+        )
     })?;
     let note = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
     if decision == Decision::Excluded && note.is_none() {
-        return Err(invalid("note", "required", tr.t("policies.exclude_reason").to_owned()));
+        return Err(ApiError::invalid("note", "required", tr.t("policies.exclude_reason").to_owned()));
     }
     let enterprise =
         crate::auth::visible_enterprise(state, caller, &code).await.map_err(|e| ApiError::from_store(lang, e))?;
@@ -298,7 +293,7 @@ async fn firm_policies(
         CreditCode::parse(code).map_err(|e| ApiError::Invalid(FieldError::from_domain("credit_code", &e, lang)))?;
     let enterprise =
         crate::auth::visible_enterprise(state, caller, &code).await.map_err(|e| ApiError::from_store(lang, e))?;
-    let today = today();
+    let today = crate::auth::today();
     let policies: Vec<Policy> = state
         .store
         .policies()
@@ -443,19 +438,15 @@ pub struct PolicyForm {
     pub automatic: bool,
 }
 
-fn iso(date: i64) -> String {
-    format!("{:04}-{:02}-{:02}", date / 10_000, date / 100 % 100, date % 100)
-}
-
 impl PolicyForm {
     fn of_policy(p: &PolicyDraft) -> PolicyForm {
         PolicyForm {
             title: p.title.clone(),
             issuer: p.issuer.clone(),
             document_no: p.document_no.clone().unwrap_or_default(),
-            issued_on: iso(p.issued_on),
-            valid_from: iso(p.valid_from),
-            valid_to: p.valid_to.map(iso).unwrap_or_default(),
+            issued_on: crate::query::iso_date(p.issued_on),
+            valid_from: crate::query::iso_date(p.valid_from),
+            valid_to: p.valid_to.map(crate::query::iso_date).unwrap_or_default(),
             summary: p.summary.clone(),
             benefit: p.benefit.clone(),
             condition: p.condition.clone(),
@@ -515,7 +506,7 @@ async fn list_page(
     form: PolicyForm,
 ) -> Result<PoliciesPage, PageError> {
     let tr = Tr::new(lang);
-    let today = today();
+    let today = crate::auth::today();
     let rows = state
         .store
         .policies()
@@ -673,7 +664,7 @@ async fn policy_page(
         tr,
         layout: Layout::for_caller(state, tr, uri, "policies", caller),
         valid: validity(tr, &policy.draft),
-        in_force: policy.in_force(today()),
+        in_force: policy.in_force(crate::auth::today()),
         policy,
         lists: answer.is_some(),
         year: answer.as_ref().map_or(0, |a| a.year),

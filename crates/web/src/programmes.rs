@@ -201,18 +201,13 @@ async fn check_record(
             tr.f("programme.bad_level", &[("level", level), ("allowed", &allowed)]),
         ));
     }
-    let digits: String = input.recognised_on.chars().filter(char::is_ascii_digit).collect();
-    let recognised_on = digits
-        .parse::<i64>()
-        .ok()
-        .filter(|d| digits.len() == 8 && xinzhi_domain::period::days_of_yyyymmdd(*d).is_some())
-        .ok_or_else(|| {
-            FieldError::new(
-                field("recognised_on"),
-                "recognition.date",
-                tr.f("programme.bad_date", &[("date", input.recognised_on.trim())]),
-            )
-        })?;
+    let recognised_on = crate::query::yyyymmdd_of(&input.recognised_on).ok_or_else(|| {
+        FieldError::new(
+            field("recognised_on"),
+            "recognition.date",
+            tr.f("programme.bad_date", &[("date", input.recognised_on.trim())]),
+        )
+    })?;
     let quantity = input.quantity.unwrap_or(1);
     if !(1..=100_000).contains(&quantity) {
         return Err(FieldError::new(
@@ -344,10 +339,6 @@ pub struct ProgrammesPage {
     problem: Option<String>,
 }
 
-fn date_label(yyyymmdd: i64) -> String {
-    format!("{}-{:02}-{:02}", yyyymmdd / 10_000, yyyymmdd / 100 % 100, yyyymmdd % 100)
-}
-
 async fn page(
     state: &AppState,
     caller: &Caller,
@@ -384,7 +375,7 @@ async fn page(
             href: format!("/enterprises/{}", r.credit_code),
             programme: r.programme.label(lang),
             level: r.level.as_deref().map_or("", |l| level_label(l, lang)),
-            date: date_label(r.recognised_on),
+            date: crate::query::iso_date(r.recognised_on),
             quantity: r.quantity,
             detail: r.detail.clone().unwrap_or_default(),
         })

@@ -43,10 +43,6 @@ pub fn api_router() -> Router<AppState> {
         .route("/projects/{id}/investments", post(api_investment))
 }
 
-fn invalid(field: &str, code: &'static str, message: String) -> ApiError {
-    ApiError::Invalid(FieldError::new(field, code, message))
-}
-
 fn parse_amount(lang: Lang, field: &str, text: &str, positive: bool) -> Result<f64, FieldError> {
     xinzhi_domain::text::parse_number(text)
         .filter(|v| v.is_finite() && if positive { *v > 0.0 } else { *v >= 0.0 } && *v < 1e9)
@@ -333,16 +329,20 @@ async fn change(state: &AppState, caller: &Caller, lang: Lang, id: i64, change: 
     match change {
         Change::Stage(input) => {
             let stage = ProjectStage::parse(input.stage.trim()).ok_or_else(|| {
-                invalid("stage", "projects.stage", tr.f("projects.bad_stage", &[("stage", input.stage.trim())]))
+                ApiError::invalid(
+                    "stage",
+                    "projects.stage",
+                    tr.f("projects.bad_stage", &[("stage", input.stage.trim())]),
+                )
             })?;
             let date = crate::query::parse_date(lang, "date", Some(&input.date))
                 .map_err(ApiError::Invalid)?
-                .ok_or_else(|| invalid("date", "required", tr.t("policies.required").to_owned()))?;
+                .ok_or_else(|| ApiError::invalid("date", "required", tr.t("policies.required").to_owned()))?;
             store.move_project(caller.scope(), id, stage, date, &actor).await.map_err(store_error)?;
         }
         Change::Plan(input) => {
             if !(2000..=2100).contains(&input.year) {
-                return Err(invalid(
+                return Err(ApiError::invalid(
                     "year",
                     "projects.year",
                     tr.f("promotion.bad_year", &[("year", &input.year.to_string())]),

@@ -136,13 +136,21 @@ impl EnterpriseQuery {
 /// empty, the field named when it is not a date.
 pub(crate) fn parse_date(lang: Lang, field: &str, text: Option<&str>) -> Result<Option<i64>, FieldError> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
-    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    digits
-        .parse::<i64>()
-        .ok()
-        .filter(|d| digits.len() == 8 && xinzhi_domain::period::days_of_yyyymmdd(*d).is_some())
+    yyyymmdd_of(text)
         .map(Some)
         .ok_or_else(|| FieldError::new(field, "date.invalid", Tr::new(lang).f("policies.bad_date", &[("date", text)])))
+}
+
+/// The `yyyymmdd` of a date written with any separators (`2024-03-01`, `2024/03/01`,
+/// `20240301`), when it is a real date.
+pub(crate) fn yyyymmdd_of(text: &str) -> Option<i64> {
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    digits.parse::<i64>().ok().filter(|d| digits.len() == 8 && xinzhi_domain::period::days_of_yyyymmdd(*d).is_some())
+}
+
+/// A `yyyymmdd` date as `yyyy-mm-dd` (for date inputs and tables).
+pub(crate) fn iso_date(yyyymmdd: i64) -> String {
+    format!("{:04}-{:02}-{:02}", yyyymmdd / 10_000, yyyymmdd / 100 % 100, yyyymmdd % 100)
 }
 
 #[cfg(test)]

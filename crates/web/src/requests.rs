@@ -48,10 +48,6 @@ fn now() -> i64 {
     crate::auth::now()
 }
 
-fn invalid(field: &str, code: &'static str, message: String) -> ApiError {
-    ApiError::Invalid(FieldError::new(field, code, message))
-}
-
 /// The calendar of the stored and shipped years, counting a year without an arrangement by
 /// weekends (its limits are provisional until the year is entered).
 async fn calendar(state: &AppState, lang: Lang) -> Result<WorkCalendar, ApiError> {
@@ -69,7 +65,7 @@ async fn category(state: &AppState, lang: Lang, code: &str) -> Result<(Category,
     let categories = state.store.request_categories().await.map_err(|e| ApiError::from_store(lang, e))?;
     let codes: Vec<String> = categories.iter().map(|(c, _)| c.code.clone()).collect();
     categories.into_iter().find(|(c, _)| c.code == code.trim()).ok_or_else(|| {
-        invalid(
+        ApiError::invalid(
             "category",
             "request.category",
             Tr::new(lang).f("requests.bad_category", &[("category", code), ("codes", &codes.join(", "))]),
@@ -97,7 +93,11 @@ fn records_requests(role: Role) -> bool {
 async fn department_by_code(state: &AppState, lang: Lang, code: &str) -> Result<DepartmentId, ApiError> {
     let departments = state.store.list_departments().await.map_err(|e| ApiError::from_store(lang, e))?;
     departments.into_iter().find(|d| d.code == code.trim()).map(|d| d.department_id).ok_or_else(|| {
-        invalid("department", "request.department", Tr::new(lang).f("requests.bad_department", &[("department", code)]))
+        ApiError::invalid(
+            "department",
+            "request.department",
+            Tr::new(lang).f("requests.bad_department", &[("department", code)]),
+        )
     })
 }
 
@@ -225,8 +225,9 @@ async fn take_step(
 ) -> Result<Request, ApiError> {
     let tr = Tr::new(lang);
     let store_error = |e| ApiError::from_store(lang, e);
-    let step = parse_step(&input.step)
-        .ok_or_else(|| invalid("step", "request.step", tr.f("requests.bad_step", &[("step", input.step.trim())])))?;
+    let step = parse_step(&input.step).ok_or_else(|| {
+        ApiError::invalid("step", "request.step", tr.f("requests.bad_step", &[("step", input.step.trim())]))
+    })?;
     let (request, _) = state.store.request(caller.scope(), id).await.map_err(store_error)?;
     if !may_take(caller, &request, step) {
         audit_denial(state, caller, "requests", "step").await;
@@ -241,13 +242,13 @@ async fn take_step(
         RequestMove { note: note.clone(), text: text.clone(), rating: input.rating, ..RequestMove::default() };
     match step {
         Step::Reply if text.as_deref().is_none_or(|t| t.chars().count() < 10) => {
-            return Err(invalid("text", "request.reply", tr.t("requests.reply_short").to_owned()));
+            return Err(ApiError::invalid("text", "request.reply", tr.t("requests.reply_short").to_owned()));
         }
         Step::Rate if !input.rating.is_some_and(|r| (1..=5).contains(&r)) => {
-            return Err(invalid("rating", "request.rating", tr.t("requests.bad_rating").to_owned()));
+            return Err(ApiError::invalid("rating", "request.rating", tr.t("requests.bad_rating").to_owned()));
         }
         Step::Reopen if note.is_none() => {
-            return Err(invalid("note", "required", tr.t("requests.reopen_reason").to_owned()));
+            return Err(ApiError::invalid("note", "required", tr.t("requests.reopen_reason").to_owned()));
         }
         Step::Reroute => {
             let code = input.department.as_deref().unwrap_or("");
@@ -291,18 +292,22 @@ pub struct ListQuery {
 
 async fn list(state: &AppState, caller: &Caller, lang: Lang, query: &ListQuery) -> Result<Vec<RequestLine>, ApiError> {
     let tr = Tr::new(lang);
-    let stage = match query.stage.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Some(
-            Stage::parse(s)
-                .ok_or_else(|| invalid("stage", "request.stage", tr.f("requests.bad_stage", &[("stage", s)])))?,
-        ),
-        None => None,
-    };
+    let stage =
+        match query.stage.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => Some(Stage::parse(s).ok_or_else(|| {
+                ApiError::invalid("stage", "request.stage", tr.f("requests.bad_stage", &[("stage", s)]))
+            })?),
+            None => None,
+        };
     let timing = match query.timing.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some("due_soon") => Some(Timing::DueSoon),
         Some("overdue") => Some(Timing::Overdue),
         Some(other) => {
-            return Err(invalid("timing", "request.timing", tr.f("requests.bad_timing", &[("timing", other)])));
+            return Err(ApiError::invalid(
+                "timing",
+                "request.timing",
+                tr.f("requests.bad_timing", &[("timing", other)]),
+            ));
         }
         None => None,
     };
@@ -427,7 +432,11 @@ async fn save_year(state: &AppState, caller: &Caller, lang: Lang, body: &str) ->
         return Err(ApiError::NotFound(lang));
     }
     let year: YearArrangement = serde_json::from_str(body).map_err(|e| {
-        invalid("body", "calendar.syntax", Tr::new(lang).f("requests.calendar_syntax", &[("error", &e.to_string())]))
+        ApiError::invalid(
+            "body",
+            "calendar.syntax",
+            Tr::new(lang).f("requests.calendar_syntax", &[("error", &e.to_string())]),
+        )
     })?;
     year.check().map_err(|e| ApiError::Invalid(FieldError::from_domain("body", &e, lang)))?;
     state

@@ -14,7 +14,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use xinzhi_domain::period::china_date;
 use xinzhi_domain::task::{Flag, TaskState, flags};
 use xinzhi_domain::{Lang, RegionCode, Role};
 use xinzhi_store::tasks::{InboxItem, LeadUnit, NewTask, Task, TaskProgress};
@@ -47,14 +46,6 @@ pub fn api_router() -> Router<AppState> {
         .route("/inbox", get(api_inbox))
 }
 
-fn today() -> i64 {
-    china_date(crate::auth::now())
-}
-
-fn invalid(field: &str, code: &'static str, message: String) -> ApiError {
-    ApiError::Invalid(FieldError::new(field, code, message))
-}
-
 /// Who creates actions and tasks: the city's analysts.
 fn plans_tasks(caller: &Caller) -> bool {
     caller.user.role.sets_targets()
@@ -79,25 +70,26 @@ fn line(task: Task, today: i64) -> TaskLine {
     TaskLine { flags: flags(&state, today), task }
 }
 
-/// Writes today's reminders of every flagged task to its lead unit's inbox (once a day each).
+/// Writes today's reminders of every flagged task to its lead unit's inbox (once a day each,
+/// in one transaction) and gives the flagged tasks.
 async fn sweep(state: &AppState, lang: Lang) -> Result<Vec<TaskLine>, ApiError> {
     let tr = Tr::new(lang);
-    let day = today();
+    let day = crate::auth::today();
     let all = state.store.tasks(&Scope::City).await.map_err(|e| ApiError::from_store(lang, e))?;
-    let mut flagged = Vec::new();
-    for task in all {
-        let l = line(task, day);
-        for flag in &l.flags {
-            let text = tr.f(
-                "tasks.reminder",
-                &[("task", &l.task.title), ("flag", flag.label(lang)), ("deadline", &tr.date(l.task.deadline))],
-            );
-            state.store.remind(&l.task, flag.as_str(), day, &text).await.map_err(|e| ApiError::from_store(lang, e))?;
-        }
-        if !l.flags.is_empty() {
-            flagged.push(l);
-        }
-    }
+    let flagged: Vec<TaskLine> = all.into_iter().map(|t| line(t, day)).filter(|l| !l.flags.is_empty()).collect();
+    let reminders: Vec<(&Task, &str, String)> = flagged
+        .iter()
+        .flat_map(|l| {
+            l.flags.iter().map(|flag| {
+                let text = tr.f(
+                    "tasks.reminder",
+                    &[("task", &l.task.title), ("flag", flag.label(lang)), ("deadline", &tr.date(l.task.deadline))],
+                );
+                (&l.task, flag.as_str(), text)
+            })
+        })
+        .collect();
+    state.store.remind_all(&reminders, day).await.map_err(|e| ApiError::from_store(lang, e))?;
     Ok(flagged)
 }
 
@@ -107,15 +99,7 @@ async fn supervision(state: &AppState, caller: &Caller, lang: Lang) -> Result<Ve
         return Err(ApiError::NotFound(lang));
     }
     let flagged = sweep(state, lang).await?;
-    let own: Vec<i64> = state
-        .store
-        .tasks(caller.scope())
-        .await
-        .map_err(|e| ApiError::from_store(lang, e))?
-        .iter()
-        .map(|t| t.task_id)
-        .collect();
-    Ok(flagged.into_iter().filter(|l| own.contains(&l.task.task_id)).collect())
+    Ok(flagged.into_iter().filter(|l| l.task.led_by(caller.scope())).collect())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -151,7 +135,7 @@ async fn lead_of(state: &AppState, lang: Lang, code: &str) -> Result<LeadUnit, A
         .into_iter()
         .find(|d| d.code == code)
         .map(|d| LeadUnit::Department(d.department_id))
-        .ok_or_else(|| invalid("lead", "tasks.lead", Tr::new(lang).f("tasks.bad_lead", &[("lead", code)])))
+        .ok_or_else(|| ApiError::invalid("lead", "tasks.lead", Tr::new(lang).f("tasks.bad_lead", &[("lead", code)])))
 }
 
 async fn create(state: &AppState, caller: &Caller, lang: Lang, input: &TaskInput) -> Result<Task, ApiError> {
@@ -162,12 +146,13 @@ async fn create(state: &AppState, caller: &Caller, lang: Lang, input: &TaskInput
     let tr = Tr::new(lang);
     let title = input.title.as_deref().map(str::trim).unwrap_or("");
     if title.is_empty() || title.chars().count() > 200 {
-        return Err(invalid("title", "required", tr.t("projects.bad_text").to_owned()));
+        return Err(ApiError::invalid("title", "required", tr.t("projects.bad_text").to_owned()));
     }
-    let action_id =
-        input.action_id.ok_or_else(|| invalid("action_id", "required", tr.t("policies.required").to_owned()))?;
+    let action_id = input
+        .action_id
+        .ok_or_else(|| ApiError::invalid("action_id", "required", tr.t("policies.required").to_owned()))?;
     if !state.store.actions().await.map_err(|e| ApiError::from_store(lang, e))?.iter().any(|a| a.0 == action_id) {
-        return Err(invalid("action_id", "tasks.action", tr.t("tasks.bad_action").to_owned()));
+        return Err(ApiError::invalid("action_id", "tasks.action", tr.t("tasks.bad_action").to_owned()));
     }
     let lead = lead_of(state, lang, input.lead.as_deref().unwrap_or("")).await?;
     let deadline = parse_day(lang, "deadline", input.deadline.as_deref().unwrap_or("")).map_err(ApiError::Invalid)?;
@@ -185,7 +170,11 @@ async fn create(state: &AppState, caller: &Caller, lang: Lang, input: &TaskInput
         milestones,
     };
     let store_error = |e| ApiError::from_store(lang, e);
-    let id = state.store.create_task(caller.scope(), &task, today(), &caller.actor()).await.map_err(store_error)?;
+    let id = state
+        .store
+        .create_task(caller.scope(), &task, crate::auth::today(), &caller.actor())
+        .await
+        .map_err(store_error)?;
     Ok(state.store.task(caller.scope(), id).await.map_err(store_error)?.0)
 }
 
@@ -210,15 +199,15 @@ async fn progress(
     let tr = Tr::new(lang);
     let text = input.text.trim();
     if text.chars().count() < 5 {
-        return Err(invalid("text", "tasks.text", tr.t("tasks.text_short").to_owned()));
+        return Err(ApiError::invalid("text", "tasks.text", tr.t("tasks.text_short").to_owned()));
     }
     if !(0..=100).contains(&input.percent) {
-        return Err(invalid("percent", "tasks.percent", tr.t("tasks.bad_percent").to_owned()));
+        return Err(ApiError::invalid("percent", "tasks.percent", tr.t("tasks.bad_percent").to_owned()));
     }
     let attachment = input.attachment.as_deref().map(str::trim).filter(|a| !a.is_empty());
     state
         .store
-        .post_task_progress(caller.scope(), id, text, input.percent, attachment, today(), &caller.actor())
+        .post_task_progress(caller.scope(), id, text, input.percent, attachment, crate::auth::today(), &caller.actor())
         .await
         .map_err(|e| match e {
             StoreError::Conflict(_) => ApiError::Conflict { message: tr.t("tasks.done_already").to_owned() },
@@ -236,7 +225,7 @@ async fn api_tasks(
     if !sees_tasks(&caller) {
         return Err(ApiError::NotFound(lang));
     }
-    let day = today();
+    let day = crate::auth::today();
     let tasks = state.store.tasks(caller.scope()).await.map_err(|e| ApiError::from_store(lang, e))?;
     Ok(Json(tasks.into_iter().map(|t| line(t, day)).collect()))
 }
@@ -265,7 +254,7 @@ async fn api_create_action(
     }
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(invalid("name", "required", Tr::new(lang).t("projects.bad_text").to_owned()));
+        return Err(ApiError::invalid("name", "required", Tr::new(lang).t("projects.bad_text").to_owned()));
     }
     let id = state
         .store
@@ -304,7 +293,7 @@ async fn api_task(
     }
     let (task, milestones, progress) =
         state.store.task(caller.scope(), id).await.map_err(|e| ApiError::from_store(lang, e))?;
-    Ok(Json(TaskAnswer { line: line(task, today()), milestones, progress }))
+    Ok(Json(TaskAnswer { line: line(task, crate::auth::today()), milestones, progress }))
 }
 
 /// `POST /api/v1/tasks/{id}/progress` with `{text, percent, attachment?}`: 100% marks it done.
@@ -392,7 +381,7 @@ async fn board(
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
-    let day = today();
+    let day = crate::auth::today();
     let tasks = state.store.tasks(caller.scope()).await.map_err(|e| PageError::from_store(lang, e))?;
     let lines: Vec<TaskLine> = tasks.into_iter().map(|t| line(t, day)).collect();
     let mut by_action: BTreeMap<(i64, String), Vec<TaskRow>> = BTreeMap::new();
@@ -440,7 +429,7 @@ async fn view_board_post(
         if !plans_tasks(&caller) {
             Err(ApiError::NotFound(lang))
         } else if name.is_empty() || !(2000..=2100).contains(&year) {
-            Err(invalid("name", "required", Tr::new(lang).t("tasks.bad_action_form").to_owned()))
+            Err(ApiError::invalid("name", "required", Tr::new(lang).t("tasks.bad_action_form").to_owned()))
         } else {
             state
                 .store
@@ -502,7 +491,7 @@ async fn task_page(
     let tr = Tr::new(lang);
     let (task, milestones, progress) =
         state.store.task(caller.scope(), id).await.map_err(|e| PageError::from_store(lang, e))?;
-    let l = line(task, today());
+    let l = line(task, crate::auth::today());
     Ok(TaskPage {
         tr,
         layout: Layout::for_caller(state, tr, uri, "tasks", caller),
@@ -606,7 +595,7 @@ async fn view_tasks_xlsx(
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
-    let day = today();
+    let day = crate::auth::today();
     let tasks = state.store.tasks(caller.scope()).await.map_err(|e| PageError::from_store(lang, e))?;
     let headers = [
         "tasks.action",
