@@ -33,7 +33,8 @@ before(async () => {
     let seen = '';
     server.stderr.on('data', (chunk) => {
       seen += chunk;
-      const match = seen.match(/Xinzhi is serving at (http:\/\/[\d.:]+)/);
+      // The whole line: stderr can arrive cut in the middle of the address.
+      const match = seen.match(/Xinzhi is serving at (http:\/\/[\d.]+:\d+)\s/);
       if (match) resolve(match[1]);
     });
     server.on('exit', (code) => reject(new Error(`xinzhi serve exited with ${code}: ${seen}`)));
