@@ -7,6 +7,7 @@
 pub mod export;
 pub mod grid;
 pub mod official;
+pub mod records;
 pub mod rows;
 
 pub use export::{
@@ -15,6 +16,7 @@ pub use export::{
 };
 pub use grid::{Cell, Grid, Limits, ReadError, column_index, column_letter, read_grid};
 pub use official::{OfficialProblem, OfficialRow, RegionRef, read_official};
+pub use records::{FieldSpec, MissingColumns, Place, Record, RecordSheet, read_records};
 pub use rows::{
     Column, Header, HeaderError, ImportRow, IndicatorRef, Parsed, Problem, ProblemKind, Target, find_header, read_rows,
 };

@@ -105,6 +105,32 @@ fn push_project_scope(sql: &mut Sql, scope: &Scope) -> Result<(), StoreError> {
     Ok(())
 }
 
+impl NewProject {
+    /// Whether `scope` may register it: the city any, a district its own, a park its own.
+    pub fn within(&self, scope: &Scope) -> bool {
+        match scope {
+            Scope::City => true,
+            Scope::District(r) => *r == self.region_id,
+            Scope::Park(p) => self.park_id == Some(*p),
+            Scope::Department(_) | Scope::Enterprise(_) => false,
+        }
+    }
+}
+
+/// Sets a project's plan for a year, replacing an earlier one.
+async fn insert_plan(conn: &mut sqlx::AnyConnection, id: i64, year: i32, planned: f64) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO project_plans (project_id, year, planned) VALUES ($1, $2, $3) \
+         ON CONFLICT (project_id, year) DO UPDATE SET planned = excluded.planned",
+    )
+    .bind(id)
+    .bind(i64::from(year))
+    .bind(planned)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 fn stage_column(stage: ProjectStage) -> &'static str {
     match stage {
         ProjectStage::Signed => "signed_on",
@@ -128,41 +154,56 @@ impl Store {
     /// Registers a project within `scope` (a district officer in the district, a park officer
     /// in the park), audited.
     pub async fn create_project(&self, scope: &Scope, new: &NewProject, actor: &AuditActor) -> Result<i64, StoreError> {
-        let allowed = match scope {
-            Scope::City => true,
-            Scope::District(r) => *r == new.region_id,
-            Scope::Park(p) => new.park_id == Some(*p),
-            _ => false,
-        };
-        if !allowed {
+        let ids = self.create_projects(scope, &[(new.clone(), None)], actor).await?;
+        ids.first().copied().ok_or(StoreError::NotFound)
+    }
+
+    /// Registers projects, each with an optional plan for a year (year, 万元), in one
+    /// transaction: all are stored or none (`NotFound` when one lies outside `scope`). Audited
+    /// one by one. The ids in order.
+    pub async fn create_projects(
+        &self,
+        scope: &Scope,
+        projects: &[(NewProject, Option<(i32, f64)>)],
+        actor: &AuditActor,
+    ) -> Result<Vec<i64>, StoreError> {
+        if !projects.iter().all(|(new, _)| new.within(scope)) {
             return Err(StoreError::NotFound);
         }
         let now = now_unix();
         let mut tx = self.begin_write().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO projects (name, investor, region_id, park_id, chain_id, is_new, ten_major, total_investment, \
-             planned_start, planned_producing, stage, signed_on, created_at, created_by, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'signed', $11, $12, $13, $12) RETURNING project_id",
-        )
-        .bind(&new.name)
-        .bind(&new.investor)
-        .bind(new.region_id.0)
-        .bind(new.park_id.map(|p| p.0))
-        .bind(new.chain_id.map(|c| c.0))
-        .bind(i64::from(u8::from(new.is_new)))
-        .bind(i64::from(u8::from(new.ten_major)))
-        .bind(new.total_investment)
-        .bind(new.planned_start)
-        .bind(new.planned_producing)
-        .bind(new.signed_on)
-        .bind(now)
-        .bind(&actor.name)
-        .fetch_one(&mut *tx)
-        .await?;
-        audit_object(&mut tx, actor, "project.create", "project", id, serde_json::to_value(new).unwrap_or_default())
+        let mut ids = Vec::with_capacity(projects.len());
+        for (new, plan) in projects {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO projects (name, investor, region_id, park_id, chain_id, is_new, ten_major, total_investment, \
+                 planned_start, planned_producing, stage, signed_on, created_at, created_by, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'signed', $11, $12, $13, $12) RETURNING project_id",
+            )
+            .bind(&new.name)
+            .bind(&new.investor)
+            .bind(new.region_id.0)
+            .bind(new.park_id.map(|p| p.0))
+            .bind(new.chain_id.map(|c| c.0))
+            .bind(i64::from(u8::from(new.is_new)))
+            .bind(i64::from(u8::from(new.ten_major)))
+            .bind(new.total_investment)
+            .bind(new.planned_start)
+            .bind(new.planned_producing)
+            .bind(new.signed_on)
+            .bind(now)
+            .bind(&actor.name)
+            .fetch_one(&mut *tx)
             .await?;
+            let mut detail = serde_json::to_value(new).unwrap_or_default();
+            if let Some((year, planned)) = plan {
+                insert_plan(&mut tx, id, *year, *planned).await?;
+                detail["plan"] = serde_json::json!({"year": year, "planned": planned});
+            }
+            audit_object(&mut tx, actor, "project.create", "project", id, detail).await?;
+            ids.push(id);
+        }
         tx.commit().await?;
-        Ok(id)
+        Ok(ids)
     }
 
     /// The projects `scope` sees, by name.
@@ -219,15 +260,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.project(scope, id).await?;
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO project_plans (project_id, year, planned) VALUES ($1, $2, $3) \
-             ON CONFLICT (project_id, year) DO UPDATE SET planned = excluded.planned",
-        )
-        .bind(id)
-        .bind(i64::from(year))
-        .bind(planned)
-        .execute(&mut *tx)
-        .await?;
+        insert_plan(&mut tx, id, year, planned).await?;
         audit_object(
             &mut tx,
             actor,

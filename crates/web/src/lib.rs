@@ -24,6 +24,7 @@ mod pages;
 mod policies;
 pub mod profiles;
 mod programmes;
+mod project_import;
 mod projects;
 mod promotion;
 mod query;
@@ -108,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .merge(policies::router())
         .merge(programmes::router())
         .merge(projects::router())
+        .merge(project_import::router())
         .merge(requests::router())
         .merge(tasks::router())
         .merge(promotion::router())
@@ -125,6 +127,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(policies::api_router())
                 .merge(programmes::api_router())
                 .merge(projects::api_router())
+                .merge(project_import::api_router())
                 .merge(requests::api_router())
                 .merge(tasks::api_router())
                 .merge(promotion::api_router())

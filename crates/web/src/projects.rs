@@ -43,7 +43,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/projects/{id}/investments", post(api_investment))
 }
 
-fn parse_amount(lang: Lang, field: &str, text: &str, positive: bool) -> Result<f64, FieldError> {
+pub(crate) fn parse_amount(lang: Lang, field: &str, text: &str, positive: bool) -> Result<f64, FieldError> {
     xinzhi_domain::text::parse_number(text)
         .filter(|v| v.is_finite() && if positive { *v > 0.0 } else { *v >= 0.0 } && *v < 1e9)
         .ok_or_else(|| {
@@ -52,7 +52,7 @@ fn parse_amount(lang: Lang, field: &str, text: &str, positive: bool) -> Result<f
 }
 
 /// Who registers and reports projects: officers of the city, districts and parks.
-fn writes_projects(caller: &Caller) -> bool {
+pub(crate) fn writes_projects(caller: &Caller) -> bool {
     caller.user.role.reviews_reports()
 }
 
@@ -78,7 +78,7 @@ pub struct ProjectInput {
     pub planned_producing: Option<String>,
 }
 
-async fn check_input(state: &AppState, lang: Lang, input: &ProjectInput) -> Result<NewProject, ApiError> {
+pub(crate) async fn check_input(state: &AppState, lang: Lang, input: &ProjectInput) -> Result<NewProject, ApiError> {
     let tr = Tr::new(lang);
     let mut problems = Vec::new();
     let text = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or("").to_owned();

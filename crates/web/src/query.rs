@@ -141,11 +141,18 @@ pub(crate) fn parse_date(lang: Lang, field: &str, text: Option<&str>) -> Result<
         .ok_or_else(|| FieldError::new(field, "date.invalid", Tr::new(lang).f("policies.bad_date", &[("date", text)])))
 }
 
-/// The `yyyymmdd` of a date written with any separators (`2024-03-01`, `2024/03/01`,
-/// `20240301`), when it is a real date.
+/// The `yyyymmdd` of a date written with any separators (`2024-03-01`, `2024/3/1`,
+/// `2024年3月1日`, `20240301`), when it is a real date.
 pub(crate) fn yyyymmdd_of(text: &str) -> Option<i64> {
-    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    digits.parse::<i64>().ok().filter(|d| digits.len() == 8 && xinzhi_domain::period::days_of_yyyymmdd(*d).is_some())
+    let parts: Vec<&str> = text.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).collect();
+    let date = match parts.as_slice() {
+        [all] if all.len() == 8 => all.parse::<i64>().ok()?,
+        [y, m, d] if y.len() == 4 && m.len() <= 2 && d.len() <= 2 => {
+            y.parse::<i64>().ok()? * 10_000 + m.parse::<i64>().ok()? * 100 + d.parse::<i64>().ok()?
+        }
+        _ => return None,
+    };
+    xinzhi_domain::period::days_of_yyyymmdd(date).map(|_| date)
 }
 
 /// A `yyyymmdd` date as `yyyy-mm-dd` (for date inputs and tables).
@@ -156,6 +163,16 @@ pub(crate) fn iso_date(yyyymmdd: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_read_with_any_separators_and_must_exist() {
+        for text in ["2026-03-01", "2026/3/1", "2026年3月1日", "20260301", " 2026.03.01 "] {
+            assert_eq!(yyyymmdd_of(text), Some(20_260_301), "{text}");
+        }
+        for text in ["2026-02-30", "2026-3", "26/3/1", "2026-003-01", "abc", "202631"] {
+            assert_eq!(yyyymmdd_of(text), None, "{text}");
+        }
+    }
 
     fn query(pairs: &[(&str, &str)]) -> EnterpriseQuery {
         let text = serde_urlencoded::to_string(pairs).unwrap_or_default();

@@ -130,3 +130,94 @@ async fn projects_report_investment_against_plan_with_lights_and_the_start_and_p
     assert_eq!(elsewhere.status(), StatusCode::NOT_FOUND);
     district.stop().await
 }
+
+/// Posts a file to the project import as the session's user.
+async fn import(app: &crate::helpers::TestApp, query: &str, file: &[u8]) -> Result<reqwest::Response> {
+    let csrf = app.csrf().await?;
+    let url = format!("{}/api/v1/projects/import?{query}", app.base);
+    Ok(app.client.post(url).header("x-csrf-token", csrf).body(file.to_vec()).send().await?)
+}
+
+#[tokio::test]
+async fn a_project_list_is_checked_row_by_row_then_imported_once() -> Result {
+    let app = spawn_signed_in("analyst").await?;
+    let regions: Value = app.get("/api/v1/regions").await?.json().await?;
+    let district = regions
+        .as_array()
+        .ok_or("regions")?
+        .iter()
+        .find(|r| r["code"] == "436002")
+        .and_then(|r| r["name_zh"].as_str())
+        .ok_or("district 436002")?
+        .to_owned();
+    // A title row, then the header with units; the district by name in row 3 and by code in
+    // row 4; row 5 wrong in five cells; row 6 repeats row 4.
+    let csv = format!(
+        "2026年重点项目清单\n\
+         项目名称,投资方,区县,园区,产业链,总投资（万元）,本年计划投资（万元）,十大产业项目,签约日期,计划开工\n\
+         高端铜箔项目,潇州铜业,{district},XZETDZ,rare_earth,52000,12000,是,2026/3/1,2026-05-01\n\
+         包装材料项目,潇水包装,436002,,,3000,,否,,\n\
+         坏行,,999999,,,abc,,可能,2026-02-30,\n\
+         包装材料项目,潇水包装,436002,,,3000,,,,\n"
+    );
+    let dry: Value = import(&app, "dry_run=true", csv.as_bytes()).await?.json().await?;
+    assert_eq!(dry["rows_read"], 4);
+    assert_eq!(dry["rows_rejected"], 2);
+    assert_eq!(dry["committed"], false);
+    let problems: Vec<(i64, &str)> = dry["problems"]
+        .as_array()
+        .ok_or("problems")?
+        .iter()
+        .map(|p| (p["row"].as_i64().unwrap_or(0), p["column"].as_str().unwrap_or("-")))
+        .collect();
+    assert_eq!(problems, [(5, "H"), (5, "B"), (5, "C"), (5, "F"), (5, "I"), (6, "-")]);
+    let messages = dry["problems"].to_string();
+    assert!(messages.contains("第5行 H列（十大产业项目）：“可能”应为“是”或“否”"), "{messages}");
+    assert!(messages.contains("第5行 C列（区县）"), "{messages}");
+    assert!(messages.contains("第6行"), "{messages}");
+    assert_eq!(app.get("/api/v1/projects").await?.json::<Value>().await?["projects"].as_array().map(Vec::len), Some(0));
+
+    // All or nothing refuses the file; valid rows registers the two good ones, in one go.
+    let refused: Value = import(&app, "mode=all_or_nothing", csv.as_bytes()).await?.json().await?;
+    assert_eq!(refused["committed"], false);
+    let done: Value = import(&app, "mode=valid_rows", csv.as_bytes()).await?.json().await?;
+    assert_eq!(done["committed"], true);
+    let ids: Vec<i64> =
+        done["rows"].as_array().ok_or("rows")?.iter().filter_map(|r| r["project_id"].as_i64()).collect();
+    assert_eq!(ids.len(), 2);
+    let copper: Value = app.get(&format!("/api/v1/projects/{}", ids[0])).await?.json().await?;
+    assert_eq!(copper["name"], "高端铜箔项目");
+    assert_eq!(copper["total_investment"], 52_000.0);
+    assert_eq!(copper["ten_major"], true);
+    assert!(copper["chain"].as_str().is_some_and(|c| !c.is_empty()), "the chain by its code: {copper}");
+    assert_eq!(copper["planned_start"], 20_260_501);
+    let list: Value = app.get("/api/v1/projects?month=2026-06").await?.json().await?;
+    let line = list["projects"].as_array().ok_or("projects")?.iter().find(|l| l["project_id"] == ids[0]).ok_or("copper")?;
+    assert_eq!(line["investment"]["planned_wan"], 12_000.0, "the year's plan came with the row");
+
+    // The same list again registers nothing new.
+    let again: Value = import(&app, "mode=valid_rows", csv.as_bytes()).await?.json().await?;
+    let existing: Vec<bool> =
+        again["rows"].as_array().ok_or("rows")?.iter().filter_map(|r| r["existing"].as_bool()).collect();
+    assert_eq!(existing, [true, true]);
+    let all: Value = app.get("/api/v1/projects").await?.json().await?;
+    assert_eq!(all["projects"].as_array().map(Vec::len), Some(2));
+
+    // The page: the upload is kept and checked; committing it again changes nothing.
+    let csrf = app.csrf().await?;
+    let posted = crate::imports::post_upload_for(&app, "/projects/import", "", &csrf, "项目.csv", csv.as_bytes()).await?;
+    assert_eq!(posted.status(), StatusCode::SEE_OTHER);
+    let check_path = posted.headers()["location"].to_str()?.to_owned();
+    let check = app.get(&check_path).await?.text().await?;
+    assert!(check.contains("id=\"preview-title\"") && check.contains("id=\"count-new\">0<"), "{check}");
+    assert!(check.contains("第5行 F列（总投资（万元））"), "{check}");
+    let committed = app.post_form(&check_path, &[("mode", "valid_rows")]).await?.text().await?;
+    assert!(committed.contains("id=\"import-done\"") && committed.contains("id=\"count-new\">0<"), "{committed}");
+
+    // A file that is not a project list says which columns are missing.
+    let wrong = import(&app, "", "名称,金额\nA,1\n".as_bytes()).await?;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = wrong.text().await?;
+    assert!(body.contains("缺少列：投资方、区县、总投资"), "{body}");
+    app.stop().await
+}
