@@ -19,6 +19,7 @@ mod enterprises;
 mod error;
 pub mod evaluation;
 pub mod imports;
+pub mod inbox;
 mod migrate;
 pub mod model;
 pub mod monitoring;

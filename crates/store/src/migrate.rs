@@ -51,6 +51,11 @@ const SQLITE: &[Migration] = &[
     Migration { version: 13, name: "requests", sql: include_str!("../migrations/sqlite/0013_requests.sql") },
     Migration { version: 14, name: "projects", sql: include_str!("../migrations/sqlite/0014_projects.sql") },
     Migration { version: 15, name: "tasks", sql: include_str!("../migrations/sqlite/0015_tasks.sql") },
+    Migration {
+        version: 16,
+        name: "notices_and_attachments",
+        sql: include_str!("../migrations/sqlite/0016_notices_and_attachments.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -89,6 +94,11 @@ const POSTGRES: &[Migration] = &[
     Migration { version: 13, name: "requests", sql: include_str!("../migrations/postgres/0013_requests.sql") },
     Migration { version: 14, name: "projects", sql: include_str!("../migrations/postgres/0014_projects.sql") },
     Migration { version: 15, name: "tasks", sql: include_str!("../migrations/postgres/0015_tasks.sql") },
+    Migration {
+        version: 16,
+        name: "notices_and_attachments",
+        sql: include_str!("../migrations/postgres/0016_notices_and_attachments.sql"),
+    },
 ];
 
 /// Arbitrary constant key of the PostgreSQL advisory lock that serialises concurrent starts.

@@ -1,11 +1,12 @@
-//! Tough actions, their tasks with milestones and progress, and the inbox of reminders
-//! (domain::task). A task's lead unit is a department or a district; the city sees every task,
-//! a department or district those it leads.
+//! Tough actions and their tasks with milestones and progress (domain::task); their
+//! reminders go to the inbox (`inbox`). A task's lead unit is a department or a district;
+//! the city sees every task, a department or district those it leads.
 
 use serde::Serialize;
 use sqlx::Row;
 
 use crate::access::{AuditActor, Scope, audit_object};
+use crate::inbox::Recipient;
 use crate::model::{DepartmentId, RegionId};
 use crate::sql::Sql;
 use crate::{Store, StoreError, now_unix};
@@ -55,16 +56,6 @@ pub struct TaskProgress {
     pub by: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct InboxItem {
-    pub inbox_id: i64,
-    pub task_id: Option<i64>,
-    pub kind: String,
-    pub text: String,
-    pub link: String,
-    pub created_at: i64,
-}
-
 const COLUMNS: &str = "t.task_id, t.action_id, a.name, t.title, t.lead_department_id, t.lead_region_id, \
      COALESCE(d.name_zh, r.name_zh, ''), t.cooperating, t.deadline, t.percent, t.last_progress, t.done_on \
      FROM tasks t JOIN actions a ON a.action_id = t.action_id \
@@ -96,7 +87,7 @@ fn task_of(row: &sqlx::any::AnyRow) -> Result<Task, StoreError> {
 }
 
 /// Narrows a query on `tasks t` (or the inbox) to the units `scope` is.
-fn push_unit_scope(sql: &mut Sql, scope: &Scope, department: &str, region: &str) -> Result<(), StoreError> {
+pub(crate) fn push_unit_scope(sql: &mut Sql, scope: &Scope, department: &str, region: &str) -> Result<(), StoreError> {
     match scope {
         Scope::City => {}
         Scope::Department(d) => {
@@ -113,6 +104,14 @@ fn push_unit_scope(sql: &mut Sql, scope: &Scope, department: &str, region: &str)
 }
 
 impl Task {
+    /// The inbox of the task's lead unit.
+    pub fn recipient(&self) -> Recipient {
+        match self.lead {
+            LeadUnit::Department(d) => Recipient::Department(d),
+            LeadUnit::District(r) => Recipient::District(r),
+        }
+    }
+
     /// Whether `scope` is the task's lead unit (the city leads every task).
     pub fn led_by(&self, scope: &Scope) -> bool {
         match (scope, self.lead) {
@@ -296,66 +295,5 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(self.task(scope, id).await?.0)
-    }
-
-    /// Adds a reminder for a task's lead unit unless one of this kind was sent that day;
-    /// true when it was added.
-    pub async fn remind(&self, task: &Task, kind: &str, day: i64, text: &str) -> Result<bool, StoreError> {
-        Ok(self.remind_all(&[(task, kind, text.to_owned())], day).await? == 1)
-    }
-
-    /// Adds the day's reminders (task, kind, text) in one transaction, each unless already
-    /// sent that day; the number added.
-    pub async fn remind_all(&self, reminders: &[(&Task, &str, String)], day: i64) -> Result<usize, StoreError> {
-        if reminders.is_empty() {
-            return Ok(0);
-        }
-        let now = now_unix();
-        let mut tx = self.begin_write().await?;
-        let mut added = 0;
-        for (task, kind, text) in reminders {
-            let (department, region) = match task.lead {
-                LeadUnit::Department(d) => (Some(d.0), None),
-                LeadUnit::District(r) => (None, Some(r.0)),
-            };
-            added += sqlx::query(
-                "INSERT INTO inbox (department_id, region_id, task_id, kind, day, text, link, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (task_id, kind, day) DO NOTHING",
-            )
-            .bind(department)
-            .bind(region)
-            .bind(task.task_id)
-            .bind(*kind)
-            .bind(day)
-            .bind(text)
-            .bind(format!("/tasks/{}", task.task_id))
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected() as usize;
-        }
-        tx.commit().await?;
-        Ok(added)
-    }
-
-    /// The inbox of the unit `scope` is (the city sees every reminder), newest first.
-    pub async fn inbox(&self, scope: &Scope) -> Result<Vec<InboxItem>, StoreError> {
-        let mut sql =
-            Sql::new(self.backend, "SELECT inbox_id, task_id, kind, text, link, created_at FROM inbox WHERE 1 = 1");
-        push_unit_scope(&mut sql, scope, "department_id", "region_id")?;
-        sql.push(" ORDER BY inbox_id DESC");
-        let rows = sql.query().fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(InboxItem {
-                    inbox_id: r.try_get(0)?,
-                    task_id: r.try_get(1)?,
-                    kind: r.try_get(2)?,
-                    text: r.try_get(3)?,
-                    link: r.try_get(4)?,
-                    created_at: r.try_get(5)?,
-                })
-            })
-            .collect()
     }
 }

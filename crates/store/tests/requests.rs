@@ -7,6 +7,7 @@
 use xinzhi_domain::calendar::{Holiday, YearArrangement};
 use xinzhi_domain::request::{Channel, Stage, Step};
 use xinzhi_domain::{CreditCode, IndustryCode, Month, RegionCode, Validity};
+use xinzhi_store::inbox::{Notice, Recipient, Subject};
 use xinzhi_store::requests::{NewRequest, RequestMove};
 use xinzhi_store::testing::TestDatabase;
 use xinzhi_store::*;
@@ -126,6 +127,18 @@ async fn story(store: &Store) -> Result {
     assert_eq!((kjj.record.rated, kjj.record.rating_sum), (1, 4));
     assert_eq!((of(finance).open, of(finance).overdue), (1, 0));
     assert_eq!(store.department_records(&Scope::Department(finance), now).await?.len(), 1);
+
+    // A breach: the department is told, the city's supervisors get the escalation.
+    let overdue = |recipient, kind| Notice { recipient, subject: Subject::Request(late), kind, text: "逾期".into() };
+    let breach = [overdue(Recipient::Department(science), "overdue"), overdue(Recipient::City, "escalated")];
+    assert_eq!(store.deliver(&breach, 20240701).await?, 2);
+    assert_eq!(store.deliver(&breach, 20240701).await?, 0, "once a day");
+    let kinds = |items: Vec<xinzhi_store::inbox::InboxItem>| -> Vec<(String, Option<i64>)> {
+        items.into_iter().map(|i| (i.kind, i.request_id)).collect()
+    };
+    assert_eq!(kinds(store.inbox(&Scope::Department(science)).await?), [("overdue".to_owned(), Some(late))]);
+    assert_eq!(kinds(store.inbox(&Scope::Department(finance)).await?), []);
+    assert_eq!(store.inbox(&Scope::City).await?.len(), 2);
     let _ = elsewhere;
 
     // A stored year replaces the shipped one; a new year joins them.
@@ -205,11 +218,12 @@ async fn story(store: &Store) -> Result {
     ));
     let (stored, milestones, _) = store.task(&Scope::District(east), tid).await?;
     assert_eq!((stored.lead_name.as_str(), milestones.len()), ("东城区", 1));
-    assert!(store.remind(&stored, "overdue", 20240701, "逾期").await?);
-    assert!(!store.remind(&stored, "overdue", 20240701, "逾期").await?, "once a day");
-    assert!(store.remind(&stored, "overdue", 20240702, "逾期").await?);
-    assert_eq!(store.inbox(&Scope::District(east)).await?.len(), 2);
-    assert_eq!(store.inbox(&Scope::Department(science)).await?.len(), 0);
+    let notice = |kind| Notice { recipient: stored.recipient(), subject: Subject::Task(tid), kind, text: "逾期".into() };
+    assert_eq!(store.deliver(&[notice("overdue"), notice("stalled")], 20240701).await?, 2);
+    assert_eq!(store.deliver(&[notice("overdue")], 20240701).await?, 0, "once a day");
+    assert_eq!(store.deliver(&[notice("overdue")], 20240702).await?, 1);
+    assert_eq!(store.inbox(&Scope::District(east)).await?.len(), 3);
+    assert_eq!(store.inbox(&Scope::Department(science)).await?.len(), 1, "only the request's notice");
     assert!(matches!(store.task(&Scope::Department(science), tid).await, Err(StoreError::NotFound)));
     let done = store.post_task_progress(&Scope::District(east), tid, "批复已下达", 100, None, 20240703, &actor).await?;
     assert_eq!((done.percent, done.done_on, done.last_progress), (100, Some(20240703), 20240703));

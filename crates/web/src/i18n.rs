@@ -659,6 +659,21 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "任务“{task}”{flag}（时限{deadline}），请尽快推进并报送进展",
         "Task '{task}': {flag} (due {deadline}); please move it forward and report",
     ),
+    (
+        "requests.notice_due_soon",
+        "诉求“{title}”（{firm}）将于{due}到期，请及时办理",
+        "Request '{title}' ({firm}) is due {due}; please deal with it in time",
+    ),
+    (
+        "requests.notice_overdue",
+        "诉求“{title}”（{firm}）已超过办理时限（{due}），请立即办理",
+        "Request '{title}' ({firm}) is past its limit ({due}); please deal with it now",
+    ),
+    (
+        "requests.notice_escalated",
+        "督办：{department}办理的诉求“{title}”已超过时限（{due}）",
+        "Escalated: request '{title}' with {department} is past its limit ({due})",
+    ),
     ("tasks.bad_lead", "“{lead}”不是部门代码或区县代码", "'{lead}' is not a department or district code"),
     ("tasks.bad_action", "所属行动不存在", "No such action"),
     ("tasks.bad_action_form", "请填写行动名称和年度（2000—2100）", "Give the action's name and year (2000–2100)"),

@@ -17,6 +17,7 @@ mod error;
 mod evaluation;
 mod i18n;
 pub mod imports;
+mod inbox;
 mod language;
 mod monitor;
 mod official;
@@ -112,6 +113,7 @@ pub fn router(state: AppState) -> Router {
         .merge(project_import::router())
         .merge(requests::router())
         .merge(tasks::router())
+        .merge(inbox::router())
         .merge(promotion::router())
         .merge(profiles::router())
         .nest(
@@ -130,6 +132,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(project_import::api_router())
                 .merge(requests::api_router())
                 .merge(tasks::api_router())
+                .merge(inbox::api_router())
                 .merge(promotion::api_router())
                 .merge(profiles::api_router()),
         )
@@ -221,6 +224,10 @@ async fn purge_sessions(state: AppState, mut stop: tokio::sync::watch::Receiver<
                     Ok(0) => {}
                     Ok(n) => tracing::info!(task = "session-purge", removed = n, "expired sessions removed"),
                     Err(e) => tracing::warn!(task = "session-purge", error.message = %e, "session purge failed"),
+                }
+                // Reminders and escalations reach the inboxes even when nobody opens a page.
+                if let Err(e) = inbox::sweep(&state, xinzhi_domain::Lang::ZhCn).await {
+                    tracing::warn!(task = "inbox-sweep", error.message = ?e, "inbox sweep failed");
                 }
             }
             _ = stop.changed() => break,

@@ -16,6 +16,7 @@ use xinzhi_domain::calendar::{CalendarError, WorkCalendar, YearArrangement};
 use xinzhi_domain::request::{Category, Channel, Clock, Stage, Step, Timing};
 use xinzhi_domain::{CreditCode, Lang, Role};
 use xinzhi_store::requests::{DepartmentRecord, NewRequest, Request, RequestEvent, RequestMove};
+use xinzhi_store::inbox::{Notice, Recipient, Subject};
 use xinzhi_store::{DepartmentId, Scope};
 
 use crate::AppState;
@@ -282,6 +283,36 @@ fn timing_of(request: &Request, at: i64) -> Option<Timing> {
     matches!(request.stage, Stage::Raised | Stage::Accepted).then(|| Clock { due_at, remind_at }.timing(at))
 }
 
+/// The notices of open requests at `at`: near the limit a reminder for whoever handles it (the
+/// department, or the city while it is not routed); past it the handler is told it is overdue
+/// and the city's supervisors get the escalation.
+pub(crate) async fn notices(state: &AppState, lang: Lang, at: i64) -> Result<Vec<Notice>, ApiError> {
+    let tr = Tr::new(lang);
+    let open = state.store.requests(&Scope::City, None).await.map_err(|e| ApiError::from_store(lang, e))?;
+    let mut notices = Vec::new();
+    for request in open {
+        let (Some(timing), Some(due_at)) = (timing_of(&request, at), request.due_at) else { continue };
+        let handler = request.department_id.map_or(Recipient::City, Recipient::Department);
+        let due = tr.timestamp(due_at - 1);
+        let args = [("title", request.title.as_str()), ("firm", request.firm.as_str()), ("due", due.as_str())];
+        let subject = Subject::Request(request.request_id);
+        let notice = |recipient, kind, key| Notice { recipient, subject, kind, text: tr.f(key, &args) };
+        match timing {
+            Timing::OnTime => {}
+            Timing::DueSoon => notices.push(notice(handler, "due_soon", "requests.notice_due_soon")),
+            Timing::Overdue => {
+                notices.push(notice(handler, "overdue", "requests.notice_overdue"));
+                if handler != Recipient::City {
+                    let department = request.department.as_deref().unwrap_or("");
+                    let text = tr.f("requests.notice_escalated", &[("department", department), args[0], args[2]]);
+                    notices.push(Notice { recipient: Recipient::City, subject, kind: "escalated", text });
+                }
+            }
+        }
+    }
+    Ok(notices)
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
     /// `raised`, `accepted`, `replied` or `closed`.
@@ -311,6 +342,10 @@ async fn list(state: &AppState, caller: &Caller, lang: Lang, query: &ListQuery) 
         }
         None => None,
     };
+    if timing.is_some() {
+        // The supervision list: what it shows goes to the inboxes too.
+        crate::inbox::sweep(state, lang).await?;
+    }
     let at = now();
     let found = state.store.requests(caller.scope(), stage).await.map_err(|e| ApiError::from_store(lang, e))?;
     Ok(found

@@ -2,7 +2,7 @@
 //! (a department or a district), cooperating units, a deadline and milestones; the lead unit
 //! posts progress; overdue and stalled tasks are on the supervision list (督办) and remind the
 //! lead unit in its inbox; leaders see a board by action and by unit.
-//! Pages `/tasks`, `/tasks/{id}`, `/tasks/supervision`, `/inbox`; JSON under `/api/v1/tasks`.
+//! Pages `/tasks`, `/tasks/{id}`, `/tasks/supervision`; JSON under `/api/v1/tasks`.
 
 use std::collections::BTreeMap;
 
@@ -16,7 +16,8 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use xinzhi_domain::task::{Flag, TaskState, flags};
 use xinzhi_domain::{Lang, RegionCode, Role};
-use xinzhi_store::tasks::{InboxItem, LeadUnit, NewTask, Task, TaskProgress};
+use xinzhi_store::inbox::{Notice, Subject};
+use xinzhi_store::tasks::{LeadUnit, NewTask, Task, TaskProgress};
 use xinzhi_store::{Scope, StoreError};
 
 use crate::AppState;
@@ -32,7 +33,6 @@ pub fn router() -> Router<AppState> {
         .route("/tasks", get(view_board).post(view_board_post))
         .route("/tasks/supervision", get(view_supervision))
         .route("/tasks/{id}", get(view_task_get).post(view_task_post))
-        .route("/inbox", get(view_inbox))
         .route("/tasks.xlsx", get(view_tasks_xlsx))
 }
 
@@ -43,7 +43,6 @@ pub fn api_router() -> Router<AppState> {
         .route("/tasks/supervision", get(api_supervision))
         .route("/tasks/{id}", get(api_task))
         .route("/tasks/{id}/progress", post(api_progress))
-        .route("/inbox", get(api_inbox))
 }
 
 /// Who creates actions and tasks: the city's analysts.
@@ -52,7 +51,7 @@ fn plans_tasks(caller: &Caller) -> bool {
 }
 
 /// Who sees tasks: the city, and departments and districts for the tasks they lead.
-fn sees_tasks(caller: &Caller) -> bool {
+pub(crate) fn sees_tasks(caller: &Caller) -> bool {
     matches!(caller.scope(), Scope::City | Scope::Department(_) | Scope::District(_))
         && caller.user.role != Role::EnterpriseReporter
 }
@@ -70,27 +69,29 @@ fn line(task: Task, today: i64) -> TaskLine {
     TaskLine { flags: flags(&state, today), task }
 }
 
-/// Writes today's reminders of every flagged task to its lead unit's inbox (once a day each,
-/// in one transaction) and gives the flagged tasks.
-async fn sweep(state: &AppState, lang: Lang) -> Result<Vec<TaskLine>, ApiError> {
-    let tr = Tr::new(lang);
-    let day = crate::auth::today();
+/// Every task flagged today (overdue or stalled), city-wide.
+pub(crate) async fn flagged(state: &AppState, lang: Lang, day: i64) -> Result<Vec<TaskLine>, ApiError> {
     let all = state.store.tasks(&Scope::City).await.map_err(|e| ApiError::from_store(lang, e))?;
-    let flagged: Vec<TaskLine> = all.into_iter().map(|t| line(t, day)).filter(|l| !l.flags.is_empty()).collect();
-    let reminders: Vec<(&Task, &str, String)> = flagged
+    Ok(all.into_iter().map(|t| line(t, day)).filter(|l| !l.flags.is_empty()).collect())
+}
+
+/// The reminders of flagged tasks for their lead units, one per flag.
+pub(crate) fn notices(lang: Lang, flagged: &[TaskLine]) -> Vec<Notice> {
+    let tr = Tr::new(lang);
+    flagged
         .iter()
         .flat_map(|l| {
-            l.flags.iter().map(|flag| {
-                let text = tr.f(
+            l.flags.iter().map(move |flag| Notice {
+                recipient: l.task.recipient(),
+                subject: Subject::Task(l.task.task_id),
+                kind: flag.as_str(),
+                text: tr.f(
                     "tasks.reminder",
                     &[("task", &l.task.title), ("flag", flag.label(lang)), ("deadline", &tr.date(l.task.deadline))],
-                );
-                (&l.task, flag.as_str(), text)
+                ),
             })
         })
-        .collect();
-    state.store.remind_all(&reminders, day).await.map_err(|e| ApiError::from_store(lang, e))?;
-    Ok(flagged)
+        .collect()
 }
 
 async fn supervision(state: &AppState, caller: &Caller, lang: Lang) -> Result<Vec<TaskLine>, ApiError> {
@@ -98,7 +99,7 @@ async fn supervision(state: &AppState, caller: &Caller, lang: Lang) -> Result<Ve
         audit_denial(state, caller, "tasks", "supervision").await;
         return Err(ApiError::NotFound(lang));
     }
-    let flagged = sweep(state, lang).await?;
+    let flagged = crate::inbox::sweep(state, lang).await?;
     Ok(flagged.into_iter().filter(|l| l.task.led_by(caller.scope())).collect())
 }
 
@@ -315,23 +316,6 @@ async fn api_supervision(
     caller: Caller,
 ) -> Result<Json<Vec<TaskLine>>, ApiError> {
     Ok(Json(supervision(&state, &caller, lang).await?))
-}
-
-async fn inbox(state: &AppState, caller: &Caller, lang: Lang) -> Result<Vec<InboxItem>, ApiError> {
-    if !sees_tasks(caller) {
-        return Err(ApiError::NotFound(lang));
-    }
-    sweep(state, lang).await?;
-    state.store.inbox(caller.scope()).await.map_err(|e| ApiError::from_store(lang, e))
-}
-
-/// `GET /api/v1/inbox`: the reminders of the caller's unit, newest first.
-async fn api_inbox(
-    State(state): State<AppState>,
-    Language(lang): Language,
-    caller: Caller,
-) -> Result<Json<Vec<InboxItem>>, ApiError> {
-    Ok(Json(inbox(&state, &caller, lang).await?))
 }
 
 // ------------------------------------------------------------------------------ the pages
@@ -558,29 +542,6 @@ async fn view_supervision(
         tr,
         layout: Layout::for_caller(&state, tr, &uri, "tasks", &caller),
         rows: lines.iter().map(|l| row(tr, lang, l)).collect(),
-    })
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "inbox.html")]
-pub struct InboxPage {
-    tr: Tr,
-    layout: Layout,
-    items: Vec<(String, String, String)>,
-}
-
-async fn view_inbox(
-    State(state): State<AppState>,
-    Language(lang): Language,
-    uri: OriginalUri,
-    caller: Caller,
-) -> Result<InboxPage, PageError> {
-    let tr = Tr::new(lang);
-    let items = inbox(&state, &caller, lang).await.map_err(|e| PageError::from_api(lang, e))?;
-    Ok(InboxPage {
-        tr,
-        layout: Layout::for_caller(&state, tr, &uri, "tasks", &caller),
-        items: items.into_iter().map(|i| (tr.timestamp(i.created_at), i.text, i.link)).collect(),
     })
 }
 

@@ -136,15 +136,47 @@ async fn a_request_runs_against_working_day_limits_through_the_department_and_th
     };
     let late_id =
         store.create_request(&xinzhi_store::Scope::City, &late, &xinzhi_store::AuditActor::system("test")).await?;
+    let soon = xinzhi_store::requests::NewRequest {
+        title: "研发费用加计扣除".into(),
+        due_at: Some(now + 3_600),
+        remind_at: Some(now - 60),
+        ..late.clone()
+    };
+    let soon_id =
+        store.create_request(&xinzhi_store::Scope::City, &soon, &xinzhi_store::AuditActor::system("test")).await?;
     let analyst = firm.with_new_browser()?;
     analyst.login("analyst", PASSWORD).await?;
     let overdue: Value = analyst.get("/api/v1/requests?timing=overdue").await?.json().await?;
     let ids: Vec<i64> = overdue.as_array().ok_or("overdue")?.iter().filter_map(|r| r["request_id"].as_i64()).collect();
     assert_eq!(ids, [late_id]);
+    // The breach reaches the inboxes: the department is told, the city gets the escalation; a
+    // request past its reminder but not yet due reminds the department. Once a day each.
+    let handler = crate::helpers::browser()?;
+    assert_eq!(analyst.try_login_with(&handler, "department", PASSWORD).await?.status(), StatusCode::SEE_OTHER);
+    let get = |path: &str| handler.get(format!("{}{path}", analyst.base)).send();
+    let notices = |v: Value| -> Vec<(String, i64)> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|i| Some((i["kind"].as_str()?.to_owned(), i["request_id"].as_i64()?)))
+            .collect()
+    };
+    let mut inbox = notices(get("/api/v1/inbox").await?.json().await?);
+    inbox.sort();
+    assert_eq!(inbox, [("due_soon".to_owned(), soon_id), ("overdue".to_owned(), late_id)]);
+    let city = notices(analyst.get("/api/v1/inbox").await?.json().await?);
+    assert!(city.contains(&("escalated".to_owned(), late_id)), "{city:?}");
+    assert!(!city.contains(&("escalated".to_owned(), soon_id)), "not due yet: {city:?}");
+    assert_eq!(notices(get("/api/v1/inbox").await?.json().await?).len(), 2, "once a day");
+    let page = get("/inbox").await?.text().await?;
+    assert!(page.contains("诉求“贷款贴息咨询”") && page.contains("已超过办理时限"), "{page}");
+    assert!(page.contains(&format!("href=\"/requests/{late_id}\"")), "the notice links to the request");
+
     let records: Value = analyst.get("/api/v1/requests/departments").await?.json().await?;
     let kjj =
         records.as_array().ok_or("records")?.iter().find(|r| r["department"] == "市科学技术局").ok_or("kjj record")?;
-    assert_eq!((kjj["open"].as_u64(), kjj["overdue"].as_u64(), kjj["replied"].as_u64()), (Some(1), Some(1), Some(1)));
+    // Open: the late and the near-due requests; overdue: the late one.
+    assert_eq!((kjj["open"].as_u64(), kjj["overdue"].as_u64(), kjj["replied"].as_u64()), (Some(2), Some(1), Some(1)));
     assert_eq!((kjj["on_time_pct"].as_f64(), kjj["mean_rating"].as_f64()), (Some(100.0), Some(5.0)));
     assert_eq!(analyst.get("/api/v1/requests?timing=soon").await?.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let xlsx = analyst.get("/requests/departments.xlsx").await?.bytes().await?;

@@ -1,0 +1,81 @@
+//! The in-app inbox (`/inbox`, `GET /api/v1/inbox`): reminders of overdue and stalled tasks
+//! for their lead units, and of requests near or past their time limit for the department
+//! handling them, with the escalation of a breach to the city's supervisors. The sweep that
+//! writes them runs when an inbox or a supervision list is opened and every few minutes in
+//! the server; each notice is written once a day.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{OriginalUri, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use xinzhi_domain::Lang;
+use xinzhi_store::inbox::InboxItem;
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, PageError};
+use crate::i18n::Tr;
+use crate::language::Language;
+use crate::pages::Layout;
+use crate::tasks::{TaskLine, sees_tasks};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/inbox", get(view_inbox))
+}
+
+pub fn api_router() -> Router<AppState> {
+    Router::new().route("/inbox", get(api_inbox))
+}
+
+/// Writes today's notices of flagged tasks and of requests near or past their limits, in one
+/// transaction; gives the flagged tasks (for the supervision list).
+pub(crate) async fn sweep(state: &AppState, lang: Lang) -> Result<Vec<TaskLine>, ApiError> {
+    let day = crate::auth::today();
+    let flagged = crate::tasks::flagged(state, lang, day).await?;
+    let mut notices = crate::tasks::notices(lang, &flagged);
+    notices.extend(crate::requests::notices(state, lang, crate::auth::now()).await?);
+    state.store.deliver(&notices, day).await.map_err(|e| ApiError::from_store(lang, e))?;
+    Ok(flagged)
+}
+
+async fn inbox(state: &AppState, caller: &Caller, lang: Lang) -> Result<Vec<InboxItem>, ApiError> {
+    if !sees_tasks(caller) {
+        return Err(ApiError::NotFound(lang));
+    }
+    sweep(state, lang).await?;
+    state.store.inbox(caller.scope()).await.map_err(|e| ApiError::from_store(lang, e))
+}
+
+/// `GET /api/v1/inbox`: the notices of the caller's unit, newest first.
+async fn api_inbox(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    caller: Caller,
+) -> Result<Json<Vec<InboxItem>>, ApiError> {
+    Ok(Json(inbox(&state, &caller, lang).await?))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "inbox.html")]
+pub struct InboxPage {
+    tr: Tr,
+    layout: Layout,
+    /// (when, kind, text, link)
+    items: Vec<(String, String, String, String)>,
+}
+
+async fn view_inbox(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    uri: OriginalUri,
+    caller: Caller,
+) -> Result<InboxPage, PageError> {
+    let tr = Tr::new(lang);
+    let items = inbox(&state, &caller, lang).await.map_err(|e| PageError::from_api(lang, e))?;
+    Ok(InboxPage {
+        tr,
+        layout: Layout::for_caller(&state, tr, &uri, "tasks", &caller),
+        items: items.into_iter().map(|i| (tr.timestamp(i.created_at), i.kind, i.text, i.link)).collect(),
+    })
+}
