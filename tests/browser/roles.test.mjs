@@ -387,8 +387,14 @@ test('an overdue task reminds the district in its inbox, which reports it done a
   await Promise.all([page.waitForURL(/\/tasks\/\d+$/), reminder.click()]);
   await page.fill('#progress-form textarea[name=text]', '用地批复已下达，项目具备开工条件');
   await page.fill('#progress-form input[name=percent]', '100');
+  await page.setInputFiles('#progress-file', {
+    name: '用地批复.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4 用地批复'),
+  });
   await Promise.all([page.waitForURL(/\/tasks\/\d+$/), page.click('#progress-save')]);
   assert.equal((await page.textContent('#task-percent')).trim(), '100%');
+  assert.match(await page.textContent('#task-files'), /用地批复\.pdf/);
   await page.waitForSelector('#task-done');
   await page.goto(`${base}/tasks/supervision`);
   await page.waitForSelector('#no-supervision');

@@ -5,6 +5,7 @@
 //! valid values. Rules carry the section of `shared/docs/domain.md` they come from.
 
 pub mod access;
+pub mod attachment;
 pub mod calendar;
 pub mod commendation;
 pub mod credit_code;

@@ -11,6 +11,7 @@
 //! indirection with nothing to choose between.
 
 pub mod access;
+pub mod attachments;
 mod catalogue;
 mod chains;
 pub mod completion;

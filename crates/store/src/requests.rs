@@ -10,6 +10,7 @@ use xinzhi_domain::calendar::{YearArrangement, official_arrangements};
 use xinzhi_domain::request::{Category, Channel, Limits, ServiceRecord, Stage, Step, default_categories};
 
 use crate::access::{AuditActor, Scope, audit_object, push_scope};
+use crate::attachments::{NewFile, Owner, insert_attachment};
 use crate::model::{DepartmentId, EnterpriseId};
 use crate::org::corrupt;
 use crate::sql::Sql;
@@ -27,6 +28,8 @@ pub struct NewRequest {
     /// The clock of the raised stage (computed on the calendar by the caller).
     pub due_at: Option<i64>,
     pub remind_at: Option<i64>,
+    /// Files raised with it (checked names).
+    pub files: Vec<NewFile>,
 }
 
 /// A stored request with its firm and department.
@@ -276,6 +279,9 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         event(&mut tx, id, "raise", None, Stage::Raised, None, now, actor).await?;
+        for file in &new.files {
+            insert_attachment(&mut tx, Owner::Request(id), file, actor).await?;
+        }
         let detail = serde_json::json!({"enterprise_id": new.enterprise_id.0, "category": new.category});
         audit_object(&mut tx, actor, "request.create", "request", id, detail).await?;
         tx.commit().await?;

@@ -6,6 +6,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use crate::access::{AuditActor, Scope, audit_object};
+use crate::attachments::{NewFile, Owner, insert_attachment};
 use crate::inbox::Recipient;
 use crate::model::{DepartmentId, RegionId};
 use crate::sql::Sql;
@@ -258,7 +259,7 @@ impl Store {
         id: i64,
         text: &str,
         percent: i64,
-        attachment: Option<&str>,
+        attachment: Option<&NewFile>,
         today: i64,
         actor: &AuditActor,
     ) -> Result<Task, StoreError> {
@@ -271,11 +272,14 @@ impl Store {
             .bind(id)
             .bind(text)
             .bind(percent)
-            .bind(attachment)
+            .bind(attachment.map(|f| f.name.as_str()))
             .bind(now_unix())
             .bind(&actor.name)
             .execute(&mut *tx)
             .await?;
+        if let Some(file) = attachment {
+            insert_attachment(&mut tx, Owner::Task(id), file, actor).await?;
+        }
         let done = (percent >= 100).then_some(today);
         sqlx::query("UPDATE tasks SET percent = $1, last_progress = $2, done_on = $3 WHERE task_id = $4")
             .bind(percent)

@@ -7,6 +7,7 @@
 use xinzhi_domain::calendar::{Holiday, YearArrangement};
 use xinzhi_domain::request::{Channel, Stage, Step};
 use xinzhi_domain::{CreditCode, IndustryCode, Month, RegionCode, Validity};
+use xinzhi_store::attachments::{NewFile, Owner};
 use xinzhi_store::inbox::{Notice, Recipient, Subject};
 use xinzhi_store::requests::{NewRequest, RequestMove};
 use xinzhi_store::testing::TestDatabase;
@@ -76,9 +77,20 @@ async fn story(store: &Store) -> Result {
         department_id: department,
         due_at: Some(due_at),
         remind_at: Some(due_at - 3_600),
+        files: Vec::new(),
     };
-    let on_time =
-        store.create_request(&Scope::Enterprise(ids[0]), &request(now + 86_400, Some(science)), &actor).await?;
+    // Raised with a file: it is kept with the request, byte for byte.
+    let scan = NewFile { name: "研发项目立项书.pdf".into(), content: b"%PDF-1.7 \x00\xff".to_vec() };
+    let raised = NewRequest { files: vec![scan.clone()], ..request(now + 86_400, Some(science)) };
+    let on_time = store.create_request(&Scope::Enterprise(ids[0]), &raised, &actor).await?;
+    let files = store.attachments(&Scope::Department(science), Owner::Request(on_time)).await?;
+    assert_eq!(files.iter().map(|f| (f.file_name.as_str(), f.size)).collect::<Vec<_>>(), [(scan.name.as_str(), 11)]);
+    let (_, bytes) = store.attachment(&Scope::Enterprise(ids[0]), files[0].attachment_id).await?;
+    assert_eq!(bytes, scan.content);
+    assert!(matches!(
+        store.attachment(&Scope::Department(finance), files[0].attachment_id).await,
+        Err(StoreError::NotFound)
+    ));
     let late = store.create_request(&Scope::City, &request(now - 1, Some(science)), &actor).await?;
     let elsewhere = store.create_request(&Scope::City, &request(now + 86_400, Some(finance)), &actor).await?;
     assert!(matches!(
@@ -218,14 +230,22 @@ async fn story(store: &Store) -> Result {
     ));
     let (stored, milestones, _) = store.task(&Scope::District(east), tid).await?;
     assert_eq!((stored.lead_name.as_str(), milestones.len()), ("东城区", 1));
-    let notice = |kind| Notice { recipient: stored.recipient(), subject: Subject::Task(tid), kind, text: "逾期".into() };
+    let notice =
+        |kind| Notice { recipient: stored.recipient(), subject: Subject::Task(tid), kind, text: "逾期".into() };
     assert_eq!(store.deliver(&[notice("overdue"), notice("stalled")], 20240701).await?, 2);
     assert_eq!(store.deliver(&[notice("overdue")], 20240701).await?, 0, "once a day");
     assert_eq!(store.deliver(&[notice("overdue")], 20240702).await?, 1);
     assert_eq!(store.inbox(&Scope::District(east)).await?.len(), 3);
     assert_eq!(store.inbox(&Scope::Department(science)).await?.len(), 1, "only the request's notice");
     assert!(matches!(store.task(&Scope::Department(science), tid).await, Err(StoreError::NotFound)));
-    let done = store.post_task_progress(&Scope::District(east), tid, "批复已下达", 100, None, 20240703, &actor).await?;
+    let reply = NewFile { name: "用地批复.pdf".into(), content: vec![7; 2048] };
+    let done = store
+        .post_task_progress(&Scope::District(east), tid, "批复已下达", 100, Some(&reply), 20240703, &actor)
+        .await?;
+    let files = store.attachments(&Scope::City, Owner::Task(tid)).await?;
+    assert_eq!((files.len(), files[0].size, files[0].owner), (1, 2048, Owner::Task(tid)));
+    let (_, _, progress) = store.task(&Scope::City, tid).await?;
+    assert_eq!(progress.last().and_then(|p| p.attachment.as_deref()), Some("用地批复.pdf"));
     assert_eq!((done.percent, done.done_on, done.last_progress), (100, Some(20240703), 20240703));
     assert!(matches!(
         store.post_task_progress(&Scope::District(east), tid, "再次", 100, None, 20240704, &actor).await,

@@ -8,6 +8,7 @@
 mod account;
 mod admin;
 mod api;
+mod attachments;
 pub mod auth;
 mod charts;
 mod commendations;
@@ -114,6 +115,7 @@ pub fn router(state: AppState) -> Router {
         .merge(requests::router())
         .merge(tasks::router())
         .merge(inbox::router())
+        .merge(attachments::router())
         .merge(promotion::router())
         .merge(profiles::router())
         .nest(
@@ -133,6 +135,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(requests::api_router())
                 .merge(tasks::api_router())
                 .merge(inbox::api_router())
+                .merge(attachments::api_router())
                 .merge(promotion::api_router())
                 .merge(profiles::api_router()),
         )

@@ -45,8 +45,12 @@ pub fn api_router() -> Router<AppState> {
 /// The columns of a project list. The first name of each is the template's header.
 const FIELDS: &[FieldSpec] = &[
     FieldSpec { key: "name", names: &["项目名称", "名称", "project", "name"], required: true },
-    FieldSpec { key: "investor", names: &["投资方", "投资主体", "建设单位", "项目单位", "investor"], required: true },
-    FieldSpec { key: "district", names: &["区县", "所在区县", "县区", "所在县区", "district"], required: true },
+    FieldSpec {
+        key: "investor", names: &["投资方", "投资主体", "建设单位", "项目单位", "investor"], required: true
+    },
+    FieldSpec {
+        key: "district", names: &["区县", "所在区县", "县区", "所在县区", "district"], required: true
+    },
     FieldSpec { key: "park", names: &["园区", "所在园区", "park"], required: false },
     FieldSpec { key: "chain", names: &["产业链", "所属产业链", "chain"], required: false },
     FieldSpec {
@@ -60,13 +64,15 @@ const FIELDS: &[FieldSpec] = &[
         required: false,
     },
     FieldSpec { key: "is_new", names: &["新建项目", "是否新建", "新建", "new"], required: false },
-    FieldSpec { key: "ten_major", names: &["十大产业项目", "是否十大产业项目", "ten major projects"], required: false },
-    FieldSpec { key: "signed_on", names: &["签约日期", "签约时间", "signed on"], required: false },
-    FieldSpec { key: "planned_start", names: &["计划开工", "计划开工日期", "planned start"], required: false },
     FieldSpec {
-        key: "planned_producing",
-        names: &["计划投产", "计划投产日期", "planned production"],
-        required: false,
+        key: "ten_major", names: &["十大产业项目", "是否十大产业项目", "ten major projects"], required: false
+    },
+    FieldSpec { key: "signed_on", names: &["签约日期", "签约时间", "signed on"], required: false },
+    FieldSpec {
+        key: "planned_start", names: &["计划开工", "计划开工日期", "planned start"], required: false
+    },
+    FieldSpec {
+        key: "planned_producing", names: &["计划投产", "计划投产日期", "planned production"], required: false
     },
 ];
 
@@ -123,8 +129,7 @@ struct Names {
 }
 
 async fn names(state: &AppState) -> Result<Names, StoreError> {
-    let districts =
-        state.store.list_regions().await?.into_iter().map(|r| (r.code.to_string(), r.name_zh)).collect();
+    let districts = state.store.list_regions().await?.into_iter().map(|r| (r.code.to_string(), r.name_zh)).collect();
     let parks = state.store.list_parks().await?.into_iter().map(|p| (p.code, p.name_zh)).collect();
     let chains = state
         .store
@@ -181,13 +186,18 @@ async fn check_record(
         },
     };
     let field_problems = |errors: Vec<FieldError>| -> Vec<RowProblem> {
-        errors.into_iter().map(|e| row_problem(lang, record.row, place(&e.field).as_ref(), e.code, &e.message)).collect()
+        errors
+            .into_iter()
+            .map(|e| row_problem(lang, record.row, place(&e.field).as_ref(), e.code, &e.message))
+            .collect()
     };
     match check_input(state, lang, &input).await {
         Ok(new) if problems.is_empty() => Ok(Ok((new, planned))),
         Ok(_) => Ok(Err(problems)),
         Err(ApiError::Invalid(e)) => Ok(Err(problems.into_iter().chain(field_problems(vec![e])).collect())),
-        Err(ApiError::Problems { details, .. }) => Ok(Err(problems.into_iter().chain(field_problems(details)).collect())),
+        Err(ApiError::Problems { details, .. }) => {
+            Ok(Err(problems.into_iter().chain(field_problems(details)).collect()))
+        }
         Err(other) => Err(other),
     }
 }

@@ -15,8 +15,9 @@ use serde::{Deserialize, Serialize};
 use xinzhi_domain::calendar::{CalendarError, WorkCalendar, YearArrangement};
 use xinzhi_domain::request::{Category, Channel, Clock, Stage, Step, Timing};
 use xinzhi_domain::{CreditCode, Lang, Role};
-use xinzhi_store::requests::{DepartmentRecord, NewRequest, Request, RequestEvent, RequestMove};
+use xinzhi_store::attachments::{NewFile, Owner};
 use xinzhi_store::inbox::{Notice, Recipient, Subject};
+use xinzhi_store::requests::{DepartmentRecord, NewRequest, Request, RequestEvent, RequestMove};
 use xinzhi_store::{DepartmentId, Scope};
 
 use crate::AppState;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/requests/departments.xlsx", get(view_departments_xlsx))
         .route("/requests/calendar", get(view_calendar_get).post(view_calendar_post))
         .route("/requests/{id}", get(view_request_get).post(view_request_post))
+        .layer(crate::attachments::body_limit())
 }
 
 pub fn api_router() -> Router<AppState> {
@@ -102,7 +104,13 @@ async fn department_by_code(state: &AppState, lang: Lang, code: &str) -> Result<
     })
 }
 
-async fn create(state: &AppState, caller: &Caller, lang: Lang, input: &RequestInput) -> Result<Request, ApiError> {
+async fn create(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    input: &RequestInput,
+    files: Vec<NewFile>,
+) -> Result<Request, ApiError> {
     if !records_requests(caller.user.role) {
         audit_denial(state, caller, "requests", "create").await;
         return Err(ApiError::NotFound(lang));
@@ -169,6 +177,7 @@ async fn create(state: &AppState, caller: &Caller, lang: Lang, input: &RequestIn
         department_id: department,
         due_at: clock.map(|c| c.due_at),
         remind_at: clock.map(|c| c.remind_at),
+        files,
     };
     let store_error = |e| ApiError::from_store(lang, e);
     let id = state.store.create_request(caller.scope(), &new, &caller.actor()).await.map_err(store_error)?;
@@ -376,7 +385,7 @@ async fn api_create(
     caller: Caller,
     Json(input): Json<RequestInput>,
 ) -> Result<(StatusCode, Json<Request>), ApiError> {
-    Ok((StatusCode::CREATED, Json(create(&state, &caller, lang, &input).await?)))
+    Ok((StatusCode::CREATED, Json(create(&state, &caller, lang, &input, Vec::new()).await?)))
 }
 
 #[derive(Serialize)]
@@ -611,7 +620,11 @@ async fn view_list_post(
         body: text("body"),
         department: fields.get("department").map(str::to_owned),
     };
-    match create(&state, &caller, lang, &input).await {
+    let created = match crate::attachments::form_files(lang, &fields) {
+        Ok(files) => create(&state, &caller, lang, &input, files).await,
+        Err(e) => Err(ApiError::Invalid(e)),
+    };
+    match created {
         Ok(r) => Ok(Redirect::to(&format!("/requests/{}", r.request_id)).into_response()),
         Err(e) => {
             let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;
@@ -635,6 +648,8 @@ pub struct RequestPage {
     events: Vec<(String, String, String, String)>,
     steps: Vec<&'static str>,
     problems: Vec<(String, String)>,
+    files: Vec<crate::attachments::FileLine>,
+    may_attach: bool,
 }
 
 async fn request_page(
@@ -648,6 +663,11 @@ async fn request_page(
     let tr = Tr::new(lang);
     let answer = answer(state, caller, lang, id).await.map_err(|e| PageError::from_api(lang, e))?;
     let r = answer.line.request;
+    let files = state
+        .store
+        .attachments(caller.scope(), Owner::Request(id))
+        .await
+        .map_err(|e| PageError::from_store(lang, e))?;
     let steps = [Step::Accept, Step::Reroute, Step::Reply, Step::Rate, Step::Reopen, Step::Close]
         .into_iter()
         .filter(|s| s.from(r.stage).is_some() && may_take(caller, &r, *s))
@@ -677,6 +697,8 @@ async fn request_page(
             .collect(),
         steps,
         problems,
+        files: crate::attachments::lines(tr, files),
+        may_attach: caller.user.role != Role::CityLeader,
         r,
     })
 }

@@ -16,6 +16,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use xinzhi_domain::task::{Flag, TaskState, flags};
 use xinzhi_domain::{Lang, RegionCode, Role};
+use xinzhi_store::attachments::NewFile;
 use xinzhi_store::inbox::{Notice, Subject};
 use xinzhi_store::tasks::{LeadUnit, NewTask, Task, TaskProgress};
 use xinzhi_store::{Scope, StoreError};
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/tasks/supervision", get(view_supervision))
         .route("/tasks/{id}", get(view_task_get).post(view_task_post))
         .route("/tasks.xlsx", get(view_tasks_xlsx))
+        .layer(crate::attachments::body_limit())
 }
 
 pub fn api_router() -> Router<AppState> {
@@ -183,7 +185,6 @@ async fn create(state: &AppState, caller: &Caller, lang: Lang, input: &TaskInput
 pub struct ProgressInput {
     pub text: String,
     pub percent: i64,
-    pub attachment: Option<String>,
 }
 
 async fn progress(
@@ -192,6 +193,7 @@ async fn progress(
     lang: Lang,
     id: i64,
     input: &ProgressInput,
+    file: Option<&NewFile>,
 ) -> Result<Task, ApiError> {
     if !sees_tasks(caller) || caller.user.role == Role::CityLeader {
         audit_denial(state, caller, "tasks", "progress").await;
@@ -205,10 +207,9 @@ async fn progress(
     if !(0..=100).contains(&input.percent) {
         return Err(ApiError::invalid("percent", "tasks.percent", tr.t("tasks.bad_percent").to_owned()));
     }
-    let attachment = input.attachment.as_deref().map(str::trim).filter(|a| !a.is_empty());
     state
         .store
-        .post_task_progress(caller.scope(), id, text, input.percent, attachment, crate::auth::today(), &caller.actor())
+        .post_task_progress(caller.scope(), id, text, input.percent, file, crate::auth::today(), &caller.actor())
         .await
         .map_err(|e| match e {
             StoreError::Conflict(_) => ApiError::Conflict { message: tr.t("tasks.done_already").to_owned() },
@@ -297,7 +298,8 @@ async fn api_task(
     Ok(Json(TaskAnswer { line: line(task, crate::auth::today()), milestones, progress }))
 }
 
-/// `POST /api/v1/tasks/{id}/progress` with `{text, percent, attachment?}`: 100% marks it done.
+/// `POST /api/v1/tasks/{id}/progress` with `{text, percent}`: 100% marks it done (files go to
+/// `/api/v1/tasks/{id}/attachments`).
 async fn api_progress(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -305,7 +307,7 @@ async fn api_progress(
     Path(id): Path<i64>,
     Json(input): Json<ProgressInput>,
 ) -> Result<Json<Task>, ApiError> {
-    Ok(Json(progress(&state, &caller, lang, id, &input).await?))
+    Ok(Json(progress(&state, &caller, lang, id, &input, None).await?))
 }
 
 /// `GET /api/v1/tasks/supervision`: the caller's overdue and stalled tasks (reminders are
@@ -457,6 +459,7 @@ pub struct TaskPage {
     cooperating: String,
     milestones: Vec<(String, String)>,
     progress: Vec<(String, String, i64, String)>,
+    files: Vec<crate::attachments::FileLine>,
     may_post: bool,
     problems: Vec<(String, String)>,
 }
@@ -476,7 +479,13 @@ async fn task_page(
     let (task, milestones, progress) =
         state.store.task(caller.scope(), id).await.map_err(|e| PageError::from_store(lang, e))?;
     let l = line(task, crate::auth::today());
+    let files = state
+        .store
+        .attachments(caller.scope(), xinzhi_store::attachments::Owner::Task(id))
+        .await
+        .map_err(|e| PageError::from_store(lang, e))?;
     Ok(TaskPage {
+        files: crate::attachments::lines(tr, files),
         tr,
         layout: Layout::for_caller(state, tr, uri, "tasks", caller),
         action: l.task.action.clone(),
@@ -510,9 +519,12 @@ async fn view_task_post(
     let input = ProgressInput {
         text: fields.get("text").unwrap_or_default().to_owned(),
         percent: fields.get("percent").and_then(|p| p.trim().parse().ok()).unwrap_or(-1),
-        attachment: fields.get("attachment").map(str::to_owned),
     };
-    match progress(&state, &caller, lang, id, &input).await {
+    let posted = match crate::attachments::form_files(lang, &fields) {
+        Ok(files) => progress(&state, &caller, lang, id, &input, files.first()).await,
+        Err(e) => Err(ApiError::Invalid(e)),
+    };
+    match posted {
         Ok(_) => Ok(Redirect::to(&format!("/tasks/{id}")).into_response()),
         Err(e) => {
             let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;

@@ -106,20 +106,27 @@ pub(crate) fn parse_mode(lang: Lang, text: Option<&str>) -> Result<ImportMode, F
 
 /// An .xlsx download named `file_name` (UTF-8, e.g. Chinese).
 pub(crate) fn xlsx(bytes: Vec<u8>, file_name: &str) -> Response {
-    // RFC 5987: a UTF-8 file name (Chinese) with an ASCII fallback.
+    download(bytes, file_name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+}
+
+/// A file to save, never shown in the browser, under `file_name` (UTF-8, e.g. Chinese).
+pub(crate) fn download(bytes: Vec<u8>, file_name: &str, content_type: &'static str) -> Response {
+    // RFC 5987: a UTF-8 file name (Chinese) with an ASCII fallback of the same extension.
     let encoded: String = file_name
         .bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
         })
         .collect();
-    let disposition = format!("attachment; filename=\"report.xlsx\"; filename*=UTF-8''{encoded}");
+    let extension: String = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.chars().filter(char::is_ascii_alphanumeric).collect())
+        .unwrap_or_default();
+    let fallback = if extension.is_empty() { "download".to_owned() } else { format!("download.{extension}") };
+    let disposition = format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}");
     (
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),

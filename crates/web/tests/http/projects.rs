@@ -192,7 +192,8 @@ async fn a_project_list_is_checked_row_by_row_then_imported_once() -> Result {
     assert!(copper["chain"].as_str().is_some_and(|c| !c.is_empty()), "the chain by its code: {copper}");
     assert_eq!(copper["planned_start"], 20_260_501);
     let list: Value = app.get("/api/v1/projects?month=2026-06").await?.json().await?;
-    let line = list["projects"].as_array().ok_or("projects")?.iter().find(|l| l["project_id"] == ids[0]).ok_or("copper")?;
+    let line =
+        list["projects"].as_array().ok_or("projects")?.iter().find(|l| l["project_id"] == ids[0]).ok_or("copper")?;
     assert_eq!(line["investment"]["planned_wan"], 12_000.0, "the year's plan came with the row");
 
     // The same list again registers nothing new.
@@ -205,7 +206,8 @@ async fn a_project_list_is_checked_row_by_row_then_imported_once() -> Result {
 
     // The page: the upload is kept and checked; committing it again changes nothing.
     let csrf = app.csrf().await?;
-    let posted = crate::imports::post_upload_for(&app, "/projects/import", "", &csrf, "项目.csv", csv.as_bytes()).await?;
+    let posted =
+        crate::imports::post_upload_for(&app, "/projects/import", "", &csrf, "项目.csv", csv.as_bytes()).await?;
     assert_eq!(posted.status(), StatusCode::SEE_OTHER);
     let check_path = posted.headers()["location"].to_str()?.to_owned();
     let check = app.get(&check_path).await?.text().await?;

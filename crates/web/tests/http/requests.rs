@@ -133,6 +133,7 @@ async fn a_request_runs_against_working_day_limits_through_the_department_and_th
         department_id: Some(department_id),
         due_at: Some(now - 60),
         remind_at: Some(now - 3_600),
+        files: Vec::new(),
     };
     let late_id =
         store.create_request(&xinzhi_store::Scope::City, &late, &xinzhi_store::AuditActor::system("test")).await?;
@@ -198,4 +199,97 @@ async fn a_request_runs_against_working_day_limits_through_the_department_and_th
     let listed: Vec<i64> = years.as_array().ok_or("years")?.iter().filter_map(|y| y["year"].as_i64()).collect();
     assert_eq!(listed, [2024, 2025, 2026, 2027]);
     analyst.stop().await
+}
+
+/// A multipart form with text fields and files, as a browser sends it.
+fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----xinzhi-attachment-boundary-91aZ";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    for (file_name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn files_go_with_a_request_and_reach_only_those_who_see_it() -> Result {
+    let reporter = spawn_signed_in("reporter").await?;
+    let list: Value = reporter.get("/api/v1/enterprises?limit=1").await?.json().await?;
+    let code = list["items"][0]["credit_code"].as_str().ok_or("own code")?.to_owned();
+    let csrf = reporter.csrf().await?;
+    let scan: Vec<u8> = (0..=255u8).cycle().take(3000).collect();
+    let send = |fields: Vec<(&'static str, String)>, files: Vec<(&'static str, Vec<u8>)>| {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let files: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        let (content_type, body) = multipart(&fields, &files);
+        reporter
+            .client
+            .post(format!("{}/requests", reporter.base))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    let form = |title: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("credit_code", code.clone()),
+            ("category", "factors".to_owned()),
+            ("channel", "online".to_owned()),
+            ("title", title.to_owned()),
+            ("body", "新厂房投产需要增容至2000千伏安，附供电方案。".to_owned()),
+        ]
+    };
+
+    // A web page as an attachment is refused, naming the rule, and nothing is raised.
+    let refused = send(form("用电增容"), vec![("方案.html", b"<script>alert(1)</script>".to_vec())]).await?;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().await?.contains("不接受.html类型的附件"));
+    let raised: Value = reporter.get("/api/v1/requests").await?.json().await?;
+    assert_eq!(raised.as_array().map(Vec::len), Some(0));
+
+    let done =
+        send(form("用电增容"), vec![("C:\\材料\\供电方案.pdf", scan.clone()), ("现场.jpg", vec![1, 2, 3])]).await?;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let page_path = done.headers()["location"].to_str()?.to_owned();
+    let id: i64 = page_path.trim_start_matches("/requests/").parse()?;
+    let page = reporter.get(&page_path).await?.text().await?;
+    assert!(page.contains(">供电方案.pdf</a>") && page.contains("3 KB"), "{page}");
+    let files: Value = reporter.get(&format!("/api/v1/requests/{id}/attachments")).await?.json().await?;
+    let names: Vec<&str> = files.as_array().ok_or("files")?.iter().filter_map(|f| f["file_name"].as_str()).collect();
+    assert_eq!(names, ["供电方案.pdf", "现场.jpg"]);
+    let file_id = files[0]["attachment_id"].as_i64().ok_or("file id")?;
+
+    // The download is the same bytes, saved rather than shown.
+    let download = reporter.get(&format!("/attachments/{file_id}")).await?;
+    assert_eq!(download.headers()["content-type"], "application/pdf");
+    let disposition = download.headers()["content-disposition"].to_str()?.to_owned();
+    assert!(disposition.starts_with("attachment;") && disposition.contains("filename*=UTF-8''"), "{disposition}");
+    assert_eq!(download.bytes().await?.as_ref(), scan.as_slice());
+
+    // More later through the API; the department it is not routed to sees none of it.
+    let token = crate::imports::store_token(&reporter).await?;
+    let client = reqwest::Client::new();
+    let url = format!("{}/api/v1/requests/{id}/attachments?name=%E8%A1%A5%E5%85%85.docx", reporter.base);
+    let added = client.post(&url).bearer_auth(&token).body(vec![9u8; 10]).send().await?;
+    assert_eq!(added.status(), StatusCode::CREATED);
+    let empty = client.post(&url).bearer_auth(&token).body(Vec::<u8>::new()).send().await?;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let department = reporter.with_new_browser()?;
+    department.login("department", PASSWORD).await?;
+    assert_eq!(department.get(&format!("/attachments/{file_id}")).await?.status(), StatusCode::NOT_FOUND);
+    assert_eq!(department.get(&format!("/api/v1/requests/{id}/attachments")).await?.status(), StatusCode::NOT_FOUND);
+    department.stop().await
 }

@@ -64,8 +64,21 @@ async fn an_overdue_task_reminds_its_lead_unit_and_leaves_the_list_when_done() -
     );
     let half: Value = progress(json!({"text": "已提交用地预审材料", "percent": 60})).await?.json().await?;
     assert_eq!((half["percent"].as_i64(), half["done_on"].is_null()), (Some(60), true));
-    let done: Value =
-        progress(json!({"text": "用地批复已下达", "percent": 100, "attachment": "批复文件.pdf"})).await?.json().await?;
+    // The lead unit files the approval with the task; the department, not leading it, cannot.
+    let csrf = district.csrf().await?;
+    let files_url = format!("{}/api/v1/tasks/{late}/attachments", district.base);
+    let filed = district
+        .client
+        .post(format!("{files_url}?name=%E6%89%B9%E5%A4%8D%E6%96%87%E4%BB%B6.pdf"))
+        .header("x-csrf-token", &csrf)
+        .body(b"%PDF-1.4 approval".to_vec())
+        .send()
+        .await?;
+    assert_eq!(filed.status(), StatusCode::CREATED);
+    let files: Value = district.get(&format!("/api/v1/tasks/{late}/attachments")).await?.json().await?;
+    assert_eq!(files[0]["file_name"], "批复文件.pdf");
+    assert_eq!(files[0]["size"], 17);
+    let done: Value = progress(json!({"text": "用地批复已下达", "percent": 100})).await?.json().await?;
     assert!(done["done_on"].as_i64().is_some());
     assert_eq!(progress(json!({"text": "再次报送进展", "percent": 100})).await?.status(), StatusCode::CONFLICT);
     let list: Value = district.get("/api/v1/tasks/supervision").await?.json().await?;
@@ -77,6 +90,15 @@ async fn an_overdue_task_reminds_its_lead_unit_and_leaves_the_list_when_done() -
     // The department sees its own task only; the leader sees the board.
     let department = district.with_new_browser()?;
     department.login("department", PASSWORD).await?;
+    let csrf = department.csrf().await?;
+    let theirs_not = department
+        .client
+        .post(format!("{files_url}?name=x.pdf"))
+        .header("x-csrf-token", &csrf)
+        .body(vec![1u8])
+        .send()
+        .await?;
+    assert_eq!(theirs_not.status(), StatusCode::NOT_FOUND, "only the lead unit files with a task");
     let theirs: Value = department.get("/api/v1/tasks").await?.json().await?;
     assert_eq!(
         theirs.as_array().map(|t| t.iter().map(|x| x["task_id"].as_i64().unwrap_or(0)).collect::<Vec<_>>()),
