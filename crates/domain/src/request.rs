@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{CalendarError, WorkCalendar};
-use crate::lang::Lang;
+use crate::lang::{Lang, Localize};
 
 /// Where a request stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -144,13 +144,85 @@ impl Channel {
     }
 }
 
-/// A category of requests with its limits.
+/// A category of requests with its limits. A change of limits holds for clocks started after
+/// it; a running clock keeps the limit it started with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Category {
     pub code: String,
     pub name_zh: String,
     pub name_en: String,
     pub limits: Limits,
+}
+
+/// The longest limit a category may set, in working days (about three months).
+pub const MAX_LIMIT_DAYS: u32 = 60;
+
+/// What is wrong with a category as edited.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CategoryError {
+    #[error("the code '{0}' should be 1–32 lower-case letters, digits or underscores, starting with a letter")]
+    Code(String),
+    #[error("the name should have 1–40 characters")]
+    Name,
+    #[error("a limit of {0} working days is outside 1–{MAX_LIMIT_DAYS}")]
+    Days(u32),
+    #[error("a reminder {0} working days ahead is more than {MAX_LIMIT_DAYS}")]
+    Reminder(u32),
+}
+
+impl Localize for CategoryError {
+    fn code(&self) -> &'static str {
+        match self {
+            CategoryError::Code(_) => "category.code",
+            CategoryError::Name => "category.name",
+            CategoryError::Days(_) => "category.days",
+            CategoryError::Reminder(_) => "category.reminder",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (CategoryError::Code(code), Lang::ZhCn) => {
+                format!("类别代码“{code}”应为1—32位小写字母、数字或下划线，以字母开头")
+            }
+            (CategoryError::Name, Lang::ZhCn) => "名称应为1—40个字".into(),
+            (CategoryError::Days(days), Lang::ZhCn) => format!("时限{days}个工作日不在1—{MAX_LIMIT_DAYS}之间"),
+            (CategoryError::Reminder(days), Lang::ZhCn) => {
+                format!("提前{days}个工作日提醒超过了{MAX_LIMIT_DAYS}个工作日")
+            }
+            (other, Lang::En) => crate::text::capitalize(&other.to_string()),
+        }
+    }
+}
+
+impl Category {
+    /// Every rule the category breaks, by field (`code`, `name_zh`, `name_en`, `accept_days`,
+    /// `reply_days`, `remind_days_before`).
+    pub fn check(&self) -> Vec<(&'static str, CategoryError)> {
+        let mut problems = Vec::new();
+        let code_ok = self.code.len() <= 32
+            && self.code.starts_with(|c: char| c.is_ascii_lowercase())
+            && self.code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !code_ok {
+            problems.push(("code", CategoryError::Code(self.code.clone())));
+        }
+        for (field, name) in [("name_zh", &self.name_zh), ("name_en", &self.name_en)] {
+            if !(1..=40).contains(&name.trim().chars().count()) {
+                problems.push((field, CategoryError::Name));
+            }
+        }
+        let limits = &self.limits;
+        for (field, days) in [("accept_days", limits.accept_days), ("reply_days", limits.reply_days)] {
+            if !(1..=MAX_LIMIT_DAYS).contains(&days) {
+                problems.push((field, CategoryError::Days(days)));
+            }
+        }
+        // A reminder at least as far ahead as the limit comes at once (see `Clock::of`).
+        if limits.remind_days_before > MAX_LIMIT_DAYS {
+            problems.push(("remind_days_before", CategoryError::Reminder(limits.remind_days_before)));
+        }
+        problems
+    }
 }
 
 /// The shipped categories (🛠): simple policy questions answered within 1 working day, as
@@ -247,6 +319,28 @@ impl ServiceRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shipped_categories_pass_their_own_checks_and_bad_edits_name_each_field() {
+        for c in default_categories() {
+            assert_eq!(c.check(), [], "{}", c.code);
+        }
+        let bad = Category {
+            code: "Land use".into(),
+            name_zh: String::new(),
+            name_en: "Land".into(),
+            limits: Limits { accept_days: 0, reply_days: MAX_LIMIT_DAYS + 1, remind_days_before: 61 },
+        };
+        let fields: Vec<&str> = bad.check().iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["code", "name_zh", "accept_days", "reply_days", "remind_days_before"]);
+        let edge = Category {
+            code: "land_2".into(),
+            limits: Limits { accept_days: 1, reply_days: MAX_LIMIT_DAYS, remind_days_before: MAX_LIMIT_DAYS },
+            ..bad
+        };
+        assert_eq!(edge.check().len(), 1, "only the empty Chinese name");
+        assert!(edge.check()[0].1.message(Lang::ZhCn).contains("1—40"));
+    }
     use crate::calendar::official_arrangements;
     use crate::period::{CST_OFFSET_SECONDS, days_of_yyyymmdd};
 

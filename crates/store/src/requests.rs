@@ -9,7 +9,7 @@ use sqlx::Row;
 use xinzhi_domain::calendar::{YearArrangement, official_arrangements};
 use xinzhi_domain::request::{Category, Channel, Limits, ServiceRecord, Stage, Step, default_categories};
 
-use crate::access::{AuditActor, Scope, audit_object, push_scope};
+use crate::access::{AuditActor, AuditEntry, Outcome, Scope, audit_object, push_scope, write_audit};
 use crate::attachments::{NewFile, Owner, insert_attachment};
 use crate::model::{DepartmentId, EnterpriseId};
 use crate::org::corrupt;
@@ -254,6 +254,50 @@ impl Store {
         }
         tx.commit().await?;
         read().await
+    }
+
+    /// Adds a category or changes one (by code): names, limits and the department requests go
+    /// to by default. The shipped ones are stored first, so that editing one keeps the rest.
+    /// Audited.
+    pub async fn save_request_category(
+        &self,
+        category: &Category,
+        department: Option<DepartmentId>,
+        actor: &AuditActor,
+    ) -> Result<(), StoreError> {
+        let before = self.request_categories().await?.into_iter().find(|(c, _)| c.code == category.code);
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO request_categories (code, name_zh, name_en, accept_days, reply_days, remind_days_before, department_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, \
+             name_en = excluded.name_en, accept_days = excluded.accept_days, reply_days = excluded.reply_days, \
+             remind_days_before = excluded.remind_days_before, department_id = excluded.department_id",
+        )
+        .bind(&category.code)
+        .bind(&category.name_zh)
+        .bind(&category.name_en)
+        .bind(i64::from(category.limits.accept_days))
+        .bind(i64::from(category.limits.reply_days))
+        .bind(i64::from(category.limits.remind_days_before))
+        .bind(department.map(|d| d.0))
+        .execute(&mut *tx)
+        .await?;
+        let detail = serde_json::json!({
+            "code": category.code,
+            "before": before.map(|(c, d)| serde_json::json!({"category": c, "department_id": d.map(|d| d.0)})),
+            "after": {"category": category, "department_id": department.map(|d| d.0)},
+        });
+        let entry = AuditEntry {
+            actor,
+            action: "request.category",
+            object_type: Some("request_category"),
+            object_id: Some(category.code.clone()),
+            outcome: Outcome::Success,
+            detail: Some(detail),
+        };
+        write_audit(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Records a request of a firm visible to `scope`, audited.

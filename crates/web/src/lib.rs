@@ -32,6 +32,7 @@ mod promotion;
 mod query;
 mod report_pages;
 mod reports;
+mod request_categories;
 mod requests;
 mod settings;
 mod tasks;
@@ -113,6 +114,7 @@ pub fn router(state: AppState) -> Router {
         .merge(projects::router())
         .merge(project_import::router())
         .merge(requests::router())
+        .merge(request_categories::router())
         .merge(tasks::router())
         .merge(inbox::router())
         .merge(attachments::router())
@@ -133,6 +135,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(projects::api_router())
                 .merge(project_import::api_router())
                 .merge(requests::api_router())
+                .merge(request_categories::api_router())
                 .merge(tasks::api_router())
                 .merge(inbox::api_router())
                 .merge(attachments::api_router())

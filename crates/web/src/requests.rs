@@ -93,7 +93,7 @@ fn records_requests(role: Role) -> bool {
     role.reviews_reports() || role == Role::EnterpriseReporter
 }
 
-async fn department_by_code(state: &AppState, lang: Lang, code: &str) -> Result<DepartmentId, ApiError> {
+pub(crate) async fn department_by_code(state: &AppState, lang: Lang, code: &str) -> Result<DepartmentId, ApiError> {
     let departments = state.store.list_departments().await.map_err(|e| ApiError::from_store(lang, e))?;
     departments.into_iter().find(|d| d.code == code.trim()).map(|d| d.department_id).ok_or_else(|| {
         ApiError::invalid(

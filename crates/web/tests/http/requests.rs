@@ -293,3 +293,52 @@ async fn files_go_with_a_request_and_reach_only_those_who_see_it() -> Result {
     assert_eq!(department.get(&format!("/api/v1/requests/{id}/attachments")).await?.status(), StatusCode::NOT_FOUND);
     department.stop().await
 }
+
+#[tokio::test]
+async fn the_city_sets_a_categorys_limits_and_new_requests_run_on_them() -> Result {
+    let analyst = spawn_signed_in("analyst").await?;
+    let save = |body: Value| post(&analyst, "/api/v1/requests/categories", body);
+
+    let wrong = save(json!({"code": "Finance!", "name_zh": "", "name_en": "Finance", "accept_days": "abc", "reply_days": 0, "remind_days_before": 1, "department": "nosuch"})).await?;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = wrong.json().await?;
+    let fields: Vec<&str> =
+        body["error"]["details"].as_array().ok_or("details")?.iter().filter_map(|d| d["field"].as_str()).collect();
+    assert_eq!(fields, ["accept_days", "code", "name_zh", "reply_days", "department"]);
+
+    // Finance: accepted within 2 working days and sent to 市科技局 unless said otherwise.
+    let changed = save(json!({"code": "finance", "name_zh": "融资服务", "name_en": "Finance", "accept_days": 2, "reply_days": "3", "remind_days_before": 1, "department": "kjj"})).await?;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let categories: Value = analyst.get("/api/v1/requests/categories").await?.json().await?;
+    let finance = categories.as_array().ok_or("list")?.iter().find(|c| c["code"] == "finance").ok_or("finance")?;
+    assert_eq!(
+        (finance["limits"]["accept_days"].as_u64(), finance["limits"]["reply_days"].as_u64()),
+        (Some(2), Some(3))
+    );
+    assert_eq!(finance["department"], "kjj");
+    assert_eq!(categories.as_array().map(Vec::len), Some(6), "the other shipped categories stay");
+
+    let list: Value = analyst.get("/api/v1/enterprises?limit=1").await?.json().await?;
+    let code = list["items"][0]["credit_code"].as_str().ok_or("a firm")?.to_owned();
+    let raised: Value = post(
+        &analyst,
+        "/api/v1/requests",
+        json!({"credit_code": code, "category": "finance", "channel": "phone", "title": "技改贷款贴息", "body": "电话咨询技改贷款贴息的申报条件和时间。"}),
+    )
+    .await?
+    .json()
+    .await?;
+    let created = raised["created_at"].as_i64().ok_or("created")?;
+    assert_eq!(raised["due_at"].as_i64(), Some(calendar().deadline(created, 2)?));
+    assert_eq!(raised["department"], "市科学技术局");
+
+    // The page shows the change; a district officer may read but not change it.
+    let page = analyst.get("/requests/categories?code=finance").await?.text().await?;
+    assert!(page.contains("name=\"reply_days\" min=\"1\" max=\"60\" value=\"3\""), "{page}");
+    let district = analyst.with_new_browser()?;
+    district.login("district", PASSWORD).await?;
+    assert_eq!(district.get("/requests/categories").await?.status(), StatusCode::OK);
+    let refused = post(&district, "/api/v1/requests/categories", json!({"code": "finance"})).await?;
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    district.stop().await
+}
