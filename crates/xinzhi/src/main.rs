@@ -5,6 +5,7 @@ mod bench;
 mod commands;
 mod config;
 mod export;
+mod extract;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -167,6 +168,26 @@ enum Command {
         json: bool,
         #[command(flatten)]
         storage: StorageArgs,
+    },
+    /// Read a published report (.txt, .html or .docx): region, meeting, date, officials,
+    /// achieved figures and targets. With `--eval DIR`, score every `NAME.txt` of DIR against
+    /// `NAME.gold.json` (precision, recall and F1 for facts, officials and metadata).
+    Extract {
+        /// The report to read.
+        #[arg(required_unless_present = "eval")]
+        file: Option<std::path::PathBuf>,
+        /// Print the extraction as JSON (the schema of the annotations).
+        #[arg(long)]
+        json: bool,
+        /// Print the cleaned text instead (what the extraction reads).
+        #[arg(long, conflicts_with = "json")]
+        cleaned: bool,
+        /// Score a directory of reports against their annotations.
+        #[arg(long, value_name = "DIR", conflicts_with = "file")]
+        eval: Option<std::path::PathBuf>,
+        /// With --eval: fail when the facts' F1 is below this.
+        #[arg(long, value_name = "F1")]
+        min_f1: Option<f64>,
     },
     /// Check a unified social credit code (统一社会信用代码).
     CheckCode {
@@ -455,6 +476,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
         Command::CheckCode { code, lang } => commands::check_code(&code, &lang),
+        Command::Extract { eval: Some(dir), min_f1, .. } => extract::evaluate(&dir, min_f1),
+        Command::Extract { file: Some(file), json, cleaned, .. } => extract::print(&file, json, cleaned),
+        Command::Extract { .. } => Err(anyhow::anyhow!("give a FILE or --eval DIR")),
         Command::Projects { month, json, storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
             init_logging(&settings.log);
