@@ -590,6 +590,12 @@ pub fn actual_of(cube: &Cube, scope: &Scope, target: &Target, month: Month, attr
     actual_for(cube, scope, unit_of(target.unit), &target.metric, target.kind, month, attribution)
 }
 
+/// The city's own figure of a year through `month` beside a peer's published one
+/// (domain::peer): a same-caliber growth rate in percent, or a count.
+pub fn own_figure(cube: &Cube, own: &xinzhi_domain::peer::OwnMetric, month: Month) -> Option<f64> {
+    actual_for(cube, &Scope::City, Unit::City, own.metric, own.kind, month, Attribution::AtMonth)
+}
+
 fn actual_for(
     cube: &Cube,
     scope: &Scope,

@@ -17,6 +17,7 @@ pub mod ladder;
 pub mod lang;
 pub mod membership;
 pub mod mu;
+pub mod peer;
 pub mod period;
 pub mod policy;
 pub mod profile;

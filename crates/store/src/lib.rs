@@ -27,6 +27,7 @@ pub mod monitoring;
 mod official;
 mod org;
 mod overview;
+pub mod peers;
 pub mod policies;
 pub mod programmes;
 pub mod projects;

@@ -56,6 +56,7 @@ const SQLITE: &[Migration] = &[
         name: "notices_and_attachments",
         sql: include_str!("../migrations/sqlite/0016_notices_and_attachments.sql"),
     },
+    Migration { version: 17, name: "peer_reports", sql: include_str!("../migrations/sqlite/0017_peer_reports.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -99,6 +100,7 @@ const POSTGRES: &[Migration] = &[
         name: "notices_and_attachments",
         sql: include_str!("../migrations/postgres/0016_notices_and_attachments.sql"),
     },
+    Migration { version: 17, name: "peer_reports", sql: include_str!("../migrations/postgres/0017_peer_reports.sql") },
 ];
 
 /// Arbitrary constant key of the PostgreSQL advisory lock that serialises concurrent starts.

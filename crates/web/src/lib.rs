@@ -10,6 +10,7 @@ mod admin;
 mod api;
 mod attachments;
 pub mod auth;
+mod benchmark;
 mod charts;
 mod commendations;
 mod completion;
@@ -118,6 +119,7 @@ pub fn router(state: AppState) -> Router {
         .merge(tasks::router())
         .merge(inbox::router())
         .merge(attachments::router())
+        .merge(benchmark::router())
         .merge(promotion::router())
         .merge(profiles::router())
         .nest(
@@ -139,6 +141,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(tasks::api_router())
                 .merge(inbox::api_router())
                 .merge(attachments::api_router())
+                .merge(benchmark::api_router())
                 .merge(promotion::api_router())
                 .merge(profiles::api_router()),
         )

@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod benchmark;
 mod cultivation;
 mod evaluation;
 mod imports;
