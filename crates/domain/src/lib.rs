@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod attachment;
+pub mod briefing;
 pub mod calendar;
 pub mod commendation;
 pub mod credit_code;

@@ -4,6 +4,7 @@
 //! beyond the bytes handed in. What is wrong is reported per row and column, in the user's
 //! language; nothing panics. And the two workbooks handed out: the template and the error report.
 
+pub mod docx;
 pub mod export;
 pub mod grid;
 pub mod official;

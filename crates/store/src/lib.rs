@@ -12,6 +12,7 @@
 
 pub mod access;
 pub mod attachments;
+pub mod briefings;
 mod catalogue;
 mod chains;
 pub mod completion;

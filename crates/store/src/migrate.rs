@@ -57,6 +57,7 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0016_notices_and_attachments.sql"),
     },
     Migration { version: 17, name: "peer_reports", sql: include_str!("../migrations/sqlite/0017_peer_reports.sql") },
+    Migration { version: 18, name: "briefings", sql: include_str!("../migrations/sqlite/0018_briefings.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -101,6 +102,7 @@ const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0016_notices_and_attachments.sql"),
     },
     Migration { version: 17, name: "peer_reports", sql: include_str!("../migrations/postgres/0017_peer_reports.sql") },
+    Migration { version: 18, name: "briefings", sql: include_str!("../migrations/postgres/0018_briefings.sql") },
 ];
 
 /// Arbitrary constant key of the PostgreSQL advisory lock that serialises concurrent starts.

@@ -11,6 +11,7 @@ mod api;
 mod attachments;
 pub mod auth;
 mod benchmark;
+mod briefings;
 mod charts;
 mod commendations;
 mod completion;
@@ -120,6 +121,7 @@ pub fn router(state: AppState) -> Router {
         .merge(inbox::router())
         .merge(attachments::router())
         .merge(benchmark::router())
+        .merge(briefings::router())
         .merge(promotion::router())
         .merge(profiles::router())
         .nest(
@@ -142,6 +144,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(inbox::api_router())
                 .merge(attachments::api_router())
                 .merge(benchmark::api_router())
+                .merge(briefings::api_router())
                 .merge(promotion::api_router())
                 .merge(profiles::api_router()),
         )

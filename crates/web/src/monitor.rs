@@ -148,18 +148,31 @@ async fn computed(
     lang: Lang,
     asked: &Asked,
 ) -> Result<(Cockpit, Arc<Names>), EngineError> {
+    cockpit_of(state, caller, lang, (asked.month, asked.attribution), "gross_output").await
+}
+
+/// The cockpit of the caller's scope for a month, its trend, breakdowns and rankings about
+/// `lead` (briefings read their figures from it).
+pub(crate) async fn cockpit_of(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    (month, attribution): (Month, Attribution),
+    lead: &str,
+) -> Result<(Cockpit, Arc<Names>), EngineError> {
     let engine = state.engine.get(&state.store).await?;
-    let targets = state.store.targets(asked.month.year()).await?;
+    engine.ensure_indicator(lead).await?;
+    let targets = state.store.targets(month.year()).await?;
     let names = engine.names().await;
     let cube = engine.read().await?;
     let request = CockpitRequest {
         scope: caller.scope(),
-        month: asked.month,
-        attribution: asked.attribution,
+        month,
+        attribution,
         lang,
         rules: AlertRules::default(),
         targets: &targets,
-        lead: "gross_output",
+        lead,
     };
     let view = cockpit::cockpit(&cube, &names, &request)?;
     Ok((view, names))

@@ -7,6 +7,7 @@
 mod helpers;
 
 mod benchmark;
+mod briefings;
 mod cultivation;
 mod evaluation;
 mod imports;
