@@ -596,7 +596,7 @@ pub fn own_figure(cube: &Cube, own: &xinzhi_domain::peer::OwnMetric, month: Mont
     actual_for(cube, &Scope::City, Unit::City, own.metric, own.kind, month, Attribution::AtMonth)
 }
 
-fn actual_for(
+pub(crate) fn actual_for(
     cube: &Cube,
     scope: &Scope,
     unit: Unit,

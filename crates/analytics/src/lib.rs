@@ -23,6 +23,7 @@ pub mod cockpit;
 pub mod commendations;
 pub mod cube;
 pub mod evaluation;
+pub mod forecast;
 pub mod measures;
 pub mod policies;
 pub mod pools;

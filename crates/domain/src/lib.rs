@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod commendation;
 pub mod credit_code;
 pub mod criteria;
+pub mod forecast;
 pub mod growth;
 pub mod indicator;
 pub mod industry;

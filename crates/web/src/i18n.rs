@@ -812,6 +812,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("briefings.col_ytd", "累计（亿元）", "Year to date (100 M CNY)"),
     ("briefings.col_ytd_growth", "累计同比（%）", "Year to date, year on year (%)"),
     ("briefings.col_contribution", "贡献率（%）", "Contribution (%)"),
+    ("monitor.col_forecast", "预计年末（区间）", "Year-end forecast (range)"),
+    ("monitor.col_outlook", "判断", "Outlook"),
     ("tasks.bad_lead", "“{lead}”不是部门代码或区县代码", "'{lead}' is not a department or district code"),
     ("tasks.bad_action", "所属行动不存在", "No such action"),
     ("tasks.bad_action_form", "请填写行动名称和年度（2000—2100）", "Give the action's name and year (2000–2100)"),

@@ -17,7 +17,9 @@ use xinzhi_analytics::alerts::AlertRules;
 use xinzhi_analytics::cockpit::{
     self, AlertList, Breakdown, COUNT_METRICS, Cockpit, CockpitRequest, Figure, FirmContribution, FirmLine, TargetRow,
 };
+use xinzhi_analytics::forecast::Forecast;
 use xinzhi_analytics::{Attribution, Dimension, Engine, EngineError, Names, Selection, Unit, Window};
+use xinzhi_domain::forecast::Outlook;
 use xinzhi_domain::targets::{Light, LightRule, TargetKind, describe_time_gap};
 use xinzhi_domain::{Lang, Month};
 use xinzhi_store::monitoring::{NewTarget, Target, TargetUnit};
@@ -297,6 +299,10 @@ pub struct TargetLine {
     pub light: &'static str,
     pub light_label: &'static str,
     pub rank: String,
+    /// The year-end forecast with its range, and the outlook.
+    pub forecast: String,
+    pub outlook: &'static str,
+    pub outlook_label: &'static str,
 }
 
 pub struct FirmLink {
@@ -420,7 +426,7 @@ fn breakdown_view(
     }
 }
 
-fn target_line(tr: Tr, row: &TargetRow) -> TargetLine {
+fn target_line(tr: Tr, row: &TargetRow, forecast: Option<&Forecast>) -> TargetLine {
     let quantity = |v: f64| match row.kind {
         TargetKind::Count => crate::format_number(v, 0),
         _ => crate::format_number(v, 1),
@@ -453,6 +459,22 @@ fn target_line(tr: Tr, row: &TargetRow) -> TargetLine {
         light: row.light.map_or("none", Light::as_str),
         light_label: row.light.map_or("—", |l| l.label(tr.lang)),
         rank: row.rank.map_or_else(|| "—".into(), |r| r.to_string()),
+        forecast: forecast.and_then(|f| f.projection).map_or_else(
+            || "—".into(),
+            |p| {
+                let show = |v: f64| match row.kind {
+                    TargetKind::Growth => format!("{}%", crate::format_number(v, 1)),
+                    _ => quantity(v),
+                };
+                format!("{}（{}—{}）", show(p.expected), show(p.low), show(p.high))
+            },
+        ),
+        outlook: forecast.and_then(|f| f.outlook).map_or("none", |o| match o {
+            Outlook::LikelyMet => "green",
+            Outlook::AtRisk => "yellow",
+            Outlook::Unlikely => "red",
+        }),
+        outlook_label: forecast.and_then(|f| f.outlook).map_or("—", |o| o.label(tr.lang)),
     }
 }
 
@@ -636,7 +658,7 @@ async fn view_cockpit_get(
         .iter()
         .map(|b| breakdown_view(tr, &names, b, &lead, month, attribution, lead_unit_zh))
         .collect();
-    let targets = view.targets.iter().map(|t| target_line(tr, t)).collect();
+    let targets = view.targets.iter().map(|t| target_line(tr, t, None)).collect();
 
     let pct = |v: f64| format!("{}%", crate::format_number(v, 1));
     let pct_other = |f: &FirmLine| f.other.map_or_else(|| "—".into(), pct);
@@ -989,7 +1011,7 @@ async fn target_rows(
     lang: Lang,
     year: i32,
     month: Month,
-) -> Result<(Vec<TargetRow>, Vec<Target>), EngineError> {
+) -> Result<(Vec<TargetRow>, Vec<Target>, Vec<Forecast>), EngineError> {
     let engine = state.engine.get(&state.store).await?;
     let targets = state.store.targets(year).await?;
     let names = engine.names().await;
@@ -1004,7 +1026,10 @@ async fn target_rows(
         lead: "gross_output",
     };
     let view = cockpit::cockpit(&cube, &names, &request)?;
-    Ok((view.targets, targets))
+    let visible: Vec<Target> =
+        targets.iter().filter(|t| view.targets.iter().any(|r| r.target_id == t.target_id)).cloned().collect();
+    let forecasts = xinzhi_analytics::forecast::forecasts(&cube, &visible, month);
+    Ok((view.targets, targets, forecasts))
 }
 
 /// The year asked for and the month its progress is measured at: the year's December, or the
@@ -1032,6 +1057,8 @@ pub struct TargetsAnswer {
     pub year: i32,
     pub month: Month,
     pub targets: Vec<TargetRow>,
+    /// Each target's year-end forecast from the months so far and earlier years' seasons.
+    pub forecasts: Vec<Forecast>,
 }
 
 async fn api_targets(
@@ -1044,8 +1071,9 @@ async fn api_targets(
         return Err(ApiError::NotFound(lang));
     }
     let (year, month) = target_period(&state, lang, &query).await.map_err(ApiError::Invalid)?;
-    let (targets, _) = target_rows(&state, &caller, lang, year, month).await.map_err(|e| api_error(lang, e))?;
-    Ok(Json(TargetsAnswer { year, month, targets }))
+    let (targets, _, forecasts) =
+        target_rows(&state, &caller, lang, year, month).await.map_err(|e| api_error(lang, e))?;
+    Ok(Json(TargetsAnswer { year, month, targets, forecasts }))
 }
 
 /// A target as sent by the form or the API.
@@ -1244,7 +1272,7 @@ async fn targets_page(
 ) -> Result<TargetsPage, PageError> {
     let tr = Tr::new(lang);
     let (year, month) = target_period(state, lang, query).await.map_err(|e| PageError::invalid(lang, e))?;
-    let (rows, _) = target_rows(state, caller, lang, year, month).await.map_err(|e| page_error(lang, e))?;
+    let (rows, _, forecasts) = target_rows(state, caller, lang, year, month).await.map_err(|e| page_error(lang, e))?;
     let engine = state.engine.get(&state.store).await.map_err(|e| page_error(lang, e))?;
     let names = engine.names().await;
     let mut units = vec![UnitOption { value: "city".into(), label: tr.pick(&state.city.0, &state.city.1).to_owned() }];
@@ -1285,7 +1313,10 @@ async fn targets_page(
         layout: Layout::for_caller(state, tr, uri, "monitor", caller),
         year,
         month_label: month.year_to_date().label(lang),
-        rows: rows.iter().map(|r| (r.target_id, target_line(tr, r))).collect(),
+        rows: rows
+            .iter()
+            .map(|r| (r.target_id, target_line(tr, r, forecasts.iter().find(|f| f.target_id == r.target_id))))
+            .collect(),
         editable: caller.user.role.sets_targets() && *caller.scope() == Scope::City,
         units,
         metrics,

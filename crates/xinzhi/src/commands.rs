@@ -499,6 +499,72 @@ pub async fn pool(settings: &Settings, tier: &str, options: ListOptions) -> anyh
 
 /// The engine over the whole city through this month with `indicators` (none: the registry
 /// only), the annual profiles and the names.
+/// `xinzhi forecast [--backtest]`.
+pub async fn forecast(settings: &Settings, backtest: bool, json: bool) -> anyhow::Result<()> {
+    use xinzhi_analytics::forecast;
+    use xinzhi_domain::targets::TargetKind;
+    let store = open(settings).await?;
+    let last = store.value_months().await?.ok_or_else(|| anyhow!("the database holds no monthly values"))?.last;
+    let targets = store.targets(last.year()).await?;
+    let mut metrics: Vec<&str> = vec!["gross_output"];
+    metrics.extend(targets.iter().filter(|t| t.kind != TargetKind::Count).map(|t| t.metric.as_str()));
+    let engine = xinzhi_analytics::Engine::load(store.clone(), &metrics, last).await?;
+    let cube = engine.read().await?;
+    if backtest {
+        let growth = forecast::backtest(&cube, "gross_output", TargetKind::Growth);
+        let entries = forecast::backtest(&cube, "new_above_scale", TargetKind::Count);
+        if json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(
+                    &serde_json::json!({"gross_output_growth": growth, "new_above_scale": entries})
+                )?
+            );
+        } else {
+            println!(
+                "month  gross output growth: MAE pp (max, in range)   new above-scale firms: MAE % (max, in range)"
+            );
+            for (g, e) in growth.iter().zip(&entries) {
+                println!(
+                    "{:>5}  {:>6.2} ({:.2}, {}/{})                        {:>6.1} ({:.1}, {}/{})",
+                    g.month,
+                    g.mean_abs_error,
+                    g.max_abs_error,
+                    g.within_range,
+                    g.cases,
+                    e.mean_abs_error,
+                    e.max_abs_error,
+                    e.within_range,
+                    e.cases
+                );
+            }
+        }
+    } else {
+        let found = forecast::forecasts(&cube, &targets, last);
+        if json {
+            println!("{}", serde_json::to_string_pretty(&found)?);
+        } else {
+            println!("{} targets of {}, forecast at {last}", found.len(), last.year());
+            for f in &found {
+                let p = f
+                    .projection
+                    .map_or_else(|| "—".to_owned(), |p| format!("{:.1} ({:.1}–{:.1})", p.expected, p.low, p.high));
+                let outlook = f.outlook.map_or("—", |o| o.label(Lang::En));
+                println!(
+                    "  {} {:?} target {}: so far {}, year-end {p}: {outlook}",
+                    f.metric,
+                    f.kind,
+                    f.value,
+                    f.so_far.map_or("—".into(), |v| format!("{v:.1}"))
+                );
+            }
+        }
+    }
+    drop(cube);
+    store.close().await;
+    Ok(())
+}
+
 async fn city_engine(
     store: &Store,
     indicators: &[&str],

@@ -169,6 +169,18 @@ enum Command {
         #[command(flatten)]
         storage: StorageArgs,
     },
+    /// Year-end forecasts of this year's targets from the months so far and the seasons of
+    /// earlier years; with `--backtest`, the forecast error by month of the year over the
+    /// database's history (gross output growth and new above-scale firms).
+    Forecast {
+        #[arg(long)]
+        backtest: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
     /// Read a published report (.txt, .html or .docx): region, meeting, date, officials,
     /// achieved figures and targets. With `--eval DIR`, score every `NAME.txt` of DIR against
     /// `NAME.gold.json` (precision, recall and F1 for facts, officials and metadata).
@@ -556,6 +568,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             init_logging(&settings.log);
             let options = commands::ProfileImportOptions { year, dry_run, all_or_nothing, lang };
             runtime.block_on(commands::import_profiles(&settings, &file, options))
+        }
+        Command::Forecast { backtest, json, storage } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            runtime.block_on(commands::forecast(&settings, backtest, json))
         }
         Command::Pool { tier, list, storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;

@@ -458,4 +458,23 @@ fn cultivation_commands_list_pools_classes_and_commendations_of_a_demo_city() {
     }
     assert_one_line_error(&xinzhi(&["requests", "--timing", "late", "--data", data]), &["--timing", "late"]);
     assert_one_line_error(&xinzhi(&["projects", "--month", "2024-13", "--data", data]), &["--month"]);
+    // The forecast backtest over the small city's history: two years (2023 from 2022, 2024
+    // from both) at each month of the year.
+    let backtest = json(&["forecast", "--backtest"]);
+    let growth = backtest["gross_output_growth"].as_array().expect("growth");
+    assert_eq!(growth.len(), 11);
+    assert!(
+        growth.iter().all(|m| m["cases"] == 2 && m["mean_abs_error"].as_f64().is_some_and(|e| e < 5.0)),
+        "{backtest}"
+    );
+    // Reports read from a file, and the dev set scored.
+    let report = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/reports/003_463368a5b9489ad9.txt");
+    if std::path::Path::new(report).exists() {
+        let read = xinzhi(&["extract", report, "--json"]);
+        assert!(read.status.success(), "{}", stderr(&read));
+        let read: serde_json::Value = serde_json::from_slice(&read.stdout).expect("JSON");
+        assert_eq!(read["region"], "南通市");
+        assert_eq!(read["targets"].as_array().map(Vec::len), Some(2));
+    }
+    assert_one_line_error(&xinzhi(&["extract", "/no/such/report.txt"]), &["/no/such/report.txt"]);
 }

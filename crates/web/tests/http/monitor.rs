@@ -183,6 +183,29 @@ async fn targets_are_set_by_the_city_checked_field_by_field_and_lit() -> Result 
     let page = app.get("/monitor/targets?year=2024").await?.text().await?;
     assert!(page.contains("与目标相差"), "the gap is written out");
 
+    // Each target has its year-end forecast from June: a range around the expected value, and
+    // the outlook that the range gives against the target.
+    let forecasts = targets["forecasts"].as_array().ok_or("forecasts")?;
+    assert_eq!(forecasts.len(), 2);
+    let f = forecasts.iter().find(|f| f["target_id"] == city["target_id"]).ok_or("city forecast")?;
+    let (low, expected, high) = (
+        f["projection"]["low"].as_f64().ok_or("low")?,
+        f["projection"]["expected"].as_f64().ok_or("expected")?,
+        f["projection"]["high"].as_f64().ok_or("high")?,
+    );
+    assert!(low <= expected && expected <= high, "{f}");
+    let outlook = if low >= 9.0 {
+        "likely_met"
+    } else if high < 9.0 {
+        "unlikely"
+    } else {
+        "at_risk"
+    };
+    assert_eq!(f["outlook"], outlook);
+    assert_eq!(f["so_far"].as_f64(), city["actual"].as_f64(), "growth so far is the target's actual");
+    assert!(f["years"].as_array().is_some_and(|y| !y.is_empty()), "earlier complete years give the season");
+    assert!(page.contains("class=\"num forecast\""));
+
     // A district officer sees the district's target only, and cannot set one.
     let district = app.with_new_browser()?;
     district.login("district", crate::helpers::PASSWORD).await?;
