@@ -400,3 +400,42 @@ test('an overdue task reminds the district in its inbox, which reports it done a
   await page.waitForSelector('#no-supervision');
   await context.close();
 });
+
+test('the analyst drafts a briefing whose figures lead to their sources, and reads a peer report into the peer table', async () => {
+  const { context, page } = await signIn('analyst');
+  await page.goto(`${base}/briefings`);
+  await page.fill('#draft-form input[name=month]', '2024-06');
+  await Promise.all([page.waitForURL(/\/briefings\/\d+$/), page.click('#draft-submit')]);
+  const first = page.locator('#briefing-body a.figure').first();
+  assert.match(await first.textContent(), /^(增长|下降)\d/);
+  await first.click();
+  assert.match(page.url(), /#f1$/);
+  const source = page.locator('#briefing-sources tr#f1');
+  assert.match(await source.textContent(), /同口径/);
+  assert.match(await source.textContent(), /报表已审核/);
+  await shot(page, 'analyst-briefing');
+  // The firms behind the figure.
+  await Promise.all([page.waitForURL(/\/monitor\/firms\?/), source.locator('a.firms-link').click()]);
+  await page.goBack();
+  const word = await page.request.get(`${base}${await page.getAttribute('#docx-link', 'href')}`);
+  assert.equal(word.status(), 200);
+  assert.match(word.headers()['content-type'], /wordprocessingml/);
+
+  await page.goto(`${base}/benchmark`);
+  await page.fill('#benchmark-form textarea[name=text]',
+    '1月4日,南通召开全市新型工业化推进大会。市委书记吴新明出席会议并讲话,市委副书记、市长张彤主持会议。南通市2023年规上工业增加值增长8.2%,新增规上工业企业850家。');
+  await Promise.all([page.waitForURL(/\/benchmark\/\d+$/), page.click('#benchmark-submit')]);
+  assert.equal((await page.textContent('#report-region')).trim(), '南通市');
+  assert.match(await page.textContent('#report-officials'), /吴新明/);
+  const rows = page.locator('#report-facts form.fact-form');
+  assert.equal(await rows.count(), 2);
+  await shot(page, 'analyst-peer-report');
+  // The second figure is wrong: corrected by hand, it enters the table as corrected.
+  await rows.nth(1).locator('input[name=value]').fill('851');
+  await Promise.all([page.waitForURL(/\/benchmark\/\d+$/), rows.nth(1).locator('button:not([name])').click()]);
+  await page.goto(`${base}/benchmark`);
+  const table = await page.textContent('#peer-table');
+  assert.match(table, /南通市/);
+  assert.match(table, /851家/);
+  await context.close();
+});

@@ -65,7 +65,8 @@ static PAST_SECTION: LazyLock<Regex> = LazyLock::new(|| regex(r"过去一年|一
 static TARGET_CUE: LazyLock<Regex> =
     LazyLock::new(|| regex(r"力争|确保|目标|争取|力求|预期|用\p{Han}{1,4}时间|到20\d\d年"));
 static HORIZON: LazyLock<Regex> = LazyLock::new(|| regex(r"用\p{Han}{1,4}时间|用\p{Han}{1,3}年|到(20\d\d)年"));
-static LEADING_YEAR: LazyLock<Regex> = LazyLock::new(|| regex(r"^(20\d\d)年"));
+/// A year at the start of an indicator, after the place it is of: `南通市2023年规上工业增加值`.
+static LEADING_YEAR: LazyLock<Regex> = LazyLock::new(|| regex(r"^(\p{Han}{2,6}?[市区县省])?(20\d\d)年"));
 static GROWTH_WORD: LazyLock<Regex> =
     LazyLock::new(|| regex(r"(增长|增速|提高|提升|下降|增加|上涨|降低|回升|增幅|均增长)$"));
 

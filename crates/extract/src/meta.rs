@@ -34,7 +34,8 @@ pub struct Meta {
 
 pub fn read(text: &str) -> Meta {
     let date_parts = meeting_date(text);
-    let report_year = report_year(text, date_parts.map(|(_, m, _)| m));
+    // A date with its year says the year; otherwise the text does.
+    let report_year = date_parts.and_then(|(y, _, _)| y).or_else(|| report_year(text, date_parts.map(|(_, m, _)| m)));
     let date = date_parts.map(|(y, m, d)| {
         let year = y.or(report_year).unwrap_or(0);
         format!("{year:04}-{m:02}-{d:02}")
@@ -175,19 +176,32 @@ fn meeting_date(text: &str) -> Option<(Option<i32>, u32, u32)> {
     ((1..=12).contains(&date.1) && (1..=31).contains(&date.2)).then_some(date)
 }
 
-/// The year a report speaks in: the latest year it names (horizons such as `到2035年` aside);
-/// a meeting in January–March that names no later year reviews the year before its own.
+/// Words after `L年是` that look ahead (`2024年是…关键一年`), not back (`…里程碑意义的一年`).
+const AHEAD: &[&str] = &["关键", "重要之年", "攻坚", "决胜", "开局", "冲刺", "奋进之年", "起步"];
+
+/// The year a report speaks in: the latest year it names (horizons such as `到2035年`
+/// aside), unless it names that year only looking back; then, and for a meeting held in
+/// January–March, the year after: such meetings review the year before their own.
 fn report_year(text: &str, month: Option<u32>) -> Option<i32> {
     let latest =
         YEAR.captures_iter(text).filter(|c| c.get(1).is_none()).filter_map(|c| c[2].parse::<i32>().ok()).max()?;
-    let reviews_last_year = text.contains(&format!("{latest}年是")) || text.contains(&format!("{latest}年度"));
-    match month {
-        Some(m) if m <= 3 && reviews_last_year && !text.contains("今年") => Some(latest + 1),
-        Some(m) if m <= 3 && reviews_last_year && text.contains(&format!("总结{latest}年")) => Some(latest + 1),
-        _ if text.contains(&format!("总结{latest}年")) || text.contains(&format!("{latest}年是极不平凡")) => {
-            Some(latest + 1)
-        }
-        _ => Some(latest),
+    let y = format!("{latest}年");
+    let ahead =
+        [format!("部署{y}"), format!("{y}重点"), format!("{y}工作目标"), format!("{y}第"), format!("{y}主要目标")]
+            .iter()
+            .any(|w| text.contains(w.as_str()))
+            || text.match_indices(&format!("{y}是")).any(|(at, _)| {
+                let window: String = text[at..].chars().take(36).collect();
+                AHEAD.iter().any(|w| window.contains(w))
+            });
+    let looks_back =
+        text.contains(&format!("总结{y}")) || text.contains(&format!("{y}度")) || text.contains(&format!("{y}是"));
+    if ahead {
+        Some(latest)
+    } else if month.is_some_and(|m| m <= 3) || looks_back {
+        Some(latest + 1)
+    } else {
+        Some(latest)
     }
 }
 

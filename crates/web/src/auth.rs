@@ -289,6 +289,21 @@ async fn audit_if_hidden(state: &AppState, caller: &Caller, code: &xinzhi_domain
 
 /// Writes an `access.denied` audit line for something the caller was refused (they get 404).
 /// A failure to write it is logged, not shown: the refusal stands either way.
+/// Refuses (404, audited as `area`/`what`) unless `allowed`.
+pub(crate) async fn refuse_unless(
+    state: &AppState,
+    caller: &Caller,
+    lang: xinzhi_domain::Lang,
+    allowed: bool,
+    (area, what): (&str, &str),
+) -> Result<(), crate::error::ApiError> {
+    if allowed {
+        return Ok(());
+    }
+    audit_denial(state, caller, area, what).await;
+    Err(crate::error::ApiError::NotFound(lang))
+}
+
 pub async fn audit_denial(state: &AppState, caller: &Caller, object_type: &str, object_id: &str) {
     let actor = caller.actor();
     let entry = xinzhi_store::AuditEntry {

@@ -19,7 +19,7 @@ use xinzhi_extract::{Extraction, Kind};
 use xinzhi_store::peers::{NewPeerReport, PeerFact, PeerFactInput, PeerReport, PeerRow};
 
 use crate::AppState;
-use crate::auth::{Caller, audit_denial};
+use crate::auth::Caller;
 use crate::error::{ApiError, FieldError, PageError};
 use crate::i18n::Tr;
 use crate::language::Language;
@@ -56,11 +56,7 @@ async fn refuse_unless(
     allowed: bool,
     what: &str,
 ) -> Result<(), ApiError> {
-    if allowed {
-        return Ok(());
-    }
-    audit_denial(state, caller, "benchmark", what).await;
-    Err(ApiError::NotFound(lang))
+    crate::auth::refuse_unless(state, caller, lang, allowed, ("benchmark", what)).await
 }
 
 fn kind_name(kind: Kind) -> &'static str {

@@ -24,7 +24,7 @@ use xinzhi_store::reports::ReportStatus;
 use xinzhi_store::{Scope, StoreError};
 
 use crate::AppState;
-use crate::auth::{Caller, audit_denial};
+use crate::auth::Caller;
 use crate::error::{ApiError, FieldError, PageError};
 use crate::i18n::Tr;
 use crate::language::Language;
@@ -63,11 +63,7 @@ async fn refuse_unless(
     allowed: bool,
     what: &str,
 ) -> Result<(), ApiError> {
-    if allowed {
-        return Ok(());
-    }
-    audit_denial(state, caller, "briefings", what).await;
-    Err(ApiError::NotFound(lang))
+    crate::auth::refuse_unless(state, caller, lang, allowed, ("briefings", what)).await
 }
 
 /// The scope a draft is kept under.

@@ -22,7 +22,7 @@ use xinzhi_store::projects::NewProject;
 use xinzhi_store::{ImportMode, StoreError};
 
 use crate::AppState;
-use crate::auth::{Caller, MAX_UPLOAD_BYTES, audit_denial, random_token};
+use crate::auth::{Caller, MAX_UPLOAD_BYTES, random_token};
 use crate::error::{ApiError, FieldError, PageError};
 use crate::i18n::Tr;
 use crate::imports::{RowProblem, file_problem, row_problem};
@@ -297,11 +297,7 @@ fn file_error(error: &impl xinzhi_domain::Localize, lang: Lang) -> ApiError {
 
 /// Who imports projects: those who register them.
 async fn refuse(state: &AppState, caller: &Caller, lang: Lang) -> Result<(), ApiError> {
-    if writes_projects(caller) {
-        return Ok(());
-    }
-    audit_denial(state, caller, "projects", "import").await;
-    Err(ApiError::NotFound(lang))
+    crate::auth::refuse_unless(state, caller, lang, writes_projects(caller), ("projects", "import")).await
 }
 
 #[derive(Debug, Default, Deserialize)]
