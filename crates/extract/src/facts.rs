@@ -441,7 +441,7 @@ fn sentence_facts(sentence: &str) -> Vec<(bool, Fact)> {
             } else {
                 names.push(indicator);
             }
-            for name in names {
+            for name in names.into_iter().filter(|n| !n.is_empty()) {
                 let name = match (lent_verb, list_verb(&name)) {
                     (Some(verb), None) if index > 0 && parts[index - 1].listed || shared => format!("{verb}{name}"),
                     _ => name,
