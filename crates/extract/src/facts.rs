@@ -149,7 +149,13 @@ const TAILS: &[&str] = &[
     "总数",
     "各",
     "均",
+    "同比",
+    "比上年",
+    "比去年",
 ];
+
+/// A clause comparing the figure before it with a wider area: `高于全省0.4个百分点`.
+const COMPARISONS: &[&str] = &["高于", "低于", "快于", "慢于", "比全省", "比全国", "比全市", "较全省", "较全国"];
 
 fn trim_indicator(text: &str) -> String {
     let mut t = text.trim_matches(|c: char| c.is_whitespace() || ",，、：:;；".contains(c)).to_owned();
@@ -360,6 +366,15 @@ fn sentence_facts(sentence: &str) -> Vec<(bool, Fact)> {
             previous_text = text;
             continue;
         }
+        // `…增长2.3%,高于全省0.4个百分点`: the comparison qualifies the figure before it.
+        if previous_had_fact && COMPARISONS.iter().any(|c| text.trim().starts_with(c)) && text.chars().count() <= 20 {
+            if let Some((_, last)) = out.last_mut() {
+                qualify(last, text.trim());
+                last.span = format!("{},{}", last.span, text.trim());
+            }
+            previous_text = text;
+            continue;
+        }
         let mut had = false;
         for (i, m) in found.iter().enumerate() {
             let (Some(whole), Some(num)) = (m.get(0), m.name("num")) else { continue };
@@ -557,6 +572,14 @@ mod tests {
         let got: Vec<(&str, f64, Option<&str>)> =
             t.iter().map(|f| (f.indicator.as_str(), f.value, f.qualifier.as_deref())).collect();
         assert_eq!(got, [("地区生产总值", 6.0, Some("左右")), ("一般公共预算收入", 5.0, None)]);
+    }
+
+    #[test]
+    fn a_comparison_with_the_province_qualifies_the_figure_before_it() {
+        let (a, _) = read("1—11月,全市规上工业增加值同比增长2.3%,高于全省0.4个百分点,新增规上企业156家。", Some(2023));
+        let got: Vec<(&str, f64, Option<&str>)> =
+            a.iter().map(|f| (f.indicator.as_str(), f.value, f.qualifier.as_deref())).collect();
+        assert_eq!(got, [("规上工业增加值", 2.3, Some("高于全省0.4个百分点")), ("新增规上企业", 156.0, None)]);
     }
 
     #[test]

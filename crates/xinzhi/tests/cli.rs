@@ -477,4 +477,16 @@ fn cultivation_commands_list_pools_classes_and_commendations_of_a_demo_city() {
         assert_eq!(read["targets"].as_array().map(Vec::len), Some(2));
     }
     assert_one_line_error(&xinzhi(&["extract", "/no/such/report.txt"]), &["/no/such/report.txt"]);
+    // A reader that goes away (`| head`) ends the output without a panic.
+    if std::path::Path::new(report).exists() {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_xinzhi"))
+            .args(["extract", "--cleaned", report])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("xinzhi starts");
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("xinzhi ends");
+        assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+    }
 }
