@@ -427,7 +427,7 @@ test('the analyst drafts a briefing whose figures lead to their sources, and rea
   await Promise.all([page.waitForURL(/\/benchmark\/\d+$/), page.click('#benchmark-submit')]);
   assert.equal((await page.textContent('#report-region')).trim(), '南通市');
   assert.match(await page.textContent('#report-officials'), /吴新明/);
-  const rows = page.locator('#report-facts form.fact-form');
+  const rows = page.locator('#report-facts tbody tr');
   assert.equal(await rows.count(), 2);
   await shot(page, 'analyst-peer-report');
   // The second figure is wrong: corrected by hand, it enters the table as corrected.

@@ -536,7 +536,13 @@ async fn report_page(
         .flatten()
         .map(|o| {
             let field = |k: &str| o[k].as_str().unwrap_or_default().to_owned();
-            (field("title"), field("name"), field("role"))
+            let role = match o["role"].as_str().unwrap_or_default() {
+                "spoke" => tr.t("benchmark.role_spoke"),
+                "chaired" => tr.t("benchmark.role_chaired"),
+                "reported" => tr.t("benchmark.role_reported"),
+                _ => tr.t("benchmark.role_attended"),
+            };
+            (field("title"), field("name"), role.to_owned())
         })
         .collect();
     Ok(ReportPage {

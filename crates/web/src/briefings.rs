@@ -373,7 +373,7 @@ async fn draft(state: &AppState, caller: &Caller, lang: Lang, input: &DraftInput
             "briefings.default_title",
             &[
                 ("scope", &scope_name),
-                ("period", &month.year_to_date().label(lang)),
+                ("period", month.year_to_date().label(lang).trim_start_matches(&format!("{}年", month.year()))),
                 ("year", &month.year().to_string()),
             ],
         ),
@@ -537,7 +537,7 @@ async fn list_page(
     let month = crate::monitor::latest_data_month(state).await.map_err(|e| PageError::from_store(lang, e))?;
     Ok(ListPage {
         tr,
-        layout: Layout::for_caller(state, tr, uri, "monitor", caller),
+        layout: Layout::for_caller(state, tr, uri, "briefings", caller),
         rows: drafts.into_iter().map(|b| (b.briefing_id, b.title, b.period.label(lang), b.updated_by)).collect(),
         templates: templates.into_iter().map(|t| (t.template_id, t.name)).collect(),
         month: month_param(month),
@@ -632,7 +632,7 @@ async fn briefing_page(
     let figures = figures_of(&b);
     Ok(BriefingPage {
         tr,
-        layout: Layout::for_caller(state, tr, uri, "monitor", caller),
+        layout: Layout::for_caller(state, tr, uri, "briefings", caller),
         paragraphs: shown(&b, &figures),
         figures,
         editable: writes(caller),
@@ -753,7 +753,7 @@ async fn templates_page(
         form.unwrap_or_else(|| templates.first().map(|t| (t.name.clone(), t.body.clone())).unwrap_or_default());
     Ok(TemplatesPage {
         tr,
-        layout: Layout::for_caller(state, tr, uri, "monitor", caller),
+        layout: Layout::for_caller(state, tr, uri, "briefings", caller),
         fields: xinzhi_domain::briefing::FIELDS
             .iter()
             .map(|(n, arg, what)| (if *arg { format!("{{{n}:…}}") } else { format!("{{{n}}}") }, *what))

@@ -703,6 +703,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("requests.category_problems", "{n} 处填写有误，类别未保存", "{n} fields are wrong; the category was not saved"),
     ("requests.categories_link", "诉求类别与时限", "Categories and limits"),
     ("nav.benchmark", "对标", "Peers"),
+    ("nav.briefings", "简报", "Briefings"),
     ("benchmark.title", "对标先进地区", "Benchmarking against peers"),
     (
         "benchmark.note",
@@ -727,6 +728,10 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("benchmark.date", "日期", "Date"),
     ("benchmark.noise", "已清理的干扰", "Noise cleaned"),
     ("benchmark.officials", "出席领导", "Officials"),
+    ("benchmark.role_spoke", "讲话", "spoke"),
+    ("benchmark.role_chaired", "主持", "chaired"),
+    ("benchmark.role_reported", "作报告", "reported"),
+    ("benchmark.role_attended", "出席", "attended"),
     ("benchmark.facts", "指标", "Figures"),
     ("benchmark.text", "清洗后的全文", "The cleaned text"),
     ("benchmark.reports", "已读取的报告", "Reports read"),

@@ -25,6 +25,7 @@ async fn a_drafted_briefing_carries_the_engines_figures_and_where_each_came_from
     assert_eq!(drafted.status(), StatusCode::CREATED);
     let b: Value = drafted.json().await?;
     let id = b["briefing_id"].as_i64().ok_or("id")?;
+    assert_eq!(b["title"], "全市2024年1—6月工业经济运行简报");
     let body = b["body"].as_str().ok_or("body")?.to_owned();
     assert!(body.starts_with("1—6月，全市规上工业总产值同口径[[f1|"), "{body}");
     let figures = b["figures"].as_array().ok_or("figures")?.clone();
