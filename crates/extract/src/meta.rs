@@ -73,6 +73,19 @@ fn region(text: &str) -> Option<Region> {
         *areas.entry(c[1].to_owned()).or_default() += 1;
     }
     let best_area = areas.into_iter().filter(|(_, n)| *n >= 3).max_by_key(|(_, n)| *n);
+    // A province's report speaks of 全省 more than of any city's 全市.
+    let province = places::PROVINCES
+        .iter()
+        .filter(|p| !places::MUNICIPALITIES.contains(p))
+        .map(|name| (*name, text.matches(name).count()))
+        .filter(|(_, n)| *n >= 1)
+        .max_by_key(|(_, n)| *n)
+        .map(|(name, _)| province_region(text, name));
+    let provincial =
+        text.matches("全省").count() >= 3 && text.matches("全省").count() > text.matches("全市").count() * 2;
+    if provincial && province.is_some() {
+        return province;
+    }
     match (best_area, best_city) {
         (Some((area, n)), city) if city.is_none_or(|(_, (s, _))| n * 3 >= s) => {
             let prefix = city.map(|(name, _)| name).unwrap_or_default();
@@ -84,8 +97,21 @@ fn region(text: &str) -> Option<Region> {
             .map(|name| (*name, text.matches(name).count()))
             .filter(|(_, n)| *n >= 3)
             .max_by_key(|(_, n)| *n)
-            .map(|(name, _)| Region { name: format!("{name}省"), explicit: text.contains(&format!("{name}省")) }),
+            .map(|(name, _)| province_region(text, name)),
     }
+}
+
+/// A province by its full name: `湖南省`, `广西壮族自治区`.
+fn province_region(text: &str, name: &str) -> Region {
+    let full = match name {
+        "内蒙古" => "内蒙古自治区".to_owned(),
+        "广西" => "广西壮族自治区".to_owned(),
+        "西藏" => "西藏自治区".to_owned(),
+        "宁夏" => "宁夏回族自治区".to_owned(),
+        "新疆" => "新疆维吾尔自治区".to_owned(),
+        other => format!("{other}省"),
+    };
+    Region { explicit: text.contains(&full), name: full }
 }
 
 // ---------------------------------------------------------------------------------- meeting
@@ -364,5 +390,8 @@ mod tests {
         let r = region("建设现代化新永州。永州国际皮具箱包博览会。永州经开区主要负责人。").expect("a city");
         assert_eq!(r, Region { name: "永州市".into(), explicit: false });
         assert_eq!(region("全市上下。制造强市。□市召开大会。"), None);
+        // A province's meeting names its cities as examples, and speaks of 全省.
+        let text = "湖南省工业和信息化工作会议召开。2023年,全省规模工业增加值增长7.1%,长沙市、株洲市分别增长8%、9%。全省上下要推进新型工业化,全省制造业增加值占比提升,全省新增规上企业3000家。";
+        assert_eq!(region(text), Some(Region { name: "湖南省".into(), explicit: true }));
     }
 }
