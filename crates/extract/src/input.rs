@@ -1,8 +1,10 @@
-//! A report's text out of the file it came in: UTF-8 text, an HTML page (tags, scripts and
-//! styles dropped, blocks kept as lines, entities decoded), or a Word .docx file (the
-//! paragraphs of `word/document.xml`). Anything else is refused with a clear error.
+//! A report's text out of the file it came in: text in UTF-8 or GB18030/GBK, an HTML page
+//! (tags, scripts and styles dropped, blocks kept as lines, entities decoded), or a Word .docx
+//! file (the paragraphs of `word/document.xml`). Anything else is refused with a clear error.
 
 use std::io::Read;
+
+use xinzhi_domain::{Lang, Localize};
 
 /// Why a file could not be read as a report.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -13,6 +15,25 @@ pub enum InputError {
     Docx(String),
     #[error("the file has {0} bytes; at most 5 MB are read")]
     TooLarge(usize),
+}
+
+impl Localize for InputError {
+    fn code(&self) -> &'static str {
+        match self {
+            InputError::NotText => "report.not_text",
+            InputError::Docx(_) => "report.docx",
+            InputError::TooLarge(_) => "report.too_large",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (InputError::NotText, Lang::ZhCn) => "文件不是文本、网页或Word（.docx）文档".into(),
+            (InputError::Docx(why), Lang::ZhCn) => format!("Word文档已损坏（{why}）"),
+            (InputError::TooLarge(bytes), Lang::ZhCn) => format!("文件大小为{bytes}字节，最多读取5MB"),
+            (other, Lang::En) => xinzhi_domain::text::capitalize(&other.to_string()),
+        }
+    }
 }
 
 /// The largest file read.
@@ -26,13 +47,23 @@ pub fn text_of(bytes: &[u8]) -> Result<String, InputError> {
     if bytes.starts_with(b"PK\x03\x04") {
         return docx_text(bytes);
     }
-    let text =
-        std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|_| InputError::NotText)?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => {
+            // Not UTF-8: GB18030 (which GBK is part of), as Chinese Windows saves text, or nothing.
+            let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+            if had_errors || text.contains('\0') {
+                return Err(InputError::NotText);
+            }
+            text
+        }
+    };
     let head: String = text.chars().take(2000).collect::<String>().to_ascii_lowercase();
     if head.contains("<html") || head.contains("<body") || head.contains("<p>") || head.contains("<div") {
-        Ok(html_text(text))
+        Ok(html_text(&text))
     } else {
-        Ok(text.to_owned())
+        Ok(text.into_owned())
     }
 }
 
@@ -188,8 +219,15 @@ mod tests {
     }
 
     #[test]
+    fn text_saved_as_gbk_is_read() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("全市规上工业增加值增长4.1%");
+        assert_eq!(text_of(&gbk).as_deref(), Ok("全市规上工业增加值增长4.1%"));
+    }
+
+    #[test]
     fn bytes_that_are_no_text_are_refused() {
         assert_eq!(text_of(&[0xff, 0xfe, 0x00, 0xd8]), Err(InputError::NotText));
+        assert_eq!(InputError::NotText.message(Lang::ZhCn), "文件不是文本、网页或Word（.docx）文档");
         assert!(matches!(text_of(b"PK\x03\x04garbage"), Err(InputError::Docx(_))));
     }
 }

@@ -472,7 +472,7 @@ async fn view_add(
     let pasted = fields.get("text").unwrap_or_default().to_owned();
     let text = match fields.files("file").next() {
         Some((_, bytes)) => xinzhi_extract::input::text_of(bytes).map_err(|e| {
-            let message = format!("{}：{e}", tr.t("benchmark.unreadable"));
+            let message = format!("{}：{}", tr.t("benchmark.unreadable"), xinzhi_domain::Localize::message(&e, lang));
             ApiError::Invalid(FieldError::new("file", "benchmark.file", message))
         }),
         None => Ok(pasted),
