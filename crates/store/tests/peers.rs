@@ -1,6 +1,7 @@
-//! Peer reports on SQLite and PostgreSQL: a report kept with its figures in one go, a figure
-//! corrected and one rejected (both audited), the region corrected, and the peer table of
-//! what is left.
+//! Peer reports and briefings on SQLite and PostgreSQL: a report kept with its figures in one
+//! go, a figure corrected and one rejected (both audited), the region corrected, and the peer
+//! table of what is left; the shipped briefing template stored once, a template replaced by
+//! name, drafts kept, edited and listed by scope.
 
 use xinzhi_store::peers::{NewPeerReport, PeerFactInput};
 use xinzhi_store::testing::TestDatabase;
@@ -71,5 +72,52 @@ async fn story(store: &Store) -> Result {
         table.iter().map(|r| (r.region.as_str(), r.indicator.as_str(), r.year, r.value)).collect();
     assert_eq!(rows, [("永州市", "规模工业增加值", 2023, 2.6)], "targets and the rejected figure stay out");
     assert_eq!(store.peer_reports().await?.len(), 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn briefing_templates_and_drafts_keep_their_text_on_every_backend() -> Result {
+    for db in TestDatabase::all().await? {
+        eprintln!("briefings on {}", db.label);
+        briefings(&db.store).await.map_err(|e| format!("{}: {e}", db.label))?;
+        db.remove().await?;
+    }
+    Ok(())
+}
+
+async fn briefings(store: &Store) -> Result {
+    use xinzhi_store::briefings::{DEFAULT_TEMPLATE_NAME, NewBriefing};
+    let actor = AuditActor::system("test");
+    let shipped = store.briefing_templates().await?;
+    assert_eq!(shipped.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), [DEFAULT_TEMPLATE_NAME]);
+    assert_eq!(store.briefing_templates().await?.len(), 1, "the shipped template is stored once");
+    let quarterly = store.save_briefing_template("季度简报", "{period}，新增规上企业{entered}家。", &actor).await?;
+    let again = store.save_briefing_template("季度简报", "{period}，退出{exited}家。", &actor).await?;
+    assert_eq!(quarterly, again, "saving a name again replaces its text");
+    let templates = store.briefing_templates().await?;
+    assert_eq!(
+        templates.iter().find(|t| t.template_id == quarterly).map(|t| t.body.as_str()),
+        Some("{period}，退出{exited}家。")
+    );
+
+    let june = xinzhi_domain::Month::parse("2024-06")?;
+    let new = |scope: &str| NewBriefing {
+        title: "上半年简报".into(),
+        period: june,
+        scope: scope.into(),
+        template_id: Some(quarterly),
+        body: "1—6月，退出[[f1|5]]家。".into(),
+        figures: serde_json::json!([{"id": "f1", "text": "5"}]),
+    };
+    let city = store.create_briefing(&new("city"), &actor).await?;
+    let district = store.create_briefing(&new("district:7"), &actor).await?;
+    let edited = store.update_briefing(city, "上半年运行简报", "上半年，退出[[f1|5]]家。", &actor).await?;
+    assert_eq!((edited.title.as_str(), edited.period), ("上半年运行简报", june));
+    assert_eq!(edited.figures[0]["id"], "f1");
+    assert_eq!(store.briefings(None).await?.len(), 2);
+    let theirs = store.briefings(Some(&["district:7".to_owned()])).await?;
+    assert_eq!(theirs.iter().map(|b| b.briefing_id).collect::<Vec<_>>(), [district]);
+    assert!(store.briefings(Some(&[])).await?.is_empty());
+    assert!(matches!(store.briefing(district + 100).await, Err(StoreError::NotFound)));
     Ok(())
 }
