@@ -276,6 +276,16 @@ async fn render(sources: &mut Sources<'_>, pieces: &[Piece]) -> Result<(String, 
                         body.push('、');
                     }
                     body.push_str(&part.name);
+                    // The district's own reports, not the whole scope's.
+                    let approved = match part.unit {
+                        xinzhi_analytics::Unit::District(id) => {
+                            let scope = Scope::District(xinzhi_store::RegionId(id));
+                            approval(sources.state, &scope, lang, month)
+                                .await
+                                .map_err(|e| ApiError::from_store(lang, e))?
+                        }
+                        _ => base.approved.clone(),
+                    };
                     mark(
                         &mut body,
                         &mut figures,
@@ -285,6 +295,7 @@ async fn render(sources: &mut Sources<'_>, pieces: &[Piece]) -> Result<(String, 
                             indicator: Some(arg.clone()),
                             indicator_name: indicator_name.clone(),
                             scope: part.name.clone(),
+                            approved,
                             caliber: tr.t("briefings.caliber_same").to_owned(),
                             firms: Some(format!(
                                 "/monitor/firms?indicator={arg}&window=ytd&month={m}&unit=district:{}",
@@ -302,9 +313,9 @@ async fn render(sources: &mut Sources<'_>, pieces: &[Piece]) -> Result<(String, 
 }
 
 /// The approval state of the month's reports in the caller's scope.
-async fn approval(state: &AppState, caller: &Caller, lang: Lang, month: Month) -> Result<String, StoreError> {
+async fn approval(state: &AppState, scope: &Scope, lang: Lang, month: Month) -> Result<String, StoreError> {
     let set = state.store.data_set(xinzhi_store::reports::MONTHLY).await?;
-    let due = state.store.due_reports(caller.scope(), set.data_set_id, month).await?;
+    let due = state.store.due_reports(scope, set.data_set_id, month).await?;
     let approved = due.iter().filter(|d| d.status == Some(ReportStatus::Approved)).count();
     let label = month.label(lang);
     Ok(Tr::new(lang).f(
@@ -363,7 +374,7 @@ async fn draft(state: &AppState, caller: &Caller, lang: Lang, input: &DraftInput
     };
     let pieces = parse(&template.body).map_err(|e| ApiError::Invalid(FieldError::from_domain("template", &e, lang)))?;
     let scope_name = scope_name(state, caller, lang).await;
-    let approved = approval(state, caller, lang, month).await.map_err(store_error)?;
+    let approved = approval(state, caller.scope(), lang, month).await.map_err(store_error)?;
     let mut sources =
         Sources { state, caller, lang, month, scope_name: scope_name.clone(), approved, cockpits: BTreeMap::new() };
     let (body, figures) = render(&mut sources, &pieces).await?;

@@ -49,6 +49,19 @@ async fn a_drafted_briefing_carries_the_engines_figures_and_where_each_came_from
     assert!(figure("entered")?["approved"].as_str().is_some_and(|a| a.starts_with("2024年6月报表已审核")));
     let districts = figures.iter().filter(|f| f["field"] == "by_district:gross_output").count();
     assert!(districts >= 2, "each district's growth is a figure");
+    // A district's figure gives the district's own reports: fewer than the city's.
+    let due = |f: &Value| -> Option<usize> {
+        f["approved"].as_str()?.rsplit('/').next()?.trim_end_matches('家').parse().ok()
+    };
+    let city_due = due(&figure("entered")?).ok_or("city due")?;
+    let district_due: usize = figures.iter().filter(|f| f["field"] == "by_district:gross_output").filter_map(due).sum();
+    assert_eq!(district_due, city_due, "the districts' reports add up to the city's");
+    assert!(
+        figures
+            .iter()
+            .filter(|f| f["field"] == "by_district:gross_output")
+            .all(|f| due(f).is_some_and(|n| n < city_due))
+    );
     // Each mark of the text has its provenance, and every provenance link resolves.
     for f in &figures {
         let mark = format!("[[{}|{}]]", f["id"].as_str().unwrap_or("?"), f["text"].as_str().unwrap_or("?"));
