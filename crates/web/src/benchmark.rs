@@ -9,7 +9,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -481,14 +481,13 @@ async fn view_add(
         Ok(text) => add(&state, &caller, lang, fields.get("title").unwrap_or_default(), &text).await,
         Err(e) => Err(e),
     };
-    match added {
-        Ok(id) => Ok(Redirect::to(&format!("/benchmark/{id}")).into_response()),
-        Err(e) => {
-            let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, table_page(&state, &caller, lang, &uri, problems).await?)
-                .into_response())
-        }
-    }
+    crate::error::form_answer(
+        lang,
+        added,
+        |id| format!("/benchmark/{id}"),
+        async |problems| table_page(&state, &caller, lang, &uri, problems).await,
+    )
+    .await
 }
 
 pub struct FactLine {
@@ -615,12 +614,11 @@ async fn view_correct(
             correct_fact(&state, &caller, lang, (id, fact), &input).await.map(|_| ())
         }
     };
-    match done {
-        Ok(()) => Ok(Redirect::to(&format!("/benchmark/{id}")).into_response()),
-        Err(e) => {
-            let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, report_page(&state, &caller, lang, &uri, id, problems).await?)
-                .into_response())
-        }
-    }
+    crate::error::form_answer(
+        lang,
+        done,
+        |()| format!("/benchmark/{id}"),
+        async |problems| report_page(&state, &caller, lang, &uri, id, problems).await,
+    )
+    .await
 }

@@ -11,7 +11,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -578,14 +578,13 @@ async fn view_draft(
         template_id: fields.get("template_id").and_then(|t| t.parse().ok()),
         title: fields.get("title").map(str::to_owned),
     };
-    match draft(&state, &caller, lang, &input).await {
-        Ok(b) => Ok(Redirect::to(&format!("/briefings/{}", b.briefing_id)).into_response()),
-        Err(e) => {
-            let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, list_page(&state, &caller, lang, &uri, problems).await?)
-                .into_response())
-        }
-    }
+    crate::error::form_answer(
+        lang,
+        draft(&state, &caller, lang, &input).await,
+        |b| format!("/briefings/{}", b.briefing_id),
+        async |problems| list_page(&state, &caller, lang, &uri, problems).await,
+    )
+    .await
 }
 
 /// A piece of a draft as the page shows it.
@@ -674,14 +673,13 @@ async fn view_edit(
         title: fields.get("title").unwrap_or_default().to_owned(),
         body: fields.get("body").unwrap_or_default().replace("\r\n", "\n"),
     };
-    match edit(&state, &caller, lang, id, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/briefings/{id}")).into_response()),
-        Err(e) => {
-            let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, briefing_page(&state, &caller, lang, &uri, id, problems).await?)
-                .into_response())
-        }
-    }
+    crate::error::form_answer(
+        lang,
+        edit(&state, &caller, lang, id, &input).await,
+        |_| format!("/briefings/{id}"),
+        async |problems| briefing_page(&state, &caller, lang, &uri, id, problems).await,
+    )
+    .await
 }
 
 /// `GET /briefings/{id}/word.docx`: the draft as a Word document, its figures' sources in a
@@ -797,14 +795,13 @@ async fn view_save_template(
         name: fields.get("name").unwrap_or_default().to_owned(),
         body: fields.get("body").unwrap_or_default().replace("\r\n", "\n"),
     };
-    match save_template(&state, &caller, lang, &input).await {
-        Ok(_) => Ok(Redirect::to("/briefings/templates").into_response()),
-        Err(e) => {
-            let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;
-            let page = templates_page(&state, &caller, lang, &uri, Some((input.name, input.body)), problems).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-    }
+    crate::error::form_answer(
+        lang,
+        save_template(&state, &caller, lang, &input).await,
+        |_| "/briefings/templates".to_owned(),
+        async |problems| templates_page(&state, &caller, lang, &uri, Some((input.name, input.body)), problems).await,
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -224,3 +224,21 @@ impl IntoResponse for PageError {
         }
     }
 }
+
+/// What a page's form answers: the page `to` names when the work was done; the form's page
+/// again with the input's problems (422) when the input was refused; the error page for
+/// anything else (not found, a failure of the store).
+pub(crate) async fn form_answer<T, P: IntoResponse>(
+    lang: Lang,
+    done: Result<T, ApiError>,
+    to: impl FnOnce(T) -> String,
+    page: impl AsyncFnOnce(Vec<(String, String)>) -> Result<P, PageError>,
+) -> Result<Response, PageError> {
+    match done {
+        Ok(value) => Ok(axum::response::Redirect::to(&to(value)).into_response()),
+        Err(e) => {
+            let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page(problems).await?).into_response())
+        }
+    }
+}

@@ -8,7 +8,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -567,14 +567,13 @@ async fn view_list_post(
     fields: FormFields,
 ) -> Result<Response, PageError> {
     let input = input_of(&fields);
-    match save(&state, &caller, lang, None, &input).await {
-        Ok(policy) => Ok(Redirect::to(&format!("/policies/{}", policy.policy_id)).into_response()),
-        Err(e) => {
-            let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;
-            let page = list_page(&state, &caller, lang, &uri, problems, PolicyForm::of_input(&input)).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-    }
+    crate::error::form_answer(
+        lang,
+        save(&state, &caller, lang, None, &input).await,
+        |policy| format!("/policies/{}", policy.policy_id),
+        async |problems| list_page(&state, &caller, lang, &uri, problems, PolicyForm::of_input(&input)).await,
+    )
+    .await
 }
 
 pub struct FirmRow {
@@ -715,15 +714,16 @@ async fn view_policy_post(
             decide(&state, &caller, lang, id, &input).await
         }
     };
-    match outcome {
-        Ok(()) => Ok(Redirect::to(&format!("/policies/{id}?done=1")).into_response()),
-        Err(e) => {
-            let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;
+    crate::error::form_answer(
+        lang,
+        outcome,
+        |()| format!("/policies/{id}?done=1"),
+        async |problems| {
             let after = AfterPost { problems, done: false, sent: sent.as_ref() };
-            let page = policy_page(&state, &caller, lang, &uri, id, after).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-    }
+            policy_page(&state, &caller, lang, &uri, id, after).await
+        },
+    )
+    .await
 }
 
 /// `GET /policies/{id}/eligible.xlsx`: the 免申即享 list with the evidence and decisions.

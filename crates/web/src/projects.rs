@@ -9,7 +9,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -588,14 +588,13 @@ async fn view_list_post(
         planned_start: text("planned_start"),
         planned_producing: text("planned_producing"),
     };
-    match create(&state, &caller, lang, &input).await {
-        Ok(p) => Ok(Redirect::to(&format!("/projects/{}", p.project_id)).into_response()),
-        Err(e) => {
-            let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;
-            let page = list_page(&state, &caller, lang, &uri, &SummaryQuery::default(), problems).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-    }
+    crate::error::form_answer(
+        lang,
+        create(&state, &caller, lang, &input).await,
+        |p| format!("/projects/{}", p.project_id),
+        async |problems| list_page(&state, &caller, lang, &uri, &SummaryQuery::default(), problems).await,
+    )
+    .await
 }
 
 #[derive(Template, WebTemplate)]
@@ -670,14 +669,13 @@ async fn view_project_post(
         Some("investment") => Change::Investment(InvestmentInput { month: text("month"), amount: text("amount") }),
         _ => Change::Stage(StageInput { stage: text("stage"), date: text("date") }),
     };
-    match change(&state, &caller, lang, id, asked).await {
-        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
-        Err(e) => {
-            let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;
-            let page = project_page(&state, &caller, lang, &uri, id, problems).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-    }
+    crate::error::form_answer(
+        lang,
+        change(&state, &caller, lang, id, asked).await,
+        |_| format!("/projects/{id}"),
+        async |problems| project_page(&state, &caller, lang, &uri, id, problems).await,
+    )
+    .await
 }
 
 /// `GET /projects.xlsx?month=`: every project of the scope with its stage, investment and light.

@@ -6,8 +6,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{OriginalUri, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -262,12 +261,11 @@ async fn view_post(
         remind_days_before: number(&form.remind_days_before),
         department: Some(form.department.clone()),
     };
-    match save(&state, &caller, lang, &input).await {
-        Ok(_) => Ok(Redirect::to("/requests/categories").into_response()),
-        Err(e) => {
-            let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;
-            let page = page(&state, &caller, lang, &uri, Some(form), None, problems).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-    }
+    crate::error::form_answer(
+        lang,
+        save(&state, &caller, lang, &input).await,
+        |_| "/requests/categories".to_owned(),
+        async |problems| page(&state, &caller, lang, &uri, Some(form), None, problems).await,
+    )
+    .await
 }

@@ -624,14 +624,13 @@ async fn view_list_post(
         Ok(files) => create(&state, &caller, lang, &input, files).await,
         Err(e) => Err(ApiError::Invalid(e)),
     };
-    match created {
-        Ok(r) => Ok(Redirect::to(&format!("/requests/{}", r.request_id)).into_response()),
-        Err(e) => {
-            let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;
-            let page = list_page(&state, &caller, lang, &uri, &ListQuery::default(), problems).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-    }
+    crate::error::form_answer(
+        lang,
+        created,
+        |r| format!("/requests/{}", r.request_id),
+        async |problems| list_page(&state, &caller, lang, &uri, &ListQuery::default(), problems).await,
+    )
+    .await
 }
 
 #[derive(Template, WebTemplate)]
@@ -728,14 +727,13 @@ async fn view_request_post(
         rating: fields.get("rating").and_then(|r| r.trim().parse().ok()),
         department: fields.get("department").map(str::to_owned),
     };
-    match take_step(&state, &caller, lang, id, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
-        Err(e) => {
-            let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;
-            let page = request_page(&state, &caller, lang, &uri, id, problems).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-    }
+    crate::error::form_answer(
+        lang,
+        take_step(&state, &caller, lang, id, &input).await,
+        |_| format!("/requests/{id}"),
+        async |problems| request_page(&state, &caller, lang, &uri, id, problems).await,
+    )
+    .await
 }
 
 #[derive(Template, WebTemplate)]

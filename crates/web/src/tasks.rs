@@ -10,7 +10,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -440,13 +440,13 @@ async fn view_board_post(
         };
         create(&state, &caller, lang, &input).await.map(|_| ())
     };
-    match outcome {
-        Ok(()) => Ok(Redirect::to("/tasks").into_response()),
-        Err(e) => {
-            let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, board(&state, &caller, lang, &uri, problems).await?).into_response())
-        }
-    }
+    crate::error::form_answer(
+        lang,
+        outcome,
+        |()| "/tasks".to_owned(),
+        async |problems| board(&state, &caller, lang, &uri, problems).await,
+    )
+    .await
 }
 
 #[derive(Template, WebTemplate)]
@@ -524,14 +524,13 @@ async fn view_task_post(
         Ok(files) => progress(&state, &caller, lang, id, &input, files.first()).await,
         Err(e) => Err(ApiError::Invalid(e)),
     };
-    match posted {
-        Ok(_) => Ok(Redirect::to(&format!("/tasks/{id}")).into_response()),
-        Err(e) => {
-            let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, task_page(&state, &caller, lang, &uri, id, problems).await?)
-                .into_response())
-        }
-    }
+    crate::error::form_answer(
+        lang,
+        posted,
+        |_| format!("/tasks/{id}"),
+        async |problems| task_page(&state, &caller, lang, &uri, id, problems).await,
+    )
+    .await
 }
 
 #[derive(Template, WebTemplate)]
