@@ -83,7 +83,11 @@ pub struct Extraction {
 
 /// Reads a report's text.
 pub fn extract(raw: &str) -> Extraction {
-    let cleaned = clean(raw);
+    extract_cleaned(&clean(raw))
+}
+
+/// Reads a report already cleaned (for a caller that keeps the cleaned text too).
+pub fn extract_cleaned(cleaned: &Cleaned) -> Extraction {
     let text = &cleaned.text;
     let meta = meta::read(text);
     let (achieved, targets) = facts::read(text, meta.report_year);
@@ -98,8 +102,8 @@ pub fn extract(raw: &str) -> Extraction {
         officials: meta.officials,
         achieved,
         targets,
-        noise: cleaned.noise,
-        spam: cleaned.spam,
+        noise: cleaned.noise.clone(),
+        spam: cleaned.spam.clone(),
     }
 }
 

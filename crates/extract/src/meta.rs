@@ -287,8 +287,8 @@ fn officials(text: &str) -> Vec<Official> {
     let mut last_end = 0usize;
     for c in OFFICIAL.captures_iter(text) {
         let (Some(end_word), Some(name), Some(after)) = (c.get(1), c.get(2), c.get(3)) else { continue };
-        // A three-character name takes its third character from the verb when the verb is
-        // two characters (`罗蔺出席`); the regex prefers the shorter name, so try the longer.
+        // A name has two or three characters: the lazy regex takes three only when what
+        // follows two is no verb or stop (`罗蔺出席` but `张新宇主持`).
         let name_text = name.as_str();
         if !plausible_name(name_text) {
             continue;

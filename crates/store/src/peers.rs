@@ -53,6 +53,8 @@ pub struct PeerReport {
     pub body: String,
     pub created_at: i64,
     pub created_by: String,
+    /// Its figures not rejected.
+    pub kept_facts: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -80,8 +82,9 @@ pub struct PeerRow {
     pub peer_fact_id: i64,
 }
 
-const REPORT_COLUMNS: &str =
-    "peer_report_id, title, region, meeting, held_on, report_year, officials, noise, body, created_at, created_by";
+const REPORT_COLUMNS: &str = "r.peer_report_id, r.title, r.region, r.meeting, r.held_on, r.report_year, r.officials, \
+     r.noise, r.body, r.created_at, r.created_by, (SELECT COUNT(*) FROM peer_facts f \
+     WHERE f.peer_report_id = r.peer_report_id AND f.status <> 'rejected') FROM peer_reports r";
 const FACT_COLUMNS: &str =
     "peer_fact_id, peer_report_id, list, indicator, value, unit, kind, year, qualifier, span, status, updated_by";
 
@@ -101,6 +104,7 @@ fn report_of(row: &sqlx::any::AnyRow) -> Result<PeerReport, StoreError> {
         body: row.try_get(8)?,
         created_at: row.try_get(9)?,
         created_by: row.try_get(10)?,
+        kept_facts: row.try_get(11)?,
     })
 }
 
@@ -173,15 +177,13 @@ impl Store {
 
     /// Every kept report, newest first.
     pub async fn peer_reports(&self) -> Result<Vec<PeerReport>, StoreError> {
-        let sql =
-            Sql::new(self.backend, &format!("SELECT {REPORT_COLUMNS} FROM peer_reports ORDER BY peer_report_id DESC"));
+        let sql = Sql::new(self.backend, &format!("SELECT {REPORT_COLUMNS} ORDER BY r.peer_report_id DESC"));
         sql.query().fetch_all(&self.pool).await?.iter().map(report_of).collect()
     }
 
     /// A report with its figures in the order read.
     pub async fn peer_report(&self, id: i64) -> Result<(PeerReport, Vec<PeerFact>), StoreError> {
-        let mut sql =
-            Sql::new(self.backend, &format!("SELECT {REPORT_COLUMNS} FROM peer_reports WHERE peer_report_id = "));
+        let mut sql = Sql::new(self.backend, &format!("SELECT {REPORT_COLUMNS} WHERE r.peer_report_id = "));
         sql.bind(id)?;
         let report = report_of(&sql.query().fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?)?;
         let mut sql = Sql::new(self.backend, &format!("SELECT {FACT_COLUMNS} FROM peer_facts WHERE peer_report_id = "));

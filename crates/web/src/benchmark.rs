@@ -110,8 +110,9 @@ async fn add(state: &AppState, caller: &Caller, lang: Lang, title: &str, text: &
     if text.trim().chars().count() < 20 {
         return Err(ApiError::invalid("text", "benchmark.text", tr.t("benchmark.too_short").to_owned()));
     }
-    let extraction = xinzhi_extract::extract(text);
-    let cleaned = xinzhi_extract::clean(text).text;
+    let cleaned = xinzhi_extract::clean(text);
+    let extraction = xinzhi_extract::extract_cleaned(&cleaned);
+    let cleaned = cleaned.text;
     let title = match title.trim() {
         "" => extraction.meeting.clone().unwrap_or_else(|| cleaned.chars().take(30).collect()),
         t => t.chars().take(200).collect(),
@@ -281,16 +282,11 @@ fn check_fact(lang: Lang, before: &PeerFactInput, input: &FactCorrection) -> Res
             (!q.is_empty()).then(|| q.chars().take(60).collect())
         },
     );
-    match (problems.len(), value) {
-        (0, Some(value)) => {
+    match (problems.is_empty(), value) {
+        (true, Some(value)) => {
             Ok(PeerFactInput { list, indicator, value, unit, kind, year, qualifier, span: before.span.clone() })
         }
-        (1, _) => Err(ApiError::Invalid(problems.remove(0))),
-        (n, _) => Err(ApiError::Problems {
-            code: "validation",
-            message: tr.f("benchmark.problems", &[("n", &n.to_string())]),
-            details: problems,
-        }),
+        _ => Err(ApiError::refused(lang, "benchmark.problems", problems)),
     }
 }
 
@@ -341,23 +337,29 @@ async fn table(state: &AppState, caller: &Caller, lang: Lang) -> Result<Vec<Tabl
     refuse_unless(state, caller, lang, reads(caller), "table").await?;
     let rows = state.store.peer_table().await.map_err(|e| ApiError::from_store(lang, e))?;
     let latest = crate::monitor::latest_data_month(state).await.map_err(|e| ApiError::from_store(lang, e))?;
+    // Each row's own metric and the month its figure runs to; the engine is asked once.
+    let asked: Vec<_> = rows
+        .iter()
+        .map(|peer| {
+            let own = own_metric(&peer.indicator, peer.kind == "growth" && peer.unit == "%")
+                .filter(|_| peer.kind == "growth" || peer.kind == "count");
+            let december = Month::december(xinzhi_domain::Year(peer.year));
+            let through =
+                Some(december).filter(|m| *m <= latest).or_else(|| (latest.year() == peer.year).then_some(latest));
+            (own, through)
+        })
+        .collect();
     let engine_error = |e| crate::monitor::api_error(lang, e);
     let engine = state.engine.get(&state.store).await.map_err(engine_error)?;
+    for own in asked.iter().filter_map(|(own, _)| *own).filter(|o| o.kind != xinzhi_domain::targets::TargetKind::Count)
+    {
+        // An indicator the engine cannot load leaves its rows without an own figure.
+        engine.ensure_indicator(own.metric).await.ok();
+    }
+    let cube = engine.read().await.map_err(engine_error)?;
     let mut out = Vec::with_capacity(rows.len());
-    for peer in rows {
-        let own = own_metric(&peer.indicator, peer.kind == "growth" && peer.unit == "%")
-            .filter(|_| peer.kind == "growth" || peer.kind == "count");
-        let december = Month::december(xinzhi_domain::Year(peer.year));
-        let through =
-            Some(december).filter(|m| *m <= latest).or_else(|| (latest.year() == peer.year).then_some(latest));
-        let value = match (own, through) {
-            (Some(own), Some(month)) => {
-                engine.ensure_indicator(own.metric).await.ok();
-                let cube = engine.read().await.map_err(engine_error)?;
-                xinzhi_analytics::cockpit::own_figure(&cube, &own, month)
-            }
-            _ => None,
-        };
+    for (peer, (own, through)) in rows.into_iter().zip(asked) {
+        let value = own.zip(through).and_then(|(own, month)| xinzhi_analytics::cockpit::own_figure(&cube, &own, month));
         out.push(TableRow {
             own: value,
             own_through: value.and(through),
@@ -402,7 +404,7 @@ pub struct TablePage {
     layout: Layout,
     city: String,
     rows: Vec<TableLine>,
-    reports: Vec<(i64, String, String, String, usize)>,
+    reports: Vec<(i64, String, String, String, i64)>,
     editable: bool,
     problems: Vec<(String, String)>,
 }
@@ -417,12 +419,10 @@ async fn table_page(
     let tr = Tr::new(lang);
     let rows = table(state, caller, lang).await.map_err(|e| PageError::from_api(lang, e))?;
     let reports = state.store.peer_reports().await.map_err(|e| PageError::from_store(lang, e))?;
-    let mut listed = Vec::with_capacity(reports.len());
-    for r in reports {
-        let (_, facts) = state.store.peer_report(r.peer_report_id).await.map_err(|e| PageError::from_store(lang, e))?;
-        let kept = facts.iter().filter(|f| f.status != "rejected").count();
-        listed.push((r.peer_report_id, r.title, r.region.unwrap_or_default(), r.held_on.unwrap_or_default(), kept));
-    }
+    let listed = reports
+        .into_iter()
+        .map(|r| (r.peer_report_id, r.title, r.region.unwrap_or_default(), r.held_on.unwrap_or_default(), r.kept_facts))
+        .collect();
     let layout = Layout::for_caller(state, tr, uri, "benchmark", caller);
     Ok(TablePage {
         tr,

@@ -69,6 +69,19 @@ impl ApiError {
         ApiError::Invalid(FieldError::new(field, code, message))
     }
 
+    /// 422 for an input refused for `problems` (at least one): the problem itself when there is
+    /// one, else all of them under the catalogue's `summary` ("{n} 处填写有误…").
+    pub fn refused(lang: Lang, summary: &str, mut problems: Vec<FieldError>) -> ApiError {
+        if problems.len() == 1 {
+            return ApiError::Invalid(problems.remove(0));
+        }
+        ApiError::Problems {
+            code: "validation",
+            message: Tr::new(lang).f(summary, &[("n", &problems.len().to_string())]),
+            details: problems,
+        }
+    }
+
     pub fn status_code(&self) -> StatusCode {
         match self {
             ApiError::Invalid(_) | ApiError::Problems { .. } | ApiError::File { .. } => {

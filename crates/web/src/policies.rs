@@ -139,12 +139,7 @@ fn check_input(lang: Lang, input: &PolicyInput) -> Result<PolicyDraft, ApiError>
             condition,
             automatic: input.automatic,
         }),
-        (1, ..) => Err(ApiError::Invalid(problems.remove(0))),
-        (n, ..) => Err(ApiError::Problems {
-            code: "validation",
-            message: tr.f("policies.problems", &[("n", &n.to_string())]),
-            details: problems,
-        }),
+        _ => Err(ApiError::refused(lang, "policies.problems", problems)),
     }
 }
 

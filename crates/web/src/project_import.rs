@@ -18,8 +18,8 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use xinzhi_domain::Lang;
 use xinzhi_ingest::{FieldSpec, Limits, Record, RecordSheet, TableSheet, read_grid, read_records, table_workbook};
+use xinzhi_store::ImportMode;
 use xinzhi_store::projects::NewProject;
-use xinzhi_store::{ImportMode, StoreError};
 
 use crate::AppState;
 use crate::auth::{Caller, MAX_UPLOAD_BYTES, random_token};
@@ -28,7 +28,7 @@ use crate::i18n::Tr;
 use crate::imports::{RowProblem, file_problem, row_problem};
 use crate::language::Language;
 use crate::pages::Layout;
-use crate::projects::{ProjectInput, check_input, writes_projects};
+use crate::projects::{Places, ProjectInput, check_input, writes_projects};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -116,39 +116,13 @@ fn yes_no(text: &str) -> Option<bool> {
     }
 }
 
-/// The code of whatever a cell names by code or by name.
-fn code_of<'a>(text: &'a str, known: &'a [(String, String)]) -> &'a str {
-    known.iter().find(|(code, name)| code == text || name == text).map_or(text, |(code, _)| code.as_str())
-}
-
-/// The code/name pairs a row's district, park and chain may be written with.
-struct Names {
-    districts: Vec<(String, String)>,
-    parks: Vec<(String, String)>,
-    chains: Vec<(String, String)>,
-}
-
-async fn names(state: &AppState) -> Result<Names, StoreError> {
-    let districts = state.store.list_regions().await?.into_iter().map(|r| (r.code.to_string(), r.name_zh)).collect();
-    let parks = state.store.list_parks().await?.into_iter().map(|p| (p.code, p.name_zh)).collect();
-    let chains = state
-        .store
-        .list_clusters()
-        .await?
-        .into_iter()
-        .flat_map(|(_, chains)| chains.into_iter().map(|c| (c.code, c.name_zh)))
-        .collect();
-    Ok(Names { districts, parks, chains })
-}
-
 /// Checks one record as the registration form would; the problems located in the sheet.
-async fn check_record(
-    state: &AppState,
+fn check_record(
     lang: Lang,
-    names: &Names,
+    places: &Places,
     sheet: &RecordSheet,
     record: &Record,
-) -> Result<Result<(NewProject, Option<f64>), Vec<RowProblem>>, ApiError> {
+) -> Result<(NewProject, Option<f64>), Vec<RowProblem>> {
     let tr = Tr::new(lang);
     let place = |key: &str| sheet.place(key).map(|p| (p.column.clone(), p.header.clone()));
     let mut problems = Vec::new();
@@ -165,9 +139,9 @@ async fn check_record(
     let input = ProjectInput {
         name: text("name"),
         investor: text("investor"),
-        district: Some(code_of(record.text("district"), &names.districts).to_owned()),
-        park: Some(code_of(record.text("park"), &names.parks).to_owned()),
-        chain: Some(code_of(record.text("chain"), &names.chains).to_owned()),
+        district: Some(places.district_code(record.text("district")).to_owned()),
+        park: Some(places.park_code(record.text("park")).to_owned()),
+        chain: Some(places.chain_code(record.text("chain")).to_owned()),
         total_investment: text("total_investment"),
         is_new,
         ten_major,
@@ -191,14 +165,10 @@ async fn check_record(
             .map(|e| row_problem(lang, record.row, place(&e.field).as_ref(), e.code, &e.message))
             .collect()
     };
-    match check_input(state, lang, &input).await {
-        Ok(new) if problems.is_empty() => Ok(Ok((new, planned))),
-        Ok(_) => Ok(Err(problems)),
-        Err(ApiError::Invalid(e)) => Ok(Err(problems.into_iter().chain(field_problems(vec![e])).collect())),
-        Err(ApiError::Problems { details, .. }) => {
-            Ok(Err(problems.into_iter().chain(field_problems(details)).collect()))
-        }
-        Err(other) => Err(other),
+    match check_input(places, lang, &input) {
+        Ok(new) if problems.is_empty() => Ok((new, planned)),
+        Ok(_) => Err(problems),
+        Err(details) => Err(problems.into_iter().chain(field_problems(details)).collect()),
     }
 }
 
@@ -215,7 +185,7 @@ pub async fn run_project_import(
     let grid = read_grid(bytes, Limits::default()).map_err(|e| file_error(&e, lang))?;
     let sheet = read_records(&grid, FIELDS).map_err(|e| file_error(&e, lang))?;
     let store_error = |e| ApiError::from_store(lang, e);
-    let names = names(state).await.map_err(store_error)?;
+    let places = Places::load(state).await.map_err(store_error)?;
     let scope = caller.scope();
     let registered: HashSet<(String, i64)> = state
         .store
@@ -237,7 +207,7 @@ pub async fn run_project_import(
     let mut accepted: Vec<(NewProject, Option<(i32, f64)>)> = Vec::new();
     let mut seen: HashSet<(String, i64)> = HashSet::new();
     for record in &sheet.records {
-        let (new, planned) = match check_record(state, lang, &names, &sheet, record).await? {
+        let (new, planned) = match check_record(lang, &places, &sheet, record) {
             Ok(checked) => checked,
             Err(problems) => {
                 report.rows_rejected += 1;
@@ -489,9 +459,9 @@ mod tests {
 
     #[test]
     fn names_become_codes_and_unknown_text_stays_for_the_error() {
-        let known = vec![("436002".to_owned(), "新州区".to_owned())];
-        assert_eq!(code_of("新州区", &known), "436002");
-        assert_eq!(code_of("436002", &known), "436002");
-        assert_eq!(code_of("别处", &known), "别处");
+        let known = vec![("436002".to_owned(), "新州区".to_owned(), ())];
+        assert_eq!(Places::code_of("新州区", &known), "436002");
+        assert_eq!(Places::code_of("436002", &known), "436002");
+        assert_eq!(Places::code_of("别处", &known), "别处");
     }
 }

@@ -15,9 +15,9 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use xinzhi_domain::project::{InvestmentProgress, LARGE_PROJECT_WAN, ProjectStage, Rate, investment_progress};
 use xinzhi_domain::targets::Light;
-use xinzhi_domain::{Lang, Month, RegionCode};
+use xinzhi_domain::{Lang, Month};
 use xinzhi_store::projects::{NewProject, Project};
-use xinzhi_store::{ChainId, StoreError};
+use xinzhi_store::{ChainId, ParkId, RegionId, StoreError};
 
 use crate::AppState;
 use crate::auth::{Caller, audit_denial};
@@ -78,7 +78,59 @@ pub struct ProjectInput {
     pub planned_producing: Option<String>,
 }
 
-pub(crate) async fn check_input(state: &AppState, lang: Lang, input: &ProjectInput) -> Result<NewProject, ApiError> {
+/// The districts, parks and chains a project may name, by code and by Chinese name, read once
+/// for a form or a whole imported list.
+pub(crate) struct Places {
+    districts: Vec<(String, String, RegionId)>,
+    parks: Vec<(String, String, ParkId)>,
+    chains: Vec<(String, String, ChainId)>,
+}
+
+impl Places {
+    pub(crate) async fn load(state: &AppState) -> Result<Places, StoreError> {
+        let districts = state
+            .store
+            .list_regions()
+            .await?
+            .into_iter()
+            .map(|r| (r.code.to_string(), r.name_zh, r.region_id))
+            .collect();
+        let parks = state.store.list_parks().await?.into_iter().map(|p| (p.code, p.name_zh, p.park_id)).collect();
+        let chains = state
+            .store
+            .list_clusters()
+            .await?
+            .into_iter()
+            .flat_map(|(_, chains)| chains.into_iter().map(|c| (c.code, c.name_zh, c.chain_id)))
+            .collect();
+        Ok(Places { districts, parks, chains })
+    }
+
+    /// The code of whatever `text` names by code or by name; the text itself when nothing is
+    /// (so that the check names what was written).
+    pub(crate) fn code_of<'a, Id>(text: &'a str, known: &'a [(String, String, Id)]) -> &'a str {
+        known.iter().find(|(code, name, _)| code == text || name == text).map_or(text, |(code, _, _)| code.as_str())
+    }
+
+    pub(crate) fn district_code<'a>(&'a self, text: &'a str) -> &'a str {
+        Places::code_of(text, &self.districts)
+    }
+
+    pub(crate) fn park_code<'a>(&'a self, text: &'a str) -> &'a str {
+        Places::code_of(text, &self.parks)
+    }
+
+    pub(crate) fn chain_code<'a>(&'a self, text: &'a str) -> &'a str {
+        Places::code_of(text, &self.chains)
+    }
+}
+
+fn id_of<Id: Copy>(code: &str, known: &[(String, String, Id)]) -> Option<Id> {
+    known.iter().find(|(c, _, _)| c == code).map(|(_, _, id)| *id)
+}
+
+/// Checks a project as entered, every field at once; the problems of each wrong field.
+pub(crate) fn check_input(places: &Places, lang: Lang, input: &ProjectInput) -> Result<NewProject, Vec<FieldError>> {
     let tr = Tr::new(lang);
     let mut problems = Vec::new();
     let text = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or("").to_owned();
@@ -88,13 +140,7 @@ pub(crate) async fn check_input(state: &AppState, lang: Lang, input: &ProjectInp
             problems.push(FieldError::new(field, "required", tr.t("projects.bad_text").to_owned()));
         }
     }
-    let region = match RegionCode::parse(text(&input.district).as_str()) {
-        Ok(code) => match state.store.region_by_code(code).await {
-            Ok(r) => Some(r.region_id),
-            Err(_) => None,
-        },
-        Err(_) => None,
-    };
+    let region = id_of(&text(&input.district), &places.districts);
     if region.is_none() {
         problems.push(FieldError::new(
             "district",
@@ -105,8 +151,7 @@ pub(crate) async fn check_input(state: &AppState, lang: Lang, input: &ProjectInp
     let park = match text(&input.park).as_str() {
         "" => None,
         code => {
-            let parks = state.store.list_parks().await.map_err(|e| ApiError::from_store(lang, e))?;
-            let found = parks.into_iter().find(|p| p.code == code).map(|p| p.park_id);
+            let found = id_of(code, &places.parks);
             if found.is_none() {
                 problems.push(FieldError::new("park", "projects.park", tr.f("projects.bad_park", &[("park", code)])));
             }
@@ -115,17 +160,17 @@ pub(crate) async fn check_input(state: &AppState, lang: Lang, input: &ProjectInp
     };
     let chain = match text(&input.chain).as_str() {
         "" => None,
-        code => match state.store.chain_id_by_code(code).await {
-            Ok(id) => Some(ChainId(id)),
-            Err(_) => {
+        code => {
+            let found = id_of(code, &places.chains);
+            if found.is_none() {
                 problems.push(FieldError::new(
                     "chain",
                     "projects.chain",
                     tr.f("projects.bad_chain", &[("chain", code)]),
                 ));
-                None
             }
-        },
+            found
+        }
     };
     let total = parse_amount(lang, "total_investment", &text(&input.total_investment), true);
     if let Err(e) = &total {
@@ -156,12 +201,7 @@ pub(crate) async fn check_input(state: &AppState, lang: Lang, input: &ProjectInp
             planned_producing,
             signed_on,
         }),
-        (1, ..) => Err(ApiError::Invalid(problems.remove(0))),
-        (n, ..) => Err(ApiError::Problems {
-            code: "validation",
-            message: tr.f("projects.problems", &[("n", &n.to_string())]),
-            details: problems,
-        }),
+        _ => Err(problems),
     }
 }
 
@@ -170,7 +210,8 @@ async fn create(state: &AppState, caller: &Caller, lang: Lang, input: &ProjectIn
         audit_denial(state, caller, "projects", "create").await;
         return Err(ApiError::NotFound(lang));
     }
-    let new = check_input(state, lang, input).await?;
+    let places = Places::load(state).await.map_err(|e| ApiError::from_store(lang, e))?;
+    let new = check_input(&places, lang, input).map_err(|p| ApiError::refused(lang, "projects.problems", p))?;
     let store_error = |e| ApiError::from_store(lang, e);
     let id = state.store.create_project(caller.scope(), &new, &caller.actor()).await.map_err(store_error)?;
     state.store.project(caller.scope(), id).await.map_err(store_error)

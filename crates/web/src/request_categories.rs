@@ -89,7 +89,6 @@ async fn save(state: &AppState, caller: &Caller, lang: Lang, input: &CategoryInp
         audit_denial(state, caller, "request_categories", "save").await;
         return Err(ApiError::NotFound(lang));
     }
-    let tr = Tr::new(lang);
     let text = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or("").to_owned();
     let mut problems = Vec::new();
     let limits = Limits {
@@ -115,16 +114,8 @@ async fn save(state: &AppState, caller: &Caller, lang: Lang, input: &CategoryInp
             Err(other) => return Err(other),
         },
     };
-    match problems.len() {
-        0 => {}
-        1 => return Err(ApiError::Invalid(problems.remove(0))),
-        n => {
-            return Err(ApiError::Problems {
-                code: "validation",
-                message: tr.f("requests.category_problems", &[("n", &n.to_string())]),
-                details: problems,
-            });
-        }
+    if !problems.is_empty() {
+        return Err(ApiError::refused(lang, "requests.category_problems", problems));
     }
     let store_error = |e| ApiError::from_store(lang, e);
     state.store.save_request_category(&category, department, &caller.actor()).await.map_err(store_error)?;

@@ -147,15 +147,7 @@ async fn create(
         problems.push(e.clone());
     }
     if !problems.is_empty() {
-        return Err(if problems.len() == 1 {
-            ApiError::Invalid(problems.remove(0))
-        } else {
-            ApiError::Problems {
-                code: "validation",
-                message: tr.f("requests.problems", &[("n", &problems.len().to_string())]),
-                details: problems,
-            }
-        });
+        return Err(ApiError::refused(lang, "requests.problems", problems));
     }
     let (category, default_department) = found?;
     let code = code.map_err(ApiError::Invalid)?;
