@@ -77,15 +77,24 @@ pub fn projection(
     let years = complete_years_before(cube, month.year());
     let Some((current, previous)) = reached(cube, unit, metric, kind, month) else { return (None, None, years) };
     let shares: Vec<f64> = years.iter().filter_map(|y| share(cube, unit, metric, kind, *y, month.month())).collect();
+    let so_far = value_of(kind, current, previous);
     match kind {
         TargetKind::Growth => {
-            let so_far = (previous > 0.0).then(|| (current / previous - 1.0) * 100.0);
             let last_share = share(cube, unit, metric, kind, month.year() - 1, month.month());
             let p = last_share.and_then(|s| project_growth(current, previous, s, &shares, month.month()));
             (so_far, p, years)
         }
-        TargetKind::Level => (Some(current), project(current, &shares, Spread::SUMS, month.month()), years),
-        TargetKind::Count => (Some(current), project(current, &shares, Spread::COUNTS, month.month()), years),
+        TargetKind::Level => (so_far, project(current, &shares, Spread::SUMS, month.month()), years),
+        TargetKind::Count => (so_far, project(current, &shares, Spread::COUNTS, month.month()), years),
+    }
+}
+
+/// What a target measures from what was reached: the growth rate in percent against last
+/// year's same firms, or the level or count itself.
+fn value_of(kind: TargetKind, current: f64, previous: f64) -> Option<f64> {
+    match kind {
+        TargetKind::Growth => (previous > 0.0).then(|| (current / previous - 1.0) * 100.0),
+        TargetKind::Level | TargetKind::Count => Some(current),
     }
 }
 
@@ -130,15 +139,22 @@ pub struct BacktestMonth {
 pub fn backtest(cube: &Cube, metric: &str, kind: TargetKind) -> Vec<BacktestMonth> {
     let range = cube.months();
     let years: Vec<i32> = complete_years_before(cube, range.last.year() + 1);
+    // What each backtested year brought by December, read once.
+    let actuals: Vec<(i32, f64)> = years
+        .iter()
+        .skip(1)
+        .filter_map(|&year| {
+            let (current, previous) = reached(cube, Unit::City, metric, kind, Month::new(year, 12).ok()?)?;
+            Some((year, value_of(kind, current, previous)?))
+        })
+        .collect();
     (1..=11)
         .map(|m| {
             let mut errors = Vec::new();
             let mut within = 0;
-            for &year in years.iter().skip(1) {
-                let (Ok(at), Ok(end)) = (Month::new(year, m), Month::new(year, 12)) else { continue };
+            for &(year, actual) in &actuals {
+                let Ok(at) = Month::new(year, m) else { continue };
                 let (_, Some(p), _) = projection(cube, Unit::City, metric, kind, at) else { continue };
-                let (actual_end, _, _) = projection(cube, Unit::City, metric, kind, end);
-                let Some(actual) = actual_end else { continue };
                 let error = match kind {
                     TargetKind::Growth => p.expected - actual,
                     _ if actual != 0.0 => (p.expected / actual - 1.0) * 100.0,

@@ -44,14 +44,15 @@ pub struct Attachment {
     pub created_by: String,
 }
 
-/// Keeps `file` for `owner` within a write transaction, audited; its id.
+/// Keeps `file` for `owner` within a write transaction, audited; what was kept.
 pub(crate) async fn insert_attachment(
     conn: &mut sqlx::AnyConnection,
     owner: Owner,
     file: &NewFile,
     actor: &AuditActor,
-) -> Result<i64, StoreError> {
+) -> Result<Attachment, StoreError> {
     let (kind, owner_id) = owner.parts();
+    let now = now_unix();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO attachments (owner_type, owner_id, file_name, size, content, created_at, created_by) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING attachment_id",
@@ -61,14 +62,21 @@ pub(crate) async fn insert_attachment(
     .bind(&file.name)
     .bind(file.content.len() as i64)
     .bind(file.content.clone())
-    .bind(now_unix())
+    .bind(now)
     .bind(&actor.name)
     .fetch_one(&mut *conn)
     .await?;
     let detail =
         serde_json::json!({"owner": kind, "owner_id": owner_id, "file_name": file.name, "size": file.content.len()});
     audit_object(conn, actor, "attachment.add", "attachment", id, detail).await?;
-    Ok(id)
+    Ok(Attachment {
+        attachment_id: id,
+        owner,
+        file_name: file.name.clone(),
+        size: file.content.len() as i64,
+        created_at: now,
+        created_by: actor.name.clone(),
+    })
 }
 
 const COLUMNS: &str = "attachment_id, owner_type, owner_id, file_name, size, created_at, created_by";
@@ -100,19 +108,19 @@ impl Store {
         }
     }
 
-    /// Attaches a file to what `scope` sees; its id.
+    /// Attaches a file to what `scope` sees; what was kept.
     pub async fn attach(
         &self,
         scope: &Scope,
         owner: Owner,
         file: &NewFile,
         actor: &AuditActor,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<Attachment, StoreError> {
         self.ensure_owner_visible(scope, owner).await?;
         let mut tx = self.begin_write().await?;
-        let id = insert_attachment(&mut tx, owner, file, actor).await?;
+        let kept = insert_attachment(&mut tx, owner, file, actor).await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(kept)
     }
 
     /// The files of what `scope` sees, oldest first.

@@ -113,10 +113,7 @@ async fn attach(
         audit_denial(state, caller, "attachments", "add").await;
         return Err(ApiError::NotFound(lang));
     }
-    let store_error = |e| ApiError::from_store(lang, e);
-    let id = state.store.attach(caller.scope(), owner, &file, &caller.actor()).await.map_err(store_error)?;
-    let (attachment, _) = state.store.attachment(caller.scope(), id).await.map_err(store_error)?;
-    Ok(attachment)
+    state.store.attach(caller.scope(), owner, &file, &caller.actor()).await.map_err(|e| ApiError::from_store(lang, e))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -289,7 +289,11 @@ fn timing_of(request: &Request, at: i64) -> Option<Timing> {
 /// and the city's supervisors get the escalation.
 pub(crate) async fn notices(state: &AppState, lang: Lang, at: i64) -> Result<Vec<Notice>, ApiError> {
     let tr = Tr::new(lang);
-    let open = state.store.requests(&Scope::City, None).await.map_err(|e| ApiError::from_store(lang, e))?;
+    // Only the stages with a clock: replied and closed requests are the bulk and need none.
+    let mut open = Vec::new();
+    for stage in [Stage::Raised, Stage::Accepted] {
+        open.extend(state.store.requests(&Scope::City, Some(stage)).await.map_err(|e| ApiError::from_store(lang, e))?);
+    }
     let mut notices = Vec::new();
     for request in open {
         let (Some(timing), Some(due_at)) = (timing_of(&request, at), request.due_at) else { continue };
