@@ -36,6 +36,19 @@ pub enum Kind {
     Share,
 }
 
+impl Kind {
+    /// The name the annotations and the API use.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Kind::Growth => "growth",
+            Kind::Count => "count",
+            Kind::Amount => "amount",
+            Kind::Rank => "rank",
+            Kind::Share => "share",
+        }
+    }
+}
+
 /// A figure of a report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fact {

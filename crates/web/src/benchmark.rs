@@ -59,17 +59,8 @@ async fn refuse_unless(
     crate::auth::refuse_unless(state, caller, lang, allowed, ("benchmark", what)).await
 }
 
-fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Growth => "growth",
-        Kind::Count => "count",
-        Kind::Amount => "amount",
-        Kind::Rank => "rank",
-        Kind::Share => "share",
-    }
-}
-
-const KINDS: [&str; 5] = ["growth", "count", "amount", "rank", "share"];
+const KINDS: [&str; 5] =
+    [Kind::Growth.as_str(), Kind::Count.as_str(), Kind::Amount.as_str(), Kind::Rank.as_str(), Kind::Share.as_str()];
 
 /// What a report was read into, as it is kept.
 fn to_new(title: &str, extraction: &Extraction, body: String) -> NewPeerReport {
@@ -81,7 +72,7 @@ fn to_new(title: &str, extraction: &Extraction, body: String) -> NewPeerReport {
                 indicator: f.indicator.clone(),
                 value: f.value,
                 unit: f.unit.clone(),
-                kind: kind_name(f.kind).to_owned(),
+                kind: f.kind.as_str().to_owned(),
                 year: f.year,
                 qualifier: f.qualifier.clone(),
                 span: f.span.clone(),
