@@ -2,9 +2,9 @@
 //! that keep a hostile file from exhausting memory: file size, declared unpacked size (zip
 //! bombs), rows and columns.
 
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
-use calamine::{Data, Reader};
+use calamine::{Data, DataRef, Reader};
 use xinzhi_domain::{Lang, Localize};
 
 /// One cell as read.
@@ -30,26 +30,42 @@ pub struct Grid {
     pub first_column: usize,
 }
 
-/// How big a file may be.
+/// How big a file may be. Every limit holds before anything is allocated from what a file
+/// declares: a workbook's parts are unpacked once as a stream to count their real size, the
+/// declared shared-string count and every cell position are checked, and a sheet is read cell by
+/// cell instead of into the rectangle its furthest cell spans.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub max_bytes: usize,
-    /// Sum of the declared sizes of an .xlsx file's parts once unpacked.
+    /// Sum of the sizes of an .xlsx file's parts once unpacked (counted while unpacking, not
+    /// taken from the headers).
     pub max_unpacked_bytes: u64,
     pub max_rows: usize,
     pub max_columns: usize,
+    /// Cells of the rectangle a sheet's used cells span (rows × columns), over all sheets of an
+    /// .xls file, which is read whole.
+    pub max_cells: usize,
+    /// Shared strings an .xlsx file may declare or hold.
+    pub max_shared_strings: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
+        // Together these keep one read under about 200 MB: the shared strings (at most 32 MB of
+        // XML, a million entries) and a million cells twice (as read, then in rows).
         Limits {
             max_bytes: 20 * 1024 * 1024,
-            max_unpacked_bytes: 200 * 1024 * 1024,
+            max_unpacked_bytes: 100 * 1024 * 1024,
             max_rows: 60_000,
             max_columns: 300,
+            max_cells: 1_000_000,
+            max_shared_strings: 1_000_000,
         }
     }
 }
+
+/// The most unpacked XML the shared strings of an .xlsx file may take.
+const MAX_SHARED_STRINGS_BYTES: u64 = 32 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ReadError {
@@ -63,6 +79,10 @@ pub enum ReadError {
     TooManyRows { max: usize },
     #[error("the file has more than {max} columns")]
     TooManyColumns { max: usize },
+    #[error("the sheet spans more than {max} cells")]
+    TooManyCells { max: usize },
+    #[error("the workbook declares or holds more than {max} shared strings")]
+    TooManyStrings { max: usize },
     #[error("the file is damaged or not a spreadsheet: {0}")]
     Corrupt(String),
     #[error("the workbook has no sheet")]
@@ -77,6 +97,8 @@ impl Localize for ReadError {
             ReadError::UnpacksTooLarge { .. } => "file.unpacks_too_large",
             ReadError::TooManyRows { .. } => "file.too_many_rows",
             ReadError::TooManyColumns { .. } => "file.too_many_columns",
+            ReadError::TooManyCells { .. } => "file.too_many_cells",
+            ReadError::TooManyStrings { .. } => "file.too_many_strings",
             ReadError::Corrupt(_) => "file.corrupt",
             ReadError::NoSheet => "file.no_sheet",
         }
@@ -89,6 +111,8 @@ impl Localize for ReadError {
             (ReadError::UnpacksTooLarge { max }, Lang::ZhCn) => format!("文件解压后将超过{max}字节，拒绝处理"),
             (ReadError::TooManyRows { max }, Lang::ZhCn) => format!("文件超过{max}行"),
             (ReadError::TooManyColumns { max }, Lang::ZhCn) => format!("文件超过{max}列"),
+            (ReadError::TooManyCells { max }, Lang::ZhCn) => format!("工作表范围超过{max}个单元格"),
+            (ReadError::TooManyStrings { max }, Lang::ZhCn) => format!("工作簿声明或包含的共享字符串超过{max}个"),
             (ReadError::Corrupt(why), Lang::ZhCn) => format!("文件已损坏或不是电子表格（{why}）"),
             (ReadError::NoSheet, Lang::ZhCn) => "工作簿中没有工作表".into(),
             (other, Lang::En) => xinzhi_domain::text::capitalize(&other.to_string()),
@@ -113,60 +137,326 @@ pub fn read_grid(bytes: &[u8], limits: Limits) -> Result<Grid, ReadError> {
         return Err(ReadError::TooLarge { bytes: bytes.len(), max: limits.max_bytes });
     }
     if is_zip(bytes) {
-        check_unpacked_size(bytes, limits.max_unpacked_bytes)?;
-        return read_workbook(bytes, limits);
+        check_archive(bytes, limits)?;
+        return read_xlsx(bytes, limits);
     }
     if is_ole(bytes) {
-        return read_workbook(bytes, limits);
+        check_xls(bytes, limits)?;
+        return read_xls(bytes, limits);
     }
     read_csv(bytes, limits)
 }
 
-/// Refuses archives whose parts declare more unpacked bytes than allowed, before unpacking.
-fn check_unpacked_size(bytes: &[u8], max: u64) -> Result<(), ReadError> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::Corrupt(e.to_string()))?;
+fn corrupt(error: impl std::fmt::Display) -> ReadError {
+    ReadError::Corrupt(error.to_string())
+}
+
+/// Unpacks every part of an archive as a stream, counting the bytes that really come out (a
+/// part's header may lie about its size), and checks what the shared strings declare and hold.
+fn check_archive(bytes: &[u8], limits: Limits) -> Result<(), ReadError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
     let mut total: u64 = 0;
+    let mut buffer = vec![0u8; 64 * 1024];
     for i in 0..archive.len() {
-        let file = archive.by_index_raw(i).map_err(|e| ReadError::Corrupt(e.to_string()))?;
-        total = total.saturating_add(file.size());
-        if total > max {
-            return Err(ReadError::UnpacksTooLarge { max });
+        let mut part = archive.by_index(i).map_err(corrupt)?;
+        let name = part.name().map_err(corrupt)?.to_ascii_lowercase();
+        let shared_strings = name.ends_with("sharedstrings.xml");
+        let mut strings = StringCount::default();
+        let mut head = name.contains("worksheets/").then(SheetHead::default);
+        let mut part_bytes: u64 = 0;
+        loop {
+            let n = part.read(&mut buffer).map_err(corrupt)?;
+            if n == 0 {
+                break;
+            }
+            part_bytes += n as u64;
+            total += n as u64;
+            if total > limits.max_unpacked_bytes {
+                return Err(ReadError::UnpacksTooLarge { max: limits.max_unpacked_bytes });
+            }
+            if let Some(sheet) = &mut head
+                && sheet.feed(&buffer[..n])?
+            {
+                head = None;
+            }
+            if shared_strings {
+                if part_bytes > MAX_SHARED_STRINGS_BYTES {
+                    return Err(ReadError::UnpacksTooLarge { max: MAX_SHARED_STRINGS_BYTES });
+                }
+                strings.feed(&buffer[..n]);
+                if strings.declared.is_some_and(|d| d > limits.max_shared_strings as u64)
+                    || strings.found > limits.max_shared_strings as u64
+                {
+                    return Err(ReadError::TooManyStrings { max: limits.max_shared_strings });
+                }
+            }
         }
     }
     Ok(())
 }
 
-fn read_workbook(bytes: &[u8], limits: Limits) -> Result<Grid, ReadError> {
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
-        .map_err(|e| ReadError::Corrupt(e.to_string()))?;
+/// The start of a worksheet part up to its cells, where the reader parses the declared
+/// dimension: a reversed one (`Z9:A1`) makes it subtract past zero, so it is refused here.
+#[derive(Default)]
+struct SheetHead {
+    bytes: Vec<u8>,
+}
+
+impl SheetHead {
+    /// How much of a sheet may come before its cells.
+    const MAX: usize = 1024 * 1024;
+
+    /// Takes the next chunk; true once the head is complete and checked.
+    fn feed(&mut self, chunk: &[u8]) -> Result<bool, ReadError> {
+        self.bytes.extend_from_slice(chunk);
+        let text = String::from_utf8_lossy(&self.bytes);
+        let Some(end) = text.find("sheetData") else {
+            return if self.bytes.len() > Self::MAX {
+                Err(ReadError::Corrupt("no sheet data near the start of the sheet".into()))
+            } else {
+                Ok(false)
+            };
+        };
+        for (at, _) in text[..end].match_indices("dimension") {
+            let Some(reference) = text[at..end].split('"').nth(1) else { continue };
+            if let Some((start, stop)) = reference.split_once(':')
+                && let (Some(start), Some(stop)) = (cell_position(start), cell_position(stop))
+                && (start.0 > stop.0 || start.1 > stop.1)
+            {
+                return Err(ReadError::Corrupt(format!("reversed dimension {reference}")));
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// The (row, column) of a cell reference such as `AB12`.
+fn cell_position(reference: &str) -> Option<(u64, u64)> {
+    let split = reference.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = reference.split_at(split);
+    let column = letters.bytes().try_fold(0u64, |n, b| {
+        b.is_ascii_alphabetic()
+            .then(|| n.saturating_mul(26).saturating_add(u64::from(b.to_ascii_uppercase() - b'A') + 1))
+    })?;
+    Some((digits.parse().ok()?, column))
+}
+
+/// Counts `<si` elements in a shared-strings part fed in chunks, and reads the `uniqueCount`
+/// the `<sst>` element declares (the reader reserves room for that many up front).
+#[derive(Default)]
+struct StringCount {
+    /// The last bytes of the previous chunk, so that a tag split between chunks is seen.
+    tail: Vec<u8>,
+    head: Vec<u8>,
+    declared: Option<u64>,
+    found: u64,
+}
+
+impl StringCount {
+    const HEAD: usize = 4096;
+
+    fn feed(&mut self, chunk: &[u8]) {
+        if self.head.len() < Self::HEAD {
+            let take = (Self::HEAD - self.head.len()).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..take]);
+            self.declared = declared_count(&self.head);
+        }
+        let mut window = std::mem::take(&mut self.tail);
+        window.extend_from_slice(chunk);
+        // `<si>` or `<si ` (not `<sider`), possibly with a namespace prefix such as `<x:si>`.
+        self.found += window
+            .windows(4)
+            .filter(|w| (w[0] == b'<' || w[0] == b':') && &w[1..3] == b"si" && matches!(w[3], b'>' | b' ' | b'/'))
+            .count() as u64;
+        let keep = window.len().min(3);
+        self.tail = window[window.len() - keep..].to_vec();
+    }
+}
+
+/// The `uniqueCount` of the `<sst>` element at the start of a shared-strings part.
+fn declared_count(head: &[u8]) -> Option<u64> {
+    let text = String::from_utf8_lossy(head);
+    let sst = text.find("sst ")?;
+    let attribute = text[sst..].find("uniqueCount=")? + sst + "uniqueCount=".len();
+    let digits: String = text[attribute..].chars().skip(1).take_while(char::is_ascii_digit).collect();
+    // A number too long for u64 declares more than any limit.
+    Some(digits.parse().unwrap_or(u64::MAX))
+}
+
+/// The bounds of the cells seen so far, checked against the limits cell by cell.
+#[derive(Default)]
+struct Extent {
+    rows: Option<(u32, u32)>,
+    columns: Option<(u32, u32)>,
+}
+
+impl Extent {
+    fn include(&mut self, row: u32, column: u32, limits: Limits) -> Result<(), ReadError> {
+        if row as usize >= limits.max_rows {
+            return Err(ReadError::TooManyRows { max: limits.max_rows });
+        }
+        if column as usize >= limits.max_columns {
+            return Err(ReadError::TooManyColumns { max: limits.max_columns });
+        }
+        let widen = |span: Option<(u32, u32)>, at: u32| span.map_or((at, at), |(a, b)| (a.min(at), b.max(at)));
+        self.rows = Some(widen(self.rows, row));
+        self.columns = Some(widen(self.columns, column));
+        if self.cells() > limits.max_cells {
+            return Err(ReadError::TooManyCells { max: limits.max_cells });
+        }
+        Ok(())
+    }
+
+    fn cells(&self) -> usize {
+        match (self.rows, self.columns) {
+            (Some((r0, r1)), Some((c0, c1))) => (r1 - r0 + 1) as usize * (c1 - c0 + 1) as usize,
+            _ => 0,
+        }
+    }
+}
+
+/// Reads the first sheet of an .xlsx file cell by cell (the library's own range would allocate
+/// the whole rectangle up to the furthest cell before we could look at it).
+fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Grid, ReadError> {
+    let mut workbook: calamine::Xlsx<_> = calamine::Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?;
     let sheet = workbook.sheet_names().first().cloned().ok_or(ReadError::NoSheet)?;
-    let range = workbook.worksheet_range(&sheet).map_err(|e| ReadError::Corrupt(e.to_string()))?;
-    let (height, width) = range.get_size();
-    if height > limits.max_rows {
-        return Err(ReadError::TooManyRows { max: limits.max_rows });
+    let mut reader = workbook.worksheet_cells_reader(&sheet).map_err(corrupt)?;
+    let mut extent = Extent::default();
+    let mut cells = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(corrupt)? {
+        let value = match cell.get_value() {
+            DataRef::Empty => continue,
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Text(s.clone()),
+            DataRef::SharedString(s) => Cell::Text((*s).to_owned()),
+            DataRef::Float(f) => Cell::Number(*f),
+            DataRef::Int(i) => Cell::Number(*i as f64),
+            DataRef::Bool(b) => Cell::Text(b.to_string()),
+            DataRef::DateTime(d) => Cell::Date(d.as_f64()),
+            DataRef::Error(e) => Cell::Error(e.to_string()),
+        };
+        let (row, column) = cell.get_position();
+        extent.include(row, column, limits)?;
+        cells.push((row, column, value));
     }
-    if width > limits.max_columns {
-        return Err(ReadError::TooManyColumns { max: limits.max_columns });
+    drop(reader);
+    Ok(into_grid(sheet, cells, &extent))
+}
+
+/// Lays cells out in rows over their extent.
+fn into_grid(sheet: String, cells: Vec<(u32, u32, Cell)>, extent: &Extent) -> Grid {
+    let (Some((first_row, last_row)), Some((first_column, last_column))) = (extent.rows, extent.columns) else {
+        return Grid { sheet, rows: Vec::new(), first_row: 1, first_column: 0 };
+    };
+    let width = (last_column - first_column + 1) as usize;
+    let mut rows = vec![vec![Cell::Empty; width]; (last_row - first_row + 1) as usize];
+    for (row, column, value) in cells {
+        rows[(row - first_row) as usize][(column - first_column) as usize] = value;
     }
-    let (first_row, first_column) = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
-    let rows = range
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|cell| match cell {
-                    Data::Empty => Cell::Empty,
-                    Data::String(s) => Cell::Text(s.clone()),
-                    Data::Float(f) => Cell::Number(*f),
-                    Data::Int(i) => Cell::Number(*i as f64),
-                    Data::Bool(b) => Cell::Text(b.to_string()),
-                    Data::DateTime(d) => Cell::Date(d.as_f64()),
-                    Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-                    Data::Error(e) => Cell::Error(e.to_string()),
-                })
-                .collect()
-        })
-        .collect();
-    Ok(Grid { sheet, rows, first_row: first_row + 1, first_column })
+    Grid { sheet, rows, first_row: first_row as usize + 1, first_column: first_column as usize }
+}
+
+/// The BIFF records of an .xls file that place a cell, with where their row and column are.
+fn biff_cell_columns(record: u16, data: &[u8]) -> Option<(u16, u16, u16)> {
+    let u16_at = |at: usize| data.get(at..at + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+    match record {
+        // Number, Label, RString, BoolErr, Rk, LabelSst, Formula: row, column.
+        0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+            let column = u16_at(2)?;
+            Some((u16_at(0)?, column, column))
+        }
+        // MulRk: row, first column, …, last column.
+        0x00BD => Some((u16_at(0)?, u16_at(2)?, u16_at(data.len().checked_sub(2)?)?)),
+        _ => None,
+    }
+}
+
+/// Walks the workbook stream of an .xls file before the library reads it (it reads every sheet
+/// at once, reserving what each sheet's dimensions record declares, and lays every sheet out as
+/// the rectangle up to its furthest cell): declared dimensions and every cell's position must
+/// be within the limits, over all sheets together.
+fn check_xls(bytes: &[u8], limits: Limits) -> Result<(), ReadError> {
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(corrupt)?;
+    let name = ["Workbook", "Book", "WORKBOOK", "BOOK"].into_iter().find(|n| file.is_stream(n));
+    let Some(name) = name else { return Err(ReadError::Corrupt("no workbook stream".into())) };
+    let mut stream = Vec::new();
+    file.open_stream(name)
+        .map_err(corrupt)?
+        .take(limits.max_bytes as u64 + 1)
+        .read_to_end(&mut stream)
+        .map_err(corrupt)?;
+    let mut sheets_cells = 0usize;
+    let mut extent = Extent::default();
+    let mut at = 0usize;
+    while let Some(header) = stream.get(at..at + 4) {
+        let record = u16::from_le_bytes([header[0], header[1]]);
+        let len = u16::from_le_bytes([header[2], header[3]]) as usize;
+        let data = stream.get(at + 4..at + 4 + len).unwrap_or(&[]);
+        at += 4 + len;
+        match record {
+            // BOF: a new substream (sheet); the cells of the previous one are counted.
+            0x0809 => {
+                sheets_cells += extent.cells();
+                extent = Extent::default();
+            }
+            // Dimensions: rwMic, rwMac (u32 in BIFF8, u16 before), colMic, colMac.
+            0x0200 => {
+                let (rows, columns) = if data.len() >= 12 {
+                    let u32_at = |i: usize| u32::from_le_bytes([data[i], data[i + 1], data[i + 2], data[i + 3]]);
+                    let column = |i: usize| u16::from_le_bytes([data[i], data[i + 1]]) as usize;
+                    (u32_at(4).saturating_sub(u32_at(0)) as usize, column(10).saturating_sub(column(8)))
+                } else if data.len() >= 8 {
+                    let u16_at = |i: usize| u16::from_le_bytes([data[i], data[i + 1]]) as usize;
+                    (u16_at(2).saturating_sub(u16_at(0)), u16_at(6).saturating_sub(u16_at(4)))
+                } else {
+                    (0, 0)
+                };
+                if rows > limits.max_rows {
+                    return Err(ReadError::TooManyRows { max: limits.max_rows });
+                }
+                if columns > limits.max_columns {
+                    return Err(ReadError::TooManyColumns { max: limits.max_columns });
+                }
+                if rows.saturating_mul(columns) > limits.max_cells {
+                    return Err(ReadError::TooManyCells { max: limits.max_cells });
+                }
+            }
+            _ => {
+                if let Some((row, first, last)) = biff_cell_columns(record, data) {
+                    extent.include(row.into(), first.into(), limits)?;
+                    extent.include(row.into(), last.into(), limits)?;
+                }
+            }
+        }
+        if sheets_cells + extent.cells() > limits.max_cells {
+            return Err(ReadError::TooManyCells { max: limits.max_cells });
+        }
+    }
+    Ok(())
+}
+
+/// Reads the first sheet of an .xls file checked by [`check_xls`].
+fn read_xls(bytes: &[u8], limits: Limits) -> Result<Grid, ReadError> {
+    let mut workbook: calamine::Xls<_> = calamine::Xls::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let sheet = workbook.sheet_names().first().cloned().ok_or(ReadError::NoSheet)?;
+    let range = workbook.worksheet_range(&sheet).map_err(corrupt)?;
+    let mut extent = Extent::default();
+    let mut cells = Vec::new();
+    for (row, column, value) in range.used_cells() {
+        let value = match value {
+            Data::Empty => continue,
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+            Data::Float(f) => Cell::Number(*f),
+            Data::Int(i) => Cell::Number(*i as f64),
+            Data::Bool(b) => Cell::Text(b.to_string()),
+            Data::DateTime(d) => Cell::Date(d.as_f64()),
+            Data::Error(e) => Cell::Error(e.to_string()),
+        };
+        let (row, column) = (row as u32, column as u32);
+        let (row, column) = range.start().map_or((row, column), |(r, c)| (r + row, c + column));
+        extent.include(row, column, limits)?;
+        cells.push((row, column, value));
+    }
+    Ok(into_grid(sheet, cells, &extent))
 }
 
 /// UTF-8 (with or without a byte-order mark) when the bytes are valid UTF-8, else GB18030,
@@ -186,6 +476,7 @@ fn read_csv(bytes: &[u8], limits: Limits) -> Result<Grid, ReadError> {
     }
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    let mut cells = 0usize;
     for record in reader.records() {
         let record = record.map_err(|e| ReadError::Corrupt(e.to_string()))?;
         if rows.len() >= limits.max_rows {
@@ -193,6 +484,11 @@ fn read_csv(bytes: &[u8], limits: Limits) -> Result<Grid, ReadError> {
         }
         if record.len() > limits.max_columns {
             return Err(ReadError::TooManyColumns { max: limits.max_columns });
+        }
+        // A line of bare commas is many cells in few bytes.
+        cells += record.len();
+        if cells > limits.max_cells {
+            return Err(ReadError::TooManyCells { max: limits.max_cells });
         }
         rows.push(
             record

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 use xinzhi_domain::validation::{Importance, Moment, RuleNeeds, check_all};
 use xinzhi_domain::{Lang, Localize, Month, TemporalKind, reporting};
-use xinzhi_ingest::{IndicatorRef, Limits, Target, column_letter, find_header, read_grid, read_rows};
+use xinzhi_ingest::{Grid, IndicatorRef, Limits, ReadError, Target, column_letter, find_header, read_grid, read_rows};
 use xinzhi_store::reports::MONTHLY;
 
 use crate::reports::lock_message;
@@ -147,6 +147,20 @@ pub(crate) fn file_problem(error: &impl Localize, lang: Lang) -> RowProblem {
     RowProblem { row: 0, column: None, code: error.code().to_owned(), message: error.message(lang) }
 }
 
+/// Spreadsheets read at once by this process. Reading is bounded per file (`ingest::Limits`,
+/// about 200 MB at worst); this bounds the sum, and keeps the async workers free meanwhile.
+static READERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Reads an uploaded spreadsheet on the blocking pool, two at a time per process: any other
+/// upload waits its turn while the server goes on answering everything else.
+pub async fn read_upload(bytes: &[u8]) -> Result<Grid, ReadError> {
+    let _permit = READERS.acquire().await.map_err(|_| ReadError::Corrupt("the server is stopping".into()))?;
+    let bytes = bytes.to_vec();
+    tokio::task::spawn_blocking(move || read_grid(&bytes, Limits::default()))
+        .await
+        .map_err(|e| ReadError::Corrupt(e.to_string()))?
+}
+
 /// Runs an import for `scope` as `actor`.
 pub async fn run_import(
     store: &Store,
@@ -158,7 +172,7 @@ pub async fn run_import(
     let mut report = ImportReport::empty(request.dry_run);
     tracing::debug!(bytes = request.bytes.len(), "import: started");
     let set = store.data_set(MONTHLY).await?;
-    let grid = match read_grid(request.bytes, Limits::default()) {
+    let grid = match read_upload(request.bytes).await {
         Ok(grid) => grid,
         Err(e) => {
             report.file_error = Some(file_problem(&e, lang));

@@ -14,7 +14,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use xinzhi_domain::reporting::OfficialMeasure;
 use xinzhi_domain::{Lang, Localize, RegionLevel};
-use xinzhi_ingest::{Limits, RegionRef, read_grid, read_official};
+use xinzhi_ingest::{RegionRef, read_official};
 use xinzhi_store::{OfficialFigure, Scope};
 
 use crate::AppState;
@@ -193,7 +193,7 @@ async fn view_official_post(
     if file.is_empty() {
         return refuse(vec![tr.t("import.no_file").to_owned()]).await;
     }
-    let grid = match read_grid(&file, Limits::default()) {
+    let grid = match crate::imports::read_upload(&file).await {
         Ok(grid) => grid,
         Err(e) => return refuse(vec![e.message(lang)]).await,
     };

@@ -17,7 +17,7 @@ use xinzhi_domain::text::parse_number;
 use xinzhi_domain::{CreditCode, Lang, Localize, Month, Year};
 use xinzhi_ingest::{
     IndicatorRef, Limits, ProfileColumn, ProfileTemplateSpec, Target, TemplateFirm, column_letter, find_header,
-    profile_template, read_grid, read_rows,
+    profile_template, read_rows,
 };
 use xinzhi_store::{AuditActor, Enterprise, EnterpriseFilter, ImportMode, Page, Scope, Store, StoreError};
 
@@ -128,7 +128,7 @@ pub async fn run_profile_import(
 ) -> Result<ImportReport, StoreError> {
     let lang = request.lang;
     let mut report = ImportReport::empty(request.dry_run);
-    let grid = match read_grid(request.bytes, Limits::default()) {
+    let grid = match crate::imports::read_upload(request.bytes).await {
         Ok(grid) => grid,
         Err(e) => {
             report.file_error = Some(file_problem(&e, lang));

@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use xinzhi_domain::Lang;
-use xinzhi_ingest::{FieldSpec, Limits, Record, RecordSheet, TableSheet, read_grid, read_records, table_workbook};
+use xinzhi_ingest::{FieldSpec, Record, RecordSheet, TableSheet, read_records, table_workbook};
 use xinzhi_store::ImportMode;
 use xinzhi_store::projects::NewProject;
 
@@ -182,7 +182,7 @@ pub async fn run_project_import(
     (mode, dry_run): (ImportMode, bool),
 ) -> Result<ProjectImport, ApiError> {
     let tr = Tr::new(lang);
-    let grid = read_grid(bytes, Limits::default()).map_err(|e| file_error(&e, lang))?;
+    let grid = crate::imports::read_upload(bytes).await.map_err(|e| file_error(&e, lang))?;
     let sheet = read_records(&grid, FIELDS).map_err(|e| file_error(&e, lang))?;
     let store_error = |e| ApiError::from_store(lang, e);
     let places = Places::load(state).await.map_err(store_error)?;

@@ -14,8 +14,7 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use xinzhi_domain::{Lang, Role};
 use xinzhi_ingest::{
-    Limits, MarkedProblem, TemplateColumn, TemplateFirm, TemplateSpec, column_index, error_report, read_grid,
-    report_template,
+    Limits, MarkedProblem, TemplateColumn, TemplateFirm, TemplateSpec, column_index, error_report, report_template,
 };
 use xinzhi_store::reports::MONTHLY;
 use xinzhi_store::{EnterpriseFilter, ImportMode, Page, RowOutcome, StoreError};
@@ -583,7 +582,8 @@ async fn errors_workbook(
     kind: ImportKind,
 ) -> Result<Response, PageError> {
     let (upload, report) = preview_or_commit(state, caller, lang, id, kind, (ImportMode::ValidRows, true)).await?;
-    let grid = read_grid(&upload.content, Limits::default())
+    let grid = crate::imports::read_upload(&upload.content)
+        .await
         .map_err(|e| PageError::invalid(lang, FieldError::from_domain("file", &e, lang)))?;
     let marks: Vec<MarkedProblem> = report
         .problems

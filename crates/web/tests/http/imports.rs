@@ -434,3 +434,42 @@ async fn official_figures_are_imported_whole_and_shown_beside_the_platform_estim
     assert!(page.contains("潇水区") && !page.contains("潇州市</td>"), "one row");
     officer.stop().await
 }
+
+/// A workbook with a number in A1 and another at `(row, column)`: the rectangle between them is
+/// what a reader that trusts positions would allocate (XFD1048576: 17 billion cells).
+fn corner_workbook(row: u32, column: u16) -> Result<Vec<u8>> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_number(0, 0, 1.0)?;
+    sheet.write_number(row, column, 2.0)?;
+    Ok(workbook.save_to_buffer()?)
+}
+
+#[tokio::test]
+async fn spreadsheet_bombs_are_refused_by_every_import_while_the_server_answers() -> Result {
+    let app = spawn_app().await?;
+    app.login("district", crate::helpers::PASSWORD).await?;
+    let token = store_token(&app).await?;
+    let far_column = corner_workbook(3_999, 16_383)?;
+    let corner = corner_workbook(1_048_575, 16_383)?;
+    let client = reqwest::Client::new();
+    // Ten bombs at once on the monthly, profile and project imports, and a page read meanwhile.
+    let routes =
+        ["/api/v1/reports/import?period=2024-12", "/api/v1/profiles/import?year=2024", "/api/v1/projects/import"];
+    let uploads = (0..10).map(|i| {
+        let body = if i % 2 == 0 { far_column.clone() } else { corner.clone() };
+        client.post(format!("{}{}", app.base, routes[i % routes.len()])).bearer_auth(&token).body(body).send()
+    });
+    let page = client.get(format!("{}/api/v1/enterprises?limit=1", app.base)).bearer_auth(&token).send();
+    let (answers, page) = tokio::join!(futures_util::future::join_all(uploads), page);
+    assert_eq!(page?.status(), StatusCode::OK, "the server answers while bombs are read");
+    for (i, answer) in answers.into_iter().enumerate() {
+        let answer = answer?;
+        let status = answer.status();
+        let text = answer.text().await?;
+        assert!(status == StatusCode::UNPROCESSABLE_ENTITY || status == StatusCode::OK, "{i}: {status} {text}");
+        let expected = if i % 2 == 0 { "文件超过300列" } else { "文件超过60000行" };
+        assert!(text.contains(expected), "{i}: {text}");
+    }
+    app.stop().await
+}
