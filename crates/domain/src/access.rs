@@ -299,24 +299,51 @@ impl Localize for PasswordError {
     }
 }
 
-/// How repeated sign-in failures lock an account: after `max_failures` consecutive failures the
-/// account is locked for `lock_seconds`, doubling with each further failure up to a day.
+/// How sign-in guessing is slowed, by source address and by account.
+///
+/// An address gets `address_free` failures, then waits `address_step` seconds more after each
+/// further one (linear, so the store can set the wait in the same statement that counts the
+/// failure, up to `address_max_wait`). An account is locked for `account_lock_seconds` after
+/// `account_free` failures from addresses other than the one its owner last signed in from: a
+/// spray from many addresses locks the account against strangers while its owner, at their
+/// usual address, still signs in. Failures are forgotten after `forget_after` quiet seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LockoutPolicy {
-    pub max_failures: u32,
-    pub lock_seconds: i64,
+pub struct SignInThrottle {
+    pub address_free: u32,
+    pub address_step: i64,
+    pub address_max_wait: i64,
+    pub account_free: u32,
+    pub account_lock_seconds: i64,
+    pub forget_after: i64,
 }
 
-impl LockoutPolicy {
-    pub const DEFAULT: LockoutPolicy = LockoutPolicy { max_failures: 5, lock_seconds: 15 * 60 };
+impl SignInThrottle {
+    pub const DEFAULT: SignInThrottle = SignInThrottle {
+        address_free: 5,
+        address_step: 30,
+        address_max_wait: 300,
+        account_free: 10,
+        account_lock_seconds: 15 * 60,
+        forget_after: 15 * 60,
+    };
 
-    /// The lock, in seconds, to impose after `failures` consecutive failures (0 = none).
-    pub fn lock_after(&self, failures: u32) -> i64 {
-        if failures < self.max_failures {
+    /// Seconds an address waits after its `failures`-th failure (0 = none).
+    pub fn address_wait(&self, failures: u32) -> i64 {
+        if failures < self.address_free {
             return 0;
         }
-        let doublings = (failures - self.max_failures).min(7);
-        (self.lock_seconds << doublings).min(24 * 3600)
+        (i64::from(failures - self.address_free + 1) * self.address_step).min(self.address_max_wait)
+    }
+
+    /// Seconds an account is locked after its `failures`-th failure from a stranger's address.
+    pub fn account_lock(&self, failures: u32) -> i64 {
+        if failures < self.account_free { 0 } else { self.account_lock_seconds }
+    }
+
+    /// Whether the `count`-th failure of an address is written to the audit log: the 1st, 2nd,
+    /// 4th, 8th… with the count, so a spray leaves a logarithmic trace, not a row per guess.
+    pub fn audited(count: i64) -> bool {
+        count > 0 && (count as u64).is_power_of_two()
     }
 }
 
@@ -357,11 +384,16 @@ mod tests {
     }
 
     #[test]
-    fn lockout_starts_at_the_fifth_failure_and_grows_to_a_day() {
-        let policy = LockoutPolicy::DEFAULT;
-        assert_eq!(policy.lock_after(4), 0);
-        assert_eq!(policy.lock_after(5), 900);
-        assert_eq!(policy.lock_after(6), 1800);
-        assert_eq!(policy.lock_after(50), 24 * 3600);
+    fn an_address_waits_more_after_each_failure_past_five_and_an_account_locks_after_ten() {
+        let policy = SignInThrottle::DEFAULT;
+        assert_eq!(policy.address_wait(4), 0);
+        assert_eq!(policy.address_wait(5), 30);
+        assert_eq!(policy.address_wait(6), 60);
+        assert_eq!(policy.address_wait(14), 300);
+        assert_eq!(policy.address_wait(1_000), 300);
+        assert_eq!(policy.account_lock(9), 0);
+        assert_eq!(policy.account_lock(10), 900);
+        let audited: Vec<i64> = (1..=20).filter(|n| SignInThrottle::audited(*n)).collect();
+        assert_eq!(audited, [1, 2, 4, 8, 16]);
     }
 }

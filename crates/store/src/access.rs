@@ -188,6 +188,8 @@ pub struct User {
     pub locked_until: i64,
     pub sessions_valid_after: i64,
     pub created_at: i64,
+    /// The address of the last successful sign-in.
+    pub last_login_ip: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -240,7 +242,7 @@ pub struct ApiToken {
 
 const USER_COLUMNS: &str = "u.user_id, u.username, u.display_name, u.role, u.region_id, u.park_id, u.department_id, \
      u.enterprise_id, u.lang, u.must_change_password, u.disabled, u.failed_logins, u.locked_until, \
-     u.sessions_valid_after, u.created_at";
+     u.sessions_valid_after, u.created_at, u.last_login_ip";
 
 fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
     let role_text: String = row.try_get("role")?;
@@ -265,6 +267,7 @@ fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
         locked_until: row.try_get("locked_until")?,
         sessions_valid_after: row.try_get("sessions_valid_after")?,
         created_at: row.try_get("created_at")?,
+        last_login_ip: row.try_get("last_login_ip")?,
     })
 }
 
@@ -661,37 +664,6 @@ impl Store {
         sqlx::query("UPDATE users SET lang = $1, updated_at = $2 WHERE user_id = $3")
             .bind(lang.tag())
             .bind(now_unix())
-            .bind(id.0)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// Counts a failed sign-in and sets the lock computed by the caller's policy.
-    pub async fn record_login_failure(&self, id: UserId, locked_until: i64) -> Result<i64, StoreError> {
-        let failures: i64 = sqlx::query_scalar(
-            "UPDATE users SET failed_logins = failed_logins + 1, locked_until = CASE WHEN $1 > locked_until \
-             THEN $1 ELSE locked_until END WHERE user_id = $2 RETURNING failed_logins",
-        )
-        .bind(locked_until)
-        .bind(id.0)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(failures)
-    }
-
-    /// Sets the lock after the failure count is known.
-    pub async fn lock_user_until(&self, id: UserId, locked_until: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE users SET locked_until = $1 WHERE user_id = $2")
-            .bind(locked_until)
-            .bind(id.0)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn record_login_success(&self, id: UserId) -> Result<(), StoreError> {
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE user_id = $1")
             .bind(id.0)
             .execute(&self.pool)
             .await?;

@@ -36,6 +36,7 @@ mod report_writer;
 pub mod reports;
 pub mod requests;
 pub mod rules;
+pub mod sign_in;
 mod sql;
 pub mod tasks;
 mod uploads;
@@ -60,6 +61,7 @@ pub use reports::{
     DataSet, DataSetId, DataSetIndicator, Report, ReportId, ReportRow, ReportStatus, ReportWrite, Review,
 };
 pub use rules::RuleRecord;
+pub use sign_in::AddressAttempt;
 pub use uploads::{UPLOAD_LIFETIME_SECONDS, Upload};
 pub use values::{EnterpriseSet, ValueSource};
 

@@ -58,6 +58,11 @@ const SQLITE: &[Migration] = &[
     },
     Migration { version: 17, name: "peer_reports", sql: include_str!("../migrations/sqlite/0017_peer_reports.sql") },
     Migration { version: 18, name: "briefings", sql: include_str!("../migrations/sqlite/0018_briefings.sql") },
+    Migration {
+        version: 19,
+        name: "sign_in_throttle",
+        sql: include_str!("../migrations/sqlite/0019_sign_in_throttle.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -103,6 +108,11 @@ const POSTGRES: &[Migration] = &[
     },
     Migration { version: 17, name: "peer_reports", sql: include_str!("../migrations/postgres/0017_peer_reports.sql") },
     Migration { version: 18, name: "briefings", sql: include_str!("../migrations/postgres/0018_briefings.sql") },
+    Migration {
+        version: 19,
+        name: "sign_in_throttle",
+        sql: include_str!("../migrations/postgres/0019_sign_in_throttle.sql"),
+    },
 ];
 
 /// Arbitrary constant key of the PostgreSQL advisory lock that serialises concurrent starts.

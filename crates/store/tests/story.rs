@@ -569,12 +569,38 @@ async fn access_story(store: &Store, east: RegionId, b: EnterpriseId) -> Result 
     store.end_all_sessions(reporter, &admin_actor).await?;
     assert!(store.live_session("s4", recent, 1800).await?.is_none());
 
-    // Lockout bookkeeping.
-    assert_eq!(store.record_login_failure(reporter, 0).await?, 1);
-    assert_eq!(store.record_login_failure(reporter, now + 900).await?, 2);
-    assert_eq!(store.user_by_id(reporter).await?.locked_until, now + 900);
-    store.record_login_success(reporter).await?;
-    assert_eq!(store.user_by_id(reporter).await?.failed_logins, 0);
+    // Sign-in throttling: an address is counted before its password is checked, waits after its
+    // fifth failure, and a success takes its own count back.
+    let policy = xinzhi_domain::SignInThrottle::DEFAULT;
+    let attempt = |n: i64| store.begin_sign_in("203.0.113.9", now + n, &policy);
+    for n in 1..=4 {
+        assert_eq!(attempt(n).await?, AddressAttempt::Counted(n));
+    }
+    assert_eq!(attempt(5).await?, AddressAttempt::Counted(5), "the fifth is counted and earns a wait");
+    assert_eq!(attempt(6).await?, AddressAttempt::Refused { until: now + 5 + 30, refused: 1 });
+    assert_eq!(attempt(7).await?, AddressAttempt::Refused { until: now + 5 + 30, refused: 2 });
+    assert_eq!(attempt(35).await?, AddressAttempt::Counted(6), "after the wait, one more");
+    assert_eq!(attempt(36).await?, AddressAttempt::Refused { until: now + 35 + 60, refused: 1 });
+    assert_eq!(
+        store.begin_sign_in("198.51.100.1", now, &policy).await?,
+        AddressAttempt::Counted(1),
+        "others unaffected"
+    );
+    store.sign_in_succeeded(reporter, "198.51.100.1").await?;
+    assert_eq!(store.begin_sign_in("198.51.100.1", now, &policy).await?, AddressAttempt::Counted(1), "taken back");
+    assert_eq!(attempt(95).await?, AddressAttempt::Counted(7), "remembered while it waited");
+    assert_eq!(attempt(95 + 90 + 901).await?, AddressAttempt::Counted(1), "forgotten after 15 quiet minutes");
+    for n in 1..=9 {
+        assert_eq!(store.account_sign_in_failed(reporter, now, &policy).await?, n);
+    }
+    assert_eq!(store.user_by_id(reporter).await?.locked_until, 0);
+    store.account_sign_in_failed(reporter, now, &policy).await?;
+    assert_eq!(store.user_by_id(reporter).await?.locked_until, now + 900, "the tenth locks");
+    store.sign_in_succeeded(reporter, "198.51.100.1").await?;
+    let unlocked = store.user_by_id(reporter).await?;
+    assert_eq!((unlocked.failed_logins, unlocked.locked_until), (0, 0));
+    assert_eq!(unlocked.last_login_ip.as_deref(), Some("198.51.100.1"));
+    assert_eq!(store.purge_sign_in_throttle(now + 100_000, 3_600).await?, 2);
 
     // Tokens work until revoked, and revoking twice is NotFound.
     let token = store.create_api_token(reporter, "ci", "tokenhash", "xz_abcd", &admin_actor).await?;

@@ -9,8 +9,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use xinzhi_domain::{Lang, Localize, LockoutPolicy, PasswordError, PasswordPolicy, Username};
-use xinzhi_store::{ApiToken, ApiTokenId, AuditActor, AuditEntry, NewSession, Outcome};
+use xinzhi_domain::{Lang, Localize, PasswordError, PasswordPolicy, SignInThrottle, Username};
+use xinzhi_store::{AddressAttempt, ApiToken, ApiTokenId, AuditActor, AuditEntry, NewSession, Outcome};
 
 use crate::AppState;
 use crate::auth::{self, Caller};
@@ -88,9 +88,14 @@ async fn view_login_post(
     let tr = Tr::new(lang);
     let next = language::safe_next(form.next.as_deref()).to_owned();
     let attempted = form.username.chars().take(64).collect::<String>();
+    // One answer for every failure, a locked account's right password included: nobody learns
+    // from it whether a name exists, a password was right or a lock is on.
     let generic = || tr.t("login.failed").to_owned();
     let store = &state.store;
     let store_error = |e| PageError::from_store(lang, e);
+    let policy = SignInThrottle::DEFAULT;
+    let now = auth::now();
+    let address = ip.clone().unwrap_or_else(|| "unknown".to_owned());
     let audit = |outcome: Outcome, detail: Option<serde_json::Value>| {
         let actor = AuditActor { user_id: None, name: attempted.clone(), ip: ip.clone() };
         async move {
@@ -107,8 +112,30 @@ async fn view_login_post(
             }
         }
     };
+    let address_failures = match store.begin_sign_in(&address, now, &policy).await.map_err(store_error)? {
+        AddressAttempt::Counted(failures) => failures,
+        AddressAttempt::Refused { until, refused } => {
+            if SignInThrottle::audited(refused) {
+                audit(Outcome::Failure, Some(serde_json::json!({"reason": "address_waiting", "refused": refused})))
+                    .await;
+            }
+            let seconds = (until - now).max(1);
+            let message = tr.f("login.throttled", &[("seconds", &seconds.to_string())]);
+            let mut page = login_page(&state, lang, next, attempted, Some(message));
+            *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            page.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            return Ok(page);
+        }
+    };
+    // A spray writes the 1st, 2nd, 4th, 8th… failure of an address, each with the count.
+    let failed = |reason: &'static str| async move {
+        if SignInThrottle::audited(address_failures) {
+            audit(Outcome::Failure, Some(serde_json::json!({"reason": reason, "address_failures": address_failures})))
+                .await;
+        }
+    };
     if form.username.len() > MAX_CREDENTIAL || form.password.len() > MAX_CREDENTIAL {
-        audit(Outcome::Failure, Some(serde_json::json!({"reason": "too_long"}))).await;
+        failed("too_long").await;
         return Ok(login_page(&state, lang, next, String::new(), Some(generic())));
     }
     let found = match Username::parse(&form.username) {
@@ -119,31 +146,27 @@ async fn view_login_post(
         Some((user, hash)) => (Some(user), Some(hash)),
         None => (None, None),
     };
+    // The password is checked even when the answer is already known, so that timing says nothing.
     let password_ok = auth::verify_password(form.password.clone(), hash).await;
-    let now = auth::now();
     let Some(user) = user.filter(|u| !u.disabled) else {
-        audit(Outcome::Failure, Some(serde_json::json!({"reason": "unknown_or_disabled"}))).await;
+        failed("unknown_or_disabled").await;
         return Ok(login_page(&state, lang, next, attempted, Some(generic())));
     };
-    let locked = user.locked_until > now;
+    // The owner's own address is exempt from the account's lock (it has its own throttle).
+    let owners_address = user.last_login_ip.as_deref() == Some(address.as_str());
+    let locked = user.locked_until > now && !owners_address;
     if !password_ok || locked {
-        let failures = store.record_login_failure(user.user_id, 0).await.map_err(store_error)?;
-        let lock = LockoutPolicy::DEFAULT.lock_after(u32::try_from(failures).unwrap_or(u32::MAX));
-        if lock > 0 {
-            store.lock_user_until(user.user_id, now + lock).await.map_err(store_error)?;
+        if !password_ok && !owners_address {
+            let failures = store.account_sign_in_failed(user.user_id, now, &policy).await.map_err(store_error)?;
+            if policy.account_lock(u32::try_from(failures).unwrap_or(u32::MAX)) > 0 {
+                audit(Outcome::Failure, Some(serde_json::json!({"reason": "account_locked", "failures": failures})))
+                    .await;
+            }
         }
-        let reason = if locked { "locked" } else { "wrong_password" };
-        audit(Outcome::Failure, Some(serde_json::json!({"reason": reason, "failures": failures}))).await;
-        // Only someone who knows the password learns that the account is locked.
-        let message = if locked && password_ok {
-            let minutes = ((user.locked_until - now) + 59) / 60;
-            tr.f("login.locked", &[("minutes", &minutes.to_string())])
-        } else {
-            generic()
-        };
-        return Ok(login_page(&state, lang, next, attempted, Some(message)));
+        failed(if locked { "locked" } else { "wrong_password" }).await;
+        return Ok(login_page(&state, lang, next, attempted, Some(generic())));
     }
-    store.record_login_success(user.user_id).await.map_err(store_error)?;
+    store.sign_in_succeeded(user.user_id, &address).await.map_err(store_error)?;
     let token = auth::random_token(32);
     let session = NewSession {
         session_hash: auth::token_hash(&token),

@@ -11,6 +11,8 @@
 //!   `csrf` form field or an `X-CSRF-Token` header, and must not come from another site
 //!   (`Sec-Fetch-Site`, `Origin`). The guard is a middleware, so no form can forget it.
 
+use std::net::IpAddr;
+
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use axum::body::Body;
@@ -169,20 +171,36 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
-/// The client address: the TCP peer (a reverse proxy's forwarded address is not trusted).
-pub fn client_ip(parts: &Parts) -> Option<String> {
-    parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string())
+/// The client address: the TCP peer, or, when the peer is a configured reverse proxy, the
+/// nearest address in `X-Forwarded-For` that is not one of the proxies (entries further left
+/// are the client's own claims, which anyone can write).
+pub fn client_ip(parts: &Parts, trusted_proxies: &[IpAddr]) -> Option<String> {
+    let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?.0.ip();
+    if !trusted_proxies.contains(&peer) {
+        return Some(peer.to_string());
+    }
+    let forwarded: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let client =
+        forwarded.iter().rev().map_while(|entry| entry.parse::<IpAddr>().ok()).find(|ip| !trusted_proxies.contains(ip));
+    Some(client.unwrap_or(peer).to_string())
 }
 
-/// The client's address, for the audit log.
+/// The client's address, for the audit log and sign-in throttling.
 #[derive(Debug, Clone)]
 pub struct ClientIp(pub Option<String>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(client_ip(parts)))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts, &state.config.trusted_proxies)))
     }
 }
 
@@ -235,7 +253,7 @@ impl FromRequestParts<AppState> for Caller {
             Ok(l) => l,
             Err(never) => match never {},
         };
-        let ip = client_ip(parts);
+        let ip = client_ip(parts, &state.config.trusted_proxies);
         if let Some(token) = bearer(&parts.headers) {
             let user = state
                 .store

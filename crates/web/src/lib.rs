@@ -71,6 +71,9 @@ pub struct WebConfig {
     pub session_absolute: Duration,
     /// Mark cookies `Secure` (set when served over https, directly or behind a proxy).
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (sign-in throttling and the
+    /// audit log see the client's address, not the proxy's).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for WebConfig {
@@ -80,6 +83,7 @@ impl Default for WebConfig {
             session_idle: Duration::from_secs(30 * 60),
             session_absolute: Duration::from_secs(12 * 3600),
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -236,6 +240,10 @@ async fn purge_sessions(state: AppState, mut stop: tokio::sync::watch::Receiver<
                     Ok(0) => {}
                     Ok(n) => tracing::info!(task = "session-purge", removed = n, "expired sessions removed"),
                     Err(e) => tracing::warn!(task = "session-purge", error.message = %e, "session purge failed"),
+                }
+                // Addresses quiet for a day are forgotten, so a spray from many cannot grow the table.
+                if let Err(e) = state.store.purge_sign_in_throttle(auth::now(), 24 * 3600).await {
+                    tracing::warn!(task = "session-purge", error.message = %e, "sign-in throttle purge failed");
                 }
                 // Reminders and escalations reach the inboxes even when nobody opens a page.
                 if let Err(e) = inbox::sweep(&state, xinzhi_domain::Lang::ZhCn).await {

@@ -48,8 +48,19 @@ pub fn hidden_value(html: &str, name: &str) -> Option<String> {
     Some(rest[..rest.find('"')?].to_owned())
 }
 
+/// A server that trusts 127.0.0.1 as its reverse proxy, so that tests can speak for clients at
+/// other addresses through `X-Forwarded-For`.
+pub async fn spawn_behind_proxy() -> Result<TestApp> {
+    let config = WebConfig { trusted_proxies: vec![std::net::Ipv4Addr::LOCALHOST.into()], ..WebConfig::default() };
+    TestApp::spawn_configured(TestDatabase::sqlite().await?, config).await
+}
+
 impl TestApp {
     pub async fn spawn_on(db: TestDatabase) -> Result<TestApp> {
+        TestApp::spawn_configured(db, WebConfig::default()).await
+    }
+
+    pub async fn spawn_configured(db: TestDatabase, web: WebConfig) -> Result<TestApp> {
         // A small city with a few indicators keeps each test's setup around a second.
         let config = DemoConfig {
             indicators: Some(vec![
@@ -63,8 +74,7 @@ impl TestApp {
         xinzhi_demo::load(&db.store, &config, |_, _| {}).await?;
         let hash = xinzhi_web::auth::hash_password(PASSWORD.into()).await?;
         xinzhi_demo::accounts::create_demo_accounts(&db.store, &hash).await?;
-        let app =
-            Application::build(db.store.clone(), WebConfig::default(), SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+        let app = Application::build(db.store.clone(), web, SocketAddr::from(([127, 0, 0, 1], 0))).await?;
         let base = format!("http://127.0.0.1:{}", app.port());
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until_stopped(async move {
@@ -97,14 +107,30 @@ impl TestApp {
         username: &str,
         password: &str,
     ) -> Result<reqwest::Response> {
+        self.try_login_from(client, None, username, password).await
+    }
+
+    /// Signs in as a client at `address`, as a trusted proxy in front of the server would say
+    /// (`X-Forwarded-For`; the server must trust 127.0.0.1, see [`spawn_behind_proxy`]).
+    pub async fn try_login_from(
+        &self,
+        client: &reqwest::Client,
+        address: Option<&str>,
+        username: &str,
+        password: &str,
+    ) -> Result<reqwest::Response> {
         let form = client.get(format!("{}/login", self.base)).send().await?.text().await?;
         let csrf = hidden_value(&form, "csrf").ok_or("csrf field on the sign-in form")?;
-        let response = client
-            .post(format!("{}/login", self.base))
-            .form(&[("csrf", csrf.as_str()), ("username", username), ("password", password), ("next", "/")])
-            .send()
-            .await?;
-        Ok(response)
+        let mut request = client.post(format!("{}/login", self.base)).form(&[
+            ("csrf", csrf.as_str()),
+            ("username", username),
+            ("password", password),
+            ("next", "/"),
+        ]);
+        if let Some(address) = address {
+            request = request.header("x-forwarded-for", address);
+        }
+        Ok(request.send().await?)
     }
 
     /// Signs this app's client in, and fails unless it worked.

@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::Result;
-use crate::helpers::{PASSWORD, browser, hidden_value, spawn_app, spawn_signed_in};
+use crate::helpers::{PASSWORD, browser, hidden_value, spawn_app, spawn_behind_proxy, spawn_signed_in};
 
 #[tokio::test]
 async fn pages_ask_to_sign_in_and_the_api_answers_401() -> Result {
@@ -28,7 +28,7 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_generic_answer() -> R
     assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
     let (wrong, unknown) = (wrong.text().await?, unknown.text().await?);
     for html in [&wrong, &unknown] {
-        assert!(html.contains("id=\"login-error\">用户名或密码错误<"), "generic message");
+        assert!(html.contains("id=\"login-error\">用户名或密码错误，或账户已临时锁定<"), "generic message");
     }
     // Both attempts are in the audit log as failures.
     let admin = app
@@ -43,22 +43,85 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_generic_answer() -> R
     app.stop().await
 }
 
+/// The sign-in page's error line.
+fn login_error(html: &str) -> &str {
+    html.split("id=\"login-error\">").nth(1).and_then(|rest| rest.split('<').next()).unwrap_or("")
+}
+
 #[tokio::test]
-async fn five_failures_lock_the_account_even_for_the_right_password() -> Result {
-    let app = spawn_app().await?;
-    let attacker = browser()?;
-    for _ in 0..5 {
-        app.try_login_with(&attacker, "analyst", "guess-Number-1").await?;
+async fn a_spray_from_many_addresses_locks_strangers_out_but_not_the_owner_at_home() -> Result {
+    let app = spawn_behind_proxy().await?;
+    let home = "198.51.100.7";
+    // The owner has signed in from the office before.
+    assert_eq!(app.try_login_from(&browser()?, Some(home), "analyst", PASSWORD).await?.status(), StatusCode::SEE_OTHER);
+    // Ten guesses from ten addresses (each address well under its own limit) lock the account.
+    for i in 0..10 {
+        let address = format!("203.0.113.{i}");
+        let guess = app.try_login_from(&browser()?, Some(&address), "analyst", "guess-Number-1").await?;
+        assert_eq!(guess.status(), StatusCode::UNAUTHORIZED);
     }
-    // The right password now fails too; only its owner learns that the account is locked.
-    let owner = browser()?;
-    let locked = app.try_login_with(&owner, "analyst", PASSWORD).await?;
-    assert_eq!(locked.status(), StatusCode::UNAUTHORIZED);
-    assert!(locked.text().await?.contains("账户已临时锁定"));
-    let guess = app.try_login_with(&attacker, "analyst", "another-Guess-2").await?.text().await?;
-    assert!(guess.contains("用户名或密码错误") && !guess.contains("锁定"));
-    // Others are not affected.
+    // From a stranger's address the right password and a wrong one get the same answer.
+    let right = app.try_login_from(&browser()?, Some("203.0.113.50"), "analyst", PASSWORD).await?;
+    let wrong = app.try_login_from(&browser()?, Some("203.0.113.51"), "analyst", "another-Guess-2").await?;
+    assert_eq!((right.status(), wrong.status()), (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED));
+    let (right, wrong) = (right.text().await?, wrong.text().await?);
+    assert_eq!(login_error(&right), login_error(&wrong), "no oracle while locked");
+    assert_eq!(login_error(&right), "用户名或密码错误，或账户已临时锁定");
+    // The owner, at their own address, is not locked out; others are not affected.
+    assert_eq!(app.try_login_from(&browser()?, Some(home), "analyst", PASSWORD).await?.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.try_login_with(&browser()?, "leader", PASSWORD).await?.status(), StatusCode::SEE_OTHER);
+    // The lock is in the audit log.
+    let locks = app
+        .db
+        .store
+        .list_audit(
+            &xinzhi_store::AuditFilter { action: Some("auth.login".into()), ..Default::default() },
+            xinzhi_store::Page::new(100, 0),
+        )
+        .await?
+        .items
+        .into_iter()
+        .filter(|r| r.detail.as_deref().is_some_and(|d| d.contains("account_locked")))
+        .count();
+    assert_eq!(locks, 1);
+    app.stop().await
+}
+
+#[tokio::test]
+async fn an_address_that_keeps_guessing_waits_and_the_audit_log_grows_with_the_logarithm() -> Result {
+    let app = spawn_behind_proxy().await?;
+    let attacker = Some("203.0.113.66");
+    let mut statuses = Vec::new();
+    for i in 0..12 {
+        let response = app.try_login_from(&browser()?, attacker, "admin", &format!("guess-Number-{i}")).await?;
+        statuses.push(response.status().as_u16());
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(response.headers()["retry-after"], "30");
+            assert!(login_error(&response.text().await?).starts_with("本地址登录失败次数过多，请30秒后再试"));
+        }
+    }
+    assert_eq!(statuses, [[401; 5].as_slice(), &[429; 7]].concat(), "five guesses, then a wait");
+    // Even the right password waits; another address does not.
+    let right = app.try_login_from(&browser()?, attacker, "admin", PASSWORD).await?;
+    assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        app.try_login_from(&browser()?, Some("198.51.100.8"), "admin", PASSWORD).await?.status(),
+        StatusCode::SEE_OTHER
+    );
+    // 13 refused attempts: failures 1, 2 and 4, refusals 1, 2, 4 and 8 are written.
+    let rows = app
+        .db
+        .store
+        .list_audit(
+            &xinzhi_store::AuditFilter { action: Some("auth.login".into()), ..Default::default() },
+            xinzhi_store::Page::new(100, 0),
+        )
+        .await?
+        .items
+        .into_iter()
+        .filter(|r| r.outcome == "failure")
+        .count();
+    assert_eq!(rows, 7);
     app.stop().await
 }
 
