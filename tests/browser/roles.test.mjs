@@ -170,7 +170,7 @@ test('a wrong password shows the generic message', async () => {
   await page.fill('input[name=username]', 'district');
   await page.fill('input[name=password]', 'wrong-password');
   await page.click('#login-form button[type=submit]');
-  assert.equal(await page.textContent('#login-error'), '用户名或密码错误');
+  assert.equal(await page.textContent('#login-error'), '用户名或密码错误，或账户已临时锁定');
   await shot(page, 'login-failed');
   await context.close();
 });
