@@ -68,7 +68,7 @@ async fn view_login_get(
     Language(lang): Language,
     axum::extract::Query(query): axum::extract::Query<NextQuery>,
 ) -> Response {
-    login_page(&state, lang, language::safe_next(query.next.as_deref()).to_owned(), String::new(), None)
+    login_page(&state, lang, language::safe_next(query.next.as_deref()), String::new(), None)
 }
 
 #[derive(Deserialize)]
@@ -86,7 +86,7 @@ async fn view_login_post(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     let tr = Tr::new(lang);
-    let next = language::safe_next(form.next.as_deref()).to_owned();
+    let next = language::safe_next(form.next.as_deref());
     let attempted = form.username.chars().take(64).collect::<String>();
     // One answer for every failure, a locked account's right password included: nobody learns
     // from it whether a name exists, a password was right or a lock is on.

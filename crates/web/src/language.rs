@@ -60,12 +60,29 @@ pub fn cookie(lang: Lang) -> String {
     format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", lang.tag())
 }
 
-/// Only a path on this site: no scheme, no `//host`, no backslash tricks.
-pub fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path,
-        _ => "/",
+/// Where to go after a sign-in or a language switch: only a path on this site, the one checker
+/// for every `next`. Refused (→ `/`): anything not starting with one `/`, backslashes, and
+/// control characters anywhere (browsers drop tabs and newlines from a URL, so `/\t/evil.example`
+/// would become `//evil.example`). Spaces and non-ASCII text are percent-encoded so that the
+/// path always makes a valid `Location` header.
+pub fn safe_next(next: Option<&str>) -> String {
+    let Some(path) = next else { return "/".to_owned() };
+    let local = path.starts_with('/') && !path.starts_with("//");
+    if !local || path.chars().any(|c| c == '\\' || c.is_control()) {
+        return "/".to_owned();
     }
+    let mut safe = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_ascii_graphic() {
+            safe.push(c);
+        } else {
+            let mut bytes = [0u8; 4];
+            for byte in c.encode_utf8(&mut bytes).bytes() {
+                safe.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    safe
 }
 
 /// `GET /lang/{tag}?next=/path`: remembers the language in a cookie and goes back.
@@ -74,6 +91,7 @@ pub async fn view_switch_language_get(Path(tag): Path<String>, Query(query): Que
         return StatusCode::NOT_FOUND.into_response();
     };
     let target = safe_next(query.next.as_deref());
+    let target = target.as_str();
     let cookie = cookie(lang);
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
@@ -95,5 +113,9 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");
         assert_eq!(safe_next(None), "/");
+        for hostile in ["/\t/evil.example/", "/\n/x", "/\r\n/evil", "/%09/ok\u{7f}", "\\evil", " /evil"] {
+            assert_eq!(safe_next(Some(hostile)), "/", "{hostile:?}");
+        }
+        assert_eq!(safe_next(Some("/enterprises?q=潇水 区")), "/enterprises?q=%E6%BD%87%E6%B0%B4%20%E5%8C%BA");
     }
 }

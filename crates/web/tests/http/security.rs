@@ -739,3 +739,30 @@ async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
     assert_eq!(checked, ROLES.len() * (get_rows.len() + post_routes.len()));
     app.stop().await
 }
+
+#[tokio::test]
+async fn every_next_is_a_path_on_this_site_and_never_a_500() -> Result {
+    let app = spawn_app().await?;
+    for (next, expected) in [
+        ("/\n/x", "/"),
+        ("/\t/evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("/enterprises?q=潇水", "/enterprises?q=%E6%BD%87%E6%B0%B4"),
+    ] {
+        let client = browser()?;
+        let form = client.get(format!("{}/login", app.base)).send().await?.text().await?;
+        let csrf = hidden_value(&form, "csrf").ok_or("csrf")?;
+        let signed_in = client
+            .post(format!("{}/login", app.base))
+            .form(&[("csrf", csrf.as_str()), ("username", "analyst"), ("password", PASSWORD), ("next", next)])
+            .send()
+            .await?;
+        assert_eq!(signed_in.status(), StatusCode::SEE_OTHER, "{next:?}");
+        assert_eq!(signed_in.headers()["location"], expected, "after sign-in with {next:?}");
+        let switched = client.get(format!("{}/lang/en", app.base)).query(&[("next", next)]).send().await?;
+        assert_eq!(switched.status(), StatusCode::SEE_OTHER);
+        assert_eq!(switched.headers()["location"], expected, "after a language switch with {next:?}");
+    }
+    app.stop().await
+}
