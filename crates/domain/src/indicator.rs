@@ -146,6 +146,85 @@ impl IndicatorDef {
     }
 }
 
+/// The values an indicator can plausibly take for one firm and month: finite, not negative
+/// unless the indicator can be (profit, VAT payable after credits), whole for head counts, and
+/// no larger than the largest Chinese firm could report (so that 1e308 never reaches a total).
+/// 🛠 The bounds are this project's, by unit; domain.md names only profit as possibly negative.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ValueRange {
+    pub min: f64,
+    pub max: f64,
+    pub whole: bool,
+}
+
+/// Why a value is outside its indicator's range.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RangeError {
+    #[error("is not a finite number")]
+    NotFinite,
+    #[error("cannot be negative")]
+    Negative,
+    #[error("must be between {min} and {max}")]
+    OutOfRange { min: f64, max: f64 },
+    #[error("must be a whole number")]
+    NotWhole,
+}
+
+impl Localize for RangeError {
+    fn code(&self) -> &'static str {
+        match self {
+            RangeError::NotFinite => "value.not_finite",
+            RangeError::Negative => "value.negative",
+            RangeError::OutOfRange { .. } => "value.out_of_range",
+            RangeError::NotWhole => "value.not_whole",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (RangeError::NotFinite, Lang::ZhCn) => "不是有效的数值".into(),
+            (RangeError::Negative, Lang::ZhCn) => "不能为负数".into(),
+            (RangeError::OutOfRange { min, max }, Lang::ZhCn) => format!("应在{min}到{max}之间"),
+            (RangeError::NotWhole, Lang::ZhCn) => "应为整数".into(),
+            (other, Lang::En) => other.to_string(),
+        }
+    }
+}
+
+impl ValueRange {
+    pub fn check(&self, value: f64) -> Result<(), RangeError> {
+        if !value.is_finite() {
+            return Err(RangeError::NotFinite);
+        }
+        if value < 0.0 && self.min == 0.0 {
+            return Err(RangeError::Negative);
+        }
+        if value < self.min || value > self.max {
+            return Err(RangeError::OutOfRange { min: self.min, max: self.max });
+        }
+        if self.whole && value.fract() != 0.0 {
+            return Err(RangeError::NotWhole);
+        }
+        Ok(())
+    }
+}
+
+impl IndicatorDef {
+    /// The range of one firm's monthly value (see [`ValueRange`]).
+    pub fn valid_range(&self) -> ValueRange {
+        // A year's revenue of China's largest industrial firms is about 10^8 万元; stocks such
+        // as assets reach 10^9. Ten times that leaves room and still refuses absurd magnitudes.
+        let (max, whole) = match self.unit_zh.as_str() {
+            "%" => (200.0, false),
+            "人" => (5_000_000.0, true),
+            "万千瓦时" | "吨标准煤" => (1e8, false),
+            _ => (1e10, false),
+        };
+        let signed = matches!(self.code.as_str(), codes::TOTAL_PROFIT | codes::VAT_PAYABLE);
+        ValueRange { min: if signed { -max } else { 0.0 }, max, whole }
+    }
+}
+
 /// An indicator as entered by a person (form, command line, import), before validation.
 #[derive(Debug, Clone, Default)]
 pub struct IndicatorDraft {
@@ -254,6 +333,8 @@ pub mod codes {
     /// 主营业务收入: decides the above-scale threshold (≥ 2000 万元 a year).
     pub const MAIN_REVENUE: &str = "main_revenue";
     pub const ELECTRICITY: &str = "electricity";
+    pub const TOTAL_PROFIT: &str = "total_profit";
+    pub const VAT_PAYABLE: &str = "vat_payable";
 }
 
 /// code, Chinese name, English name, (unit zh, unit en), temporal kind, aggregation, decimals.
@@ -318,6 +399,29 @@ mod tests {
         for code in [codes::GROSS_OUTPUT, codes::MAIN_REVENUE, codes::ELECTRICITY] {
             assert!(codes.contains(&code), "{code}");
         }
+    }
+
+    #[test]
+    fn values_stay_finite_signed_where_they_may_be_and_within_a_firms_magnitude() {
+        let catalogue = standard_catalogue();
+        let range = |code: &str| catalogue.iter().find(|i| i.code.as_str() == code).map(IndicatorDef::valid_range);
+        let output = range("gross_output").expect("output");
+        assert_eq!(output.check(1234.5), Ok(()));
+        assert_eq!(output.check(f64::INFINITY), Err(RangeError::NotFinite));
+        assert_eq!(output.check(f64::NAN), Err(RangeError::NotFinite));
+        assert_eq!(output.check(-1.0), Err(RangeError::Negative));
+        assert_eq!(output.check(1e308), Err(RangeError::OutOfRange { min: 0.0, max: 1e10 }));
+        let profit = range("total_profit").expect("profit");
+        assert_eq!(profit.check(-350.0), Ok(()));
+        assert!(profit.check(-1e308).is_err());
+        let employees = range("employees_end").expect("employees");
+        assert_eq!(employees.check(-3.0), Err(RangeError::Negative));
+        assert_eq!(employees.check(12.5), Err(RangeError::NotWhole));
+        assert_eq!(employees.check(1_200.0), Ok(()));
+        assert_eq!(
+            range("capacity_utilization").expect("%").check(250.0).map_err(|e| e.message(Lang::ZhCn)),
+            Err("应在0到200之间".into())
+        );
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub mod validation;
 pub use access::{PasswordError, PasswordPolicy, Role, ScopeKind, SignInThrottle, Username};
 pub use credit_code::{CreditCode, CreditCodeError, CreditCodeWarning};
 pub use growth::Comparison;
-pub use indicator::{Aggregation, IndicatorCode, IndicatorDef, IndicatorDraft, TemporalKind};
+pub use indicator::{Aggregation, IndicatorCode, IndicatorDef, IndicatorDraft, RangeError, TemporalKind, ValueRange};
 pub use industry::{IndustryCode, IndustryCodeError};
 pub use ladder::{DesignationLevel, DesignationStatus, Tier};
 pub use lang::{Lang, Localize};

@@ -314,6 +314,16 @@ pub async fn run_import(
                 }
             }
         }
+        for (code, value) in &month {
+            let Some(def) = indicator_of(code).map(|i| &i.indicator.def) else { continue };
+            if let Err(problem) = def.valid_range().check(*value) {
+                let place =
+                    place(&Target::Indicator(code.clone())).or_else(|| place(&Target::YearToDate(code.clone())));
+                let what = crate::reports::range_message(lang, def, &problem);
+                report.problems.push(row_problem(lang, row.row, place.as_ref(), problem.code(), &what));
+                refused = true;
+            }
+        }
         if refused {
             report.rows_rejected += 1;
             continue;

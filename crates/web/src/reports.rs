@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use xinzhi_domain::validation::{RuleNeeds, RuleValues, check_report};
-use xinzhi_domain::{CreditCode, Lang, Month, Role, reporting};
+use xinzhi_domain::{CreditCode, IndicatorDef, Lang, Localize, Month, RangeError, Role, reporting};
 use xinzhi_store::reports::MONTHLY;
 use xinzhi_store::{DataSet, ReportStatus, ReportWrite, Review, StoreError, ValueSource};
 
@@ -265,6 +265,13 @@ pub(crate) async fn save(
             }
         }
     }
+    // Sent or derived from a cumulative value, every number stays within its indicator's range.
+    for (key, id, value) in &values {
+        let Some(indicator) = set.indicators.iter().find(|i| i.indicator.indicator_id == *id) else { continue };
+        if let Some(problem) = value.and_then(|v| indicator.indicator.def.valid_range().check(v).err()) {
+            details.push(out_of_range(lang, key, &indicator.indicator.def, &problem));
+        }
+    }
     let explanation = explanation.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(str::to_owned);
     if explanation.as_ref().is_some_and(|e| e.chars().count() > MAX_EXPLANATION) {
         let message = lang.pick("说明不能超过500个字符", "The explanation must have at most 500 characters").to_owned();
@@ -447,6 +454,18 @@ async fn months_from_cumulative(
         });
     }
     Ok(outcomes)
+}
+
+/// "“从业人员期末人数”不能为负数": the indicator named, then the range's rule.
+pub(crate) fn range_message(lang: Lang, def: &IndicatorDef, problem: &RangeError) -> String {
+    match lang {
+        Lang::ZhCn => format!("“{}”{}", def.name(lang), problem.message(lang)),
+        Lang::En => format!("'{}' {}", def.name(lang), problem.message(lang)),
+    }
+}
+
+fn out_of_range(lang: Lang, key: &str, def: &IndicatorDef, problem: &RangeError) -> FieldError {
+    FieldError::new(format!("values.{key}"), problem.code(), range_message(lang, def, problem))
 }
 
 fn not_a_number(lang: Lang, key: &str, name: &str, sent: &str) -> FieldError {

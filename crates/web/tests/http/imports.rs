@@ -473,3 +473,26 @@ async fn spreadsheet_bombs_are_refused_by_every_import_while_the_server_answers(
     }
     app.stop().await
 }
+
+#[tokio::test]
+async fn imported_values_outside_their_range_are_refused_by_row_and_column() -> Result {
+    let app = spawn_app().await?;
+    let store = &app.db.store;
+    let district = Scope::District(store.region_by_code(RegionCode::parse("436002")?).await?.region_id);
+    let firms = store.search_enterprises(&district, &EnterpriseFilter::default(), Page::new(2, 0)).await?.items;
+    let (a, b) = (&firms[0].credit_code, &firms[1].credit_code);
+    let csv = format!("统一社会信用代码,工业总产值(万元),从业人员期末人数(人)\n{a},1000000000000000,10\n{b},100,-5\n");
+    let actor = AuditActor::system("潇水区工信局");
+    let report = run_import(store, &district, &actor, request(csv.as_bytes(), true)).await?;
+    let problems: Vec<(usize, Option<&str>, &str)> =
+        report.problems.iter().map(|p| (p.row, p.column.as_deref(), p.message.as_str())).collect();
+    assert_eq!(
+        problems,
+        [
+            (2, Some("B"), "第2行 B列（工业总产值(万元)）：“工业总产值（现价）”应在0到10000000000之间"),
+            (3, Some("C"), "第3行 C列（从业人员期末人数(人)）：“从业人员期末人数”不能为负数"),
+        ]
+    );
+    assert_eq!(report.rows_rejected, 2);
+    app.stop().await
+}

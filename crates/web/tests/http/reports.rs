@@ -477,3 +477,38 @@ async fn the_analyst_edits_rules_and_the_data_set_and_the_forms_follow() -> Resu
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
     analyst.stop().await
 }
+
+#[tokio::test]
+async fn values_outside_their_indicators_range_are_refused_field_by_field() -> Result {
+    let app = spawn_signed_in("reporter").await?;
+    let code = own_code(&app).await?;
+    let path = format!("/api/v1/reports/{code}/2024-12");
+    let before: Value = app.get(&path).await?.json().await?;
+    let body = json!({"values": {"gross_output": 1e308, "employees_end": -5, "total_profit": -1e308, "revenue": 2.5e10}, "submit": false});
+    let refused = put(&app, &path, body).await?;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let answer: Value = refused.json().await?;
+    let mut details: Vec<(String, String)> = answer["error"]["details"]
+        .as_array()
+        .ok_or("details")?
+        .iter()
+        .map(|d| (d["field"].as_str().unwrap_or("").to_owned(), d["message"].as_str().unwrap_or("").to_owned()))
+        .collect();
+    details.sort();
+    assert_eq!(
+        details,
+        [
+            ("values.employees_end".to_owned(), "“从业人员期末人数”不能为负数".to_owned()),
+            ("values.gross_output".to_owned(), "“工业总产值（现价）”应在0到10000000000之间".to_owned()),
+            ("values.revenue".to_owned(), "“营业收入”应在0到10000000000之间".to_owned()),
+            ("values.total_profit".to_owned(), "“利润总额”应在-10000000000到10000000000之间".to_owned()),
+        ]
+    );
+    let unchanged: Value = app.get(&path).await?.json().await?;
+    assert_eq!(unchanged["values"], before["values"], "nothing written");
+    // A loss and a plausible head count are fine.
+    let fine =
+        put(&app, &path, json!({"values": {"total_profit": -350.5, "employees_end": 120}, "submit": false})).await?;
+    assert_eq!(fine.status(), StatusCode::OK);
+    app.stop().await
+}
