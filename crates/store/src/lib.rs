@@ -58,7 +58,7 @@ pub use imports::{ImportItem, ImportMode, ImportOptions, ImportSummary, RowOutco
 pub use model::*;
 pub use official::OfficialFigure;
 pub use reports::{
-    DataSet, DataSetId, DataSetIndicator, Report, ReportId, ReportRow, ReportStatus, ReportWrite, Review,
+    Correction, DataSet, DataSetId, DataSetIndicator, Report, ReportId, ReportRow, ReportStatus, ReportWrite, Review,
 };
 pub use rules::RuleRecord;
 pub use sign_in::AddressAttempt;

@@ -120,6 +120,15 @@ pub enum Review {
     Return { reason: String },
 }
 
+/// A reviewer's correction of one firm's approved month: the new values and why.
+#[derive(Debug, Clone, Copy)]
+pub struct Correction<'a> {
+    pub enterprise: EnterpriseId,
+    pub period: Month,
+    pub values: &'a [(IndicatorId, f64)],
+    pub reason: &'a str,
+}
+
 /// A row of the review queue.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportRow {
@@ -431,9 +440,24 @@ impl Store {
             Review::Return { reason } => (ReportStatus::Returned, Some(reason.as_str())),
         };
         let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
+        let was: Option<String> = sqlx::query_scalar(
+            "SELECT status FROM reports WHERE data_set_id = $1 AND enterprise_id = $2 AND period = $3",
+        )
+        .bind(data_set.0)
+        .bind(enterprise.0)
+        .bind(period.yyyymm())
+        .fetch_optional(&mut *tx)
+        .await?;
+        // A submitted report is approved or returned; an approved one can still be returned for
+        // correction, with a reason (its figures leave the totals until it is approved again).
+        let allowed =
+            matches!((was.as_deref(), review), (Some("submitted"), _) | (Some("approved"), Review::Return { .. }));
+        if !allowed {
+            return Err(StoreError::Conflict("only a submitted report can be approved or returned".into()));
+        }
+        sqlx::query(
             "UPDATE reports SET status = $1, return_reason = $2, reviewed_at = $3, reviewed_by = $4, updated_at = $3 \
-             WHERE data_set_id = $5 AND enterprise_id = $6 AND period = $7 AND status = 'submitted'",
+             WHERE data_set_id = $5 AND enterprise_id = $6 AND period = $7",
         )
         .bind(status.as_str())
         .bind(reason)
@@ -444,22 +468,89 @@ impl Store {
         .bind(period.yyyymm())
         .execute(&mut *tx)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict("only a submitted report can be approved or returned".into()));
-        }
         let entry = AuditEntry {
             actor,
             action: if reason.is_some() { "report.return" } else { "report.approve" },
             object_type: Some("report"),
             object_id: Some(format!("{}/{period}", enterprise.0)),
             outcome: Outcome::Success,
-            detail: reason.map(|r| serde_json::json!({"reason": r})),
+            detail: reason.map(|r| serde_json::json!({"reason": r, "was": was})),
         };
         write_audit(&mut tx, &entry).await?;
         let changed = [(enterprise.0, period.yyyymm())];
         crate::monitoring::log_changes_now(&mut tx, self.backend, &changed, now_unix()).await?;
         tx.commit().await?;
         Ok(status)
+    }
+
+    /// A correction (更正) of an approved report by its reviewer: the values change in place, the
+    /// report stays approved, each old value is kept as a revision with the reason, and the
+    /// correction is audited with old and new values, all in one transaction; the engines see
+    /// it at their next read. Only an approved report is corrected (others go through the firm).
+    pub async fn correct_report(
+        &self,
+        scope: &Scope,
+        data_set: DataSetId,
+        correction: &Correction<'_>,
+        actor: &AuditActor,
+    ) -> Result<usize, StoreError> {
+        let Correction { enterprise, period, values, reason } = *correction;
+        if let Some((_, v)) = values.iter().find(|(_, v)| !v.is_finite()) {
+            return Err(StoreError::Invalid(format!("value {v} is not a finite number")));
+        }
+        self.ensure_visible(scope, enterprise).await?;
+        let mut tx = self.begin_write().await?;
+        let status: Option<String> = sqlx::query_scalar(
+            "SELECT status FROM reports WHERE data_set_id = $1 AND enterprise_id = $2 AND period = $3",
+        )
+        .bind(data_set.0)
+        .bind(enterprise.0)
+        .bind(period.yyyymm())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if status.as_deref() != Some("approved") {
+            return Err(StoreError::Conflict("only an approved report is corrected".into()));
+        }
+        let mut changed = serde_json::Map::new();
+        for (indicator, value) in values {
+            let old: Option<f64> = sqlx::query_scalar(
+                "SELECT value FROM data_values WHERE indicator_id = $1 AND period = $2 AND enterprise_id = $3",
+            )
+            .bind(indicator.0)
+            .bind(period.yyyymm())
+            .bind(enterprise.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if old == Some(*value) {
+                continue;
+            }
+            let new = NewDataValue { indicator_id: *indicator, period, enterprise_id: enterprise, value: *value };
+            crate::values::write_value(&mut tx, self.backend, new, ValueSource::Correction, Some(reason), actor)
+                .await?;
+            changed.insert(indicator.0.to_string(), serde_json::json!({"old": old, "new": value}));
+        }
+        if changed.is_empty() {
+            return Ok(0);
+        }
+        sqlx::query("UPDATE reports SET updated_at = $1 WHERE data_set_id = $2 AND enterprise_id = $3 AND period = $4")
+            .bind(now_unix())
+            .bind(data_set.0)
+            .bind(enterprise.0)
+            .bind(period.yyyymm())
+            .execute(&mut *tx)
+            .await?;
+        let count = changed.len();
+        let entry = AuditEntry {
+            actor,
+            action: "report.correct",
+            object_type: Some("report"),
+            object_id: Some(format!("{}/{period}", enterprise.0)),
+            outcome: Outcome::Success,
+            detail: Some(serde_json::json!({"reason": reason, "values": changed})),
+        };
+        write_audit(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(count)
     }
 
     /// One firm's report statuses over a range of months (months without a report are absent).

@@ -730,6 +730,77 @@ async fn report_story(store: &Store, a: EnterpriseId, east: RegionId, west: Regi
         Err(StoreError::Conflict(_))
     ));
 
+    // The reviewer corrects the approved report in place: it stays approved, the old value is a
+    // revision with the reason, and a second write of the same value changes nothing.
+    assert!(matches!(
+        store
+            .correct_report(
+                &Scope::District(west),
+                ds,
+                &Correction { enterprise: a, period: feb, values: &[(gross, 125.0)], reason: "核实" },
+                &reviewer
+            )
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store
+            .correct_report(
+                &east_scope,
+                ds,
+                &Correction {
+                    enterprise: a,
+                    period: feb,
+                    values: &[(gross, 125.0), (sales, 115.0)],
+                    reason: "统计局核实"
+                },
+                &reviewer
+            )
+            .await?,
+        1
+    );
+    assert_eq!(
+        store
+            .correct_report(
+                &east_scope,
+                ds,
+                &Correction { enterprise: a, period: feb, values: &[(gross, 125.0)], reason: "统计局核实" },
+                &reviewer
+            )
+            .await?,
+        0
+    );
+    let fixed = store.report(&east_scope, ds, a, feb).await?;
+    assert_eq!(fixed.status, Some(ReportStatus::Approved));
+    assert!(fixed.values.contains(&(gross, 125.0)));
+    let last = store.revisions_of(&Scope::City, a, gross, feb).await?.pop().ok_or("a revision")?;
+    assert_eq!((last.value, last.reason.as_deref()), (120.0, Some("统计局核实")));
+    // Corrected back, as the rest of the story expects.
+    assert_eq!(
+        store
+            .correct_report(
+                &east_scope,
+                ds,
+                &Correction { enterprise: a, period: feb, values: &[(gross, 120.0)], reason: "撤销更正" },
+                &reviewer
+            )
+            .await?,
+        1
+    );
+    let may_draft = ReportWrite { period: month("2024-05"), ..write(vec![(gross, Some(1.0))], false) };
+    store.save_report(&east_scope, &may_draft, &reporter).await?;
+    assert!(matches!(
+        store
+            .correct_report(
+                &east_scope,
+                ds,
+                &Correction { enterprise: a, period: month("2024-05"), values: &[(gross, 2.0)], reason: "x" },
+                &reviewer
+            )
+            .await,
+        Err(StoreError::Conflict(_)),
+    ));
+
     let queue = store.review_queue(&east_scope, ds, feb, None, Page::new(10, 0)).await?;
     assert_eq!((queue.total, queue.items[0].status), (1, ReportStatus::Approved));
     assert_eq!(
@@ -754,7 +825,7 @@ async fn report_story(store: &Store, a: EnterpriseId, east: RegionId, west: Regi
         .into_iter()
         .map(|r| r.action)
         .collect();
-    for expected in ["report.save", "report.submit", "report.return", "report.approve"] {
+    for expected in ["report.save", "report.submit", "report.return", "report.approve", "report.correct"] {
         assert!(actions.iter().any(|a| a == expected), "{expected} in {actions:?}");
     }
     Ok(())

@@ -173,7 +173,7 @@ pub struct ChangeRow {
     pub old: String,
     pub new: String,
     pub at: String,
-    pub reason: &'static str,
+    pub reason: String,
     pub by: String,
 }
 
@@ -197,6 +197,10 @@ pub struct ReportPage {
     can_write: bool,
     can_review: bool,
     submitted: bool,
+    /// Approved, and the caller reviews: the values can be corrected (更正) with a reason.
+    correctable: bool,
+    /// Whether the value inputs take typing (a draft the caller writes, or a correction).
+    inputs_open: bool,
     deadline: String,
     return_reason: Option<String>,
     explanation: String,
@@ -299,14 +303,16 @@ async fn report_page(
                 old: tr.number(revision.value, def.decimals),
                 new: new.map_or_else(|| "—".to_owned(), |v| tr.number(v, def.decimals)),
                 at: tr.timestamp(revision.replaced_at),
-                reason: tr.t(match revision.reason.as_deref() {
-                    Some("submit") => "change.submit",
-                    Some("draft") => "change.draft",
-                    Some("import") => "change.import",
-                    Some("returned") => "change.returned",
-                    Some("cleared") => "change.cleared",
-                    _ => "change.edit",
-                }),
+                reason: match revision.reason.as_deref() {
+                    Some("submit") => tr.t("change.submit").to_owned(),
+                    Some("draft") => tr.t("change.draft").to_owned(),
+                    Some("import") => tr.t("change.import").to_owned(),
+                    Some("returned") => tr.t("change.returned").to_owned(),
+                    Some("cleared") => tr.t("change.cleared").to_owned(),
+                    // A reviewer's correction keeps its reason in the reviewer's words.
+                    Some(why) if !why.is_empty() && why != "edit" => format!("{}：{why}", tr.t("change.correction")),
+                    _ => tr.t("change.edit").to_owned(),
+                },
                 by: revision.changed_by.clone().unwrap_or_default(),
             },
         ));
@@ -328,6 +334,9 @@ async fn report_page(
         can_write: caller.user.role.writes_reports(),
         can_review: caller.user.role.reviews_reports(),
         submitted: status == Some(ReportStatus::Submitted),
+        correctable: status == Some(ReportStatus::Approved) && caller.user.role.reviews_reports(),
+        inputs_open: (status.is_none_or(ReportStatus::editable) && caller.user.role.writes_reports())
+            || (status == Some(ReportStatus::Approved) && caller.user.role.reviews_reports()),
         deadline,
         return_reason: report.return_reason,
         explanation: entered.explanation.or(report.explanation).unwrap_or_default(),
@@ -360,6 +369,7 @@ async fn view_report_get(
         "draft" => Some(tr.t("report.saved").to_owned()),
         "submitted" => Some(tr.t("report.submitted").to_owned()),
         "reviewed" => Some(tr.t("report.reviewed").to_owned()),
+        "corrected" => Some(tr.t("report.corrected").to_owned()),
         _ => None,
     });
     report_page(&state, &caller, lang, &uri, &code, period, Entered { notice, ..Entered::default() }).await
@@ -390,20 +400,18 @@ async fn view_report_post(
         input.push((indicator.to_owned(), raw));
     }
     let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(|e| PageError::from_store(lang, e))?;
-    match save(
-        &state,
-        &caller,
-        lang,
-        &enterprise,
-        period,
-        ReportInput { values: input, year_to_date: Vec::new(), submit, explanation: explanation.clone() },
-    )
-    .await
-    {
-        Ok((status, _)) => {
-            let done = if status == ReportStatus::Submitted { "submitted" } else { "draft" };
-            Ok(Redirect::to(&format!("/reports/{code}/{period}?done={done}")).into_response())
-        }
+    let outcome = if fields.get("action") == Some("correct") {
+        crate::reports::correct(&state, &caller, lang, &enterprise, period, input, fields.get("reason"))
+            .await
+            .map(|_| "corrected")
+    } else {
+        let report = ReportInput { values: input, year_to_date: Vec::new(), submit, explanation: explanation.clone() };
+        save(&state, &caller, lang, &enterprise, period, report)
+            .await
+            .map(|(status, _)| if status == ReportStatus::Submitted { "submitted" } else { "draft" })
+    };
+    match outcome {
+        Ok(done) => Ok(Redirect::to(&format!("/reports/{code}/{period}?done={done}")).into_response()),
         Err(SaveFailure::Forbidden) => Err(PageError::not_found(lang)),
         Err(SaveFailure::Store(e)) => Err(PageError::from_store(lang, e)),
         Err(failure) => {

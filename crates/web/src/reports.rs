@@ -12,7 +12,7 @@ use serde_json::Value;
 use xinzhi_domain::validation::{RuleNeeds, RuleValues, check_report};
 use xinzhi_domain::{CreditCode, IndicatorDef, Lang, Localize, Month, RangeError, Role, reporting};
 use xinzhi_store::reports::MONTHLY;
-use xinzhi_store::{DataSet, ReportStatus, ReportWrite, Review, StoreError, ValueSource};
+use xinzhi_store::{Correction, DataSet, ReportStatus, ReportWrite, Review, StoreError, ValueSource};
 
 use crate::AppState;
 use crate::auth::{Caller, visible_enterprise};
@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/reports/{credit_code}/{period}", get(get_report).put(put_report))
         .route("/reports/{credit_code}/{period}/review", post(review_report))
+        .route("/reports/{credit_code}/{period}/correction", post(correct_report))
 }
 
 /// Longest explanation accepted.
@@ -195,6 +196,119 @@ pub(crate) struct ReportInput {
     pub explanation: Option<String>,
 }
 
+/// A value as sent and understood: the indicator's code and id, and the number (`None` clears).
+type SentValue = (String, xinzhi_store::IndicatorId, Option<f64>);
+
+/// The values sent for a report, each checked to be a number of one of the data set's
+/// indicators: (code, indicator, value or cleared), and a problem per field that is not.
+fn read_values(lang: Lang, set: &DataSet, input: Vec<(String, RawValue)>) -> (Vec<SentValue>, Vec<FieldError>) {
+    let mut details = Vec::new();
+    let mut values = Vec::new();
+    for (key, value) in input {
+        let Some(indicator) = set.indicators.iter().find(|i| i.indicator.def.code.as_str() == key) else {
+            let message = match lang {
+                Lang::ZhCn => format!("“{key}”不是本报表的指标"),
+                Lang::En => format!("'{key}' is not an indicator of this report"),
+            };
+            details.push(FieldError::new(format!("values.{key}"), "indicator.unknown", message));
+            continue;
+        };
+        match value {
+            RawValue::Empty => values.push((key, indicator.indicator.indicator_id, None)),
+            RawValue::Number(n) if n.is_finite() => values.push((key, indicator.indicator.indicator_id, Some(n))),
+            RawValue::Number(n) => {
+                details.push(not_a_number(lang, &key, indicator.indicator.def.name(lang), &n.to_string()))
+            }
+            RawValue::Invalid(text) => {
+                details.push(not_a_number(lang, &key, indicator.indicator.def.name(lang), &text))
+            }
+        }
+    }
+    (values, details)
+}
+
+/// A problem for each value outside its indicator's range.
+fn range_problems(lang: Lang, set: &DataSet, values: &[SentValue]) -> Vec<FieldError> {
+    values
+        .iter()
+        .filter_map(|(key, id, value)| {
+            let def = &set.indicators.iter().find(|i| i.indicator.indicator_id == *id)?.indicator.def;
+            let problem = def.valid_range().check((*value)?).err()?;
+            Some(out_of_range(lang, key, def, &problem))
+        })
+        .collect()
+}
+
+/// Corrects (更正) an approved report: the reviewing district or park, or the city's analysts,
+/// change values with a reason; the report stays approved and the change is audited old → new.
+/// The one path for the API and the report page.
+pub(crate) async fn correct(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    enterprise: &xinzhi_store::Enterprise,
+    period: Month,
+    input: Vec<(String, RawValue)>,
+    reason: Option<&str>,
+) -> Result<usize, SaveFailure> {
+    if !caller.user.role.reviews_reports() {
+        crate::auth::audit_denial(state, caller, "report", enterprise.credit_code.as_str()).await;
+        return Err(SaveFailure::Forbidden);
+    }
+    let set = state.store.data_set(MONTHLY).await.map_err(SaveFailure::Store)?;
+    let (values, mut details) = read_values(lang, &set, input);
+    details.extend(range_problems(lang, &set, &values));
+    for (key, _, value) in &values {
+        if value.is_none() {
+            let message = lang.pick("更正时不能清空数值", "A correction cannot clear a value").to_owned();
+            details.push(FieldError::new(format!("values.{key}"), "required", message));
+        }
+    }
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    match reason {
+        None => details.push(FieldError::new(
+            "reason",
+            "required",
+            lang.pick("请说明更正原因", "Give the reason for the correction").to_owned(),
+        )),
+        Some(r) if r.chars().count() > MAX_EXPLANATION => details.push(FieldError::new(
+            "reason",
+            "length",
+            lang.pick("原因不能超过500个字符", "The reason must have at most 500 characters").to_owned(),
+        )),
+        Some(_) => {}
+    }
+    if !details.is_empty() {
+        let message = lang.pick("更正中有无效的数据", "The correction has invalid data").to_owned();
+        return Err(SaveFailure::Invalid { code: "invalid", message, details });
+    }
+    let changes: Vec<_> = values.iter().filter_map(|(_, id, v)| Some((*id, (*v)?))).collect();
+    state
+        .store
+        .correct_report(
+            caller.scope(),
+            set.data_set_id,
+            &Correction {
+                enterprise: enterprise.enterprise_id,
+                period,
+                values: &changes,
+                reason: reason.unwrap_or_default(),
+            },
+            &caller.actor(),
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => SaveFailure::Conflict(
+                lang.pick(
+                    "只有已审核的报表可以更正；未审核的报表请退回企业修改",
+                    "Only an approved report can be corrected; return any other to the firm",
+                )
+                .to_owned(),
+            ),
+            other => SaveFailure::Store(other),
+        })
+}
+
 /// Checks and saves (or submits) a report: the one path for the API, the form and imports.
 pub(crate) async fn save(
     state: &AppState,
@@ -228,28 +342,7 @@ pub(crate) async fn save(
     }
 
     // Every field is named in the answer, with all problems at once.
-    let mut details = Vec::new();
-    let mut values = Vec::new();
-    for (key, value) in input {
-        let Some(indicator) = set.indicators.iter().find(|i| i.indicator.def.code.as_str() == key) else {
-            let message = match lang {
-                Lang::ZhCn => format!("“{key}”不是本报表的指标"),
-                Lang::En => format!("'{key}' is not an indicator of this report"),
-            };
-            details.push(FieldError::new(format!("values.{key}"), "indicator.unknown", message));
-            continue;
-        };
-        match value {
-            RawValue::Empty => values.push((key, indicator.indicator.indicator_id, None)),
-            RawValue::Number(n) if n.is_finite() => values.push((key, indicator.indicator.indicator_id, Some(n))),
-            RawValue::Number(n) => {
-                details.push(not_a_number(lang, &key, indicator.indicator.def.name(lang), &n.to_string()))
-            }
-            RawValue::Invalid(text) => {
-                details.push(not_a_number(lang, &key, indicator.indicator.def.name(lang), &text))
-            }
-        }
-    }
+    let (mut values, mut details) = read_values(lang, &set, input);
     if !year_to_date.is_empty() {
         let pair = (enterprise.enterprise_id, period);
         let derived = months_from_cumulative(state, caller, lang, &set, pair, year_to_date, &values)
@@ -266,12 +359,7 @@ pub(crate) async fn save(
         }
     }
     // Sent or derived from a cumulative value, every number stays within its indicator's range.
-    for (key, id, value) in &values {
-        let Some(indicator) = set.indicators.iter().find(|i| i.indicator.indicator_id == *id) else { continue };
-        if let Some(problem) = value.and_then(|v| indicator.indicator.def.valid_range().check(v).err()) {
-            details.push(out_of_range(lang, key, &indicator.indicator.def, &problem));
-        }
-    }
+    details.extend(range_problems(lang, &set, &values));
     let explanation = explanation.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(str::to_owned);
     if explanation.as_ref().is_some_and(|e| e.chars().count() > MAX_EXPLANATION) {
         let message = lang.pick("说明不能超过500个字符", "The explanation must have at most 500 characters").to_owned();
@@ -485,19 +573,6 @@ async fn put_report(
 ) -> Result<Json<ReportPutAnswer>, ApiError> {
     let (code, period) = parse_target(lang, &code, &period).map_err(ApiError::Invalid)?;
     let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(|e| ApiError::from_store(lang, e))?;
-    let raw_values = |values: BTreeMap<String, Value>| -> Vec<(String, RawValue)> {
-        values
-            .into_iter()
-            .map(|(key, value)| {
-                let raw = match value {
-                    Value::Null => RawValue::Empty,
-                    Value::Number(n) => n.as_f64().map_or_else(|| RawValue::Invalid(n.to_string()), RawValue::Number),
-                    other => RawValue::Invalid(other.to_string()),
-                };
-                (key, raw)
-            })
-            .collect()
-    };
     let input = ReportInput {
         values: raw_values(body.values),
         year_to_date: raw_values(body.year_to_date),
@@ -507,6 +582,53 @@ async fn put_report(
     let (status, warnings) =
         save(&state, &caller, lang, &enterprise, period, input).await.map_err(|f| f.into_api(lang))?;
     Ok(Json(ReportPutAnswer { status, warnings }))
+}
+
+/// JSON values as sent: numbers, `null` to clear, anything else refused by name.
+fn raw_values(values: BTreeMap<String, Value>) -> Vec<(String, RawValue)> {
+    values
+        .into_iter()
+        .map(|(key, value)| {
+            let raw = match value {
+                Value::Null => RawValue::Empty,
+                Value::Number(n) => n.as_f64().map_or_else(|| RawValue::Invalid(n.to_string()), RawValue::Number),
+                other => RawValue::Invalid(other.to_string()),
+            };
+            (key, raw)
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+pub struct CorrectionBody {
+    #[serde(default)]
+    values: BTreeMap<String, Value>,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct CorrectionAnswer {
+    status: ReportStatus,
+    /// Values that changed.
+    changed: usize,
+}
+
+/// `POST /api/v1/reports/{credit_code}/{period}/correction`: a reviewer's correction (更正) of an
+/// approved report, with a reason.
+async fn correct_report(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    caller: Caller,
+    Path((code, period)): Path<(String, String)>,
+    Json(body): Json<CorrectionBody>,
+) -> Result<Json<CorrectionAnswer>, ApiError> {
+    let (code, period) = parse_target(lang, &code, &period).map_err(ApiError::Invalid)?;
+    let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(|e| ApiError::from_store(lang, e))?;
+    let changed = correct(&state, &caller, lang, &enterprise, period, raw_values(body.values), body.reason.as_deref())
+        .await
+        .map_err(|f| f.into_api(lang))?;
+    Ok(Json(CorrectionAnswer { status: ReportStatus::Approved, changed }))
 }
 
 #[derive(Deserialize)]
@@ -547,7 +669,10 @@ async fn review_report(
         .map_err(|e| match e {
             StoreError::Conflict(_) => ApiError::Conflict {
                 message: lang
-                    .pick("只有已提交的报表可以审核", "Only a submitted report can be approved or returned")
+                    .pick(
+                        "只有已提交的报表可以审核，已审核的报表可以退回更正",
+                        "Only a submitted report can be approved; an approved one can be returned for correction",
+                    )
                     .to_owned(),
             },
             other => ApiError::from_store(lang, other),

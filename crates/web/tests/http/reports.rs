@@ -239,13 +239,20 @@ async fn the_form_saves_typed_numbers_and_the_district_approves_from_its_queue()
     assert_eq!(approved.status(), StatusCode::SEE_OTHER);
     let report: Value = district.get(&format!("/api/v1/reports/{code}/2024-12")).await?.json().await?;
     assert_eq!(report["status"], "approved");
-    // Returning needs a reason, and only a submitted report can be returned.
+    // Returning needs a reason; an approved report can still go back to the firm for correction,
+    // but cannot be approved twice.
     let no_reason = district.post_form(&format!("/reports/{code}/2024-12/review"), &[("decision", "return")]).await?;
     assert_eq!(no_reason.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let late = district
+    let twice = district.post_form(&format!("/reports/{code}/2024-12/review"), &[("decision", "approve")]).await?;
+    assert_eq!(twice.status(), StatusCode::CONFLICT);
+    let page = district.get(&format!("/reports/{code}/2024-12")).await?.text().await?;
+    assert!(page.contains("id=\"correct-report\"") && page.contains("id=\"return-form\""), "correct or return");
+    let back = district
         .post_form(&format!("/reports/{code}/2024-12/review"), &[("decision", "return"), ("reason", "请核实")])
         .await?;
-    assert_eq!(late.status(), StatusCode::CONFLICT);
+    assert_eq!(back.status(), StatusCode::SEE_OTHER);
+    let report: Value = district.get(&format!("/api/v1/reports/{code}/2024-12")).await?.json().await?;
+    assert_eq!(report["status"], "returned");
     district.stop().await
 }
 
@@ -511,4 +518,78 @@ async fn values_outside_their_indicators_range_are_refused_field_by_field() -> R
         put(&app, &path, json!({"values": {"total_profit": -350.5, "employees_end": 120}, "submit": false})).await?;
     assert_eq!(fine.status(), StatusCode::OK);
     app.stop().await
+}
+
+/// The district's month value of gross output in the cockpit.
+async fn district_month_output(app: &TestApp, month: &str) -> Result<f64> {
+    let cockpit: Value = app.get(&format!("/api/v1/monitor/cockpit?month={month}")).await?.json().await?;
+    let gross = cockpit["headline"]
+        .as_array()
+        .and_then(|h| h.iter().find(|i| i["indicator"]["code"] == "gross_output"))
+        .ok_or("headline")?;
+    Ok(gross["month"]["current"].as_f64().ok_or("month value")?)
+}
+
+#[tokio::test]
+async fn an_approved_report_is_corrected_by_its_reviewer_or_returned_and_the_cockpit_follows() -> Result {
+    let app = spawn_signed_in("reporter").await?;
+    let code = own_code(&app).await?;
+    let path = format!("/api/v1/reports/{code}/2024-10");
+    let before: Value = app.get(&path).await?.json().await?;
+    let output = before["values"]["gross_output"].as_f64().ok_or("output")?;
+    let values = json!({"gross_output": output, "sales_output": output * 0.97, "revenue": output, "main_revenue": output * 0.95, "employees_end": 88});
+    assert_eq!(put(&app, &path, json!({"values": values, "submit": true})).await?.status(), StatusCode::OK);
+    // The firm cannot correct; the reviewer needs a reason and values within range.
+    let correction = format!("{path}/correction");
+    let by_firm = post(&app, &correction, json!({"values": {"gross_output": 1.0}, "reason": "x"})).await?;
+    assert_eq!(by_firm.status(), StatusCode::NOT_FOUND);
+    let district = app.with_new_browser()?;
+    district.login("district", crate::helpers::PASSWORD).await?;
+    let review = format!("{path}/review");
+    assert_eq!(post(&district, &review, json!({"decision": "approve"})).await?.status(), StatusCode::OK);
+    let approved_total = district_month_output(&district, "2024-10").await?;
+    let no_reason = post(&district, &correction, json!({"values": {"gross_output": output + 1000.0}})).await?;
+    assert_eq!(no_reason.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let negative = post(&district, &correction, json!({"values": {"gross_output": -1.0}, "reason": "核实"})).await?;
+    assert_eq!(negative.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A correction: the report stays approved, the cockpit moves by the difference at once.
+    let corrected = post(
+        &district,
+        &correction,
+        json!({"values": {"gross_output": output + 1000.0, "sales_output": output * 0.97}, "reason": "统计局核实后更正"}),
+    )
+    .await?;
+    assert_eq!(corrected.status(), StatusCode::OK);
+    let answer: Value = corrected.json().await?;
+    assert_eq!((answer["status"].as_str(), answer["changed"].as_u64()), (Some("approved"), Some(1)));
+    let seen: Value = district.get(&path).await?.json().await?;
+    assert_eq!(seen["status"], "approved");
+    assert_eq!(seen["values"]["gross_output"].as_f64(), Some(output + 1000.0));
+    let corrected_total = district_month_output(&district, "2024-10").await?;
+    assert!((corrected_total - approved_total - 1000.0).abs() < 1e-6, "{approved_total} → {corrected_total}");
+    // Old and new values, who and why, are in the audit log and the page's change history.
+    let audit = district
+        .db
+        .store
+        .list_audit(
+            &xinzhi_store::AuditFilter { action: Some("report.correct".into()), ..Default::default() },
+            xinzhi_store::Page::new(10, 0),
+        )
+        .await?;
+    let detail = audit.items[0].detail.clone().unwrap_or_default();
+    assert!(detail.contains("统计局核实后更正") && detail.contains(&format!("\"old\":{output}")), "{detail}");
+    let page = district.get(&format!("/reports/{code}/2024-10")).await?.text().await?;
+    assert!(page.contains("更正：统计局核实后更正"), "the change history names the correction");
+
+    // Or it goes back to the firm: returned with a reason, it leaves the totals until approved.
+    let back = post(&district, &review, json!({"decision": "return", "reason": "请企业重新核对"})).await?;
+    assert_eq!(back.status(), StatusCode::OK);
+    let seen: Value = district.get(&path).await?.json().await?;
+    assert_eq!(seen["status"], "returned");
+    let after_return = district_month_output(&district, "2024-10").await?;
+    assert!((corrected_total - after_return - (output + 1000.0)).abs() < 1e-6, "the firm leaves the month");
+    let not_again = post(&district, &correction, json!({"values": {"gross_output": 5.0}, "reason": "x"})).await?;
+    assert_eq!(not_again.status(), StatusCode::CONFLICT, "only an approved report is corrected");
+    district.stop().await
 }

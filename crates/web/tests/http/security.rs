@@ -586,6 +586,7 @@ async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
         "/admin/users/1",
         "/admin/users/1/reset-password",
         "/api/v1/reports/91350100M000100Y43/2024-06/review",
+        "/api/v1/reports/91350100M000100Y43/2024-06/correction",
         "/reports/review",
         "/reports/import",
         "/reports/import/nosuch1",
