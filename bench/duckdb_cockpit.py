@@ -65,11 +65,12 @@ class Cockpit:
         if indicator_stock(indicator):
             first = at
         members = self.members_sql(at)
+        # Same caliber by month: a month a firm has not reported leaves its base month out too.
         row = self.q(
-            f"""SELECT COALESCE(SUM(CASE WHEN period BETWEEN {first} AND {at} THEN value END), 0),
-                       COALESCE(SUM(CASE WHEN period BETWEEN {shift(first, -back)} AND {shift(at, -back)} THEN value END), 0)
-                FROM v_{indicator} WHERE enterprise_id IN {members}
-                  AND (period BETWEEN {first} AND {at} OR period BETWEEN {shift(first, -back)} AND {shift(at, -back)})"""
+            f"""SELECT COALESCE(SUM(c.value), 0), COALESCE(SUM(p.value), 0)
+                FROM v_{indicator} c LEFT JOIN v_{indicator} p
+                  ON p.enterprise_id = c.enterprise_id AND p.period = c.period - {back // 12 * 100}
+                WHERE c.enterprise_id IN {members} AND c.period BETWEEN {first} AND {at}"""
         )[0]
         return row
 
@@ -127,11 +128,10 @@ class Cockpit:
     def firm_ytd(self, indicator):
         """Each member's (current, previous) 1—N月 values as a DuckDB relation."""
         m, jan = self.month, self.year * 100 + 1
-        return f"""(SELECT s.enterprise_id,
-                      COALESCE(SUM(CASE WHEN period BETWEEN {jan} AND {m} THEN value END), 0) AS cur,
-                      COALESCE(SUM(CASE WHEN period BETWEEN {shift(jan, -12)} AND {shift(m, -12)} THEN value END), 0) AS prev
-                    FROM {self.members_sql(m)} s LEFT JOIN v_{indicator} v ON v.enterprise_id = s.enterprise_id
-                      AND (period BETWEEN {jan} AND {m} OR period BETWEEN {shift(jan, -12)} AND {shift(m, -12)})
+        return f"""(SELECT s.enterprise_id, COALESCE(SUM(c.value), 0) AS cur, COALESCE(SUM(p.value), 0) AS prev
+                    FROM {self.members_sql(m)} s
+                    LEFT JOIN v_{indicator} c ON c.enterprise_id = s.enterprise_id AND c.period BETWEEN {jan} AND {m}
+                    LEFT JOIN v_{indicator} p ON p.enterprise_id = c.enterprise_id AND p.period = c.period - 100
                     GROUP BY s.enterprise_id)"""
 
     def breakdowns(self):
@@ -235,9 +235,10 @@ def load(con, folder):
         con.execute(
             f"CREATE TABLE {table} AS SELECT * FROM read_csv('{folder}/{FILES.get(table, table)}.csv', header = true, columns = {spec})"
         )
-    # Drafts and returned reports do not count, as in the engine.
+    # Only approved reports count (and months without a report: imported data), as in the
+    # engine with its default setting; drafts, returned and submitted ones are "not reported".
     con.execute(
-        "DELETE FROM values_all WHERE (enterprise_id, period) IN (SELECT enterprise_id, period FROM statuses WHERE status IN ('draft', 'returned'))"
+        "DELETE FROM values_all WHERE (enterprise_id, period) IN (SELECT enterprise_id, period FROM statuses WHERE status IN ('draft', 'returned', 'submitted'))"
     )
     for ind in INDICATORS:
         con.execute(f"CREATE TABLE v_{ind} AS SELECT enterprise_id, period, value FROM values_all WHERE indicator = '{ind}' ORDER BY enterprise_id, period")

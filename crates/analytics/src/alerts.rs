@@ -211,7 +211,7 @@ mod tests {
     use xinzhi_domain::Comparison;
 
     fn figure(firm: usize, current: f64, previous: f64) -> FirmFigure {
-        FirmFigure { firm, comparison: Comparison::new(current, previous) }
+        FirmFigure { firm, comparison: Comparison::new(current, previous), reported: true }
     }
 
     #[test]

@@ -734,6 +734,9 @@ pub struct FirmContribution {
     pub contribution_pct: Option<f64>,
     /// The month's report: none (imported or official data), submitted or approved.
     pub status: Option<xinzhi_store::ReportStatus>,
+    /// Whether any month of the window counts; a firm that has not reported (or whose report is
+    /// a draft, returned or awaiting approval) has an empty figure, not a fall to zero.
+    pub reported: bool,
 }
 
 pub fn firms_behind(
@@ -770,6 +773,7 @@ pub fn firms_of(
                     figure: f.comparison.into(),
                     contribution_pct: f.comparison.contribution_share(&whole),
                     status: m.and_then(|m| cube.status_at(f.firm, m)),
+                    reported: f.reported,
                 },
             )
         })

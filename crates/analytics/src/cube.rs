@@ -3,8 +3,9 @@
 //!
 //! A firm's months are contiguous in a matrix (firm-major), because nearly every figure is a
 //! sum over a firm's months (1—N月) and the same months a year earlier. A missing value is NaN.
-//! Values of a firm-month whose report is a draft or was returned are not counted: they are
-//! held as NaN until the report is submitted again.
+//! Values of a firm-month whose report is a draft or was returned are not counted, nor (unless
+//! the data set counts them) those of a submitted one: they are held as NaN, "not reported",
+//! until the report is approved.
 
 use std::collections::HashMap;
 
@@ -53,10 +54,15 @@ pub struct Series {
     pub(crate) values: Vec<f64>,
 }
 
-/// Whether the values of a firm-month count: no report (an import of official or demo
-/// data), submitted or approved. Drafts and returned reports do not.
-pub(crate) fn counts(status: Option<ReportStatus>) -> bool {
-    !matches!(status, Some(ReportStatus::Draft | ReportStatus::Returned))
+/// Whether the values of a firm-month count: no report (an import of official or demo data)
+/// or an approved one, and a submitted one where the data set says so. Drafts and returned
+/// reports never do: their months are "not reported".
+pub(crate) fn counts(status: Option<ReportStatus>, counts_submitted: bool) -> bool {
+    match status {
+        None | Some(ReportStatus::Approved) => true,
+        Some(ReportStatus::Submitted) => counts_submitted,
+        Some(ReportStatus::Draft | ReportStatus::Returned) => false,
+    }
 }
 
 /// Report status codes as stored per firm-month.
@@ -102,6 +108,8 @@ pub struct Cube {
     /// Report status per firm-month (`firms × months`), [`NO_REPORT`] when there is none.
     pub(crate) status: Vec<u8>,
     pub(crate) registry_revision: i64,
+    /// Submitted reports count before approval (the monthly data set's setting).
+    pub(crate) counts_submitted: bool,
 }
 
 impl Cube {
@@ -125,6 +133,7 @@ impl Cube {
             series: Vec::new(),
             status: Vec::new(),
             registry_revision: 0,
+            counts_submitted: false,
         };
         cube.set_registry(registry);
         cube.status = vec![NO_REPORT; cube.firms.len() * cube.months];
@@ -284,7 +293,7 @@ impl Cube {
             series.values[at] = f64::NAN;
         }
         self.status[at] = status.map_or(NO_REPORT, status_code);
-        if counts(status) {
+        if counts(status, self.counts_submitted) {
             for (indicator, value) in values {
                 if let Some(s) = self.series_index(*indicator) {
                     self.series[s].values[at] = *value;
@@ -296,7 +305,7 @@ impl Cube {
     /// After a bulk load: drop the values of reports that do not count.
     pub(crate) fn mask_uncounted(&mut self) {
         for (at, code) in self.status.iter().enumerate() {
-            if !counts(status_of(*code)) {
+            if !counts(status_of(*code), self.counts_submitted) {
                 for series in &mut self.series {
                     series.values[at] = f64::NAN;
                 }

@@ -379,7 +379,9 @@ async fn load_cube(store: &Store, codes: &[&str], until: Month) -> Result<Cube, 
         cube.add_series(indicator.indicator_id, indicator.def);
         ids.push(indicator.indicator_id);
     }
-    let data_set = store.data_set(MONTHLY).await?;
+    // Fresh: a reload may be the answer to another server's change of this very setting.
+    let data_set = store.data_set_fresh(MONTHLY).await?;
+    cube.counts_submitted = data_set.counts_submitted;
     for (firm, month, status) in store.report_statuses(data_set.data_set_id, months).await? {
         cube.set_status(firm, month, Some(status));
     }

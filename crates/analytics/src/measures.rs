@@ -117,6 +117,9 @@ pub struct FirmFigure {
     /// The firm's index in the cube.
     pub firm: usize,
     pub comparison: Comparison,
+    /// Whether the firm reported any month of the window; one that did not is "not reported",
+    /// and its comparison is empty on both sides.
+    pub reported: bool,
 }
 
 impl Cube {
@@ -186,10 +189,8 @@ impl Cube {
         members
             .iter()
             .map(|&firm| {
-                let row = self.row(series, firm);
-                let current = sum(row, start as i64, end as i64);
-                let previous = sum(row, start as i64 - back, end as i64 - back);
-                FirmFigure { firm, comparison: Comparison::new(current, previous) }
+                let (current, previous, reported) = paired_sums(self.row(series, firm), start as i64, end as i64, back);
+                FirmFigure { firm, comparison: Comparison::new(current, previous), reported }
             })
             .collect()
     }
@@ -256,13 +257,39 @@ pub fn total(figures: &[FirmFigure]) -> Comparison {
     figures.iter().fold(Comparison::new(0.0, 0.0), |acc, f| acc.plus(&f.comparison))
 }
 
-/// Sum of the present values of `row` in months `from..=to` (cube indices; outside the row
-/// adds nothing).
-fn sum(row: &[f64], from: i64, to: i64) -> f64 {
-    let from = from.max(0);
-    let to = to.min(row.len() as i64 - 1);
-    if from > to {
-        return 0.0;
+/// The sums of a firm's reported months `from..=to` (cube indices) and of the same months
+/// `back` earlier, with whether any month was reported. A month without a value (never
+/// reported, or a draft or returned report, held as missing) is left out of both sides: a gap
+/// is "not reported", never a fall to zero against the base (domain.md §2.3, same caliber).
+fn paired_sums(row: &[f64], from: i64, to: i64, back: i64) -> (f64, f64, bool) {
+    let at = |m: i64| usize::try_from(m).ok().and_then(|m| row.get(m)).copied().filter(|v| !v.is_nan());
+    let (mut current, mut previous, mut reported) = (0.0, 0.0, false);
+    for m in from.max(0)..=to {
+        let Some(value) = at(m) else { continue };
+        reported = true;
+        current += value;
+        previous += at(m - back).unwrap_or(0.0);
     }
-    row[from as usize..=to as usize].iter().filter(|v| !v.is_nan()).sum()
+    (current, previous, reported)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::paired_sums;
+
+    #[test]
+    fn a_month_not_reported_leaves_both_sides_not_the_base_alone() {
+        let nan = f64::NAN;
+        // Months 0–2 last year, 12–14 this year; this year's second month is missing.
+        let mut row = vec![nan; 15];
+        row[..3].copy_from_slice(&[10.0, 20.0, 30.0]);
+        row[12..].copy_from_slice(&[11.0, nan, 33.0]);
+        assert_eq!(paired_sums(&row, 12, 14, 12), (44.0, 40.0, true), "the base leaves out 20 as well");
+        assert_eq!(paired_sums(&row, 13, 13, 12), (0.0, 0.0, false), "not reported, not −100%");
+        // A firm new this year: no base, its months count on the current side.
+        let new = [vec![nan; 12], vec![5.0, 6.0, 7.0]].concat();
+        assert_eq!(paired_sums(&new, 12, 14, 12), (18.0, 0.0, true));
+        // A window reaching before the cube's first month.
+        assert_eq!(paired_sums(&row, 0, 2, 12), (60.0, 0.0, true));
+    }
 }

@@ -58,6 +58,7 @@ pub async fn load(
     let settings = xinzhi_store::DataSetSettings {
         deadline_day: set.deadline_day,
         lock_after_deadline: false,
+        counts_submitted: set.counts_submitted,
         indicators: set.indicators.iter().map(|i| (i.indicator.indicator_id, i.required)).collect(),
     };
     store.update_data_set(&Scope::City, data_set, &settings, &AuditActor::system("demo")).await?;

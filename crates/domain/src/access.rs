@@ -299,6 +299,29 @@ impl Localize for PasswordError {
     }
 }
 
+/// How long a personal access token lives: 90 days unless its owner asks for fewer or more,
+/// at most a year (a token that never expires outlives everyone who knew what it was for).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenLifetime {
+    pub days: u32,
+}
+
+impl TokenLifetime {
+    pub const DEFAULT_DAYS: u32 = 90;
+    pub const MAX_DAYS: u32 = 365;
+
+    /// The lifetime asked for, or the default; `None` when outside 1 to 365 days.
+    pub fn asked(days: Option<u32>) -> Option<TokenLifetime> {
+        let days = days.unwrap_or(Self::DEFAULT_DAYS);
+        (1..=Self::MAX_DAYS).contains(&days).then_some(TokenLifetime { days })
+    }
+
+    /// The unix second a token made at `now` stops working.
+    pub fn expires_at(self, now: i64) -> i64 {
+        now + i64::from(self.days) * 86_400
+    }
+}
+
 /// How sign-in guessing is slowed, by source address and by account.
 ///
 /// An address gets `address_free` failures, then waits `address_step` seconds more after each
@@ -381,6 +404,14 @@ mod tests {
         assert_eq!(policy.check("潇州Tea-leaves9", "li"), Ok(()));
         assert_eq!(policy.check(&"Aa1!".repeat(40), "li"), Err(PasswordError::TooLong { max: 128 }));
         assert!(PasswordError::Common.message(Lang::En).starts_with("This password"));
+    }
+
+    #[test]
+    fn tokens_live_ninety_days_unless_asked_and_never_past_a_year() {
+        assert_eq!(TokenLifetime::asked(None).map(|t| t.days), Some(90));
+        assert_eq!(TokenLifetime::asked(Some(365)).map(|t| t.expires_at(0)), Some(365 * 86_400));
+        assert_eq!(TokenLifetime::asked(Some(0)), None);
+        assert_eq!(TokenLifetime::asked(Some(366)), None);
     }
 
     #[test]

@@ -238,6 +238,28 @@ pub struct ApiToken {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    pub expires_at: i64,
+}
+
+/// A personal access token about to be stored: only its hash and display prefix are kept.
+#[derive(Debug, Clone, Copy)]
+pub struct NewApiToken<'a> {
+    pub name: &'a str,
+    pub token_hash: &'a str,
+    pub prefix: &'a str,
+    /// Unix seconds after which the token no longer works.
+    pub expires_at: i64,
+}
+
+/// Revokes every live token of a user: whatever ends the user's sessions ends them too (a
+/// revoked token never comes back, not even when a disabled account is enabled again).
+async fn revoke_tokens_of(conn: &mut sqlx::AnyConnection, user: UserId) -> Result<u64, StoreError> {
+    let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(now_unix())
+        .bind(user.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 const USER_COLUMNS: &str = "u.user_id, u.username, u.display_name, u.role, u.region_id, u.park_id, u.department_id, \
@@ -602,6 +624,8 @@ impl Store {
         .await?;
         if disabled || role != old.role || scope != old.scope {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.0).execute(&mut *tx).await?;
+            let revoked = revoke_tokens_of(&mut tx, id).await?;
+            detail.insert("tokens_revoked".into(), json!(revoked));
         }
         if !detail.is_empty() {
             let entry = AuditEntry {
@@ -646,13 +670,17 @@ impl Store {
             .bind(keep_session.unwrap_or(""))
             .execute(&mut *tx)
             .await?;
+        let revoked = revoke_tokens_of(&mut tx, id).await?;
         let entry = AuditEntry {
             actor,
             action,
             object_type: Some("user"),
             object_id: Some(user.username.to_string()),
             outcome: Outcome::Success,
-            detail: Some(json!({"must_change_password": {"old": user.must_change_password, "new": must_change}})),
+            detail: Some(json!({
+                "must_change_password": {"old": user.must_change_password, "new": must_change},
+                "tokens_revoked": revoked,
+            })),
         };
         write_audit(&mut tx, &entry).await?;
         tx.commit().await?;
@@ -680,13 +708,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.0).execute(&mut *tx).await?;
+        let revoked = revoke_tokens_of(&mut tx, id).await?;
         let entry = AuditEntry {
             actor,
             action: "session.end_all",
             object_type: Some("user"),
             object_id: Some(user.username.to_string()),
             outcome: Outcome::Success,
-            detail: None,
+            detail: Some(json!({"tokens_revoked": revoked})),
         };
         write_audit(&mut tx, &entry).await?;
         tx.commit().await?;
@@ -772,22 +801,22 @@ impl Store {
     pub async fn create_api_token(
         &self,
         user: UserId,
-        name: &str,
-        token_hash: &str,
-        prefix: &str,
+        token: &NewApiToken<'_>,
         actor: &AuditActor,
     ) -> Result<ApiTokenId, StoreError> {
+        let NewApiToken { name, token_hash, prefix, expires_at } = *token;
         let owner = self.user_by_id(user).await?;
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5) \
-             RETURNING api_token_id",
+            "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING api_token_id",
         )
         .bind(user.0)
         .bind(name)
         .bind(token_hash)
         .bind(prefix)
         .bind(now_unix())
+        .bind(expires_at)
         .fetch_one(&mut *tx)
         .await?;
         let entry = AuditEntry {
@@ -796,7 +825,9 @@ impl Store {
             object_type: Some("api_token"),
             object_id: Some(id.to_string()),
             outcome: Outcome::Success,
-            detail: Some(json!({"user": owner.username.as_str(), "name": {"new": name}, "prefix": prefix})),
+            detail: Some(
+                json!({"user": owner.username.as_str(), "name": {"new": name}, "prefix": prefix, "expires_at": expires_at}),
+            ),
         };
         write_audit(&mut tx, &entry).await?;
         tx.commit().await?;
@@ -808,9 +839,12 @@ impl Store {
     pub async fn token_user(&self, token_hash: &str, now: i64) -> Result<Option<User>, StoreError> {
         let sql = format!(
             "SELECT {USER_COLUMNS}, t.api_token_id, t.last_used_at FROM api_tokens t JOIN users u ON u.user_id = t.user_id \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0"
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.disabled = 0 \
+             AND t.created_at >= u.sessions_valid_after"
         );
-        let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_hash).fetch_optional(&self.pool).await? else {
+        let Some(row) =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_hash).bind(now).fetch_optional(&self.pool).await?
+        else {
             return Ok(None);
         };
         let token: i64 = row.try_get("api_token_id")?;
@@ -827,7 +861,7 @@ impl Store {
 
     pub async fn list_api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
         sqlx::query(
-            "SELECT api_token_id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens \
+            "SELECT api_token_id, name, prefix, created_at, last_used_at, revoked_at, expires_at FROM api_tokens \
              WHERE user_id = $1 ORDER BY api_token_id",
         )
         .bind(user.0)
@@ -842,6 +876,7 @@ impl Store {
                 created_at: row.try_get(3)?,
                 last_used_at: row.try_get(4)?,
                 revoked_at: row.try_get(5)?,
+                expires_at: row.try_get(6)?,
             })
         })
         .collect()

@@ -40,6 +40,8 @@ pub struct ReportException {
 pub struct DataSetSettings {
     pub deadline_day: i64,
     pub lock_after_deadline: bool,
+    /// Submitted reports count in the monitoring figures before they are approved.
+    pub counts_submitted: bool,
     /// Indicator ids in form order, with whether each is required.
     pub indicators: Vec<(crate::model::IndicatorId, bool)>,
 }
@@ -194,20 +196,26 @@ impl Store {
             return Err(StoreError::Invalid(format!("deadline day {} is not within 1–28", settings.deadline_day)));
         }
         let mut tx = self.begin_write().await?;
-        let old = sqlx::query("SELECT deadline_day, lock_after_deadline FROM data_sets WHERE data_set_id = $1")
-            .bind(data_set.0)
-            .fetch_one(&mut *tx)
-            .await?;
+        let old = sqlx::query(
+            "SELECT deadline_day, lock_after_deadline, counts_submitted FROM data_sets WHERE data_set_id = $1",
+        )
+        .bind(data_set.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        let was_counting = old.try_get::<i64, _>(2)? != 0;
         let old_indicators: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT indicator_id, required FROM data_set_indicators WHERE data_set_id = $1 ORDER BY position",
         )
         .bind(data_set.0)
         .fetch_all(&mut *tx)
         .await?;
-        sqlx::query("UPDATE data_sets SET deadline_day = $1, lock_after_deadline = $2 WHERE data_set_id = $3")
-            .bind(settings.deadline_day)
-            .bind(i64::from(settings.lock_after_deadline))
-            .bind(data_set.0)
+        sqlx::query(
+            "UPDATE data_sets SET deadline_day = $1, lock_after_deadline = $2, counts_submitted = $3 WHERE data_set_id = $4",
+        )
+        .bind(settings.deadline_day)
+        .bind(i64::from(settings.lock_after_deadline))
+        .bind(i64::from(settings.counts_submitted))
+        .bind(data_set.0)
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM data_set_indicators WHERE data_set_id = $1")
@@ -236,10 +244,18 @@ impl Store {
             detail: Some(serde_json::json!({
                 "deadline_day": {"old": old.try_get::<i64, _>(0)?, "new": settings.deadline_day},
                 "lock_after_deadline": {"old": old.try_get::<i64, _>(1)? != 0, "new": settings.lock_after_deadline},
+                "counts_submitted": {"old": was_counting, "new": settings.counts_submitted},
                 "indicators": {"old": old_indicators, "new": new_indicators},
             })),
         };
         write_audit(&mut tx, &entry).await?;
+        if was_counting != settings.counts_submitted {
+            // Every engine reloads: the submitted months' values come in or go out.
+            sqlx::query("INSERT INTO value_changes (enterprise_id, period, changed_at) VALUES (NULL, NULL, $1)")
+                .bind(crate::now_unix())
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         self.forget_config();
         Ok(())

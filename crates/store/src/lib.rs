@@ -49,8 +49,8 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Connection, Executor};
 
 pub use access::{
-    ApiToken, AuditActor, AuditEntry, AuditFilter, AuditRecord, Department, NewSession, NewUser, Outcome, Scope,
-    Session, User, UserChange,
+    ApiToken, AuditActor, AuditEntry, AuditFilter, AuditRecord, Department, NewApiToken, NewSession, NewUser, Outcome,
+    Scope, Session, User, UserChange,
 };
 pub use completion::{DataSetSettings, DueReport, ReportException};
 pub use error::StoreError;

@@ -63,6 +63,12 @@ const SQLITE: &[Migration] = &[
         name: "sign_in_throttle",
         sql: include_str!("../migrations/sqlite/0019_sign_in_throttle.sql"),
     },
+    Migration {
+        version: 20,
+        name: "counted_statuses",
+        sql: include_str!("../migrations/sqlite/0020_counted_statuses.sql"),
+    },
+    Migration { version: 21, name: "token_expiry", sql: include_str!("../migrations/sqlite/0021_token_expiry.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -113,6 +119,12 @@ const POSTGRES: &[Migration] = &[
         name: "sign_in_throttle",
         sql: include_str!("../migrations/postgres/0019_sign_in_throttle.sql"),
     },
+    Migration {
+        version: 20,
+        name: "counted_statuses",
+        sql: include_str!("../migrations/postgres/0020_counted_statuses.sql"),
+    },
+    Migration { version: 21, name: "token_expiry", sql: include_str!("../migrations/postgres/0021_token_expiry.sql") },
 ];
 
 /// Arbitrary constant key of the PostgreSQL advisory lock that serialises concurrent starts.

@@ -77,6 +77,8 @@ pub struct DataSet {
     /// Reports are due by this day of the following month.
     pub deadline_day: i64,
     pub lock_after_deadline: bool,
+    /// Submitted (not yet approved) reports count in the monitoring figures too.
+    pub counts_submitted: bool,
     pub indicators: Vec<DataSetIndicator>,
 }
 
@@ -199,11 +201,22 @@ impl Store {
         Ok(set)
     }
 
+    /// The data set as stored now, past the cache (which another server's change may have made
+    /// stale); the cache takes the fresh copy.
+    pub async fn data_set_fresh(&self, code: &str) -> Result<DataSet, StoreError> {
+        let set = self.read_data_set(code).await?;
+        self.cache_data_set(&set);
+        Ok(set)
+    }
+
     async fn read_data_set(&self, code: &str) -> Result<DataSet, StoreError> {
-        let row = sqlx::query("SELECT data_set_id, code, name_zh, name_en, deadline_day, lock_after_deadline FROM data_sets WHERE code = $1")
-            .bind(code)
-            .fetch_one(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT data_set_id, code, name_zh, name_en, deadline_day, lock_after_deadline, counts_submitted \
+             FROM data_sets WHERE code = $1",
+        )
+        .bind(code)
+        .fetch_one(&self.pool)
+        .await?;
         let id: i64 = row.try_get("data_set_id")?;
         let members: Vec<(i64, bool, i64)> = sqlx::query(
             "SELECT indicator_id, required, position FROM data_set_indicators WHERE data_set_id = $1 ORDER BY position",
@@ -231,6 +244,7 @@ impl Store {
             name_en: row.try_get("name_en")?,
             deadline_day: row.try_get("deadline_day")?,
             lock_after_deadline: row.try_get::<i64, _>("lock_after_deadline")? != 0,
+            counts_submitted: row.try_get::<i64, _>("counts_submitted")? != 0,
             indicators,
         })
     }

@@ -602,9 +602,18 @@ async fn access_story(store: &Store, east: RegionId, b: EnterpriseId) -> Result 
     assert_eq!(unlocked.last_login_ip.as_deref(), Some("198.51.100.1"));
     assert_eq!(store.purge_sign_in_throttle(now + 100_000, 3_600).await?, 2);
 
-    // Tokens work until revoked, and revoking twice is NotFound.
-    let token = store.create_api_token(reporter, "ci", "tokenhash", "xz_abcd", &admin_actor).await?;
-    assert_eq!(store.token_user("tokenhash", now).await?.map(|u| u.user_id), Some(reporter));
+    // Tokens work until they expire or are revoked, and revoking twice is NotFound.
+    let issued = now_seconds();
+    let new_token = |hash: &'static str| NewApiToken {
+        name: "ci",
+        token_hash: hash,
+        prefix: "xz_abcd",
+        expires_at: issued + 3_600,
+    };
+    let token = store.create_api_token(reporter, &new_token("tokenhash"), &admin_actor).await?;
+    assert_eq!(store.token_user("tokenhash", issued).await?.map(|u| u.user_id), Some(reporter));
+    assert!(store.token_user("tokenhash", issued + 3_600).await?.is_none(), "expired");
+    assert_eq!(store.list_api_tokens(reporter).await?[0].expires_at, issued + 3_600);
     assert!(
         matches!(store.revoke_api_token(token, Some(officer), &admin_actor).await, Err(StoreError::NotFound)),
         "not the owner"
@@ -613,6 +622,23 @@ async fn access_story(store: &Store, east: RegionId, b: EnterpriseId) -> Result 
     assert!(store.token_user("tokenhash", now).await?.is_none());
     assert!(matches!(store.revoke_api_token(token, None, &admin_actor).await, Err(StoreError::NotFound)));
     assert_eq!(store.list_api_tokens(reporter).await?.len(), 1);
+    // Whatever ends a user's sessions ends the tokens: a password reset, "sign out everywhere",
+    // disabling (and enabling again brings none back).
+    for (hash, end) in [("reset", 0), ("everywhere", 1), ("disabled", 2)] {
+        store.create_api_token(reporter, &new_token(hash), &admin_actor).await?;
+        assert!(store.token_user(hash, issued).await?.is_some());
+        match end {
+            0 => store.set_password(reporter, "new-hash", true, None, "user.password_reset", &admin_actor).await?,
+            1 => store.end_all_sessions(reporter, &admin_actor).await?,
+            _ => {
+                let off = UserChange { disabled: Some(true), ..UserChange::default() };
+                store.update_user(reporter, &off, &admin_actor).await?;
+                let on = UserChange { disabled: Some(false), ..UserChange::default() };
+                store.update_user(reporter, &on, &admin_actor).await?;
+            }
+        }
+        assert!(store.token_user(hash, issued).await?.is_none(), "{hash}: the token ended");
+    }
 
     // The audit log records all of it and refuses to be edited.
     store

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use xinzhi_domain::{Lang, Localize, PasswordError, PasswordPolicy, SignInThrottle, Username};
+use xinzhi_domain::{Lang, Localize, PasswordError, PasswordPolicy, SignInThrottle, TokenLifetime, Username};
 use xinzhi_store::{AddressAttempt, ApiToken, ApiTokenId, AuditActor, AuditEntry, NewSession, Outcome};
 
 use crate::AppState;
@@ -237,6 +237,8 @@ pub struct TokenRow {
     pub token: ApiToken,
     pub created: String,
     pub last_used: String,
+    pub expires: String,
+    pub expired: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -276,6 +278,8 @@ async fn account_page(
         .map(|token| TokenRow {
             created: tr.timestamp(token.created_at),
             last_used: token.last_used_at.map(|t| tr.timestamp(t)).unwrap_or_default(),
+            expires: tr.timestamp(token.expires_at),
+            expired: token.expires_at <= auth::now(),
             token,
         })
         .collect();
@@ -395,6 +399,8 @@ async fn view_lang_post(
 #[derive(Deserialize)]
 pub struct TokenForm {
     name: String,
+    /// Days until the token expires (default 90).
+    days: Option<String>,
 }
 
 /// Longest token name accepted.
@@ -415,10 +421,14 @@ async fn view_token_create_post(
         let page = account_page(&state, &caller, lang, &uri, None, None, Some(message)).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let (token, hash, prefix) = auth::new_api_token();
-    state
-        .store
-        .create_api_token(caller.user.user_id, name, &hash, &prefix, &caller.actor())
+    let days = form.days.as_deref().map(str::trim).filter(|d| !d.is_empty());
+    let Some(lifetime) = days.map_or(Some(None), |d| d.parse::<u32>().ok().map(Some)).and_then(TokenLifetime::asked)
+    else {
+        let message = tr.f("account.token_days_invalid", &[("max", &TokenLifetime::MAX_DAYS.to_string())]);
+        let page = account_page(&state, &caller, lang, &uri, None, None, Some(message)).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let (token, _) = auth::issue_api_token(&state.store, caller.user.user_id, name, lifetime, &caller.actor())
         .await
         .map_err(|e| PageError::from_store(lang, e))?;
     // Shown once, on this response only; never stored in clear.

@@ -63,12 +63,22 @@ pub fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A new personal access token: (token to show once, hash to store, prefix to show later).
-pub fn new_api_token() -> (String, String, String) {
+/// Makes and stores a personal access token for `user`; returns the token, shown once and
+/// never stored in clear (the store keeps its hash and a prefix to recognise it by).
+pub async fn issue_api_token(
+    store: &xinzhi_store::Store,
+    user: xinzhi_store::UserId,
+    name: &str,
+    lifetime: xinzhi_domain::TokenLifetime,
+    actor: &xinzhi_store::AuditActor,
+) -> Result<(String, xinzhi_store::ApiTokenId), xinzhi_store::StoreError> {
     let token = format!("{TOKEN_PREFIX}{}", random_token(32));
     let hash = token_hash(&token);
-    let prefix = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
-    (token, hash, prefix)
+    let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
+    let new =
+        xinzhi_store::NewApiToken { name, token_hash: &hash, prefix: &prefix, expires_at: lifetime.expires_at(now()) };
+    let id = store.create_api_token(user, &new, actor).await?;
+    Ok((token, id))
 }
 
 /// A readable random password for resets and first accounts (about 95 bits).
@@ -137,6 +147,8 @@ pub enum AuthRejection {
     ChangePassword,
     /// API: 401.
     Unauthorized(Lang),
+    /// API: 403 until the user has changed the temporary password (on the account page).
+    PasswordChangeRequired(Lang),
     /// Database trouble.
     Failed(ApiError),
 }
@@ -152,6 +164,14 @@ impl IntoResponse for AuthRejection {
             AuthRejection::Unauthorized(lang) => {
                 let body = serde_json::json!({"error": {"code": "unauthorized", "message": lang.pick("请先登录或提供有效的访问令牌", "Sign in or send a valid access token")}});
                 (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], axum::Json(body)).into_response()
+            }
+            AuthRejection::PasswordChangeRequired(lang) => {
+                let message = lang.pick(
+                    "请先登录网页修改临时密码，然后才能使用接口",
+                    "Change the temporary password on the account page before using the API",
+                );
+                let body = serde_json::json!({"error": {"code": "password_change_required", "message": message}});
+                (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
             }
             AuthRejection::Failed(e) => e.into_response(),
         }
@@ -261,6 +281,7 @@ impl FromRequestParts<AppState> for Caller {
                 .await
                 .map_err(|e| AuthRejection::Failed(ApiError::from_store(lang, e)))?;
             return match user {
+                Some(user) if user.must_change_password => Err(AuthRejection::PasswordChangeRequired(lang)),
                 Some(user) => Ok(Caller { user, session_hash: None, csrf: String::new(), ip }),
                 None => Err(AuthRejection::Unauthorized(lang)),
             };
@@ -271,8 +292,12 @@ impl FromRequestParts<AppState> for Caller {
         {
             Some((user, hash, csrf)) => {
                 let exempt = matches!(path.path(), "/account/password" | "/logout");
-                if user.must_change_password && !exempt && !api {
-                    return Err(AuthRejection::ChangePassword);
+                if user.must_change_password && !exempt {
+                    return Err(if api {
+                        AuthRejection::PasswordChangeRequired(lang)
+                    } else {
+                        AuthRejection::ChangePassword
+                    });
                 }
                 Ok(Caller { user, session_hash: Some(hash), csrf, ip })
             }
@@ -497,8 +522,6 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.len(), 43);
         assert_eq!(token_hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-        let (token, hash, prefix) = new_api_token();
-        assert!(token.starts_with("xz_") && token.starts_with(&prefix) && hash == token_hash(&token));
     }
 
     #[tokio::test]

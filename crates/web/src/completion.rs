@@ -423,6 +423,7 @@ mod tests {
             name_en: "Monthly".into(),
             deadline_day: 10,
             lock_after_deadline: true,
+            counts_submitted: false,
             indicators: Vec::new(),
         };
         let march = Month::parse("2024-03").expect("month");

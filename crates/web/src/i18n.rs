@@ -195,6 +195,10 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("account.lang_saved", "语言设置已保存", "Language saved"),
     ("account.logout_all", "退出所有设备", "Sign out everywhere"),
     ("account.tokens", "API访问令牌", "API access tokens"),
+    ("account.token_expires", "到期时间", "Expires"),
+    ("account.token_expired", "已过期", "expired"),
+    ("account.token_days", "有效期（天）", "Valid for (days)"),
+    ("account.token_days_invalid", "有效期应为1到{max}天", "The validity must be 1 to {max} days"),
     ("account.token_name", "令牌名称", "Token name"),
     ("account.token_create", "创建令牌", "Create token"),
     (
@@ -991,6 +995,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("monitor.col_current", "本期", "This period"),
     ("monitor.col_previous", "上年同期", "A year earlier"),
     ("monitor.col_status", "报表状态", "Report"),
+    ("monitor.not_reported", "未报（不计入）", "Not reported (not counted)"),
     ("monitor.status_none", "导入数据", "Imported"),
     ("monitor.unknown_indicator", "“{code}”不是已登记的指标", "'{code}' is not an indicator of the catalogue"),
     (
@@ -1177,6 +1182,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("settings.saved", "已保存", "Saved"),
     ("settings.data_set", "报表与截止", "Report and deadline"),
     ("settings.deadline_day", "次月报送截止日（1—28）", "Due by this day of the next month (1–28)"),
+    (
+        "settings.counts_submitted",
+        "已提交、尚未审核的报表也计入监测数据（默认只计已审核的）",
+        "Submitted reports count in the monitoring figures before approval (by default only approved ones do)",
+    ),
     ("settings.lock", "截止后锁定（可为个别企业开通补报）", "Lock after the deadline (single firms can be reopened)"),
     ("settings.included", "纳入报表", "In the report"),
     ("settings.save", "保存报表设置", "Save the report settings"),

@@ -968,9 +968,9 @@ async fn view_firms_get(
         .map(|f| FirmRow {
             name: f.name.clone(),
             href: format!("/enterprises/{}", f.credit_code),
-            current: amount(f.figure.current),
-            previous: amount(f.figure.previous),
-            growth: tr.growth(f.figure.growth_pct),
+            current: if f.reported { amount(f.figure.current) } else { tr.t("monitor.not_reported").to_owned() },
+            previous: if f.reported { amount(f.figure.previous) } else { "—".to_owned() },
+            growth: if f.reported { tr.growth(f.figure.growth_pct) } else { "—".to_owned() },
             class: growth_class(f.figure.growth_pct),
             contribution: tr.share(f.contribution_pct),
             status: match f.status {

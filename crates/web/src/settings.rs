@@ -52,6 +52,7 @@ pub struct SettingsPage {
     name: String,
     deadline_day: i64,
     lock: bool,
+    counts_submitted: bool,
     indicators: Vec<IndicatorLine>,
     rules: Vec<RuleRecord>,
     /// The rule in the form: the one being edited, or what was typed.
@@ -108,6 +109,7 @@ async fn page(
         name: tr.pick(&set.name_zh, &set.name_en).to_owned(),
         deadline_day: set.deadline_day,
         lock: set.lock_after_deadline,
+        counts_submitted: set.counts_submitted,
         indicators: catalogue
             .iter()
             .filter(|i| i.active)
@@ -183,7 +185,12 @@ async fn view_settings_post(
         return refuse(&state, &caller, lang, &uri, None, problems).await;
     }
     let set = state.store.data_set(MONTHLY).await.map_err(store_error)?;
-    let settings = DataSetSettings { deadline_day, lock_after_deadline: fields.get("lock").is_some(), indicators };
+    let settings = DataSetSettings {
+        deadline_day,
+        lock_after_deadline: fields.get("lock").is_some(),
+        counts_submitted: fields.get("counts_submitted").is_some(),
+        indicators,
+    };
     state
         .store
         .update_data_set(caller.scope(), set.data_set_id, &settings, &caller.actor())

@@ -165,8 +165,8 @@ pub async fn burst(settings: &Settings, options: BurstOptions) -> anyhow::Result
     }
 
     let user = user_named(&store, &options.user).await?;
-    let (token, hash, prefix) = auth::new_api_token();
-    let token_id = store.create_api_token(user.user_id, "bench burst", &hash, &prefix, &cli_actor()).await?;
+    let lifetime = xinzhi_domain::TokenLifetime { days: 1 };
+    let (token, token_id) = auth::issue_api_token(&store, user.user_id, "bench burst", lifetime, &cli_actor()).await?;
     let app = Application::build(store.clone(), WebConfig::default(), SocketAddr::from(([127, 0, 0, 1], 0))).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
     let (stop, stopped) = oneshot::channel::<()>();

@@ -301,16 +301,21 @@ pub async fn reset_password(settings: &Settings, username: &str) -> anyhow::Resu
     Ok(())
 }
 
-pub async fn issue_token(settings: &Settings, username: &str, name: &str) -> anyhow::Result<()> {
+pub async fn issue_token(settings: &Settings, username: &str, name: &str, days: u32) -> anyhow::Result<()> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 60 {
         bail!("--name: must have 1 to 60 characters");
     }
+    let Some(lifetime) = xinzhi_domain::TokenLifetime::asked(Some(days)) else {
+        bail!("--days: must be from 1 to {}", xinzhi_domain::TokenLifetime::MAX_DAYS);
+    };
     let store = open(settings).await?;
     let user = user_named(&store, username).await?;
-    let (token, hash, prefix) = auth::new_api_token();
-    let id = store.create_api_token(user.user_id, name, &hash, &prefix, &cli_actor()).await?;
-    eprintln!("token {} for {} (shown once; send it as 'Authorization: Bearer <token>'):", id.0, user.username);
+    let (token, id) = auth::issue_api_token(&store, user.user_id, name, lifetime, &cli_actor()).await?;
+    eprintln!(
+        "token {} for {}, valid {} days (shown once; send it as 'Authorization: Bearer <token>'):",
+        id.0, user.username, lifetime.days
+    );
     println!("{token}");
     store.close().await;
     Ok(())

@@ -309,6 +309,9 @@ enum UserAction {
         username: String,
         #[arg(long, default_value = "cli")]
         name: String,
+        /// Days until the token stops working (1 to 365).
+        #[arg(long, default_value_t = xinzhi_domain::TokenLifetime::DEFAULT_DAYS)]
+        days: u32,
     },
     /// Revoke a personal access token by its id.
     RevokeToken { id: i64 },
@@ -552,7 +555,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     UserAction::Disable { username } => commands::set_disabled(&settings, &username, true).await,
                     UserAction::Enable { username } => commands::set_disabled(&settings, &username, false).await,
                     UserAction::ResetPassword { username } => commands::reset_password(&settings, &username).await,
-                    UserAction::Token { username, name } => commands::issue_token(&settings, &username, &name).await,
+                    UserAction::Token { username, name, days } => {
+                        commands::issue_token(&settings, &username, &name, days).await
+                    }
                     UserAction::RevokeToken { id } => commands::revoke_token(&settings, id).await,
                 }
             })

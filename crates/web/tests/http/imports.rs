@@ -93,6 +93,7 @@ async fn a_district_month_is_checked_then_written_once_and_re_imports_change_not
     let settings = xinzhi_store::DataSetSettings {
         deadline_day: set.deadline_day,
         lock_after_deadline: true,
+        counts_submitted: false,
         indicators: set.indicators.iter().map(|i| (i.indicator.indicator_id, i.required)).collect(),
     };
     store.update_data_set(&Scope::City, set.data_set_id, &settings, &actor).await?;

@@ -266,21 +266,44 @@ async fn an_approved_report_shows_at_once_through_a_second_server() -> Result {
     }, "submit": true, "explanation": "更正"});
     let saved = put(&app, &report, corrected).await?;
     assert_eq!(saved.status(), StatusCode::OK, "{}", saved.text().await?);
-    // Submitted, it already counts; approved, it still does.
+    // Submitted, the firm's June waits for approval: not reported (left out of both sides of
+    // the comparison, never counted as zero); approved, it counts.
     let submitted = cockpit(other.base.clone(), other.client.clone()).await?;
-    assert!(close(submitted, before + 500.0), "{before} → {submitted}");
+    assert!(close(submitted, before - june), "{before} − {june} → {submitted}");
     let review_path = format!("{report}/review");
+    assert_eq!(post(&app, &review_path, json!({"decision": "approve"})).await?.status(), StatusCode::OK);
+    let approved = cockpit(other.base.clone(), other.client.clone()).await?;
+    assert!(close(approved, before + 500.0), "{before} → {approved}");
     let review = post(&app, &review_path, json!({"decision": "return", "reason": "请核实"})).await?;
     assert_eq!(review.status(), StatusCode::OK);
-    // Returned, its values stop counting until it is submitted again, on both servers.
+    // Returned, its values stop counting until it is approved again, on both servers.
     let returned = cockpit(other.base.clone(), other.client.clone()).await?;
     assert!(close(returned, before - june), "{before} − {june} → {returned}");
     let here = cockpit(app.base.clone(), app.client.clone()).await?;
     assert!(close(here, returned));
-    // Corrected, resubmitted and approved: it counts again, with the corrected value.
+    // Corrected and resubmitted: where the city counts submitted reports, it counts at once.
     let again = json!({"values": {"gross_output": june + 400.0}, "submit": true, "explanation": "已核实"});
     let resubmit = put(&app, &report, again).await?;
     assert_eq!(resubmit.status(), StatusCode::OK, "{}", resubmit.text().await?);
+    assert!(close(cockpit(other.base.clone(), other.client.clone()).await?, before - june));
+    let store = &app.db.store;
+    let set = store.data_set(xinzhi_store::reports::MONTHLY).await?;
+    let settings = xinzhi_store::DataSetSettings {
+        deadline_day: set.deadline_day,
+        lock_after_deadline: set.lock_after_deadline,
+        counts_submitted: true,
+        indicators: set.indicators.iter().map(|i| (i.indicator.indicator_id, i.required)).collect(),
+    };
+    store
+        .update_data_set(
+            &xinzhi_store::Scope::City,
+            set.data_set_id,
+            &settings,
+            &xinzhi_store::AuditActor::system("test"),
+        )
+        .await?;
+    let counted = cockpit(other.base.clone(), other.client.clone()).await?;
+    assert!(close(counted, before + 400.0), "{before} → {counted}");
     let approve = post(&app, &review_path, json!({"decision": "approve"})).await?;
     assert_eq!(approve.status(), StatusCode::OK);
     let approved = cockpit(other.base.clone(), other.client.clone()).await?;
@@ -301,4 +324,55 @@ async fn reporters_and_departments_have_no_cockpit() -> Result {
     let audit = xinzhi_store::AuditFilter { action: Some("access.denied".into()), ..Default::default() };
     assert!(app.db.store.list_audit(&audit, xinzhi_store::Page::new(10, 0)).await?.total >= 2);
     app.stop().await
+}
+
+/// A draft over a past month is not data: the firm is "not reported" for that month, left out
+/// of both sides of the same-caliber comparison, and never a −100% fall against its base.
+#[tokio::test]
+async fn a_draft_over_a_past_month_is_not_reported_and_never_counts_as_zero() -> Result {
+    let app = spawn_app().await?;
+    app.login("reporter", crate::helpers::PASSWORD).await?;
+    let mine: Value = app.get("/api/v1/enterprises").await?.json().await?;
+    let code = mine["items"][0]["credit_code"].as_str().ok_or("code")?.to_owned();
+    let leader = app.with_new_browser()?;
+    leader.login("leader", crate::helpers::PASSWORD).await?;
+    let path = "/api/v1/monitor/firms?indicator=gross_output&window=month&month=2024-06&unit=city";
+    let before = api(&leader, path).await?;
+    let reporter = leader.with_new_browser()?;
+    reporter.login("reporter", crate::helpers::PASSWORD).await?;
+    // The reporter saves a draft over June with a field cleared.
+    let draft = put(
+        &reporter,
+        &format!("/api/v1/reports/{code}/2024-06"),
+        json!({"values": {"gross_output": null}, "submit": false}),
+    )
+    .await?;
+    assert_eq!(draft.status(), StatusCode::OK, "{}", draft.text().await?);
+    let leader = reporter.with_new_browser()?;
+    leader.login("leader", crate::helpers::PASSWORD).await?;
+    let after = api(&leader, path).await?;
+    let row = |answer: &Value| -> Result<Value> {
+        Ok(answer["firms"]
+            .as_array()
+            .ok_or("firms")?
+            .iter()
+            .find(|f| f["credit_code"] == code.as_str())
+            .cloned()
+            .ok_or("the firm")?)
+    };
+    let (was, now) = (row(&before)?, row(&after)?);
+    assert_eq!((was["reported"].as_bool(), now["reported"].as_bool()), (Some(true), Some(false)));
+    assert_eq!(now["figure"]["current"].as_f64(), Some(0.0));
+    assert_eq!(now["figure"]["previous"].as_f64(), Some(0.0), "its base leaves too");
+    assert_eq!(now["figure"]["growth_pct"], Value::Null, "not −100%");
+    // The city's June is the other firms' June against their own base.
+    let total = |a: &Value, key: &str| a["total"][key].as_f64().unwrap_or(f64::NAN);
+    let was_current = was["figure"]["current"].as_f64().ok_or("current")?;
+    let was_previous = was["figure"]["previous"].as_f64().ok_or("previous")?;
+    assert!(close(total(&after, "current"), total(&before, "current") - was_current));
+    assert!(close(total(&after, "previous"), total(&before, "previous") - was_previous));
+    let page =
+        leader.get("/monitor/firms?indicator=gross_output&window=month&month=2024-06&unit=city").await?.text().await?;
+    assert!(page.contains("未报（不计入）"), "the page says so");
+    leader.stop().await
 }

@@ -265,6 +265,7 @@ async fn a_locked_month_refuses_late_reports_until_the_city_reopens_it_and_the_b
     let lock = |on: bool| DataSetSettings {
         deadline_day: 10,
         lock_after_deadline: on,
+        counts_submitted: false,
         indicators: set.indicators.iter().map(|i| (i.indicator.indicator_id, i.required)).collect(),
     };
     store.update_data_set(&Scope::City, set.data_set_id, &lock(true), &AuditActor::system("test")).await?;

@@ -767,3 +767,61 @@ async fn every_next_is_a_path_on_this_site_and_never_a_500() -> Result {
     }
     app.stop().await
 }
+
+#[tokio::test]
+async fn tokens_expire_end_with_the_sessions_and_wait_for_a_changed_password() -> Result {
+    let app = spawn_signed_in("analyst").await?;
+    let new_token = |days: &'static str| {
+        let app = &app;
+        async move {
+            let page = app.post_form("/account/tokens", &[("name", "ci"), ("days", days)]).await?;
+            let status = page.status();
+            let html = page.text().await?;
+            let token =
+                html.split("id=\"new-token\">").nth(1).and_then(|rest| rest.split('<').next()).map(str::to_owned);
+            Result::<(StatusCode, Option<String>, String)>::Ok((status, token, html))
+        }
+    };
+    let (status, _, html) = new_token("400").await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("有效期应为1到365天"));
+    let (_, token, html) = new_token("30").await?;
+    let token = token.ok_or("a token")?;
+    assert!(html.contains("到期时间"), "the list shows when it expires");
+    let api = |token: String| {
+        let base = app.base.clone();
+        async move {
+            Result::<StatusCode>::Ok(
+                reqwest::Client::new().get(format!("{base}/api/v1/overview")).bearer_auth(token).send().await?.status(),
+            )
+        }
+    };
+    assert_eq!(api(token.clone()).await?, StatusCode::OK);
+    let stored = app
+        .db
+        .store
+        .list_api_tokens(
+            app.db.store.user_for_login(&xinzhi_domain::Username::parse("analyst")?).await?.ok_or("analyst")?.0.user_id,
+        )
+        .await?;
+    let expires = stored.iter().map(|t| t.expires_at - t.created_at).max();
+    assert_eq!(expires, Some(30 * 86_400));
+    // "Sign out everywhere" ends the token too.
+    assert_eq!(app.post_form("/logout/all", &[]).await?.status(), StatusCode::SEE_OTHER);
+    assert_eq!(api(token).await?, StatusCode::UNAUTHORIZED);
+
+    // After an administrator's reset, the API waits until the temporary password is changed.
+    let admin = app.with_new_browser()?;
+    admin.login("admin", PASSWORD).await?;
+    let analyst = admin.db.store.user_for_login(&xinzhi_domain::Username::parse("analyst")?).await?.ok_or("analyst")?.0;
+    let reset =
+        admin.post_form(&format!("/admin/users/{}/reset-password", analyst.user_id.0), &[]).await?.text().await?;
+    let temporary = reset.split("Xz-").nth(1).map(|rest| format!("Xz-{}", &rest[..16])).ok_or("temporary password")?;
+    let user = admin.with_new_browser()?;
+    user.login("analyst", &temporary).await?;
+    let blocked = user.get("/api/v1/overview").await?;
+    assert_eq!(blocked.status(), StatusCode::FORBIDDEN);
+    let body: Value = blocked.json().await?;
+    assert_eq!(body["error"]["code"], "password_change_required");
+    user.stop().await
+}
