@@ -63,7 +63,7 @@ pub use reports::{
 pub use rules::RuleRecord;
 pub use sign_in::AddressAttempt;
 pub use uploads::{UPLOAD_LIFETIME_SECONDS, Upload};
-pub use values::{EnterpriseSet, ValueSource};
+pub use values::{EnterpriseSet, VALUE_MONTHS, ValueSource};
 
 /// The database behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -951,3 +951,16 @@ async fn import_story(store: &Store, a: EnterpriseId, b: EnterpriseId, east: Reg
     assert!(values.last_year.is_empty(), "not asked for");
     Ok(())
 }
+
+/// Pages that name no month ask for the month range on every request: on SQLite both ends must
+/// be read from the primary key, not by scanning it (MIN and MAX asked together scan).
+#[tokio::test]
+async fn the_month_range_reads_the_ends_of_the_key_without_a_scan() -> Result {
+    let db = TestDatabase::sqlite().await?;
+    let plan = db.store.sqlite_plan(VALUE_MONTHS).await?;
+    assert!(plan.iter().filter(|line| line.contains("USING PRIMARY KEY")).count() == 2, "{plan:?}");
+    assert!(!plan.iter().any(|line| line.starts_with("SCAN data_values")), "{plan:?}");
+    assert_eq!(db.store.value_months().await?, None, "no values yet");
+    db.remove().await?;
+    Ok(())
+}

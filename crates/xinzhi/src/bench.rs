@@ -487,3 +487,103 @@ pub async fn cultivation(settings: &Settings, scale: xinzhi_demo::Scale, runs: u
     store.close().await;
     Ok(())
 }
+
+/// How `bench load` runs.
+pub struct LoadOptions {
+    /// Clients asking at once, each waiting for its answer before the next request.
+    pub clients: usize,
+    /// Requests of each client.
+    pub requests: usize,
+    /// The account the clients act as (the demo's `leader`: the whole city).
+    pub user: String,
+    /// Paths asked in turn; by default the cockpit as a leader opens it, naming no month.
+    pub paths: Vec<String>,
+}
+
+/// Leaders opening the cockpit at once: CLIENTS clients over a loopback server, each asking
+/// the paths in turn REQUESTS times; prints throughput, latency percentiles and every status
+/// other than 2xx, and fails on any 5xx. Bounded in requests, so it always stops.
+pub async fn load(settings: &Settings, options: LoadOptions) -> anyhow::Result<()> {
+    let store = open(settings).await?;
+    let user = user_named(&store, &options.user).await?;
+    let lifetime = xinzhi_domain::TokenLifetime { days: 1 };
+    let (token, token_id) = auth::issue_api_token(&store, user.user_id, "bench load", lifetime, &cli_actor()).await?;
+    let started_server = tokio::time::Instant::now();
+    let app = Application::build(store.clone(), WebConfig::default(), SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until_stopped(async move {
+        let _ = stopped.await;
+    }));
+    // The engine loads on the first request; that request is timed apart.
+    let client = reqwest::Client::builder().pool_max_idle_per_host(options.clients).build()?;
+    let first = client.get(format!("{base}{}", options.paths[0])).bearer_auth(&token).send().await?;
+    let warm = started_server.elapsed();
+    println!(
+        "load: {} clients × {} requests of {:?} as {}; first answer {} after {:.1} s (server start and engine load)",
+        options.clients,
+        options.requests,
+        options.paths,
+        options.user,
+        first.status(),
+        warm.as_secs_f64()
+    );
+    let samples = Arc::new(Mutex::new(Vec::with_capacity(options.clients * options.requests)));
+    let started = tokio::time::Instant::now();
+    let mut tasks = Vec::with_capacity(options.clients);
+    for c in 0..options.clients {
+        let (client, samples, token, base) = (client.clone(), samples.clone(), token.clone(), base.clone());
+        let paths = options.paths.clone();
+        let requests = options.requests;
+        tasks.push(tokio::spawn(async move {
+            for n in 0..requests {
+                let path = &paths[(c + n) % paths.len()];
+                let sent = tokio::time::Instant::now();
+                let response = client.get(format!("{base}{path}")).bearer_auth(&token).send().await;
+                let status = match response {
+                    Ok(response) => {
+                        let status = response.status().as_u16();
+                        // The whole body, as a browser would read it.
+                        let _ = response.bytes().await;
+                        status
+                    }
+                    Err(_) => 0,
+                };
+                samples.lock().await.push(Sample { ok: (200..300).contains(&status), status, latency: sent.elapsed() });
+            }
+        }));
+    }
+    for task in tasks {
+        task.await?;
+    }
+    let elapsed = started.elapsed();
+    let _ = stop.send(());
+    server.await??;
+    store.revoke_api_token(token_id, None, &cli_actor()).await?;
+    let mut samples = std::mem::take(&mut *samples.lock().await);
+    samples.sort_by_key(|s| s.latency);
+    let percentile = |p: f64| samples[((samples.len() as f64 * p).ceil() as usize).clamp(1, samples.len()) - 1].latency;
+    let server_errors = samples.iter().filter(|s| s.status >= 500 || s.status == 0).count();
+    let mut statuses: Vec<u16> = samples.iter().filter(|s| !s.ok).map(|s| s.status).collect();
+    statuses.sort_unstable();
+    statuses.dedup();
+    println!(
+        "{} requests in {:.1} s: {:.1} requests/s; latency p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms; \
+         not 2xx: {} (statuses {statuses:?}); peak memory {}",
+        samples.len(),
+        elapsed.as_secs_f64(),
+        samples.len() as f64 / elapsed.as_secs_f64(),
+        ms(percentile(0.50)),
+        ms(percentile(0.95)),
+        ms(percentile(0.99)),
+        ms(percentile(1.0)),
+        samples.iter().filter(|s| !s.ok).count(),
+        memory()
+    );
+    println!("database: {} ({})", settings.database_url, store.backend().name());
+    store.close().await;
+    if server_errors > 0 {
+        bail!("{server_errors} requests failed with a server error or no answer");
+    }
+    Ok(())
+}

@@ -388,6 +388,22 @@ enum BenchWhat {
         #[command(flatten)]
         storage: StorageArgs,
     },
+    /// Leaders opening the cockpit at once: CLIENTS clients over a loopback server, each asking
+    /// the cockpit (no month named, as the pages open it) REQUESTS times in turn with the
+    /// cockpit page; prints throughput and latency percentiles, fails on any 5xx.
+    Load {
+        #[arg(long, default_value_t = 20)]
+        clients: usize,
+        #[arg(long, default_value_t = 10)]
+        requests: usize,
+        #[arg(long, default_value = "leader")]
+        user: String,
+        /// A path to ask (repeat for several); default the cockpit's API and page.
+        #[arg(long = "path")]
+        paths: Vec<String>,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
     /// Every firm against every ladder tier and the 亩均 evaluation of both groups, timed.
     /// Generates a demo city of SCALE into an empty database first.
     Cultivation {
@@ -617,6 +633,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             init_logging(&settings.log);
             let options = bench::BurstOptions { seconds, rate, firms, user, concurrency };
             runtime.block_on(bench::burst(&settings, options))
+        }
+        Command::Bench { what: BenchWhat::Load { clients, requests, user, paths, storage } } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            let paths = if paths.is_empty() {
+                vec!["/api/v1/monitor/cockpit".to_owned(), "/monitor".to_owned()]
+            } else {
+                paths
+            };
+            let options = bench::LoadOptions { clients: clients.max(1), requests: requests.max(1), user, paths };
+            runtime.block_on(bench::load(&settings, options))
         }
         Command::Bench { what: BenchWhat::Cultivation { scale, runs, storage } } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;

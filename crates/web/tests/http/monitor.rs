@@ -376,3 +376,20 @@ async fn a_draft_over_a_past_month_is_not_reported_and_never_counts_as_zero() ->
     assert!(page.contains("未报（不计入）"), "the page says so");
     leader.stop().await
 }
+
+/// Twenty leaders open the cockpit at once, naming no month (as the menu opens it): every
+/// answer is 200 (the month range costs nothing; `xinzhi bench load` measures it at scale).
+#[tokio::test]
+async fn twenty_leaders_opening_the_default_cockpit_at_once_all_get_it() -> Result {
+    let app = spawn_signed_in("leader").await?;
+    let token = crate::imports::store_token(&app).await?;
+    let client = reqwest::Client::new();
+    let requests = (0..20).flat_map(|_| ["/api/v1/monitor/cockpit", "/monitor", "/"]).map(|path| {
+        let request = client.get(format!("{}{path}", app.base)).bearer_auth(&token).send();
+        async move { Result::<u16>::Ok(request.await?.status().as_u16()) }
+    });
+    let statuses = futures_util::future::try_join_all(requests).await?;
+    assert_eq!(statuses.len(), 60);
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    app.stop().await
+}
