@@ -186,10 +186,9 @@ async fn view_login_post(
     let mut response = Redirect::to(&target).into_response();
     let cookies = response.headers_mut();
     let max_age = state.config.session_absolute.as_secs() as i64;
-    // Secure when configured, or when a TLS-terminating proxy says the request came over https.
-    let https =
-        headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"));
-    if let Ok(v) = HeaderValue::from_str(&auth::session_cookie(&token, state.config.secure_cookies || https, max_age)) {
+    // Secure when the deployment says it is served over TLS (a client's X-Forwarded-Proto is
+    // no evidence).
+    if let Ok(v) = HeaderValue::from_str(&auth::session_cookie(&token, state.config.https, max_age)) {
         cookies.append(header::SET_COOKIE, v);
     }
     if let Some(lang) = user.lang

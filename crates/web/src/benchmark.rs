@@ -20,6 +20,7 @@ use xinzhi_store::peers::{NewPeerReport, PeerFact, PeerFactInput, PeerReport, Pe
 
 use crate::AppState;
 use crate::auth::Caller;
+use crate::error::JsonBody;
 use crate::error::{ApiError, FieldError, PageError};
 use crate::i18n::Tr;
 use crate::language::Language;
@@ -123,7 +124,7 @@ async fn api_add(
     State(state): State<AppState>,
     Language(lang): Language,
     caller: Caller,
-    Json(input): Json<ReportInput>,
+    JsonBody(input): JsonBody<ReportInput>,
 ) -> Result<(StatusCode, Json<ReportAnswer>), ApiError> {
     let id = add(&state, &caller, lang, input.title.as_deref().unwrap_or(""), &input.text).await?;
     Ok((StatusCode::CREATED, Json(report(&state, &caller, lang, id).await?)))
@@ -202,7 +203,7 @@ async fn api_correct_report(
     Language(lang): Language,
     caller: Caller,
     Path(id): Path<i64>,
-    Json(input): Json<ReportCorrection>,
+    JsonBody(input): JsonBody<ReportCorrection>,
 ) -> Result<Json<ReportAnswer>, ApiError> {
     correct_report(&state, &caller, lang, id, &input).await?;
     Ok(Json(report(&state, &caller, lang, id).await?))
@@ -303,7 +304,7 @@ async fn api_correct_fact(
     Language(lang): Language,
     caller: Caller,
     Path((id, fact)): Path<(i64, i64)>,
-    Json(input): Json<FactCorrection>,
+    JsonBody(input): JsonBody<FactCorrection>,
 ) -> Result<Json<PeerFact>, ApiError> {
     Ok(Json(correct_fact(&state, &caller, lang, (id, fact), &input).await?))
 }

@@ -25,6 +25,7 @@ use xinzhi_store::{Scope, StoreError};
 
 use crate::AppState;
 use crate::auth::Caller;
+use crate::error::JsonBody;
 use crate::error::{ApiError, FieldError, PageError};
 use crate::i18n::Tr;
 use crate::language::Language;
@@ -456,7 +457,7 @@ async fn api_draft(
     State(state): State<AppState>,
     Language(lang): Language,
     caller: Caller,
-    Json(input): Json<DraftInput>,
+    JsonBody(input): JsonBody<DraftInput>,
 ) -> Result<(StatusCode, Json<Briefing>), ApiError> {
     Ok((StatusCode::CREATED, Json(draft(&state, &caller, lang, &input).await?)))
 }
@@ -476,7 +477,7 @@ async fn api_edit(
     Language(lang): Language,
     caller: Caller,
     Path(id): Path<i64>,
-    Json(input): Json<EditInput>,
+    JsonBody(input): JsonBody<EditInput>,
 ) -> Result<Json<Briefing>, ApiError> {
     Ok(Json(edit(&state, &caller, lang, id, &input).await?))
 }
@@ -515,7 +516,7 @@ async fn api_save_template(
     State(state): State<AppState>,
     Language(lang): Language,
     caller: Caller,
-    Json(input): Json<TemplateInput>,
+    JsonBody(input): JsonBody<TemplateInput>,
 ) -> Result<(StatusCode, Json<Vec<BriefingTemplate>>), ApiError> {
     save_template(&state, &caller, lang, &input).await?;
     Ok((StatusCode::CREATED, Json(state.store.briefing_templates().await.map_err(|e| ApiError::from_store(lang, e))?)))

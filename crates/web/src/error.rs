@@ -3,6 +3,7 @@
 
 use askama::Template;
 use axum::Json;
+use axum::extract::FromRequest;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
@@ -253,5 +254,61 @@ pub(crate) async fn form_answer<T, P: IntoResponse>(
             let problems = e.into_problems().map_err(|e| PageError::from_api(lang, e))?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page(problems).await?).into_response())
         }
+    }
+}
+
+/// A JSON request body for the API. A body that is not JSON, or not of the shape the endpoint
+/// takes, is the documented 422 naming the `body` and the place in it, in the caller's
+/// language (axum's own rejection is a plain-text 400 or 415 in English).
+pub struct JsonBody<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let crate::language::Language(lang) =
+            match <crate::language::Language as axum::extract::FromRequestParts<S>>::from_request_parts(
+                &mut parts, state,
+            )
+            .await
+            {
+                Ok(language) => language,
+                Err(never) => match never {},
+            };
+        let is_json = parts
+            .headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|mime| {
+                let mime = mime.trim().to_ascii_lowercase();
+                mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+            });
+        if !is_json {
+            let message = lang.pick(
+                "请求体应为JSON，并带有 Content-Type: application/json",
+                "The body must be JSON, sent with Content-Type: application/json",
+            );
+            return Err(
+                ApiError::Invalid(FieldError::new("body", "body.content_type", message.to_owned())).into_response()
+            );
+        }
+        let request = axum::extract::Request::from_parts(parts, body);
+        let bytes = axum::body::Bytes::from_request(request, state).await.map_err(IntoResponse::into_response)?;
+        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
+            let (line, column) = (e.line(), e.column());
+            let (code, message) = match (e.classify(), lang) {
+                (serde_json::error::Category::Data, Lang::ZhCn) => {
+                    ("body.shape", format!("请求体的内容不符合接口要求（第{line}行第{column}列：{e}）"))
+                }
+                (serde_json::error::Category::Data, Lang::En) => {
+                    ("body.shape", format!("The body does not fit this endpoint (line {line}, column {column}: {e})"))
+                }
+                (_, Lang::ZhCn) => ("body.json", format!("请求体不是有效的JSON（第{line}行第{column}列）")),
+                (_, Lang::En) => ("body.json", format!("The body is not valid JSON (line {line}, column {column})")),
+            };
+            ApiError::Invalid(FieldError::new("body", code, message)).into_response()
+        })
     }
 }

@@ -21,6 +21,7 @@ use xinzhi_store::evaluation::{MuObjection, MuResultLine, MuRun, NewMuResult, Ob
 
 use crate::AppState;
 use crate::auth::{Caller, audit_denial};
+use crate::error::JsonBody;
 use crate::error::{ApiError, FieldError, PageError};
 use crate::i18n::Tr;
 use crate::language::Language;
@@ -269,7 +270,7 @@ async fn api_create_run(
     State(state): State<AppState>,
     Language(lang): Language,
     caller: Caller,
-    Json(input): Json<NewRun>,
+    JsonBody(input): JsonBody<NewRun>,
 ) -> Result<(StatusCode, Json<MuRun>), ApiError> {
     Ok((StatusCode::CREATED, Json(create_run(&state, &caller, lang, &input).await?)))
 }
@@ -352,7 +353,7 @@ async fn api_run_action(
     Language(lang): Language,
     caller: Caller,
     Path(id): Path<i64>,
-    Json(action): Json<RunAction>,
+    JsonBody(action): JsonBody<RunAction>,
 ) -> Result<Json<MuRun>, ApiError> {
     Ok(Json(act(&state, &caller, lang, id, &action).await?))
 }
@@ -375,7 +376,7 @@ async fn api_file_objection(
     Language(lang): Language,
     caller: Caller,
     Path(id): Path<i64>,
-    Json(input): Json<ObjectionInput>,
+    JsonBody(input): JsonBody<ObjectionInput>,
 ) -> Result<(StatusCode, Json<ObjectionFiled>), ApiError> {
     if !sees_runs(&caller) {
         return Err(ApiError::NotFound(lang));

@@ -69,8 +69,9 @@ pub struct WebConfig {
     pub session_idle: Duration,
     /// A session ends this long after sign-in, used or not.
     pub session_absolute: Duration,
-    /// Mark cookies `Secure` (set when served over https, directly or behind a proxy).
-    pub secure_cookies: bool,
+    /// Served over TLS, directly or behind a proxy that terminates it: cookies are `Secure` and
+    /// every answer carries HSTS. A setting, never inferred from a client's `X-Forwarded-Proto`.
+    pub https: bool,
     /// Reverse proxies whose `X-Forwarded-For` names the client (sign-in throttling and the
     /// audit log see the client's address, not the proxy's).
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -82,7 +83,7 @@ impl Default for WebConfig {
             request_timeout: Duration::from_secs(30),
             session_idle: Duration::from_secs(30 * 60),
             session_absolute: Duration::from_secs(12 * 3600),
-            secure_cookies: false,
+            https: false,
             trusted_proxies: Vec::new(),
         }
     }
@@ -157,8 +158,8 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{tag}", get(language::view_switch_language_get))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), auth::csrf_guard))
+        .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .with_state(state)
-        .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
         // Bodies are read through extractors, which honour this; upload routes raise it.
         .layer(DefaultBodyLimit::max(2 * 1024 * 1024))
@@ -202,10 +203,23 @@ async fn not_found(request: Request) -> Response {
     error::PageError::not_found(lang).into_response()
 }
 
-/// Headers that keep pages from being framed, sniffed or fed third-party scripts.
-async fn security_headers(request: Request, next: Next) -> Response {
+/// Headers that keep pages from being framed, sniffed or fed third-party scripts, keep what a
+/// signed-in user saw out of every cache (pages, exports and API answers alike: only the
+/// stylesheet says otherwise), and, over TLS, keep browsers on https.
+async fn security_headers(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.config.https {
+        headers
+            .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));

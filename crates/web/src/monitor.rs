@@ -28,6 +28,7 @@ use xinzhi_store::{ReportStatus, Scope, Store, StoreError};
 use crate::AppState;
 use crate::auth::{Caller, audit_denial};
 use crate::charts::{self, BarChart, BarItem, ColumnChart, LineChart};
+use crate::error::JsonBody;
 use crate::error::{ApiError, FieldError, PageError};
 use crate::i18n::Tr;
 use crate::language::Language;
@@ -1221,7 +1222,7 @@ async fn api_save_target(
     State(state): State<AppState>,
     Language(lang): Language,
     caller: Caller,
-    Json(input): Json<TargetInput>,
+    JsonBody(input): JsonBody<TargetInput>,
 ) -> Result<Response, ApiError> {
     let id = save_target(&state, &caller, lang, &input).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({"target_id": id}))).into_response())

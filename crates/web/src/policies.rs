@@ -20,6 +20,7 @@ use xinzhi_store::policies::{Decision, Policy, PolicyDecision, PolicyDraft};
 
 use crate::AppState;
 use crate::auth::{Caller, audit_denial};
+use crate::error::JsonBody;
 use crate::error::{ApiError, FieldError, PageError};
 use crate::i18n::Tr;
 use crate::language::Language;
@@ -337,7 +338,7 @@ async fn api_create(
     State(state): State<AppState>,
     Language(lang): Language,
     caller: Caller,
-    Json(input): Json<PolicyInput>,
+    JsonBody(input): JsonBody<PolicyInput>,
 ) -> Result<(StatusCode, Json<Policy>), ApiError> {
     Ok((StatusCode::CREATED, Json(save(&state, &caller, lang, None, &input).await?)))
 }
@@ -347,7 +348,7 @@ async fn api_update(
     Language(lang): Language,
     caller: Caller,
     Path(id): Path<i64>,
-    Json(input): Json<PolicyInput>,
+    JsonBody(input): JsonBody<PolicyInput>,
 ) -> Result<Json<Policy>, ApiError> {
     Ok(Json(save(&state, &caller, lang, Some(id), &input).await?))
 }
@@ -376,7 +377,7 @@ pub struct CheckAnswer {
 async fn api_check(
     Language(lang): Language,
     _caller: Caller,
-    Json(input): Json<CheckInput>,
+    JsonBody(input): JsonBody<CheckInput>,
 ) -> Result<Json<CheckAnswer>, ApiError> {
     Ok(Json(CheckAnswer { condition: parse_condition(lang, &input.condition).map_err(ApiError::Invalid)? }))
 }
@@ -399,7 +400,7 @@ async fn api_decide(
     Language(lang): Language,
     caller: Caller,
     Path(id): Path<i64>,
-    Json(input): Json<DecisionInput>,
+    JsonBody(input): JsonBody<DecisionInput>,
 ) -> Result<StatusCode, ApiError> {
     decide(&state, &caller, lang, id, &input).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -23,6 +23,7 @@ use xinzhi_store::{AuditActor, Enterprise, EnterpriseFilter, ImportMode, Page, S
 
 use crate::AppState;
 use crate::auth::{Caller, MAX_UPLOAD_BYTES};
+use crate::error::JsonBody;
 use crate::error::{ApiError, FieldError, PageError};
 use crate::i18n::Tr;
 use crate::imports::{ImportReport, PreviewRow, file_problem, row_problem, unknown_firm};
@@ -561,7 +562,7 @@ async fn api_save_profile(
     Language(lang): Language,
     caller: Caller,
     Path((code, year)): Path<(String, String)>,
-    Json(input): Json<ProfileInput>,
+    JsonBody(input): JsonBody<ProfileInput>,
 ) -> Result<Json<ProfileBody>, ApiError> {
     let enterprise = api_enterprise(&state, &caller, lang, &code).await?;
     if !caller.user.role.writes_reports() {

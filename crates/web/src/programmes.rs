@@ -22,6 +22,7 @@ use xinzhi_store::programmes::{NewProgrammeRecord, ProgrammeRecord};
 
 use crate::AppState;
 use crate::auth::{Caller, audit_denial};
+use crate::error::JsonBody;
 use crate::error::{ApiError, FieldError, PageError};
 use crate::i18n::Tr;
 use crate::language::Language;
@@ -274,7 +275,7 @@ async fn api_add(
     State(state): State<AppState>,
     Language(lang): Language,
     caller: Caller,
-    Json(input): Json<RecordsInput>,
+    JsonBody(input): JsonBody<RecordsInput>,
 ) -> Result<(StatusCode, Json<Added>), ApiError> {
     let ids = add(&state, &caller, lang, &input.records).await?;
     Ok((StatusCode::CREATED, Json(Added { ids })))

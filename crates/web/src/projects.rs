@@ -21,6 +21,7 @@ use xinzhi_store::{ChainId, ParkId, RegionId, StoreError};
 
 use crate::AppState;
 use crate::auth::{Caller, audit_denial};
+use crate::error::JsonBody;
 use crate::error::{ApiError, FieldError, PageError};
 use crate::i18n::Tr;
 use crate::language::Language;
@@ -421,7 +422,7 @@ async fn api_create(
     State(state): State<AppState>,
     Language(lang): Language,
     caller: Caller,
-    Json(input): Json<ProjectInput>,
+    JsonBody(input): JsonBody<ProjectInput>,
 ) -> Result<(StatusCode, Json<Project>), ApiError> {
     Ok((StatusCode::CREATED, Json(create(&state, &caller, lang, &input).await?)))
 }
@@ -444,7 +445,7 @@ async fn api_stage(
     Language(lang): Language,
     caller: Caller,
     Path(id): Path<i64>,
-    Json(input): Json<StageInput>,
+    JsonBody(input): JsonBody<StageInput>,
 ) -> Result<Json<Project>, ApiError> {
     Ok(Json(change(&state, &caller, lang, id, Change::Stage(input)).await?))
 }
@@ -455,7 +456,7 @@ async fn api_plan(
     Language(lang): Language,
     caller: Caller,
     Path(id): Path<i64>,
-    Json(input): Json<PlanInput>,
+    JsonBody(input): JsonBody<PlanInput>,
 ) -> Result<Json<Project>, ApiError> {
     Ok(Json(change(&state, &caller, lang, id, Change::Plan(input)).await?))
 }
@@ -466,7 +467,7 @@ async fn api_investment(
     Language(lang): Language,
     caller: Caller,
     Path(id): Path<i64>,
-    Json(input): Json<InvestmentInput>,
+    JsonBody(input): JsonBody<InvestmentInput>,
 ) -> Result<Json<Project>, ApiError> {
     Ok(Json(change(&state, &caller, lang, id, Change::Investment(input)).await?))
 }

@@ -21,6 +21,7 @@ use xinzhi_store::programmes::{PromotionCase, PromotionEvent};
 
 use crate::AppState;
 use crate::auth::{Caller, audit_denial};
+use crate::error::JsonBody;
 use crate::error::{ApiError, FieldError, PageError};
 use crate::i18n::Tr;
 use crate::language::Language;
@@ -175,7 +176,7 @@ async fn api_move(
     State(state): State<AppState>,
     Language(lang): Language,
     caller: Caller,
-    Json(input): Json<CaseMove>,
+    JsonBody(input): JsonBody<CaseMove>,
 ) -> Result<Json<MoveAnswer>, ApiError> {
     Ok(Json(move_case(&state, &caller, lang, &input).await?))
 }

@@ -16,6 +16,7 @@ use xinzhi_store::{Correction, DataSet, ReportStatus, ReportWrite, Review, Store
 
 use crate::AppState;
 use crate::auth::{Caller, visible_enterprise};
+use crate::error::JsonBody;
 use crate::error::{ApiError, FieldError};
 use crate::language::Language;
 
@@ -569,7 +570,7 @@ async fn put_report(
     Language(lang): Language,
     caller: Caller,
     Path((code, period)): Path<(String, String)>,
-    Json(body): Json<ReportPut>,
+    JsonBody(body): JsonBody<ReportPut>,
 ) -> Result<Json<ReportPutAnswer>, ApiError> {
     let (code, period) = parse_target(lang, &code, &period).map_err(ApiError::Invalid)?;
     let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(|e| ApiError::from_store(lang, e))?;
@@ -621,7 +622,7 @@ async fn correct_report(
     Language(lang): Language,
     caller: Caller,
     Path((code, period)): Path<(String, String)>,
-    Json(body): Json<CorrectionBody>,
+    JsonBody(body): JsonBody<CorrectionBody>,
 ) -> Result<Json<CorrectionAnswer>, ApiError> {
     let (code, period) = parse_target(lang, &code, &period).map_err(ApiError::Invalid)?;
     let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(|e| ApiError::from_store(lang, e))?;
@@ -651,7 +652,7 @@ async fn review_report(
     Language(lang): Language,
     caller: Caller,
     Path((code, period)): Path<(String, String)>,
-    Json(body): Json<ReviewBody>,
+    JsonBody(body): JsonBody<ReviewBody>,
 ) -> Result<Json<ReviewAnswer>, ApiError> {
     let (code, period) = parse_target(lang, &code, &period).map_err(ApiError::Invalid)?;
     let store_error = |e| ApiError::from_store(lang, e);

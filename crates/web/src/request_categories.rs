@@ -16,6 +16,7 @@ use xinzhi_store::DepartmentId;
 
 use crate::AppState;
 use crate::auth::{Caller, audit_denial};
+use crate::error::JsonBody;
 use crate::error::{ApiError, FieldError, PageError};
 use crate::i18n::Tr;
 use crate::language::Language;
@@ -137,7 +138,7 @@ async fn api_save(
     State(state): State<AppState>,
     Language(lang): Language,
     caller: Caller,
-    Json(input): Json<CategoryInput>,
+    JsonBody(input): JsonBody<CategoryInput>,
 ) -> Result<Json<CategoryLine>, ApiError> {
     Ok(Json(save(&state, &caller, lang, &input).await?))
 }

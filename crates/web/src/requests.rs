@@ -22,6 +22,7 @@ use xinzhi_store::{DepartmentId, Scope};
 
 use crate::AppState;
 use crate::auth::{Caller, audit_denial};
+use crate::error::JsonBody;
 use crate::error::{ApiError, FieldError, PageError};
 use crate::i18n::Tr;
 use crate::language::Language;
@@ -379,7 +380,7 @@ async fn api_create(
     State(state): State<AppState>,
     Language(lang): Language,
     caller: Caller,
-    Json(input): Json<RequestInput>,
+    JsonBody(input): JsonBody<RequestInput>,
 ) -> Result<(StatusCode, Json<Request>), ApiError> {
     Ok((StatusCode::CREATED, Json(create(&state, &caller, lang, &input, Vec::new()).await?)))
 }
@@ -418,7 +419,7 @@ async fn api_step(
     Language(lang): Language,
     caller: Caller,
     Path(id): Path<i64>,
-    Json(input): Json<StepInput>,
+    JsonBody(input): JsonBody<StepInput>,
 ) -> Result<Json<Request>, ApiError> {
     Ok(Json(take_step(&state, &caller, lang, id, &input).await?))
 }

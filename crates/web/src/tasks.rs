@@ -23,6 +23,7 @@ use xinzhi_store::{Scope, StoreError};
 
 use crate::AppState;
 use crate::auth::{Caller, audit_denial};
+use crate::error::JsonBody;
 use crate::error::{ApiError, FieldError, PageError};
 use crate::i18n::Tr;
 use crate::language::Language;
@@ -248,7 +249,7 @@ async fn api_create_action(
     State(state): State<AppState>,
     Language(lang): Language,
     caller: Caller,
-    Json(input): Json<ActionInput>,
+    JsonBody(input): JsonBody<ActionInput>,
 ) -> Result<(StatusCode, Json<ActionCreated>), ApiError> {
     if !plans_tasks(&caller) {
         audit_denial(&state, &caller, "tasks", "action.create").await;
@@ -271,7 +272,7 @@ async fn api_create(
     State(state): State<AppState>,
     Language(lang): Language,
     caller: Caller,
-    Json(input): Json<TaskInput>,
+    JsonBody(input): JsonBody<TaskInput>,
 ) -> Result<(StatusCode, Json<Task>), ApiError> {
     Ok((StatusCode::CREATED, Json(create(&state, &caller, lang, &input).await?)))
 }
@@ -305,7 +306,7 @@ async fn api_progress(
     Language(lang): Language,
     caller: Caller,
     Path(id): Path<i64>,
-    Json(input): Json<ProgressInput>,
+    JsonBody(input): JsonBody<ProgressInput>,
 ) -> Result<Json<Task>, ApiError> {
     Ok(Json(progress(&state, &caller, lang, id, &input, None).await?))
 }

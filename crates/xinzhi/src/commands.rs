@@ -8,7 +8,7 @@ use xinzhi_demo::{DemoConfig, Scale};
 use xinzhi_domain::{CreditCode, IndicatorDef, IndicatorDraft, Lang, Localize, Role, Username};
 use xinzhi_store::{AuditActor, Backend, NewUser, Store, StoreError, UserChange};
 use xinzhi_web::auth;
-use xinzhi_web::{Application, WebConfig, shutdown_signal};
+use xinzhi_web::{Application, shutdown_signal};
 
 use crate::config::Settings;
 
@@ -129,7 +129,7 @@ pub async fn serve(settings: &Settings, demo: bool) -> anyhow::Result<()> {
         demo_accounts(&store).await?;
     }
     first_admin(&store).await?;
-    let app = Application::build(store.clone(), WebConfig::default(), settings.listen)
+    let app = Application::build(store.clone(), settings.web_config(), settings.listen)
         .await
         .with_context(|| format!("cannot listen on {} (set --listen or XINZHI_LISTEN)", settings.listen))?;
     let address = app.local_addr()?;

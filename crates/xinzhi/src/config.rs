@@ -7,6 +7,8 @@
 //! | data dir     | `data_dir`     | `XINZHI_DATA_DIR`     | `--data`     | `./data`                       |
 //! | database     | `database_url` | `XINZHI_DATABASE_URL` | `--database` | `sqlite://<data dir>/xinzhi.db`|
 //! | log filter   | `log`          | `XINZHI_LOG`          | —            | `info,sqlx=warn`               |
+//! | served over TLS | `https`     | `XINZHI_HTTPS`        | —            | `false` (Secure cookies, HSTS) |
+//! | reverse proxies | `trusted_proxies` | `XINZHI_TRUSTED_PROXIES` (comma-separated) | — | none |
 //!
 //! The file is `--config FILE`, else `XINZHI_CONFIG`, else `xinzhi.toml` in the working
 //! directory when it exists.
@@ -20,7 +22,15 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 
 pub const ENV_PREFIX: &str = "XINZHI_";
-const KNOWN_ENV: [&str; 5] = ["XINZHI_LISTEN", "XINZHI_DATA_DIR", "XINZHI_DATABASE_URL", "XINZHI_LOG", "XINZHI_CONFIG"];
+const KNOWN_ENV: [&str; 7] = [
+    "XINZHI_LISTEN",
+    "XINZHI_DATA_DIR",
+    "XINZHI_DATABASE_URL",
+    "XINZHI_LOG",
+    "XINZHI_CONFIG",
+    "XINZHI_HTTPS",
+    "XINZHI_TRUSTED_PROXIES",
+];
 
 /// One layer: every setting optional.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -30,6 +40,11 @@ pub struct Layer {
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
     pub log: Option<String>,
+    /// Served over TLS (directly or behind a proxy that terminates it): cookies are `Secure`
+    /// and pages send HSTS.
+    pub https: Option<bool>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Option<Vec<String>>,
 }
 
 impl Layer {
@@ -40,6 +55,8 @@ impl Layer {
             data_dir: over.data_dir.or(self.data_dir),
             database_url: over.database_url.or(self.database_url),
             log: over.log.or(self.log),
+            https: over.https.or(self.https),
+            trusted_proxies: over.trusted_proxies.or(self.trusted_proxies),
         }
     }
 
@@ -50,6 +67,9 @@ impl Layer {
             data_dir: get("XINZHI_DATA_DIR").map(PathBuf::from),
             database_url: get("XINZHI_DATABASE_URL"),
             log: get("XINZHI_LOG"),
+            https: get("XINZHI_HTTPS").map(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")),
+            trusted_proxies: get("XINZHI_TRUSTED_PROXIES")
+                .map(|v| v.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect()),
         }
     }
 
@@ -89,6 +109,8 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub database_url: DatabaseUrl,
     pub log: String,
+    pub https: bool,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Settings {
@@ -99,6 +121,8 @@ impl Settings {
             data_dir: Some(PathBuf::from("data")),
             database_url: None,
             log: Some("info,sqlx=warn".into()),
+            https: Some(false),
+            trusted_proxies: None,
         };
         let merged = defaults.overlay(file).overlay(env).overlay(flags);
         let listen_text = merged.listen.unwrap_or_default();
@@ -116,7 +140,33 @@ impl Settings {
                 xinzhi_store::redact_url(&database_url)
             );
         }
-        Ok(Settings { listen, data_dir, database_url: DatabaseUrl(database_url), log: merged.log.unwrap_or_default() })
+        let trusted_proxies = merged
+            .trusted_proxies
+            .unwrap_or_default()
+            .iter()
+            .map(|p| {
+                p.parse::<std::net::IpAddr>().with_context(|| {
+                    format!("invalid trusted proxy '{p}': give IP addresses such as 127.0.0.1 (trusted_proxies or XINZHI_TRUSTED_PROXIES)")
+                })
+            })
+            .collect::<anyhow::Result<_>>()?;
+        Ok(Settings {
+            listen,
+            data_dir,
+            database_url: DatabaseUrl(database_url),
+            log: merged.log.unwrap_or_default(),
+            https: merged.https.unwrap_or(false),
+            trusted_proxies,
+        })
+    }
+
+    /// What the web server takes from the settings.
+    pub fn web_config(&self) -> xinzhi_web::WebConfig {
+        xinzhi_web::WebConfig {
+            https: self.https,
+            trusted_proxies: self.trusted_proxies.clone(),
+            ..xinzhi_web::WebConfig::default()
+        }
     }
 
     /// `XINZHI_*` variables that are not settings: likely typos, worth a warning.
@@ -181,6 +231,23 @@ mod tests {
         let e = env(&[("XINZHI_LISTN", "x"), ("XINZHI_LOG", ""), ("PATH", "/bin")]);
         assert_eq!(Settings::unknown_env(&e), vec!["XINZHI_LISTN".to_string()]);
         assert_eq!(Layer::from_env(&e).log, None);
+    }
+
+    #[test]
+    fn tls_and_proxies_come_from_the_file_or_the_environment() -> anyhow::Result<()> {
+        let file: Layer = toml::from_str("https = true\ntrusted_proxies = [\"10.0.0.5\"]")?;
+        let s = Settings::resolve(file, Layer::default(), Layer::default())?;
+        assert!(s.https && s.web_config().https);
+        assert_eq!(s.web_config().trusted_proxies, vec!["10.0.0.5".parse::<std::net::IpAddr>()?]);
+        let environment =
+            Layer::from_env(&env(&[("XINZHI_TRUSTED_PROXIES", "127.0.0.1, ::1"), ("XINZHI_HTTPS", "no")]));
+        let s = Settings::resolve(Layer::default(), environment, Layer::default())?;
+        assert!(!s.https);
+        assert_eq!(s.trusted_proxies.len(), 2);
+        let bad = Layer { trusted_proxies: Some(vec!["proxy.local".into()]), ..Layer::default() };
+        let error = Settings::resolve(bad, Layer::default(), Layer::default()).expect_err("not an address").to_string();
+        assert!(error.contains("XINZHI_TRUSTED_PROXIES"), "{error}");
+        Ok(())
     }
 
     #[test]

@@ -20,7 +20,7 @@ mod requests;
 mod security;
 mod tasks;
 
-use helpers::{TestApp, spawn_app, spawn_signed_in};
+use helpers::{TestApp, browser, spawn_app, spawn_signed_in};
 use reqwest::StatusCode;
 use serde_json::Value;
 use xinzhi_store::testing::TestDatabase;
@@ -245,6 +245,68 @@ async fn pages_carry_security_headers() -> Result {
     let response = app.get("/").await?;
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
     assert!(response.headers()["content-security-policy"].to_str()?.contains("default-src 'self'"));
+    // What a signed-in user saw stays out of caches: pages, exports and the API; not over TLS,
+    // no HSTS, and a client's X-Forwarded-Proto does not make the cookie Secure.
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    assert!(!response.headers().contains_key("strict-transport-security"));
+    for path in ["/api/v1/overview", "/reports/template.xlsx?period=2024-03", "/admin/audit"] {
+        assert_eq!(app.get(path).await?.headers()["cache-control"], "no-store", "{path}");
+    }
+    assert_eq!(app.get("/static/app.css").await?.headers()["cache-control"], "public, max-age=3600");
+    let forwarded = browser()?;
+    let form = forwarded.get(format!("{}/login", app.base)).send().await?.text().await?;
+    let csrf = helpers::hidden_value(&form, "csrf").ok_or("csrf")?;
+    let signed_in = forwarded
+        .post(format!("{}/login", app.base))
+        .header("x-forwarded-proto", "https")
+        .form(&[("csrf", csrf.as_str()), ("username", "leader"), ("password", helpers::PASSWORD), ("next", "/")])
+        .send()
+        .await?;
+    let cookie = signed_in.headers()["set-cookie"].to_str()?.to_owned();
+    assert!(cookie.starts_with("xz_session=") && !cookie.contains("Secure"), "{cookie}");
+    app.stop().await
+}
+
+#[tokio::test]
+async fn served_over_tls_the_cookie_is_secure_and_hsts_is_sent() -> Result {
+    let web = xinzhi_web::WebConfig { https: true, ..xinzhi_web::WebConfig::default() };
+    let app = TestApp::spawn_configured(TestDatabase::sqlite().await?, web).await?;
+    let login = app.try_login_with(&browser()?, "leader", helpers::PASSWORD).await?;
+    let cookie = login.headers()["set-cookie"].to_str()?.to_owned();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    assert_eq!(login.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
+    app.stop().await
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_gets_the_documented_422_in_the_callers_language() -> Result {
+    let app = spawn_signed_in("analyst").await?;
+    let token = imports::store_token(&app).await?;
+    let client = reqwest::Client::new();
+    let send = |body: &'static str, content_type: &'static str, lang: &'static str| {
+        client
+            .post(format!("{}/api/v1/monitor/targets", app.base))
+            .bearer_auth(&token)
+            .header("content-type", content_type)
+            .header("accept-language", lang)
+            .body(body)
+            .send()
+    };
+    let broken = send("{\"year\": 2024,", "application/json", "zh-CN").await?;
+    assert_eq!(broken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = broken.json().await?;
+    assert_eq!((body["error"]["field"].as_str(), body["error"]["code"].as_str()), (Some("body"), Some("body.json")));
+    assert_eq!(body["error"]["message"], "请求体不是有效的JSON（第1行第14列）");
+    let english: Value = send("{", "application/json", "en").await?.json().await?;
+    assert!(english["error"]["message"].as_str().is_some_and(|m| m.starts_with("The body is not valid JSON")));
+    let shape = send("[1, 2]", "application/json", "zh-CN").await?;
+    assert_eq!(shape.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = shape.json().await?;
+    assert_eq!(body["error"]["code"], "body.shape");
+    let plain = send("{}", "text/plain", "zh-CN").await?;
+    assert_eq!(plain.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = plain.json().await?;
+    assert_eq!(body["error"]["code"], "body.content_type");
     app.stop().await
 }
 
