@@ -190,6 +190,8 @@ pub struct User {
     pub created_at: i64,
     /// The address of the last successful sign-in.
     pub last_login_ip: Option<String>,
+    /// Signs in with a second factor (a confirmed TOTP secret).
+    pub two_factor: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -264,7 +266,8 @@ async fn revoke_tokens_of(conn: &mut sqlx::AnyConnection, user: UserId) -> Resul
 
 const USER_COLUMNS: &str = "u.user_id, u.username, u.display_name, u.role, u.region_id, u.park_id, u.department_id, \
      u.enterprise_id, u.lang, u.must_change_password, u.disabled, u.failed_logins, u.locked_until, \
-     u.sessions_valid_after, u.created_at, u.last_login_ip";
+     u.sessions_valid_after, u.created_at, u.last_login_ip, \
+     CAST(CASE WHEN u.totp_enabled_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor";
 
 fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
     let role_text: String = row.try_get("role")?;
@@ -290,6 +293,7 @@ fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
         sessions_valid_after: row.try_get("sessions_valid_after")?,
         created_at: row.try_get("created_at")?,
         last_login_ip: row.try_get("last_login_ip")?,
+        two_factor: row.try_get::<i64, _>("two_factor")? != 0,
     })
 }
 

@@ -39,6 +39,7 @@ pub mod rules;
 pub mod sign_in;
 mod sql;
 pub mod tasks;
+pub mod two_factor;
 mod uploads;
 mod values;
 
@@ -62,6 +63,7 @@ pub use reports::{
 };
 pub use rules::RuleRecord;
 pub use sign_in::AddressAttempt;
+pub use two_factor::{LoginChallenge, TotpState};
 pub use uploads::{UPLOAD_LIFETIME_SECONDS, Upload};
 pub use values::{EnterpriseSet, VALUE_MONTHS, ValueSource};
 

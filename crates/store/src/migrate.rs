@@ -69,6 +69,7 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0020_counted_statuses.sql"),
     },
     Migration { version: 21, name: "token_expiry", sql: include_str!("../migrations/sqlite/0021_token_expiry.sql") },
+    Migration { version: 22, name: "two_factor", sql: include_str!("../migrations/sqlite/0022_two_factor.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -125,6 +126,7 @@ const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0020_counted_statuses.sql"),
     },
     Migration { version: 21, name: "token_expiry", sql: include_str!("../migrations/postgres/0021_token_expiry.sql") },
+    Migration { version: 22, name: "two_factor", sql: include_str!("../migrations/postgres/0022_two_factor.sql") },
 ];
 
 /// Arbitrary constant key of the PostgreSQL advisory lock that serialises concurrent starts.

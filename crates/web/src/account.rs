@@ -50,7 +50,13 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-fn login_page(state: &AppState, lang: Lang, next: String, username: String, error: Option<String>) -> Response {
+pub(crate) fn login_page(
+    state: &AppState,
+    lang: Lang,
+    next: String,
+    username: String,
+    error: Option<String>,
+) -> Response {
     let tr = Tr::new(lang);
     let csrf = auth::random_token(24);
     let cookie = format!("{}={csrf}; Path=/login; Max-Age=3600; HttpOnly; SameSite=Strict", auth::LOGIN_CSRF_COOKIE);
@@ -167,6 +173,27 @@ async fn view_login_post(
         return Ok(login_page(&state, lang, next, attempted, Some(generic())));
     }
     store.sign_in_succeeded(user.user_id, &address).await.map_err(store_error)?;
+    let user_agent =
+        headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|u| u.chars().take(200).collect());
+    if user.two_factor {
+        // The password was right; the session waits for the second factor.
+        audit(Outcome::Success, Some(serde_json::json!({"second_factor": "pending"}))).await;
+        return crate::two_factor::challenge(&state, &user, next).await.map_err(store_error);
+    }
+    audit(Outcome::Success, None).await;
+    start_session(&state, &user, ip, user_agent, next).await.map_err(store_error)
+}
+
+/// Signs `user` in: a new session, its cookie, the user's language, and on to `next` (or to
+/// the password form when a temporary password must be changed first).
+pub(crate) async fn start_session(
+    state: &AppState,
+    user: &xinzhi_store::User,
+    ip: Option<String>,
+    user_agent: Option<String>,
+    next: String,
+) -> Result<Response, xinzhi_store::StoreError> {
+    let now = auth::now();
     let token = auth::random_token(32);
     let session = NewSession {
         session_hash: auth::token_hash(&token),
@@ -174,14 +201,10 @@ async fn view_login_post(
         csrf_token: auth::random_token(24),
         created_at: now,
         expires_at: now + state.config.session_absolute.as_secs() as i64,
-        ip: ip.clone(),
-        user_agent: headers
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(|u| u.chars().take(200).collect()),
+        ip,
+        user_agent,
     };
-    store.create_session(&session).await.map_err(store_error)?;
-    audit(Outcome::Success, None).await;
+    state.store.create_session(&session).await?;
     let target = if user.must_change_password { "/account/password".to_owned() } else { next };
     let mut response = Redirect::to(&target).into_response();
     let cookies = response.headers_mut();
@@ -197,6 +220,7 @@ async fn view_login_post(
         cookies.append(header::SET_COOKIE, v);
     }
     cookies.append(header::SET_COOKIE, auth::expired_cookie(auth::LOGIN_CSRF_COOKIE));
+    cookies.append(header::SET_COOKIE, auth::expired_cookie(crate::two_factor::CHALLENGE_COOKIE));
     Ok(response)
 }
 

@@ -49,13 +49,18 @@ fn dummy_hash() -> &'static str {
 
 /// `bytes` random bytes from the operating system, URL-safe base64 without padding.
 pub fn random_token(bytes: usize) -> String {
+    URL_SAFE_NO_PAD.encode(random_bytes(bytes))
+}
+
+/// Bytes from the operating system's random number generator.
+pub fn random_bytes(bytes: usize) -> Vec<u8> {
     let mut buffer = vec![0u8; bytes];
     if let Err(e) = getrandom::fill(&mut buffer) {
         // The OS RNG failing is unrecoverable for a security token: refuse to continue.
         tracing::error!(error.message = %e, "operating-system random number generator failed");
         std::process::abort();
     }
-    URL_SAFE_NO_PAD.encode(buffer)
+    buffer
 }
 
 /// Hex SHA-256, the stored form of session and API tokens.
@@ -149,6 +154,10 @@ pub enum AuthRejection {
     Unauthorized(Lang),
     /// API: 403 until the user has changed the temporary password (on the account page).
     PasswordChangeRequired(Lang),
+    /// Pages: the role must use a second factor; enrol first.
+    EnrolTwoFactor,
+    /// API: 403 until the user has enrolled a second factor that the role requires.
+    TwoFactorRequired(Lang),
     /// Database trouble.
     Failed(ApiError),
 }
@@ -171,6 +180,15 @@ impl IntoResponse for AuthRejection {
                     "Change the temporary password on the account page before using the API",
                 );
                 let body = serde_json::json!({"error": {"code": "password_change_required", "message": message}});
+                (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
+            }
+            AuthRejection::EnrolTwoFactor => Redirect::to("/account/two-factor").into_response(),
+            AuthRejection::TwoFactorRequired(lang) => {
+                let message = lang.pick(
+                    "您的角色须先在网页上启用两步验证，然后才能使用接口",
+                    "Your role must turn on two-step verification on the account page before using the API",
+                );
+                let body = serde_json::json!({"error": {"code": "two_factor_required", "message": message}});
                 (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
             }
             AuthRejection::Failed(e) => e.into_response(),
@@ -222,6 +240,11 @@ impl FromRequestParts<AppState> for ClientIp {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         Ok(ClientIp(client_ip(parts, &state.config.trusted_proxies)))
     }
+}
+
+/// Whether the user's role must sign in with a second factor that the user has not set up.
+fn needs_enrolment(state: &AppState, user: &User) -> bool {
+    !user.two_factor && state.config.two_factor_roles.contains(&user.role)
 }
 
 /// Seconds since the Unix epoch.
@@ -282,6 +305,7 @@ impl FromRequestParts<AppState> for Caller {
                 .map_err(|e| AuthRejection::Failed(ApiError::from_store(lang, e)))?;
             return match user {
                 Some(user) if user.must_change_password => Err(AuthRejection::PasswordChangeRequired(lang)),
+                Some(user) if needs_enrolment(state, &user) => Err(AuthRejection::TwoFactorRequired(lang)),
                 Some(user) => Ok(Caller { user, session_hash: None, csrf: String::new(), ip }),
                 None => Err(AuthRejection::Unauthorized(lang)),
             };
@@ -297,6 +321,14 @@ impl FromRequestParts<AppState> for Caller {
                         AuthRejection::PasswordChangeRequired(lang)
                     } else {
                         AuthRejection::ChangePassword
+                    });
+                }
+                let enrolling = matches!(path.path(), "/account/two-factor" | "/logout" | "/account/password");
+                if needs_enrolment(state, &user) && !enrolling {
+                    return Err(if api {
+                        AuthRejection::TwoFactorRequired(lang)
+                    } else {
+                        AuthRejection::EnrolTwoFactor
                     });
                 }
                 Ok(Caller { user, session_hash: Some(hash), csrf, ip })
@@ -412,7 +444,7 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
             return forbidden("origin does not match host");
         }
     }
-    let expected = if request.uri().path() == "/login" {
+    let expected = if matches!(request.uri().path(), "/login" | "/login/two-factor") {
         cookie_value(headers, LOGIN_CSRF_COOKIE).map(str::to_owned)
     } else {
         match session_caller(&state, headers).await {

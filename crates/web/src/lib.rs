@@ -38,6 +38,7 @@ mod request_categories;
 mod requests;
 mod settings;
 mod tasks;
+mod two_factor;
 mod upload;
 
 use std::future::Future;
@@ -75,6 +76,9 @@ pub struct WebConfig {
     /// Reverse proxies whose `X-Forwarded-For` names the client (sign-in throttling and the
     /// audit log see the client's address, not the proxy's).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Roles that must sign in with a second factor (TOTP); until they have enrolled, their
+    /// users reach only the enrolment page (and the API answers 403).
+    pub two_factor_roles: Vec<xinzhi_domain::Role>,
 }
 
 impl Default for WebConfig {
@@ -85,6 +89,7 @@ impl Default for WebConfig {
             session_absolute: Duration::from_secs(12 * 3600),
             https: false,
             trusted_proxies: Vec::new(),
+            two_factor_roles: Vec::new(),
         }
     }
 }
@@ -106,6 +111,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
         .merge(account::router())
+        .merge(two_factor::router())
         .merge(admin::router())
         .merge(report_pages::router())
         .merge(upload::router())

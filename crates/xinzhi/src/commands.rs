@@ -321,6 +321,15 @@ pub async fn issue_token(settings: &Settings, username: &str, name: &str, days: 
     Ok(())
 }
 
+pub async fn reset_two_factor(settings: &Settings, username: &str) -> anyhow::Result<()> {
+    let store = open(settings).await?;
+    let user = user_named(&store, username).await?;
+    store.reset_totp(user.user_id, &cli_actor()).await?;
+    println!("{}: second factor removed; it is set up again at the next sign-in", user.username);
+    store.close().await;
+    Ok(())
+}
+
 pub async fn revoke_token(settings: &Settings, id: i64) -> anyhow::Result<()> {
     let store = open(settings).await?;
     store.revoke_api_token(xinzhi_store::ApiTokenId(id), None, &cli_actor()).await.map_err(|e| match e {

@@ -9,6 +9,7 @@
 //! | log filter   | `log`          | `XINZHI_LOG`          | —            | `info,sqlx=warn`               |
 //! | served over TLS | `https`     | `XINZHI_HTTPS`        | —            | `false` (Secure cookies, HSTS) |
 //! | reverse proxies | `trusted_proxies` | `XINZHI_TRUSTED_PROXIES` (comma-separated) | — | none |
+//! | roles with 2FA  | `two_factor_roles` | `XINZHI_TWO_FACTOR_ROLES` (comma-separated, e.g. `admin,city_leader`) | — | none |
 //!
 //! The file is `--config FILE`, else `XINZHI_CONFIG`, else `xinzhi.toml` in the working
 //! directory when it exists.
@@ -22,7 +23,7 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 
 pub const ENV_PREFIX: &str = "XINZHI_";
-const KNOWN_ENV: [&str; 7] = [
+const KNOWN_ENV: [&str; 8] = [
     "XINZHI_LISTEN",
     "XINZHI_DATA_DIR",
     "XINZHI_DATABASE_URL",
@@ -30,6 +31,7 @@ const KNOWN_ENV: [&str; 7] = [
     "XINZHI_CONFIG",
     "XINZHI_HTTPS",
     "XINZHI_TRUSTED_PROXIES",
+    "XINZHI_TWO_FACTOR_ROLES",
 ];
 
 /// One layer: every setting optional.
@@ -45,6 +47,8 @@ pub struct Layer {
     pub https: Option<bool>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Option<Vec<String>>,
+    /// Roles that must sign in with a second factor (TOTP).
+    pub two_factor_roles: Option<Vec<String>>,
 }
 
 impl Layer {
@@ -57,6 +61,7 @@ impl Layer {
             log: over.log.or(self.log),
             https: over.https.or(self.https),
             trusted_proxies: over.trusted_proxies.or(self.trusted_proxies),
+            two_factor_roles: over.two_factor_roles.or(self.two_factor_roles),
         }
     }
 
@@ -68,8 +73,8 @@ impl Layer {
             database_url: get("XINZHI_DATABASE_URL"),
             log: get("XINZHI_LOG"),
             https: get("XINZHI_HTTPS").map(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")),
-            trusted_proxies: get("XINZHI_TRUSTED_PROXIES")
-                .map(|v| v.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect()),
+            trusted_proxies: get("XINZHI_TRUSTED_PROXIES").map(|v| list(&v)),
+            two_factor_roles: get("XINZHI_TWO_FACTOR_ROLES").map(|v| list(&v)),
         }
     }
 
@@ -78,6 +83,11 @@ impl Layer {
             std::fs::read_to_string(path).with_context(|| format!("cannot read the config file {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))
     }
+}
+
+/// A comma-separated list from the environment.
+fn list(value: &str) -> Vec<String> {
+    value.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect()
 }
 
 /// A database URL whose `Debug` and `Display` hide the password.
@@ -111,6 +121,7 @@ pub struct Settings {
     pub log: String,
     pub https: bool,
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub two_factor_roles: Vec<xinzhi_domain::Role>,
 }
 
 impl Settings {
@@ -123,6 +134,7 @@ impl Settings {
             log: Some("info,sqlx=warn".into()),
             https: Some(false),
             trusted_proxies: None,
+            two_factor_roles: None,
         };
         let merged = defaults.overlay(file).overlay(env).overlay(flags);
         let listen_text = merged.listen.unwrap_or_default();
@@ -150,6 +162,16 @@ impl Settings {
                 })
             })
             .collect::<anyhow::Result<_>>()?;
+        let two_factor_roles = merged
+            .two_factor_roles
+            .unwrap_or_default()
+            .iter()
+            .map(|r| {
+                xinzhi_domain::Role::parse(r).with_context(|| {
+                    format!("unknown role '{r}' in two_factor_roles (XINZHI_TWO_FACTOR_ROLES): use admin, city_leader, city_analyst, district_officer, park_officer, department_handler or enterprise_reporter")
+                })
+            })
+            .collect::<anyhow::Result<_>>()?;
         Ok(Settings {
             listen,
             data_dir,
@@ -157,6 +179,7 @@ impl Settings {
             log: merged.log.unwrap_or_default(),
             https: merged.https.unwrap_or(false),
             trusted_proxies,
+            two_factor_roles,
         })
     }
 
@@ -165,6 +188,7 @@ impl Settings {
         xinzhi_web::WebConfig {
             https: self.https,
             trusted_proxies: self.trusted_proxies.clone(),
+            two_factor_roles: self.two_factor_roles.clone(),
             ..xinzhi_web::WebConfig::default()
         }
     }
@@ -244,6 +268,11 @@ mod tests {
         let s = Settings::resolve(Layer::default(), environment, Layer::default())?;
         assert!(!s.https);
         assert_eq!(s.trusted_proxies.len(), 2);
+        let roles = Layer::from_env(&env(&[("XINZHI_TWO_FACTOR_ROLES", "admin, city_leader")]));
+        let s = Settings::resolve(Layer::default(), roles, Layer::default())?;
+        assert_eq!(s.web_config().two_factor_roles, [xinzhi_domain::Role::Admin, xinzhi_domain::Role::CityLeader]);
+        let typo = Layer { two_factor_roles: Some(vec!["boss".into()]), ..Layer::default() };
+        assert!(Settings::resolve(typo, Layer::default(), Layer::default()).is_err());
         let bad = Layer { trusted_proxies: Some(vec!["proxy.local".into()]), ..Layer::default() };
         let error = Settings::resolve(bad, Layer::default(), Layer::default()).expect_err("not an address").to_string();
         assert!(error.contains("XINZHI_TRUSTED_PROXIES"), "{error}");

@@ -315,6 +315,8 @@ enum UserAction {
     },
     /// Revoke a personal access token by its id.
     RevokeToken { id: i64 },
+    /// Remove a user's second factor (a lost phone); the user sets it up again.
+    ResetTwoFactor { username: String },
 }
 
 #[derive(Subcommand)]
@@ -575,6 +577,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         commands::issue_token(&settings, &username, &name, days).await
                     }
                     UserAction::RevokeToken { id } => commands::revoke_token(&settings, id).await,
+                    UserAction::ResetTwoFactor { username } => commands::reset_two_factor(&settings, &username).await,
                 }
             })
         }

@@ -144,8 +144,9 @@ impl TestApp {
 
     /// The CSRF token of the signed-in session, read from a page's sign-out form.
     pub async fn csrf(&self) -> Result<String> {
-        let html = self.get("/account").await?.text().await?;
-        Ok(hidden_value(&html, "csrf").ok_or("csrf field on the account page")?)
+        // The password page: every signed-in user reaches it, even one still enrolling a second factor.
+        let html = self.get("/account/password").await?.text().await?;
+        Ok(hidden_value(&html, "csrf").ok_or("csrf field on the password page")?)
     }
 
     /// Posts a form with the session's CSRF token added.
