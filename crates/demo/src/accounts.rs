@@ -88,5 +88,8 @@ pub async fn create_demo_accounts(store: &Store, password_hash: &str) -> Result<
         store.create_user(&user, &actor).await?;
         created.push((account.username.to_owned(), scope));
     }
+    // Marked, so that a deployment started without the demo makes them change it.
+    let names: Vec<&str> = created.iter().map(|(name, _)| name.as_str()).collect();
+    store.mark_demo_accounts(&names).await?;
     Ok(created)
 }

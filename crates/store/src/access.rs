@@ -192,6 +192,10 @@ pub struct User {
     pub last_login_ip: Option<String>,
     /// Signs in with a second factor (a confirmed TOTP secret).
     pub two_factor: bool,
+    /// When the password was last set (unix seconds).
+    pub password_changed_at: i64,
+    /// Created by the demo with its published password.
+    pub demo: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -267,7 +271,8 @@ async fn revoke_tokens_of(conn: &mut sqlx::AnyConnection, user: UserId) -> Resul
 const USER_COLUMNS: &str = "u.user_id, u.username, u.display_name, u.role, u.region_id, u.park_id, u.department_id, \
      u.enterprise_id, u.lang, u.must_change_password, u.disabled, u.failed_logins, u.locked_until, \
      u.sessions_valid_after, u.created_at, u.last_login_ip, \
-     CAST(CASE WHEN u.totp_enabled_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor";
+     CAST(CASE WHEN u.totp_enabled_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor, \
+     u.password_changed_at, u.demo";
 
 fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
     let role_text: String = row.try_get("role")?;
@@ -294,6 +299,8 @@ fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
         created_at: row.try_get("created_at")?,
         last_login_ip: row.try_get("last_login_ip")?,
         two_factor: row.try_get::<i64, _>("two_factor")? != 0,
+        password_changed_at: row.try_get("password_changed_at")?,
+        demo: row.try_get::<i64, _>("demo")? != 0,
     })
 }
 
@@ -535,8 +542,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, password_hash, role, region_id, park_id, department_id, \
-             enterprise_id, must_change_password, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING user_id",
+             enterprise_id, must_change_password, created_at, updated_at, password_changed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10) RETURNING user_id",
         )
         .bind(user.username.as_str())
         .bind(&user.display_name)
@@ -661,7 +668,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE users SET password_hash = $1, must_change_password = $2, failed_logins = 0, locked_until = 0, \
-             updated_at = $3 WHERE user_id = $4",
+             updated_at = $3, password_changed_at = $3, demo = 0 WHERE user_id = $4",
         )
         .bind(password_hash)
         .bind(i64::from(must_change))
@@ -700,6 +707,36 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// Marks accounts as the demo's, made with its published password.
+    pub async fn mark_demo_accounts(&self, usernames: &[&str]) -> Result<(), StoreError> {
+        for name in usernames {
+            sqlx::query("UPDATE users SET demo = 1 WHERE username = $1").bind(*name).execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
+    /// Outside a demo, the demo's accounts (still on the published password) must change it at
+    /// their first sign-in; returns how many were marked now, audited.
+    pub async fn retire_demo_passwords(&self, actor: &AuditActor) -> Result<u64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE users SET must_change_password = 1 WHERE demo = 1 AND must_change_password = 0")
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() > 0 {
+            let entry = AuditEntry {
+                actor,
+                action: "user.demo_password_retired",
+                object_type: Some("user"),
+                object_id: None,
+                outcome: Outcome::Success,
+                detail: Some(json!({"accounts": done.rows_affected()})),
+            };
+            write_audit(&mut tx, &entry).await?;
+        }
+        tx.commit().await?;
+        Ok(done.rows_affected())
     }
 
     /// Ends every session of the user, here and on every other server.

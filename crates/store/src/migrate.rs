@@ -70,6 +70,11 @@ const SQLITE: &[Migration] = &[
     },
     Migration { version: 21, name: "token_expiry", sql: include_str!("../migrations/sqlite/0021_token_expiry.sql") },
     Migration { version: 22, name: "two_factor", sql: include_str!("../migrations/sqlite/0022_two_factor.sql") },
+    Migration {
+        version: 23,
+        name: "password_age_and_demo_accounts",
+        sql: include_str!("../migrations/sqlite/0023_password_age_and_demo_accounts.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -127,6 +132,11 @@ const POSTGRES: &[Migration] = &[
     },
     Migration { version: 21, name: "token_expiry", sql: include_str!("../migrations/postgres/0021_token_expiry.sql") },
     Migration { version: 22, name: "two_factor", sql: include_str!("../migrations/postgres/0022_two_factor.sql") },
+    Migration {
+        version: 23,
+        name: "password_age_and_demo_accounts",
+        sql: include_str!("../migrations/postgres/0023_password_age_and_demo_accounts.sql"),
+    },
 ];
 
 /// Arbitrary constant key of the PostgreSQL advisory lock that serialises concurrent starts.

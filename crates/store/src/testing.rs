@@ -101,6 +101,18 @@ pub async fn execute_raw(store: &Store, sql: &'static str) -> Result<u64, StoreE
     Ok(sqlx::query(sql).execute(&store.pool).await?.rows_affected())
 }
 
+impl Store {
+    /// Moves the time a user's password was set (tests of the maximum password age).
+    pub async fn backdate_password(&self, user: crate::UserId, changed_at: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET password_changed_at = $1 WHERE user_id = $2")
+            .bind(changed_at)
+            .bind(user.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::with_database;

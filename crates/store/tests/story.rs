@@ -602,6 +602,19 @@ async fn access_story(store: &Store, east: RegionId, b: EnterpriseId) -> Result 
     assert_eq!(unlocked.last_login_ip.as_deref(), Some("198.51.100.1"));
     assert_eq!(store.purge_sign_in_throttle(now + 100_000, 3_600).await?, 2);
 
+    // A password's age starts when it is set; the demo's accounts, marked, must change their
+    // published password outside a demo, and a new password clears the mark.
+    let fresh = store.user_by_id(reporter).await?;
+    assert!(fresh.password_changed_at > 0 && !fresh.demo);
+    store.mark_demo_accounts(&[fresh.username.as_str()]).await?;
+    assert!(store.user_by_id(reporter).await?.demo);
+    assert_eq!(store.retire_demo_passwords(&admin_actor).await?, 1);
+    assert_eq!(store.retire_demo_passwords(&admin_actor).await?, 0, "once");
+    assert!(store.user_by_id(reporter).await?.must_change_password);
+    store.set_password(reporter, "own-hash", false, None, "user.password_change", &admin_actor).await?;
+    let changed = store.user_by_id(reporter).await?;
+    assert!(!changed.demo && !changed.must_change_password && changed.password_changed_at >= fresh.password_changed_at);
+
     // Tokens work until they expire or are revoked, and revoking twice is NotFound.
     let issued = now_seconds();
     let new_token = |hash: &'static str| NewApiToken {

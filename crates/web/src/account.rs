@@ -205,7 +205,7 @@ pub(crate) async fn start_session(
         user_agent,
     };
     state.store.create_session(&session).await?;
-    let target = if user.must_change_password { "/account/password".to_owned() } else { next };
+    let target = if auth::must_change_password(state, user) { "/account/password".to_owned() } else { next };
     let mut response = Redirect::to(&target).into_response();
     let cookies = response.headers_mut();
     let max_age = state.config.session_absolute.as_secs() as i64;
@@ -315,7 +315,7 @@ async fn account_page(
         new_token,
         notice,
         error,
-        forced: caller.user.must_change_password,
+        forced: auth::must_change_password(state, &caller.user),
     })
 }
 

@@ -242,6 +242,13 @@ impl FromRequestParts<AppState> for ClientIp {
     }
 }
 
+/// Whether the user must set a new password first: a temporary one, or one older than the
+/// deployment allows.
+pub(crate) fn must_change_password(state: &AppState, user: &User) -> bool {
+    let max_age = i64::from(state.config.password_max_age_days) * 86_400;
+    user.must_change_password || (max_age > 0 && now() - user.password_changed_at > max_age)
+}
+
 /// Whether the user's role must sign in with a second factor that the user has not set up.
 fn needs_enrolment(state: &AppState, user: &User) -> bool {
     !user.two_factor && state.config.two_factor_roles.contains(&user.role)
@@ -304,7 +311,7 @@ impl FromRequestParts<AppState> for Caller {
                 .await
                 .map_err(|e| AuthRejection::Failed(ApiError::from_store(lang, e)))?;
             return match user {
-                Some(user) if user.must_change_password => Err(AuthRejection::PasswordChangeRequired(lang)),
+                Some(user) if must_change_password(state, &user) => Err(AuthRejection::PasswordChangeRequired(lang)),
                 Some(user) if needs_enrolment(state, &user) => Err(AuthRejection::TwoFactorRequired(lang)),
                 Some(user) => Ok(Caller { user, session_hash: None, csrf: String::new(), ip }),
                 None => Err(AuthRejection::Unauthorized(lang)),
@@ -316,7 +323,7 @@ impl FromRequestParts<AppState> for Caller {
         {
             Some((user, hash, csrf)) => {
                 let exempt = matches!(path.path(), "/account/password" | "/logout");
-                if user.must_change_password && !exempt {
+                if must_change_password(state, &user) && !exempt {
                     return Err(if api {
                         AuthRejection::PasswordChangeRequired(lang)
                     } else {

@@ -79,6 +79,8 @@ pub struct WebConfig {
     /// Roles that must sign in with a second factor (TOTP); until they have enrolled, their
     /// users reach only the enrolment page (and the API answers 403).
     pub two_factor_roles: Vec<xinzhi_domain::Role>,
+    /// Days a password may be used before it must be changed (0: no limit).
+    pub password_max_age_days: u32,
 }
 
 impl Default for WebConfig {
@@ -90,6 +92,7 @@ impl Default for WebConfig {
             https: false,
             trusted_proxies: Vec::new(),
             two_factor_roles: Vec::new(),
+            password_max_age_days: 90,
         }
     }
 }

@@ -127,6 +127,15 @@ pub async fn serve(settings: &Settings, demo: bool) -> anyhow::Result<()> {
             generate(&store, Scale::City, 42).await?;
         }
         demo_accounts(&store).await?;
+    } else {
+        // A real deployment never keeps the demo's published password.
+        let retired = store.retire_demo_passwords(&AuditActor::system("serve")).await?;
+        if retired > 0 {
+            tracing::warn!(
+                accounts = retired,
+                "demo accounts found outside a demo: each must change its published password at its first sign-in"
+            );
+        }
     }
     first_admin(&store).await?;
     let app = Application::build(store.clone(), settings.web_config(), settings.listen)

@@ -10,6 +10,7 @@
 //! | served over TLS | `https`     | `XINZHI_HTTPS`        | —            | `false` (Secure cookies, HSTS) |
 //! | reverse proxies | `trusted_proxies` | `XINZHI_TRUSTED_PROXIES` (comma-separated) | — | none |
 //! | roles with 2FA  | `two_factor_roles` | `XINZHI_TWO_FACTOR_ROLES` (comma-separated, e.g. `admin,city_leader`) | — | none |
+//! | password age   | `password_max_age_days` | `XINZHI_PASSWORD_MAX_AGE_DAYS` | — | `90` (0: no limit) |
 //!
 //! The file is `--config FILE`, else `XINZHI_CONFIG`, else `xinzhi.toml` in the working
 //! directory when it exists.
@@ -23,7 +24,7 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 
 pub const ENV_PREFIX: &str = "XINZHI_";
-const KNOWN_ENV: [&str; 8] = [
+const KNOWN_ENV: [&str; 9] = [
     "XINZHI_LISTEN",
     "XINZHI_DATA_DIR",
     "XINZHI_DATABASE_URL",
@@ -32,6 +33,7 @@ const KNOWN_ENV: [&str; 8] = [
     "XINZHI_HTTPS",
     "XINZHI_TRUSTED_PROXIES",
     "XINZHI_TWO_FACTOR_ROLES",
+    "XINZHI_PASSWORD_MAX_AGE_DAYS",
 ];
 
 /// One layer: every setting optional.
@@ -49,6 +51,8 @@ pub struct Layer {
     pub trusted_proxies: Option<Vec<String>>,
     /// Roles that must sign in with a second factor (TOTP).
     pub two_factor_roles: Option<Vec<String>>,
+    /// Days a password may be used before it must be changed (0: no limit).
+    pub password_max_age_days: Option<u32>,
 }
 
 impl Layer {
@@ -62,6 +66,7 @@ impl Layer {
             https: over.https.or(self.https),
             trusted_proxies: over.trusted_proxies.or(self.trusted_proxies),
             two_factor_roles: over.two_factor_roles.or(self.two_factor_roles),
+            password_max_age_days: over.password_max_age_days.or(self.password_max_age_days),
         }
     }
 
@@ -75,6 +80,7 @@ impl Layer {
             https: get("XINZHI_HTTPS").map(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")),
             trusted_proxies: get("XINZHI_TRUSTED_PROXIES").map(|v| list(&v)),
             two_factor_roles: get("XINZHI_TWO_FACTOR_ROLES").map(|v| list(&v)),
+            password_max_age_days: get("XINZHI_PASSWORD_MAX_AGE_DAYS").and_then(|v| v.trim().parse().ok()),
         }
     }
 
@@ -122,6 +128,7 @@ pub struct Settings {
     pub https: bool,
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub two_factor_roles: Vec<xinzhi_domain::Role>,
+    pub password_max_age_days: u32,
 }
 
 impl Settings {
@@ -135,6 +142,7 @@ impl Settings {
             https: Some(false),
             trusted_proxies: None,
             two_factor_roles: None,
+            password_max_age_days: Some(90),
         };
         let merged = defaults.overlay(file).overlay(env).overlay(flags);
         let listen_text = merged.listen.unwrap_or_default();
@@ -180,6 +188,7 @@ impl Settings {
             https: merged.https.unwrap_or(false),
             trusted_proxies,
             two_factor_roles,
+            password_max_age_days: merged.password_max_age_days.unwrap_or(90),
         })
     }
 
@@ -189,6 +198,7 @@ impl Settings {
             https: self.https,
             trusted_proxies: self.trusted_proxies.clone(),
             two_factor_roles: self.two_factor_roles.clone(),
+            password_max_age_days: self.password_max_age_days,
             ..xinzhi_web::WebConfig::default()
         }
     }

@@ -490,3 +490,24 @@ fn cultivation_commands_list_pools_classes_and_commendations_of_a_demo_city() {
         assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
     }
 }
+
+#[test]
+fn a_deployment_started_without_the_demo_makes_the_demo_accounts_change_their_published_password() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().to_str().expect("utf-8");
+    let demo = xinzhi(&["demo", "--scale", "small", "--data", data]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let (server, seen) = start_serve(dir.path());
+    stop(server);
+    assert!(seen.contains("demo accounts found outside a demo"), "{seen}");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let forced = runtime.block_on(async {
+        let url = format!("sqlite://{}", dir.path().join("xinzhi.db").display());
+        let store = xinzhi_store::Store::connect(&url).await.expect("open");
+        let users = store.list_users().await.expect("users");
+        store.close().await;
+        users.iter().filter(|u| u.demo).map(|u| u.must_change_password).collect::<Vec<_>>()
+    });
+    assert_eq!(forced.len(), 7, "every demo account is marked");
+    assert!(forced.iter().all(|f| *f), "and must change the published password");
+}
