@@ -242,6 +242,76 @@ impl FromRequestParts<AppState> for ClientIp {
     }
 }
 
+/// Records the reads 等保 wants on file, after the answer is made: every download (an answer
+/// served as `Content-Disposition: attachment`: exports, templates filled with firms, error
+/// reports, attachments, Word files, the audit log itself) and every read of one firm's record
+/// by anyone but the firm's own reporter. Being a layer, no new export can forget it.
+pub async fn audit_reads(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path().to_owned();
+    let query = parts.uri.query().map(str::to_owned);
+    let parts_headers = parts.headers.clone();
+    let ip = client_ip(&parts, &state.config.trusted_proxies);
+    let request = Request::from_parts(parts, body);
+    let get = request.method() == Method::GET;
+    let response = next.run(request).await;
+    if !get || !response.status().is_success() {
+        return response;
+    }
+    let download = response
+        .headers()
+        .get(header::CONTENT_DISPOSITION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("attachment"));
+    let firm = firm_of_path(&path);
+    if !download && firm.is_none() {
+        return response;
+    }
+    let user = if let Some(token) = bearer(&parts_headers) {
+        state.store.token_user(&token_hash(token), now()).await.ok().flatten()
+    } else {
+        session_caller(&state, &parts_headers).await.ok().flatten().map(|(user, _, _)| user)
+    };
+    let Some(user) = user else { return response };
+    if !download && user.role == xinzhi_domain::Role::EnterpriseReporter {
+        return response;
+    }
+    let target = match &query {
+        Some(q) => format!("{path}?{q}"),
+        None => path.clone(),
+    };
+    let actor = xinzhi_store::AuditActor { user_id: Some(user.user_id), name: user.username.to_string(), ip };
+    let entry = xinzhi_store::AuditEntry {
+        actor: &actor,
+        action: if download { "data.download" } else { "enterprise.read" },
+        object_type: Some(if download { "download" } else { "enterprise" }),
+        object_id: Some(target.chars().take(500).collect()),
+        outcome: xinzhi_store::Outcome::Success,
+        detail: Some(serde_json::json!({
+            "firm": firm,
+            "bytes": response.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()),
+            "content_type": response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()),
+        })),
+    };
+    if let Err(e) = state.store.append_audit(&entry).await {
+        tracing::error!(error.message = %e, "cannot write the audit log");
+    }
+    response
+}
+
+/// The credit code of a one-firm record path: the firm's page and API record (and what hangs
+/// under them: values, profile, policies) and its monthly reports.
+fn firm_of_path(path: &str) -> Option<String> {
+    let path = path.strip_prefix("/api/v1").unwrap_or(path);
+    let mut parts = path.trim_start_matches('/').split('/');
+    match (parts.next(), parts.next()) {
+        (Some("enterprises" | "reports"), Some(code)) if xinzhi_domain::CreditCode::parse(code).is_ok() => {
+            Some(code.to_owned())
+        }
+        _ => None,
+    }
+}
+
 /// Whether the user must set a new password first: a temporary one, or one older than the
 /// deployment allows.
 pub(crate) fn must_change_password(state: &AppState, user: &User) -> bool {

@@ -166,6 +166,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/app.css", get(stylesheet))
         .route("/lang/{tag}", get(language::view_switch_language_get))
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), auth::audit_reads))
         .layer(middleware::from_fn_with_state(state.clone(), auth::csrf_guard))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .with_state(state)

@@ -937,3 +937,40 @@ async fn a_password_older_than_the_deployment_allows_must_be_changed_first() -> 
     assert_eq!(app.get("/").await?.status(), StatusCode::OK, "a new password opens the site");
     app.stop().await
 }
+
+#[tokio::test]
+async fn downloads_and_an_officers_reads_of_one_firm_are_in_the_audit_log() -> Result {
+    let app = spawn_signed_in("district").await?;
+    let mine: Value = app.get("/api/v1/enterprises?limit=1").await?.json().await?;
+    let code = mine["items"][0]["credit_code"].as_str().ok_or("code")?.to_owned();
+    assert_eq!(app.get(&format!("/enterprises/{code}")).await?.status(), StatusCode::OK);
+    assert_eq!(app.get(&format!("/api/v1/enterprises/{code}/values")).await?.status(), StatusCode::OK);
+    let template = app.get("/reports/template.xlsx?period=2024-03").await?;
+    assert_eq!(template.status(), StatusCode::OK);
+    let size = template.bytes().await?.len();
+    let rows = |action: &'static str| {
+        let store = app.db.store.clone();
+        async move {
+            let filter = xinzhi_store::AuditFilter { action: Some(action.into()), ..Default::default() };
+            Result::<Vec<xinzhi_store::AuditRecord>>::Ok(
+                store.list_audit(&filter, xinzhi_store::Page::new(50, 0)).await?.items,
+            )
+        }
+    };
+    let reads = rows("enterprise.read").await?;
+    assert_eq!(reads.len(), 2, "the page and the values");
+    assert!(reads.iter().all(|r| r.actor == "district" && r.detail.as_deref().is_some_and(|d| d.contains(&code))));
+    let downloads = rows("data.download").await?;
+    assert_eq!(downloads.len(), 1);
+    assert_eq!(downloads[0].object_id.as_deref(), Some("/reports/template.xlsx?period=2024-03"));
+    assert!(size > 0);
+    // The firm's own reporter reading its record is no officer's read.
+    let reporter = app.with_new_browser()?;
+    reporter.login("reporter", PASSWORD).await?;
+    let own: Value = reporter.get("/api/v1/enterprises").await?.json().await?;
+    let own = own["items"][0]["credit_code"].as_str().ok_or("own")?.to_owned();
+    assert_eq!(reporter.get(&format!("/enterprises/{own}")).await?.status(), StatusCode::OK);
+    let filter = xinzhi_store::AuditFilter { action: Some("enterprise.read".into()), ..Default::default() };
+    assert_eq!(reporter.db.store.list_audit(&filter, xinzhi_store::Page::new(50, 0)).await?.items.len(), 2);
+    reporter.stop().await
+}
