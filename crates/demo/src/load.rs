@@ -59,6 +59,7 @@ pub async fn load(
         deadline_day: set.deadline_day,
         lock_after_deadline: false,
         counts_submitted: set.counts_submitted,
+        four_eyes: set.four_eyes,
         indicators: set.indicators.iter().map(|i| (i.indicator.indicator_id, i.required)).collect(),
     };
     store.update_data_set(&Scope::City, data_set, &settings, &AuditActor::system("demo")).await?;

@@ -42,6 +42,8 @@ pub struct DataSetSettings {
     pub lock_after_deadline: bool,
     /// Submitted reports count in the monitoring figures before they are approved.
     pub counts_submitted: bool,
+    /// Whoever entered a report on the firm's behalf cannot approve it.
+    pub four_eyes: bool,
     /// Indicator ids in form order, with whether each is required.
     pub indicators: Vec<(crate::model::IndicatorId, bool)>,
 }
@@ -197,7 +199,7 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         let old = sqlx::query(
-            "SELECT deadline_day, lock_after_deadline, counts_submitted FROM data_sets WHERE data_set_id = $1",
+            "SELECT deadline_day, lock_after_deadline, counts_submitted, four_eyes FROM data_sets WHERE data_set_id = $1",
         )
         .bind(data_set.0)
         .fetch_one(&mut *tx)
@@ -210,14 +212,16 @@ impl Store {
         .fetch_all(&mut *tx)
         .await?;
         sqlx::query(
-            "UPDATE data_sets SET deadline_day = $1, lock_after_deadline = $2, counts_submitted = $3 WHERE data_set_id = $4",
+            "UPDATE data_sets SET deadline_day = $1, lock_after_deadline = $2, counts_submitted = $3, four_eyes = $4 \
+             WHERE data_set_id = $5",
         )
         .bind(settings.deadline_day)
         .bind(i64::from(settings.lock_after_deadline))
         .bind(i64::from(settings.counts_submitted))
+        .bind(i64::from(settings.four_eyes))
         .bind(data_set.0)
-            .execute(&mut *tx)
-            .await?;
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("DELETE FROM data_set_indicators WHERE data_set_id = $1")
             .bind(data_set.0)
             .execute(&mut *tx)
@@ -245,6 +249,7 @@ impl Store {
                 "deadline_day": {"old": old.try_get::<i64, _>(0)?, "new": settings.deadline_day},
                 "lock_after_deadline": {"old": old.try_get::<i64, _>(1)? != 0, "new": settings.lock_after_deadline},
                 "counts_submitted": {"old": was_counting, "new": settings.counts_submitted},
+                "four_eyes": {"old": old.try_get::<i64, _>(3)? != 0, "new": settings.four_eyes},
                 "indicators": {"old": old_indicators, "new": new_indicators},
             })),
         };

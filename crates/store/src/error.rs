@@ -21,6 +21,9 @@ pub enum StoreError {
     /// The input breaks a rule the storage layer checks (e.g. overlapping memberships).
     #[error("invalid: {0}")]
     Invalid(String),
+    /// Four eyes: the report was entered by the one who would approve it.
+    #[error("whoever entered a report on the firm's behalf cannot approve it")]
+    FourEyes,
     /// The store is closing (or its writing task stopped).
     #[error("the database is closing")]
     Closed,

@@ -75,6 +75,7 @@ const SQLITE: &[Migration] = &[
         name: "password_age_and_demo_accounts",
         sql: include_str!("../migrations/sqlite/0023_password_age_and_demo_accounts.sql"),
     },
+    Migration { version: 24, name: "four_eyes", sql: include_str!("../migrations/sqlite/0024_four_eyes.sql") },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -137,6 +138,7 @@ const POSTGRES: &[Migration] = &[
         name: "password_age_and_demo_accounts",
         sql: include_str!("../migrations/postgres/0023_password_age_and_demo_accounts.sql"),
     },
+    Migration { version: 24, name: "four_eyes", sql: include_str!("../migrations/postgres/0024_four_eyes.sql") },
 ];
 
 /// Arbitrary constant key of the PostgreSQL advisory lock that serialises concurrent starts.

@@ -79,6 +79,8 @@ pub struct DataSet {
     pub lock_after_deadline: bool,
     /// Submitted (not yet approved) reports count in the monitoring figures too.
     pub counts_submitted: bool,
+    /// Whoever entered a report on the firm's behalf cannot approve it.
+    pub four_eyes: bool,
     pub indicators: Vec<DataSetIndicator>,
 }
 
@@ -211,8 +213,8 @@ impl Store {
 
     async fn read_data_set(&self, code: &str) -> Result<DataSet, StoreError> {
         let row = sqlx::query(
-            "SELECT data_set_id, code, name_zh, name_en, deadline_day, lock_after_deadline, counts_submitted \
-             FROM data_sets WHERE code = $1",
+            "SELECT data_set_id, code, name_zh, name_en, deadline_day, lock_after_deadline, counts_submitted, \
+             four_eyes FROM data_sets WHERE code = $1",
         )
         .bind(code)
         .fetch_one(&self.pool)
@@ -245,6 +247,7 @@ impl Store {
             deadline_day: row.try_get("deadline_day")?,
             lock_after_deadline: row.try_get::<i64, _>("lock_after_deadline")? != 0,
             counts_submitted: row.try_get::<i64, _>("counts_submitted")? != 0,
+            four_eyes: row.try_get::<i64, _>("four_eyes")? != 0,
             indicators,
         })
     }
@@ -454,14 +457,24 @@ impl Store {
             Review::Return { reason } => (ReportStatus::Returned, Some(reason.as_str())),
         };
         let mut tx = self.begin_write().await?;
-        let was: Option<String> = sqlx::query_scalar(
-            "SELECT status FROM reports WHERE data_set_id = $1 AND enterprise_id = $2 AND period = $3",
+        let row: Option<(String, Option<String>, i64)> = sqlx::query_as(
+            "SELECT r.status, r.submitted_by, d.four_eyes FROM reports r JOIN data_sets d ON d.data_set_id = r.data_set_id \
+             WHERE r.data_set_id = $1 AND r.enterprise_id = $2 AND r.period = $3",
         )
         .bind(data_set.0)
         .bind(enterprise.0)
         .bind(period.yyyymm())
         .fetch_optional(&mut *tx)
         .await?;
+        let was = row.as_ref().map(|(status, _, _)| status.clone());
+        // A reviewer who entered the firm's report on its behalf (the firm's own reporter never
+        // reviews) does not approve it where the data set asks for four eyes.
+        if let (Review::Approve, Some((_, Some(by), four_eyes))) = (review, &row)
+            && *four_eyes != 0
+            && *by == actor.name
+        {
+            return Err(StoreError::FourEyes);
+        }
         // A submitted report is approved or returned; an approved one can still be returned for
         // correction, with a reason (its figures leave the totals until it is approved again).
         let allowed =

@@ -840,6 +840,32 @@ async fn report_story(store: &Store, a: EnterpriseId, east: RegionId, west: Regi
         Err(StoreError::Conflict(_)),
     ));
 
+    // Four eyes: where the data set asks for it, whoever entered a report on the firm's behalf
+    // cannot approve it; another reviewer can.
+    let set = store.data_set(reports::MONTHLY).await?;
+    let mut settings = DataSetSettings {
+        deadline_day: set.deadline_day,
+        lock_after_deadline: set.lock_after_deadline,
+        counts_submitted: set.counts_submitted,
+        four_eyes: true,
+        indicators: set.indicators.iter().map(|i| (i.indicator.indicator_id, i.required)).collect(),
+    };
+    store.update_data_set(&Scope::City, ds, &settings, &reviewer).await?;
+    let april = month("2024-04");
+    let on_behalf = ReportWrite { period: april, ..write(vec![(gross, Some(130.0)), (sales, Some(120.0))], true) };
+    store.save_report(&east_scope, &on_behalf, &reviewer).await?;
+    assert!(matches!(
+        store.review_report(&east_scope, ds, a, april, &Review::Approve, &reviewer).await,
+        Err(StoreError::FourEyes)
+    ));
+    let second = AuditActor { name: "second_reviewer".into(), ..reviewer.clone() };
+    assert_eq!(
+        store.review_report(&east_scope, ds, a, april, &Review::Approve, &second).await?,
+        ReportStatus::Approved
+    );
+    settings.four_eyes = false;
+    store.update_data_set(&Scope::City, ds, &settings, &reviewer).await?;
+
     let queue = store.review_queue(&east_scope, ds, feb, None, Page::new(10, 0)).await?;
     assert_eq!((queue.total, queue.items[0].status), (1, ReportStatus::Approved));
     assert_eq!(

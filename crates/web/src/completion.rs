@@ -424,6 +424,7 @@ mod tests {
             deadline_day: 10,
             lock_after_deadline: true,
             counts_submitted: false,
+            four_eyes: false,
             indicators: Vec::new(),
         };
         let march = Month::parse("2024-03").expect("month");

@@ -98,6 +98,7 @@ impl ApiError {
     pub fn from_store(lang: Lang, error: StoreError) -> ApiError {
         match error {
             StoreError::NotFound => ApiError::NotFound(lang),
+            StoreError::FourEyes => ApiError::Conflict { message: Tr::new(lang).t("report.four_eyes").to_owned() },
             other => ApiError::Internal(lang, other),
         }
     }
@@ -207,6 +208,12 @@ impl PageError {
     pub fn from_store(lang: Lang, error: StoreError) -> PageError {
         match error {
             StoreError::NotFound => PageError::not_found(lang),
+            StoreError::FourEyes => PageError {
+                status: StatusCode::CONFLICT,
+                lang,
+                title_key: "error.conflict.title",
+                message: Tr::new(lang).t("report.four_eyes").into(),
+            },
             other => {
                 tracing::error!(error.message = %other, error.cause_chain = ?other, "page failed");
                 PageError {

@@ -1124,6 +1124,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "只有已提交的报表可以审核，已审核的报表可以退回更正",
         "Only a submitted report can be approved; an approved one can be returned for correction",
     ),
+    (
+        "report.four_eyes",
+        "四眼原则：代企业填报这份报表的人不能审核它，请由另一位审核人审核",
+        "Four eyes: whoever entered this report on the firm's behalf cannot approve it; another reviewer must",
+    ),
     ("report.correct", "更正", "Correct"),
     ("report.correction_reason", "更正原因", "Reason for the correction"),
     (
@@ -1212,6 +1217,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("settings.saved", "已保存", "Saved"),
     ("settings.data_set", "报表与截止", "Report and deadline"),
     ("settings.deadline_day", "次月报送截止日（1—28）", "Due by this day of the next month (1–28)"),
+    (
+        "settings.four_eyes",
+        "四眼原则：代企业填报的人不能审核同一份报表",
+        "Four eyes: whoever entered a firm's report on its behalf cannot approve it",
+    ),
     (
         "settings.counts_submitted",
         "已提交、尚未审核的报表也计入监测数据（默认只计已审核的）",

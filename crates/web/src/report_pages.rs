@@ -625,7 +625,8 @@ async fn view_review_post(
             )
             .await
         {
-            Ok(_) | Err(StoreError::Conflict(_)) => {}
+            // Not submitted, or four eyes: it stays in the queue for someone else.
+            Ok(_) | Err(StoreError::Conflict(_) | StoreError::FourEyes) => {}
             Err(e) => return Err(PageError::from_store(lang, e)),
         }
     }

@@ -53,6 +53,7 @@ pub struct SettingsPage {
     deadline_day: i64,
     lock: bool,
     counts_submitted: bool,
+    four_eyes: bool,
     indicators: Vec<IndicatorLine>,
     rules: Vec<RuleRecord>,
     /// The rule in the form: the one being edited, or what was typed.
@@ -110,6 +111,7 @@ async fn page(
         deadline_day: set.deadline_day,
         lock: set.lock_after_deadline,
         counts_submitted: set.counts_submitted,
+        four_eyes: set.four_eyes,
         indicators: catalogue
             .iter()
             .filter(|i| i.active)
@@ -189,6 +191,7 @@ async fn view_settings_post(
         deadline_day,
         lock_after_deadline: fields.get("lock").is_some(),
         counts_submitted: fields.get("counts_submitted").is_some(),
+        four_eyes: fields.get("four_eyes").is_some(),
         indicators,
     };
     state

@@ -94,6 +94,7 @@ async fn a_district_month_is_checked_then_written_once_and_re_imports_change_not
         deadline_day: set.deadline_day,
         lock_after_deadline: true,
         counts_submitted: false,
+        four_eyes: false,
         indicators: set.indicators.iter().map(|i| (i.indicator.indicator_id, i.required)).collect(),
     };
     store.update_data_set(&Scope::City, set.data_set_id, &settings, &actor).await?;

@@ -292,6 +292,7 @@ async fn an_approved_report_shows_at_once_through_a_second_server() -> Result {
         deadline_day: set.deadline_day,
         lock_after_deadline: set.lock_after_deadline,
         counts_submitted: true,
+        four_eyes: false,
         indicators: set.indicators.iter().map(|i| (i.indicator.indicator_id, i.required)).collect(),
     };
     store

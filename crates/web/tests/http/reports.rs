@@ -266,6 +266,7 @@ async fn a_locked_month_refuses_late_reports_until_the_city_reopens_it_and_the_b
         deadline_day: 10,
         lock_after_deadline: on,
         counts_submitted: false,
+        four_eyes: false,
         indicators: set.indicators.iter().map(|i| (i.indicator.indicator_id, i.required)).collect(),
     };
     store.update_data_set(&Scope::City, set.data_set_id, &lock(true), &AuditActor::system("test")).await?;
