@@ -12,6 +12,7 @@
 
 pub mod access;
 pub mod attachments;
+pub mod backup;
 pub mod briefings;
 mod catalogue;
 mod chains;
@@ -53,6 +54,7 @@ pub use access::{
     ApiToken, AuditActor, AuditEntry, AuditFilter, AuditRecord, Department, NewApiToken, NewSession, NewUser, Outcome,
     Scope, Session, User, UserChange,
 };
+pub use backup::BackupSummary;
 pub use completion::{DataSetSettings, DueReport, ReportException};
 pub use error::StoreError;
 pub use imports::{ImportItem, ImportMode, ImportOptions, ImportSummary, RowOutcome};

@@ -1,6 +1,6 @@
 //! The subcommands. Each opens what it needs and reports failures as one actionable line.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, anyhow, bail};
@@ -168,6 +168,90 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     let store = open(settings).await?;
     println!("database {} ({}) is up to date", settings.database_url, store.backend().name());
     store.close().await;
+    Ok(())
+}
+
+/// The SQLite file behind the settings, or why there is none (PostgreSQL: its own tools).
+fn sqlite_file(settings: &Settings, what: &str) -> anyhow::Result<PathBuf> {
+    let url = settings.database_url.expose();
+    if Backend::from_url(url)? != Backend::Sqlite {
+        bail!(
+            "{what} of PostgreSQL uses its own tools: pg_dump --format=custom --file=xinzhi.dump '{}' and pg_restore --clean --dbname=… xinzhi.dump (see docs/deployment.md)",
+            settings.database_url
+        );
+    }
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    Ok(PathBuf::from(path.split('?').next().unwrap_or(path)))
+}
+
+pub async fn backup(settings: &Settings, file: &Path) -> anyhow::Result<()> {
+    sqlite_file(settings, "a backup")?;
+    let started = Instant::now();
+    let store = open(settings).await?;
+    store.backup_to(file).await.with_context(|| format!("cannot write the backup {}", file.display()))?;
+    let copied = started.elapsed();
+    store.close().await;
+    let copy = Store::connect(&format!("sqlite://{}", file.display())).await?;
+    let summary = copy.backup_summary().await.context("the backup does not read back")?;
+    copy.close().await;
+    let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "backup {}: {:.1} MB in {:.1} s, checked: schema {}, {} enterprises, {} values, {} reports, {} attachments, {} audit entries",
+        file.display(),
+        bytes as f64 / 1e6,
+        copied.as_secs_f64(),
+        summary.schema_version,
+        summary.enterprises,
+        summary.values,
+        summary.reports,
+        summary.attachments,
+        summary.audit_entries
+    );
+    Ok(())
+}
+
+pub async fn restore(settings: &Settings, file: &Path) -> anyhow::Result<()> {
+    let target = sqlite_file(settings, "a restore")?;
+    let started = Instant::now();
+    if !file.exists() {
+        bail!("no backup at {}", file.display());
+    }
+    prepare_data_dir(&settings.data_dir)?;
+    // Checked where it lies, then copied beside the database and renamed over it, so that the
+    // database is always either the old one or the whole backup.
+    let backup = Store::connect(&format!("sqlite://{}", file.display())).await?;
+    let summary = backup.backup_summary().await.context("the file is not a readable Xinzhi backup")?;
+    backup.close().await;
+    let staging = target.with_extension("db.restoring");
+    std::fs::copy(file, &staging).with_context(|| format!("cannot copy the backup to {}", staging.display()))?;
+    if target.exists() {
+        let kept = target.with_extension(format!("db.before-restore-{}", auth::now()));
+        std::fs::rename(&target, &kept)?;
+        for suffix in ["-wal", "-shm"] {
+            let side = PathBuf::from(format!("{}{suffix}", target.display()));
+            if side.exists() {
+                std::fs::rename(&side, PathBuf::from(format!("{}{suffix}", kept.display())))?;
+            }
+        }
+        eprintln!("the database that was there is kept as {}", kept.display());
+    }
+    std::fs::rename(&staging, &target)?;
+    // Opening applies any migration newer than the backup.
+    let store = open(settings).await?;
+    let after = store.backup_summary().await?;
+    store.close().await;
+    println!(
+        "restored {} in {:.1} s: schema {} (now {}), {} enterprises, {} values, {} reports, {} attachments, {} audit entries",
+        file.display(),
+        started.elapsed().as_secs_f64(),
+        summary.schema_version,
+        after.schema_version,
+        after.enterprises,
+        after.values,
+        after.reports,
+        after.attachments,
+        after.audit_entries
+    );
     Ok(())
 }
 

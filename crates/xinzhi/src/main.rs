@@ -68,6 +68,21 @@ enum Command {
         #[command(flatten)]
         storage: StorageArgs,
     },
+    /// Copy the SQLite database, attachments included, while the server runs (one consistent
+    /// snapshot), then check the copy. For PostgreSQL it prints the pg_dump command to use.
+    Backup {
+        /// The backup file to write (it must not exist).
+        file: PathBuf,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// Put a backup in place of the SQLite database, after checking it. Stop the server first;
+    /// an existing database is kept beside it as xinzhi.db.before-restore-<time>.
+    Restore {
+        file: PathBuf,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
     /// List or edit the indicator catalogue (no code change needed for a new indicator).
     Indicator {
         #[command(subcommand)]
@@ -670,6 +685,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
             init_logging(&settings.log);
             runtime.block_on(commands::migrate(&settings))
+        }
+        Command::Backup { file, storage } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            runtime.block_on(commands::backup(&settings, &file))
+        }
+        Command::Restore { file, storage } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings.log);
+            runtime.block_on(commands::restore(&settings, &file))
         }
     }
 }
