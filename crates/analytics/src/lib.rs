@@ -242,6 +242,13 @@ impl Engine {
 
     /// Applies what changed since the last refresh: the registry when its revision moved, and
     /// the firm-months of the change log (everything again after a bulk load).
+    /// Change-log entries written after the newest one this engine has applied (0 when it is up
+    /// to date): how far the cockpit would lag without its refresh before each read.
+    pub async fn lag(&self) -> Result<i64, EngineError> {
+        let newest = self.store.change_marks().await?.last_change;
+        Ok((newest - self.cursor.lock().await.newest()).max(0))
+    }
+
     pub async fn refresh(&self) -> Result<Refreshed, EngineError> {
         let mut cursor = self.cursor.lock().await;
         let marks = self.store.change_marks().await?;

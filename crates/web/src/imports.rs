@@ -171,6 +171,7 @@ pub async fn run_import(
     let lang = request.lang;
     let mut report = ImportReport::empty(request.dry_run);
     tracing::debug!(bytes = request.bytes.len(), "import: started");
+    crate::metrics::METRICS.imports.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let set = store.data_set(MONTHLY).await?;
     let grid = match read_upload(request.bytes).await {
         Ok(grid) => grid,

@@ -22,6 +22,7 @@ mod i18n;
 pub mod imports;
 mod inbox;
 mod language;
+mod metrics;
 mod monitor;
 mod official;
 mod pages;
@@ -81,6 +82,8 @@ pub struct WebConfig {
     pub two_factor_roles: Vec<xinzhi_domain::Role>,
     /// Days a password may be used before it must be changed (0: no limit).
     pub password_max_age_days: u32,
+    /// Addresses that may read `/metrics` (loopback unless configured).
+    pub metrics_allow: Vec<std::net::IpAddr>,
 }
 
 impl Default for WebConfig {
@@ -93,6 +96,7 @@ impl Default for WebConfig {
             trusted_proxies: Vec::new(),
             two_factor_roles: Vec::new(),
             password_max_age_days: 90,
+            metrics_allow: vec![std::net::Ipv4Addr::LOCALHOST.into(), std::net::Ipv6Addr::LOCALHOST.into()],
         }
     }
 }
@@ -163,6 +167,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(profiles::api_router()),
         )
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics::view_metrics))
         .route("/static/app.css", get(stylesheet))
         .route("/lang/{tag}", get(language::view_switch_language_get))
         .fallback(not_found)
@@ -175,6 +180,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(2 * 1024 * 1024))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(CatchPanicLayer::new())
+        .layer(middleware::from_fn(metrics::record))
         .layer(TraceLayer::new_for_http())
 }
 

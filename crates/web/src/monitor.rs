@@ -57,6 +57,11 @@ pub struct EngineSlot {
 }
 
 impl EngineSlot {
+    /// The engine, if a request has loaded it already.
+    pub fn loaded(&self) -> Option<Arc<Engine>> {
+        self.cell.get().cloned()
+    }
+
     pub async fn get(&self, store: &Store) -> Result<Arc<Engine>, EngineError> {
         self.cell
             .get_or_try_init(|| async {

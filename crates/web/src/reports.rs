@@ -479,6 +479,7 @@ pub(crate) async fn save(
         ),
         other => SaveFailure::Store(other),
     })?;
+    crate::metrics::METRICS.reports_saved.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     Ok((status, warnings))
 }
 

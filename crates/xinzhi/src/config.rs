@@ -11,6 +11,8 @@
 //! | reverse proxies | `trusted_proxies` | `XINZHI_TRUSTED_PROXIES` (comma-separated) | — | none |
 //! | roles with 2FA  | `two_factor_roles` | `XINZHI_TWO_FACTOR_ROLES` (comma-separated, e.g. `admin,city_leader`) | — | none |
 //! | password age   | `password_max_age_days` | `XINZHI_PASSWORD_MAX_AGE_DAYS` | — | `90` (0: no limit) |
+//! | `/metrics` readers | `metrics_allow` | `XINZHI_METRICS_ALLOW` (comma-separated) | — | `127.0.0.1, ::1` |
+//! | log format     | `log_format`   | `XINZHI_LOG_FORMAT`   | —            | `text` (or `json`: one JSON object a line) |
 //!
 //! The file is `--config FILE`, else `XINZHI_CONFIG`, else `xinzhi.toml` in the working
 //! directory when it exists.
@@ -24,7 +26,7 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 
 pub const ENV_PREFIX: &str = "XINZHI_";
-const KNOWN_ENV: [&str; 9] = [
+const KNOWN_ENV: [&str; 11] = [
     "XINZHI_LISTEN",
     "XINZHI_DATA_DIR",
     "XINZHI_DATABASE_URL",
@@ -34,6 +36,8 @@ const KNOWN_ENV: [&str; 9] = [
     "XINZHI_TRUSTED_PROXIES",
     "XINZHI_TWO_FACTOR_ROLES",
     "XINZHI_PASSWORD_MAX_AGE_DAYS",
+    "XINZHI_METRICS_ALLOW",
+    "XINZHI_LOG_FORMAT",
 ];
 
 /// One layer: every setting optional.
@@ -53,6 +57,10 @@ pub struct Layer {
     pub two_factor_roles: Option<Vec<String>>,
     /// Days a password may be used before it must be changed (0: no limit).
     pub password_max_age_days: Option<u32>,
+    /// Addresses that may read `/metrics`.
+    pub metrics_allow: Option<Vec<String>>,
+    /// `text` or `json`.
+    pub log_format: Option<String>,
 }
 
 impl Layer {
@@ -67,6 +75,8 @@ impl Layer {
             trusted_proxies: over.trusted_proxies.or(self.trusted_proxies),
             two_factor_roles: over.two_factor_roles.or(self.two_factor_roles),
             password_max_age_days: over.password_max_age_days.or(self.password_max_age_days),
+            metrics_allow: over.metrics_allow.or(self.metrics_allow),
+            log_format: over.log_format.or(self.log_format),
         }
     }
 
@@ -81,6 +91,8 @@ impl Layer {
             trusted_proxies: get("XINZHI_TRUSTED_PROXIES").map(|v| list(&v)),
             two_factor_roles: get("XINZHI_TWO_FACTOR_ROLES").map(|v| list(&v)),
             password_max_age_days: get("XINZHI_PASSWORD_MAX_AGE_DAYS").and_then(|v| v.trim().parse().ok()),
+            metrics_allow: get("XINZHI_METRICS_ALLOW").map(|v| list(&v)),
+            log_format: get("XINZHI_LOG_FORMAT"),
         }
     }
 
@@ -129,6 +141,9 @@ pub struct Settings {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub two_factor_roles: Vec<xinzhi_domain::Role>,
     pub password_max_age_days: u32,
+    pub metrics_allow: Vec<std::net::IpAddr>,
+    /// Log as JSON lines.
+    pub log_json: bool,
 }
 
 impl Settings {
@@ -143,6 +158,8 @@ impl Settings {
             trusted_proxies: None,
             two_factor_roles: None,
             password_max_age_days: Some(90),
+            metrics_allow: Some(vec!["127.0.0.1".into(), "::1".into()]),
+            log_format: Some("text".into()),
         };
         let merged = defaults.overlay(file).overlay(env).overlay(flags);
         let listen_text = merged.listen.unwrap_or_default();
@@ -160,16 +177,23 @@ impl Settings {
                 xinzhi_store::redact_url(&database_url)
             );
         }
-        let trusted_proxies = merged
-            .trusted_proxies
-            .unwrap_or_default()
-            .iter()
-            .map(|p| {
-                p.parse::<std::net::IpAddr>().with_context(|| {
-                    format!("invalid trusted proxy '{p}': give IP addresses such as 127.0.0.1 (trusted_proxies or XINZHI_TRUSTED_PROXIES)")
+        let addresses = |list: Option<Vec<String>>, setting: &str| -> anyhow::Result<Vec<std::net::IpAddr>> {
+            list.unwrap_or_default()
+                .iter()
+                .map(|p| {
+                    p.parse::<std::net::IpAddr>().with_context(|| {
+                        format!("invalid address '{p}' in {setting}: give IP addresses such as 127.0.0.1")
+                    })
                 })
-            })
-            .collect::<anyhow::Result<_>>()?;
+                .collect()
+        };
+        let trusted_proxies = addresses(merged.trusted_proxies, "trusted_proxies (XINZHI_TRUSTED_PROXIES)")?;
+        let metrics_allow = addresses(merged.metrics_allow, "metrics_allow (XINZHI_METRICS_ALLOW)")?;
+        let log_json = match merged.log_format.as_deref().map(str::trim) {
+            None | Some("text") => false,
+            Some("json") => true,
+            Some(other) => bail!("unknown log format '{other}': use text or json (log_format or XINZHI_LOG_FORMAT)"),
+        };
         let two_factor_roles = merged
             .two_factor_roles
             .unwrap_or_default()
@@ -189,6 +213,8 @@ impl Settings {
             trusted_proxies,
             two_factor_roles,
             password_max_age_days: merged.password_max_age_days.unwrap_or(90),
+            metrics_allow,
+            log_json,
         })
     }
 
@@ -199,6 +225,7 @@ impl Settings {
             trusted_proxies: self.trusted_proxies.clone(),
             two_factor_roles: self.two_factor_roles.clone(),
             password_max_age_days: self.password_max_age_days,
+            metrics_allow: self.metrics_allow.clone(),
             ..xinzhi_web::WebConfig::default()
         }
     }
@@ -281,6 +308,12 @@ mod tests {
         let roles = Layer::from_env(&env(&[("XINZHI_TWO_FACTOR_ROLES", "admin, city_leader")]));
         let s = Settings::resolve(Layer::default(), roles, Layer::default())?;
         assert_eq!(s.web_config().two_factor_roles, [xinzhi_domain::Role::Admin, xinzhi_domain::Role::CityLeader]);
+        let json = Layer::from_env(&env(&[("XINZHI_LOG_FORMAT", "json"), ("XINZHI_METRICS_ALLOW", "10.1.2.3")]));
+        let s = Settings::resolve(Layer::default(), json, Layer::default())?;
+        assert!(s.log_json);
+        assert_eq!(s.web_config().metrics_allow, vec!["10.1.2.3".parse::<std::net::IpAddr>()?]);
+        let xml = Layer { log_format: Some("xml".into()), ..Layer::default() };
+        assert!(Settings::resolve(xml, Layer::default(), Layer::default()).is_err());
         let typo = Layer { two_factor_roles: Some(vec!["boss".into()]), ..Layer::default() };
         assert!(Settings::resolve(typo, Layer::default(), Layer::default()).is_err());
         let bad = Layer { trusted_proxies: Some(vec!["proxy.local".into()]), ..Layer::default() };

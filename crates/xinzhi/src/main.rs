@@ -507,13 +507,17 @@ fn settings(cli_config: Option<&PathBuf>, flags: Layer) -> anyhow::Result<Settin
     Settings::resolve(file, Layer::from_env(&env), flags)
 }
 
-fn init_logging(filter: &str) {
-    let filter =
-        tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    // Logs go to stderr so that command output on stdout stays clean.
-    // Colours only on a terminal, so that log files and pipes get plain text.
-    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).init();
+fn init_logging(settings: &Settings) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&settings.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Logs go to stderr so that command output on stdout stays clean: JSON lines when asked
+    // (for a log collector), else text with colours only on a terminal.
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if settings.log_json {
+        builder.json().init();
+    } else {
+        builder.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).init();
+    }
 }
 
 fn storage_layer(storage: StorageArgs) -> Layer {
@@ -529,7 +533,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Extract { .. } => Err(anyhow::anyhow!("give a FILE or --eval DIR")),
         Command::Projects { month, json, storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             let month = month
                 .map(|m| xinzhi_domain::Month::parse(&m).map_err(|e| anyhow::anyhow!("--month: {e}")))
                 .transpose()?;
@@ -537,28 +541,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Tasks { json, storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             runtime.block_on(commands::tasks(&settings, json))
         }
         Command::Requests { timing, json, storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             runtime.block_on(commands::requests(&settings, timing.as_deref(), json))
         }
         Command::Policy { what: PolicyWhat::Check { condition, lang } } => commands::policy_check(&condition, &lang),
         Command::Policy { what: PolicyWhat::Eligible { id, list, storage } } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             runtime.block_on(commands::policy_eligible(&settings, id, list.options()))
         }
         Command::Serve { demo, listen, storage } => {
             let settings = settings(cli.config.as_ref(), Layer { listen, ..storage_layer(storage) })?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             runtime.block_on(commands::serve(&settings, demo))
         }
         Command::Demo { scale, seed, storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             runtime.block_on(commands::demo(&settings, &scale, seed))
         }
         Command::Indicator { action } => {
@@ -566,7 +570,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 IndicatorAction::List { storage } | IndicatorAction::Set { storage, .. } => storage.clone(),
             };
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             runtime.block_on(async {
                 match action {
                     IndicatorAction::List { .. } => commands::list_indicators(&settings).await,
@@ -578,7 +582,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User { action, storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             runtime.block_on(async {
                 match action {
                     UserAction::Add { username, name, role, scope } => {
@@ -598,44 +602,44 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import { what: ImportWhat::Reports { file, period, dry_run, all_or_nothing, lang, storage } } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             let options = commands::ImportOptions { period, dry_run, all_or_nothing, lang };
             runtime.block_on(commands::import_reports(&settings, &file, options))
         }
         Command::Import { what: ImportWhat::Profiles { file, year, dry_run, all_or_nothing, lang, storage } } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             let options = commands::ProfileImportOptions { year, dry_run, all_or_nothing, lang };
             runtime.block_on(commands::import_profiles(&settings, &file, options))
         }
         Command::Forecast { backtest, json, storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             runtime.block_on(commands::forecast(&settings, backtest, json))
         }
         Command::Pool { tier, list, storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             runtime.block_on(commands::pool(&settings, &tier, list.options()))
         }
         Command::Mu { group, create, list, storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             runtime.block_on(commands::mu(&settings, &group, create, list.options()))
         }
         Command::Commend { list, storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             runtime.block_on(commands::commend(&settings, list.options()))
         }
         Command::Programmes { list, storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             runtime.block_on(commands::programmes(&settings, list.options()))
         }
         Command::Promotion { month, list, storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             let month = month
                 .map(|m| xinzhi_domain::Month::parse(&m).map_err(|e| anyhow::anyhow!("--month: {e}")))
                 .transpose()?;
@@ -643,18 +647,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bench { what: BenchWhat::Import { rows, storage } } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             runtime.block_on(bench::import(&settings, rows))
         }
         Command::Bench { what: BenchWhat::Burst { seconds, rate, firms, user, concurrency, storage } } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             let options = bench::BurstOptions { seconds, rate, firms, user, concurrency };
             runtime.block_on(bench::burst(&settings, options))
         }
         Command::Bench { what: BenchWhat::Load { clients, requests, user, paths, storage } } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             let paths = if paths.is_empty() {
                 vec!["/api/v1/monitor/cockpit".to_owned(), "/monitor".to_owned()]
             } else {
@@ -665,14 +669,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bench { what: BenchWhat::Cultivation { scale, runs, storage } } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             let scale = xinzhi_demo::Scale::parse(&scale)
                 .ok_or_else(|| anyhow::anyhow!("--scale: '{scale}' is not small, city or large"))?;
             runtime.block_on(bench::cultivation(&settings, scale, runs.max(1)))
         }
         Command::Bench { what: BenchWhat::Cockpit { scale, month, runs, json, export, storage } } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             let scale = xinzhi_demo::Scale::parse(&scale)
                 .ok_or_else(|| anyhow::anyhow!("--scale: '{scale}' is not small, city or large"))?;
             let month = month
@@ -683,17 +687,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Migrate { storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             runtime.block_on(commands::migrate(&settings))
         }
         Command::Backup { file, storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             runtime.block_on(commands::backup(&settings, &file))
         }
         Command::Restore { file, storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
-            init_logging(&settings.log);
+            init_logging(&settings);
             runtime.block_on(commands::restore(&settings, &file))
         }
     }

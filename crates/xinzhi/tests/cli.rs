@@ -583,3 +583,22 @@ fn a_backup_under_write_load_restores_to_a_consistent_database() {
     let again = xinzhi(&["restore", file.to_str().expect("utf-8"), "--data", restored.to_str().expect("utf-8")]);
     assert!(again.status.success() && stderr(&again).contains("before-restore"), "{}", stderr(&again));
 }
+
+#[test]
+fn logs_are_json_lines_when_asked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_xinzhi"))
+        .args(["migrate", "--data", dir.path().to_str().expect("utf-8")])
+        .env("XINZHI_LOG", "info")
+        .env("XINZHI_LOG_FORMAT", "json")
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let logs = stderr(&output);
+    let lines: Vec<&str> = logs.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(!lines.is_empty(), "the migrations are logged");
+    for line in lines {
+        let parsed: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(parsed["level"].is_string() && parsed["fields"].is_object(), "{line}");
+    }
+}

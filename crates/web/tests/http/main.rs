@@ -329,3 +329,30 @@ async fn the_api_behaves_the_same_on_postgres() -> Result {
     assert_eq!(app.get("/api/v1/enterprises/91350100M000100Y44").await?.status(), StatusCode::UNPROCESSABLE_ENTITY);
     app.stop().await
 }
+
+#[tokio::test]
+async fn metrics_are_served_in_prometheus_text_to_allowed_addresses_only() -> Result {
+    let app = spawn_signed_in("leader").await?;
+    assert_eq!(app.get("/api/v1/monitor/cockpit?month=2024-06").await?.status(), StatusCode::OK);
+    let metrics = app.get("/metrics").await?;
+    assert_eq!(metrics.status(), StatusCode::OK);
+    assert!(metrics.headers()["content-type"].to_str()?.starts_with("text/plain; version=0.0.4"));
+    let text = metrics.text().await?;
+    let value = |name: &str| -> Option<f64> {
+        text.lines().find(|l| l.starts_with(name)).and_then(|l| l.rsplit(' ').next()).and_then(|v| v.parse().ok())
+    };
+    assert!(value("xinzhi_http_requests_total{class=\"2xx\"}").is_some_and(|n| n >= 2.0), "{text}");
+    assert!(value("xinzhi_http_request_duration_seconds_count").is_some_and(|n| n >= 2.0));
+    assert_eq!(value("xinzhi_engine_lag_changes"), Some(0.0), "loaded by the cockpit and up to date");
+    assert!(text.contains("# TYPE xinzhi_http_request_duration_seconds histogram"));
+    // Behind a proxy, a client elsewhere does not see it.
+    let proxied = helpers::spawn_behind_proxy().await?;
+    let outside = reqwest::Client::new()
+        .get(format!("{}/metrics", proxied.base))
+        .header("x-forwarded-for", "203.0.113.5")
+        .send()
+        .await?;
+    assert_eq!(outside.status(), StatusCode::NOT_FOUND);
+    proxied.stop().await?;
+    app.stop().await
+}
