@@ -164,15 +164,8 @@ pub async fn burst(settings: &Settings, options: BurstOptions) -> anyhow::Result
         bail!("{already} reports already exist for {first} to {last}; run the benchmark on a fresh demo database");
     }
 
-    let user = user_named(&store, &options.user).await?;
-    let lifetime = xinzhi_domain::TokenLifetime { days: 1 };
-    let (token, token_id) = auth::issue_api_token(&store, user.user_id, "bench burst", lifetime, &cli_actor()).await?;
-    let app = Application::build(store.clone(), WebConfig::default(), SocketAddr::from(([127, 0, 0, 1], 0))).await?;
-    let base = format!("http://127.0.0.1:{}", app.port());
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until_stopped(async move {
-        let _ = stopped.await;
-    }));
+    let server = LoopbackServer::start(&store, &options.user, "bench burst").await?;
+    let (base, token) = (server.base.clone(), server.token.clone());
 
     println!(
         "burst: {total} submissions at {}/s for {} s, {} firms × {months} months ({first} to {last}), {} values each",
@@ -213,14 +206,11 @@ pub async fn burst(settings: &Settings, options: BurstOptions) -> anyhow::Result
         task.await?;
     }
     let elapsed = started.elapsed();
-    let _ = stop.send(());
-    server.await??;
-    store.revoke_api_token(token_id, None, &cli_actor()).await?;
+    server.stop(&store).await?;
 
-    let mut samples = std::mem::take(&mut *samples.lock().await);
-    samples.sort_by_key(|s| s.latency);
+    let samples = sorted(&samples).await;
     let acknowledged = samples.iter().filter(|s| s.ok).count();
-    let percentile = |p: f64| samples[((samples.len() as f64 * p).ceil() as usize).clamp(1, samples.len()) - 1].latency;
+    let percentile = |p: f64| percentile(&samples, p);
     let mut failures: Vec<u16> = samples.iter().filter(|s| !s.ok).map(|s| s.status).collect();
     failures.sort_unstable();
     failures.dedup();
@@ -246,6 +236,51 @@ pub async fn burst(settings: &Settings, options: BurstOptions) -> anyhow::Result
         bail!("stored reports ({stored}) differ from acknowledged submissions ({acknowledged})");
     }
     Ok(())
+}
+
+/// A server on a loopback port over the benchmark's store, with a day's token for one account.
+struct LoopbackServer {
+    base: String,
+    token: String,
+    token_id: xinzhi_store::ApiTokenId,
+    stop: oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl LoopbackServer {
+    async fn start(store: &Store, username: &str, token_name: &str) -> anyhow::Result<LoopbackServer> {
+        let user = user_named(store, username).await?;
+        let lifetime = xinzhi_domain::TokenLifetime { days: 1 };
+        let (token, token_id) = auth::issue_api_token(store, user.user_id, token_name, lifetime, &cli_actor()).await?;
+        let app =
+            Application::build(store.clone(), WebConfig::default(), SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(app.run_until_stopped(async move {
+            let _ = stopped.await;
+        }));
+        Ok(LoopbackServer { base, token, token_id, stop, server })
+    }
+
+    /// Stops the server and revokes its token.
+    async fn stop(self, store: &Store) -> anyhow::Result<()> {
+        let _ = self.stop.send(());
+        self.server.await??;
+        store.revoke_api_token(self.token_id, None, &cli_actor()).await?;
+        Ok(())
+    }
+}
+
+/// The samples taken, fastest first.
+async fn sorted(samples: &Mutex<Vec<Sample>>) -> Vec<Sample> {
+    let mut samples = std::mem::take(&mut *samples.lock().await);
+    samples.sort_by_key(|s| s.latency);
+    samples
+}
+
+/// The latency below which a share `p` of the (sorted, non-empty) samples fall.
+fn percentile(samples: &[Sample], p: f64) -> Duration {
+    samples[((samples.len() as f64 * p).ceil() as usize).clamp(1, samples.len()) - 1].latency
 }
 
 fn ms(d: Duration) -> f64 {
@@ -505,16 +540,9 @@ pub struct LoadOptions {
 /// other than 2xx, and fails on any 5xx. Bounded in requests, so it always stops.
 pub async fn load(settings: &Settings, options: LoadOptions) -> anyhow::Result<()> {
     let store = open(settings).await?;
-    let user = user_named(&store, &options.user).await?;
-    let lifetime = xinzhi_domain::TokenLifetime { days: 1 };
-    let (token, token_id) = auth::issue_api_token(&store, user.user_id, "bench load", lifetime, &cli_actor()).await?;
     let started_server = tokio::time::Instant::now();
-    let app = Application::build(store.clone(), WebConfig::default(), SocketAddr::from(([127, 0, 0, 1], 0))).await?;
-    let base = format!("http://127.0.0.1:{}", app.port());
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until_stopped(async move {
-        let _ = stopped.await;
-    }));
+    let server = LoopbackServer::start(&store, &options.user, "bench load").await?;
+    let (base, token) = (server.base.clone(), server.token.clone());
     // The engine loads on the first request; that request is timed apart.
     let client = reqwest::Client::builder().pool_max_idle_per_host(options.clients).build()?;
     let first = client.get(format!("{base}{}", options.paths[0])).bearer_auth(&token).send().await?;
@@ -557,12 +585,9 @@ pub async fn load(settings: &Settings, options: LoadOptions) -> anyhow::Result<(
         task.await?;
     }
     let elapsed = started.elapsed();
-    let _ = stop.send(());
-    server.await??;
-    store.revoke_api_token(token_id, None, &cli_actor()).await?;
-    let mut samples = std::mem::take(&mut *samples.lock().await);
-    samples.sort_by_key(|s| s.latency);
-    let percentile = |p: f64| samples[((samples.len() as f64 * p).ceil() as usize).clamp(1, samples.len()) - 1].latency;
+    server.stop(&store).await?;
+    let samples = sorted(&samples).await;
+    let percentile = |p: f64| percentile(&samples, p);
     let server_errors = samples.iter().filter(|s| s.status >= 500 || s.status == 0).count();
     let mut statuses: Vec<u16> = samples.iter().filter(|s| !s.ok).map(|s| s.status).collect();
     statuses.sort_unstable();

@@ -43,6 +43,12 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_generic_answer() -> R
     app.stop().await
 }
 
+/// The sign-in entries of the audit log (the newest hundred).
+async fn sign_in_audit(app: &crate::helpers::TestApp) -> Result<Vec<xinzhi_store::AuditRecord>> {
+    let filter = xinzhi_store::AuditFilter { action: Some("auth.login".into()), ..Default::default() };
+    Ok(app.db.store.list_audit(&filter, xinzhi_store::Page::new(100, 0)).await?.items)
+}
+
 /// The sign-in page's error line.
 fn login_error(html: &str) -> &str {
     html.split("id=\"login-error\">").nth(1).and_then(|rest| rest.split('<').next()).unwrap_or("")
@@ -71,15 +77,8 @@ async fn a_spray_from_many_addresses_locks_strangers_out_but_not_the_owner_at_ho
     assert_eq!(app.try_login_from(&browser()?, Some(home), "analyst", PASSWORD).await?.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.try_login_with(&browser()?, "leader", PASSWORD).await?.status(), StatusCode::SEE_OTHER);
     // The lock is in the audit log.
-    let locks = app
-        .db
-        .store
-        .list_audit(
-            &xinzhi_store::AuditFilter { action: Some("auth.login".into()), ..Default::default() },
-            xinzhi_store::Page::new(100, 0),
-        )
+    let locks = sign_in_audit(&app)
         .await?
-        .items
         .into_iter()
         .filter(|r| r.detail.as_deref().is_some_and(|d| d.contains("account_locked")))
         .count();
@@ -112,18 +111,7 @@ async fn an_address_that_keeps_guessing_waits_and_the_audit_log_grows_with_the_l
         StatusCode::SEE_OTHER
     );
     // 13 refused attempts: failures 1, 2 and 4, refusals 1, 2, 4 and 8 are written.
-    let rows = app
-        .db
-        .store
-        .list_audit(
-            &xinzhi_store::AuditFilter { action: Some("auth.login".into()), ..Default::default() },
-            xinzhi_store::Page::new(100, 0),
-        )
-        .await?
-        .items
-        .into_iter()
-        .filter(|r| r.outcome == "failure")
-        .count();
+    let rows = sign_in_audit(&app).await?.into_iter().filter(|r| r.outcome == "failure").count();
     assert_eq!(rows, 7);
     app.stop().await
 }
