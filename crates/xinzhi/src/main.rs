@@ -68,6 +68,23 @@ enum Command {
         #[command(flatten)]
         storage: StorageArgs,
     },
+    /// A month's or a year's monthly values of the firms in scope as .xlsx, or CSV when FILE
+    /// ends in .csv; `--user` limits it to that account's data scope. Audited.
+    Export {
+        /// The file to write (.xlsx or .csv).
+        file: PathBuf,
+        /// A month, e.g. 2024-06.
+        #[arg(long, conflicts_with = "year")]
+        month: Option<String>,
+        /// A year, e.g. 2024: its twelve months.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Whose data scope to export (default: the whole city).
+        #[arg(long)]
+        user: Option<String>,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
     /// Copy the SQLite database, attachments included, while the server runs (one consistent
     /// snapshot), then check the copy. For PostgreSQL it prints the pg_dump command to use.
     Backup {
@@ -689,6 +706,31 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
             init_logging(&settings);
             runtime.block_on(commands::migrate(&settings))
+        }
+        Command::Export { file, month, year, user, storage } => {
+            let settings = settings(cli.config.as_ref(), storage_layer(storage))?;
+            init_logging(&settings);
+            let months = match (month, year) {
+                (Some(m), None) => {
+                    let m = xinzhi_domain::Month::parse(&m)
+                        .map_err(|_| anyhow::anyhow!("--month: '{m}' is not a month such as 2024-06"))?;
+                    xinzhi_domain::period::MonthRange::new(m, m)
+                }
+                (None, Some(y)) => {
+                    let january = xinzhi_domain::Month::parse(&format!("{y:04}-01"))
+                        .map_err(|_| anyhow::anyhow!("--year: {y} is not a year"))?;
+                    xinzhi_domain::period::MonthRange::new(january, january.plus(11))
+                }
+                _ => anyhow::bail!("give --month 2024-06 or --year 2024"),
+            };
+            runtime.block_on(async {
+                let store = commands::open(&settings).await?;
+                let rows =
+                    export::data(&store, &export::DataExport { months, user: user.as_deref(), out: &file }).await?;
+                store.close().await;
+                println!("{}: {rows} rows ({} to {})", file.display(), months.first, months.last);
+                anyhow::Ok(())
+            })
         }
         Command::Backup { file, storage } => {
             let settings = settings(cli.config.as_ref(), storage_layer(storage))?;

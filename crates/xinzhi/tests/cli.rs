@@ -602,3 +602,37 @@ fn logs_are_json_lines_when_asked() {
         assert!(parsed["level"].is_string() && parsed["fields"].is_object(), "{line}");
     }
 }
+
+#[test]
+fn export_writes_a_month_in_a_users_scope_as_csv_and_a_year_as_xlsx() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().to_str().expect("utf-8");
+    let demo = xinzhi(&["demo", "--scale", "small", "--data", data]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    // The demo's district officer sees 潇水区 only: so does the export made for that account.
+    let csv = dir.path().join("june.csv");
+    let month =
+        xinzhi(&["export", csv.to_str().expect("utf-8"), "--month", "2024-06", "--user", "district", "--data", data]);
+    assert!(month.status.success(), "{}", stderr(&month));
+    let text = std::fs::read_to_string(&csv).expect("csv");
+    assert!(text.starts_with('\u{feff}'), "a byte-order mark for Excel");
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].contains("统一社会信用代码") && lines[0].contains("工业总产值（现价）（万元）"));
+    assert!(lines.len() > 2);
+    assert!(lines[1..].iter().all(|l| l.contains("\"潇水区\"") && l.contains(",2024-06,")), "{}", lines[1]);
+    // The whole city's year as a workbook: twelve months per firm.
+    let xlsx = dir.path().join("2024.xlsx");
+    let year = xinzhi(&["export", xlsx.to_str().expect("utf-8"), "--year", "2024", "--data", data]);
+    assert!(year.status.success(), "{}", stderr(&year));
+    let grid = xinzhi_ingest::read_grid(&std::fs::read(&xlsx).expect("xlsx"), xinzhi_ingest::Limits::default())
+        .expect("reads back");
+    let rows = grid.rows.len() - 2;
+    assert!(rows > lines.len() - 1, "more firms and months than one district's June");
+    let in_2024 =
+        grid.rows[2..].iter().all(|r| matches!(&r[3], xinzhi_ingest::Cell::Text(m) if m.starts_with("2024-")));
+    assert!(in_2024, "only the year's months");
+    assert!(String::from_utf8_lossy(&year.stdout).contains(&format!("{rows} rows")));
+    // Neither a month nor a year: said in one line.
+    let neither = xinzhi(&["export", xlsx.to_str().expect("utf-8"), "--data", data]);
+    assert!(!neither.status.success() && stderr(&neither).contains("--month"));
+}
