@@ -166,6 +166,16 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "本地址登录失败次数过多，请{seconds}秒后再试",
         "Too many failed sign-ins from this address; try again in {seconds} seconds",
     ),
+    ("api_docs.title", "数据接口说明", "API reference"),
+    (
+        "api_docs.intro",
+        "以下接口均在 /api/v1 下，使用个人访问令牌（Authorization: Bearer xz_…）或登录会话；机器可读的说明：",
+        "Every route below is under /api/v1, called with a personal access token (Authorization: Bearer xz_…) or a session; machine-readable:",
+    ),
+    ("api_docs.area", "模块", "Area"),
+    ("api_docs.method", "方法", "Method"),
+    ("api_docs.path", "路径", "Path"),
+    ("api_docs.summary", "说明", "Summary"),
     ("two_factor.title", "两步验证", "Two-step verification"),
     (
         "two_factor.prompt",

@@ -25,6 +25,7 @@ mod language;
 mod metrics;
 mod monitor;
 mod official;
+mod openapi;
 mod pages;
 mod policies;
 pub mod profiles;
@@ -145,6 +146,7 @@ pub fn router(state: AppState) -> Router {
         .nest(
             "/api/v1",
             api::router()
+                .merge(openapi::api_router())
                 .merge(reports::router())
                 .merge(upload::api_router())
                 .merge(completion::api_router())

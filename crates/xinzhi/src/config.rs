@@ -26,7 +26,7 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 
 pub const ENV_PREFIX: &str = "XINZHI_";
-const KNOWN_ENV: [&str; 11] = [
+pub const KNOWN_ENV: [&str; 11] = [
     "XINZHI_LISTEN",
     "XINZHI_DATA_DIR",
     "XINZHI_DATABASE_URL",

@@ -513,9 +513,7 @@ impl From<IndicatorArgs> for xinzhi_domain::IndicatorDraft {
 fn settings(cli_config: Option<&PathBuf>, flags: Layer) -> anyhow::Result<Settings> {
     let env: BTreeMap<String, String> = std::env::vars().collect();
     for name in Settings::unknown_env(&env) {
-        eprintln!(
-            "warning: unknown environment variable {name} ignored (known: XINZHI_LISTEN, XINZHI_DATA_DIR, XINZHI_DATABASE_URL, XINZHI_LOG, XINZHI_CONFIG)"
-        );
+        eprintln!("warning: unknown environment variable {name} ignored (known: {})", config::KNOWN_ENV.join(", "));
     }
     let file = match Settings::config_path(cli_config.map(PathBuf::as_path), &env) {
         Some(path) => Layer::from_file(&path)?,

@@ -356,3 +356,45 @@ async fn metrics_are_served_in_prometheus_text_to_allowed_addresses_only() -> Re
     proxied.stop().await?;
     app.stop().await
 }
+
+/// Every route of the routers nested under `/api/v1`, read from the sources the way a reader
+/// would: the `.route("…")` calls in `api::router`, `reports::router` and each `api_router`.
+fn declared_api_routes() -> Result<Vec<String>> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+    let mut routes = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else { continue };
+        let source = std::fs::read_to_string(&path)?;
+        let name = if stem == "api" || stem == "reports" { "fn router()" } else { "fn api_router()" };
+        let Some(start) = source.find(name) else { continue };
+        let body = &source[start..start + source[start..].find("\n}\n").unwrap_or(source.len() - start)];
+        for piece in body.split(".route(\"").skip(1) {
+            routes.push(format!("/api/v1{}", &piece[..piece.find('"').unwrap_or(0)]));
+        }
+    }
+    routes.sort();
+    routes.dedup();
+    Ok(routes)
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route() -> Result {
+    let app = spawn_app().await?;
+    let document: Value = app.get("/api/v1/openapi.json").await?.json().await?;
+    assert_eq!(document["openapi"], "3.1.0");
+    let paths = document["paths"].as_object().ok_or("paths")?;
+    let declared = declared_api_routes()?;
+    assert!(declared.len() > 60, "{} routes", declared.len());
+    for route in &declared {
+        assert!(paths.contains_key(route), "{route} is missing from openapi.json");
+    }
+    assert_eq!(paths.len(), declared.len(), "nothing documented that is not served");
+    let correction = &paths["/api/v1/reports/{credit_code}/{period}/correction"]["post"];
+    assert!(correction["summary"].as_str().is_some_and(|s| s.contains("更正")));
+    assert_eq!(correction["parameters"].as_array().map(Vec::len), Some(2));
+    assert_eq!(correction["responses"]["422"]["$ref"], "#/components/responses/Invalid");
+    let page = app.get("/api/v1/docs").await?.text().await?;
+    assert!(page.contains("/api/v1/reports/{credit_code}/{period}/correction"));
+    app.stop().await
+}
