@@ -283,7 +283,7 @@ pub async fn audit_reads(State(state): State<AppState>, request: Request, next: 
     let actor = xinzhi_store::AuditActor { user_id: Some(user.user_id), name: user.username.to_string(), ip };
     let entry = xinzhi_store::AuditEntry {
         actor: &actor,
-        action: if download { "data.download" } else { "enterprise.read" },
+        action: if download { "data.download" } else { "firm_record.read" },
         object_type: Some(if download { "download" } else { "enterprise" }),
         object_id: Some(target.chars().take(500).collect()),
         outcome: xinzhi_store::Outcome::Success,

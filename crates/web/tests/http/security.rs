@@ -949,7 +949,7 @@ async fn downloads_and_an_officers_reads_of_one_firm_are_in_the_audit_log() -> R
             )
         }
     };
-    let reads = rows("enterprise.read").await?;
+    let reads = rows("firm_record.read").await?;
     assert_eq!(reads.len(), 2, "the page and the values");
     assert!(reads.iter().all(|r| r.actor == "district" && r.detail.as_deref().is_some_and(|d| d.contains(&code))));
     let downloads = rows("data.download").await?;
@@ -962,7 +962,7 @@ async fn downloads_and_an_officers_reads_of_one_firm_are_in_the_audit_log() -> R
     let own: Value = reporter.get("/api/v1/enterprises").await?.json().await?;
     let own = own["items"][0]["credit_code"].as_str().ok_or("own")?.to_owned();
     assert_eq!(reporter.get(&format!("/enterprises/{own}")).await?.status(), StatusCode::OK);
-    let filter = xinzhi_store::AuditFilter { action: Some("enterprise.read".into()), ..Default::default() };
+    let filter = xinzhi_store::AuditFilter { action: Some("firm_record.read".into()), ..Default::default() };
     assert_eq!(reporter.db.store.list_audit(&filter, xinzhi_store::Page::new(50, 0)).await?.items.len(), 2);
     reporter.stop().await
 }
