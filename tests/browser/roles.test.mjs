@@ -28,7 +28,7 @@ before(async () => {
   mkdirSync(shots, { recursive: true });
   dataDir = mkdtempSync(path.join(tmpdir(), 'xinzhi-browser-'));
   execFileSync(bin, ['demo', '--scale', 'small', '--data', dataDir], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, XINZHI_LOG: 'warn' } });
-  server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data', dataDir], { env: { ...process.env, XINZHI_LOG: 'warn' } });
+  server = spawn(bin, ['serve', '--demo', '--listen', '127.0.0.1:0', '--data', dataDir], { env: { ...process.env, XINZHI_LOG: 'warn' } });
   base = await new Promise((resolve, reject) => {
     let seen = '';
     server.stderr.on('data', (chunk) => {
