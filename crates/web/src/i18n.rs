@@ -184,6 +184,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("two_factor.code", "动态码或恢复码", "Code or recovery code"),
     ("two_factor.verify", "验证", "Verify"),
+    ("two_factor.first_code", "验证器显示的6位动态码", "The six-digit code the app shows"),
     ("two_factor.wrong", "动态码不正确或已使用", "The code is wrong or was used already"),
     ("two_factor.expired", "验证已过期，请重新登录", "The verification expired; sign in again"),
     ("two_factor.too_many", "动态码错误次数过多，请重新登录", "Too many wrong codes; sign in again"),
