@@ -30,10 +30,12 @@ pub fn router() -> Router<AppState> {
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
+/// `GET /api/v1/overview`: the caller's scope at a glance: firms and above-scale firms, counts by district, park and ladder tier, and the first and last month with values.
 async fn get_overview(State(state): State<AppState>, Language(lang): Language, caller: Caller) -> ApiResult<Overview> {
     state.store.overview(caller.scope()).await.map(Json).map_err(|e| ApiError::from_store(lang, e))
 }
 
+/// `GET /api/v1/regions`: the city and its districts and counties.
 async fn list_regions(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -42,10 +44,12 @@ async fn list_regions(
     state.store.list_regions().await.map(Json).map_err(|e| ApiError::from_store(lang, e))
 }
 
+/// `GET /api/v1/parks`: the parks, with the district each lies in.
 async fn list_parks(State(state): State<AppState>, Language(lang): Language, _caller: Caller) -> ApiResult<Vec<Park>> {
     state.store.list_parks().await.map(Json).map_err(|e| ApiError::from_store(lang, e))
 }
 
+/// `GET /api/v1/indicators`: the indicator catalogue in form order (code, names, unit, flow or stock).
 async fn list_indicators(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -54,6 +58,7 @@ async fn list_indicators(
     state.store.list_indicators().await.map(Json).map_err(|e| ApiError::from_store(lang, e))
 }
 
+/// `GET /api/v1/enterprises?q=&district=&park=&industry=&above_scale=&tier=&limit=&offset=`: the firms in the caller's scope, filtered and paged (`{"total", "items"}`).
 async fn list_enterprises(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -83,6 +88,7 @@ struct EnterpriseRecord {
     designations: Vec<Designation>,
 }
 
+/// `GET /api/v1/enterprises/{credit_code}`: one firm's record with its memberships and designations (404 outside the caller's scope).
 async fn get_enterprise(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -178,6 +184,7 @@ struct ClusterItem {
     chains: Vec<Chain>,
 }
 
+/// `GET /api/v1/chains`: the industrial chains with their clusters and segments.
 async fn list_chains(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -187,6 +194,7 @@ async fn list_chains(
     Ok(Json(clusters.into_iter().map(|(cluster, chains)| ClusterItem { cluster, chains }).collect()))
 }
 
+/// `GET /api/v1/chains/{code}`: one chain's map: segments and the firms placed in them.
 async fn get_chain(
     State(state): State<AppState>,
     Language(lang): Language,

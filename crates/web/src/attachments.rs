@@ -170,6 +170,7 @@ pub(crate) async fn files_of(
     state.store.attachments(caller.scope(), owner).await.map_err(|e| ApiError::from_store(lang, e))
 }
 
+/// `GET /api/v1/tasks/{id}/attachments`: the files kept with a task's progress (for whoever sees the task).
 async fn api_task_files(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -179,6 +180,7 @@ async fn api_task_files(
     Ok(Json(files_of(&state, &caller, lang, Owner::Task(id)).await?))
 }
 
+/// `GET /api/v1/requests/{id}/attachments`: the files kept with a request (for whoever sees the request).
 async fn api_request_files(
     State(state): State<AppState>,
     Language(lang): Language,

@@ -143,6 +143,7 @@ async fn report(state: &AppState, caller: &Caller, lang: Lang, id: i64) -> Resul
     Ok(ReportAnswer { report, facts })
 }
 
+/// `GET /api/v1/benchmark/reports/{id}`: one peer report with its extracted and corrected figures.
 async fn api_report(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -152,6 +153,7 @@ async fn api_report(
     Ok(Json(report(&state, &caller, lang, id).await?))
 }
 
+/// `GET /api/v1/benchmark/reports`: the peer reports read so far, with their region, year and figure counts.
 async fn api_reports(
     State(state): State<AppState>,
     Language(lang): Language,

@@ -444,6 +444,7 @@ async fn list(state: &AppState, caller: &Caller, lang: Lang) -> Result<Vec<Brief
     state.store.briefings(scopes.as_deref()).await.map_err(|e| ApiError::from_store(lang, e))
 }
 
+/// `GET /api/v1/briefings`: the briefing drafts in the caller's scope.
 async fn api_list(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -462,6 +463,7 @@ async fn api_draft(
     Ok((StatusCode::CREATED, Json(draft(&state, &caller, lang, &input).await?)))
 }
 
+/// `GET /api/v1/briefings/{id}`: one draft with every figure's provenance.
 async fn api_briefing(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -502,6 +504,7 @@ async fn save_template(state: &AppState, caller: &Caller, lang: Lang, input: &Te
         .map_err(|e| ApiError::from_store(lang, e))
 }
 
+/// `GET /api/v1/briefings/templates`: the briefing templates the city's analysts edit.
 async fn api_templates(
     State(state): State<AppState>,
     Language(lang): Language,

@@ -254,6 +254,7 @@ async fn file_objection(
 
 // -------------------------------------------------------------------------------- the API
 
+/// `GET /api/v1/mu/runs`: the 亩均 evaluation runs with their state (draft, published, final).
 async fn api_runs(
     State(state): State<AppState>,
     Language(lang): Language,

@@ -786,6 +786,7 @@ async fn view_cockpit_get(
     Ok(page.into_response())
 }
 
+/// `GET /api/v1/monitor/cockpit?month=`: the whole cockpit of the caller's scope for a month (the latest with data when none is named).
 async fn api_cockpit(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -892,6 +893,7 @@ async fn firms_answer(
     Ok(FirmsAnswer { indicator, month: asked.month, window, unit: unit_text, total, firms })
 }
 
+/// `GET /api/v1/monitor/firms?indicator=&window=&unit=&month=`: the firms behind a figure, each with its value, base, growth, contribution and whether it reported.
 async fn api_firms(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -1067,6 +1069,7 @@ pub struct TargetsAnswer {
     pub forecasts: Vec<Forecast>,
 }
 
+/// `GET /api/v1/monitor/targets?year=`: the year's targets with progress against time, lights and year-end forecasts.
 async fn api_targets(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -1223,6 +1226,7 @@ async fn save_target(state: &AppState, caller: &Caller, lang: Lang, input: &Targ
     state.store.save_target(caller.scope(), &target, &caller.actor()).await.map_err(|e| ApiError::from_store(lang, e))
 }
 
+/// `POST /api/v1/monitor/targets`: set a target (the city's analysts), checked field by field.
 async fn api_save_target(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -1233,6 +1237,7 @@ async fn api_save_target(
     Ok((StatusCode::CREATED, Json(serde_json::json!({"target_id": id}))).into_response())
 }
 
+/// `POST /api/v1/monitor/targets/{id}/delete`: remove a target (the city's analysts).
 async fn api_delete_target(
     State(state): State<AppState>,
     Language(lang): Language,

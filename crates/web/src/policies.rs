@@ -343,6 +343,7 @@ async fn api_create(
     Ok((StatusCode::CREATED, Json(save(&state, &caller, lang, None, &input).await?)))
 }
 
+/// `POST /api/v1/policies/{id}`: change a policy; its condition is parsed against the known facts.
 async fn api_update(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -353,6 +354,7 @@ async fn api_update(
     Ok(Json(save(&state, &caller, lang, Some(id), &input).await?))
 }
 
+/// `GET /api/v1/policies/{id}`: one policy with its condition.
 async fn api_policy(
     State(state): State<AppState>,
     Language(lang): Language,

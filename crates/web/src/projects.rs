@@ -427,6 +427,7 @@ async fn api_create(
     Ok((StatusCode::CREATED, Json(create(&state, &caller, lang, &input).await?)))
 }
 
+/// `GET /api/v1/projects/{id}`: one key project with its stages, the year's plan and monthly investment.
 async fn api_project(
     State(state): State<AppState>,
     Language(lang): Language,

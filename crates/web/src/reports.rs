@@ -92,6 +92,7 @@ fn by_code(set: &DataSet, values: &[(xinzhi_store::IndicatorId, f64)]) -> BTreeM
         .collect()
 }
 
+/// `GET /api/v1/reports/{credit_code}/{period}`: a firm's monthly report with last year's and last month's values beside it.
 async fn get_report(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -566,6 +567,7 @@ fn not_a_number(lang: Lang, key: &str, name: &str, sent: &str) -> FieldError {
     FieldError::new(format!("values.{key}"), "number", message)
 }
 
+/// `PUT /api/v1/reports/{credit_code}/{period}`: save or submit a monthly report; every field and rule problem is named at once.
 async fn put_report(
     State(state): State<AppState>,
     Language(lang): Language,

@@ -404,6 +404,7 @@ async fn answer(state: &AppState, caller: &Caller, lang: Lang, id: i64) -> Resul
     Ok(RequestAnswer { line: RequestLine { timing: timing_of(&request, now()), request }, events, provisional })
 }
 
+/// `GET /api/v1/requests/{id}`: one enterprise request with its history and clocks.
 async fn api_request(
     State(state): State<AppState>,
     Language(lang): Language,

@@ -220,6 +220,7 @@ async fn progress(
 
 // -------------------------------------------------------------------------------- the API
 
+/// `GET /api/v1/tasks`: the tough-action tasks in the caller's scope with their supervision flags.
 async fn api_tasks(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -285,6 +286,7 @@ pub struct TaskAnswer {
     pub progress: Vec<TaskProgress>,
 }
 
+/// `GET /api/v1/tasks/{id}`: one task with its milestones and progress.
 async fn api_task(
     State(state): State<AppState>,
     Language(lang): Language,

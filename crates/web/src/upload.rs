@@ -614,7 +614,7 @@ struct ApiImportBody {
     report: ImportReport,
 }
 
-/// The file is the request body (.xlsx, .xls or .csv). 200 with every row's outcome and every
+/// `POST /api/v1/reports/import?period=&mode=&dry_run=`: a month of reports from a spreadsheet. The file is the request body (.xlsx, .xls or .csv). 200 with every row's outcome and every
 /// problem when the file could be read (check `clean`); 422 in the error format when not.
 async fn api_import(
     State(state): State<AppState>,

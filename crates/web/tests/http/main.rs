@@ -390,6 +390,15 @@ async fn the_openapi_document_describes_every_api_route() -> Result {
         assert!(paths.contains_key(route), "{route} is missing from openapi.json");
     }
     assert_eq!(paths.len(), declared.len(), "nothing documented that is not served");
+    // Every operation is described by its handler's doc comment (without one, the summary
+    // would be the handler's name, the end of the operation id).
+    for (path, operations) in paths {
+        for (method, operation) in operations.as_object().ok_or("operations")? {
+            let summary = operation["summary"].as_str().unwrap_or("");
+            let id = operation["operationId"].as_str().unwrap_or("");
+            assert!(summary.contains(' ') && !id.ends_with(summary), "{method} {path}: no doc comment on its handler");
+        }
+    }
     let correction = &paths["/api/v1/reports/{credit_code}/{period}/correction"]["post"];
     assert!(correction["summary"].as_str().is_some_and(|s| s.contains("更正")));
     assert_eq!(correction["parameters"].as_array().map(Vec::len), Some(2));
