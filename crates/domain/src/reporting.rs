@@ -92,6 +92,13 @@ impl OfficialMeasure {
     pub fn is_growth(self) -> bool {
         matches!(self, OfficialMeasure::MonthGrowth | OfficialMeasure::CumulativeGrowth)
     }
+
+    /// The plausible bounds of a region's official figure: a growth rate cannot fall below
+    /// −100% and is taken as a typing error above +1,000%; a level is at most 10^12 in its unit
+    /// (a province's year is about 10^10 万元) and may be negative (profit).
+    pub fn bounds(self) -> (f64, f64) {
+        if self.is_growth() { (-100.0, 1_000.0) } else { (-1e12, 1e12) }
+    }
 }
 
 /// A cumulative value (1—N月累计) that does not fit the months already reported.

@@ -197,7 +197,14 @@ pub fn read_official(
                 Some(Cell::Text(t)) => parse_number(t.trim().trim_end_matches('%')),
                 Some(_) => None,
             };
+            let (low, high) = measure.bounds();
             match value.filter(|v| v.is_finite()) {
+                Some(value) if !(low..=high).contains(&value) => problems.push(problem(
+                    excel_row,
+                    Some(*c),
+                    format!("{value}超出合理范围（应在{low}到{high}之间）"),
+                    format!("{value} is out of range (it must lie between {low} and {high})"),
+                )),
                 Some(value) => rows.push(OfficialRow {
                     row: excel_row,
                     region,
@@ -256,6 +263,18 @@ mod tests {
         assert_eq!(problems.len(), 2);
         assert_eq!(problems[0].message(Lang::ZhCn), "第5行 A列：“潇湘区”不是本市的地区");
         assert_eq!(problems[1].message(Lang::ZhCn), "第6行 B列：“钢产量”不是指标目录中的指标");
+    }
+
+    #[test]
+    fn growth_below_minus_100_or_absurd_levels_are_refused_by_cell() {
+        let csv = "地区,指标,本月(万元),本月增长%\n潇州市,工业总产值,1e13,-150\n436002,工业总产值,500,1e300\n";
+        let grid = read_grid(csv.as_bytes(), Limits::default()).expect("grid");
+        let (rows, problems) =
+            read_official(&grid, &regions(), &indicators(), Month::parse("2024-03").ok()).expect("header");
+        assert_eq!(rows.iter().map(|r| r.value).collect::<Vec<_>>(), vec![500.0]);
+        let messages: Vec<String> = problems.iter().map(|p| p.message(Lang::ZhCn)).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(messages[1].contains("-150超出合理范围（应在-100到1000之间）"), "{messages:?}");
     }
 
     #[test]
