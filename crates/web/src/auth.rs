@@ -12,6 +12,7 @@
 //!   (`Sec-Fetch-Site`, `Origin`). The guard is a middleware, so no form can forget it.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -242,16 +243,32 @@ impl FromRequestParts<AppState> for ClientIp {
     }
 }
 
+/// Where the `Caller` extractor leaves the user it identified, for the layers around the
+/// handler (the audit of reads) to know who asked without looking the session up again.
+#[derive(Clone, Default)]
+struct Identified(Arc<std::sync::OnceLock<User>>);
+
+impl Caller {
+    /// A caller, its user also left in the request's `Identified` slot when there is one.
+    fn identified(parts: &Parts, user: User, session_hash: Option<String>, csrf: String, ip: Option<String>) -> Caller {
+        if let Some(slot) = parts.extensions.get::<Identified>() {
+            let _ = slot.0.set(user.clone());
+        }
+        Caller { user, session_hash, csrf, ip }
+    }
+}
+
 /// Records the reads 等保 wants on file, after the answer is made: every download (an answer
 /// served as `Content-Disposition: attachment`: exports, templates filled with firms, error
 /// reports, attachments, Word files, the audit log itself) and every read of one firm's record
 /// by anyone but the firm's own reporter. Being a layer, no new export can forget it.
 pub async fn audit_reads(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
     let path = parts.uri.path().to_owned();
     let query = parts.uri.query().map(str::to_owned);
-    let parts_headers = parts.headers.clone();
     let ip = client_ip(&parts, &state.config.trusted_proxies);
+    let identified = Identified::default();
+    parts.extensions.insert(identified.clone());
     let request = Request::from_parts(parts, body);
     let get = request.method() == Method::GET;
     let response = next.run(request).await;
@@ -267,12 +284,8 @@ pub async fn audit_reads(State(state): State<AppState>, request: Request, next: 
     if !download && firm.is_none() {
         return response;
     }
-    let user = if let Some(token) = bearer(&parts_headers) {
-        state.store.token_user(&token_hash(token), now()).await.ok().flatten()
-    } else {
-        session_caller(&state, &parts_headers).await.ok().flatten().map(|(user, _, _)| user)
-    };
-    let Some(user) = user else { return response };
+    // The handler's `Caller` identified the user; an answer without one was nobody's read.
+    let Some(user) = identified.0.get() else { return response };
     if !download && user.role == xinzhi_domain::Role::EnterpriseReporter {
         return response;
     }
@@ -383,7 +396,7 @@ impl FromRequestParts<AppState> for Caller {
             return match user {
                 Some(user) if must_change_password(state, &user) => Err(AuthRejection::PasswordChangeRequired(lang)),
                 Some(user) if needs_enrolment(state, &user) => Err(AuthRejection::TwoFactorRequired(lang)),
-                Some(user) => Ok(Caller { user, session_hash: None, csrf: String::new(), ip }),
+                Some(user) => Ok(Caller::identified(parts, user, None, String::new(), ip)),
                 None => Err(AuthRejection::Unauthorized(lang)),
             };
         }
@@ -408,7 +421,7 @@ impl FromRequestParts<AppState> for Caller {
                         AuthRejection::EnrolTwoFactor
                     });
                 }
-                Ok(Caller { user, session_hash: Some(hash), csrf, ip })
+                Ok(Caller::identified(parts, user, Some(hash), csrf, ip))
             }
             None if api => Err(AuthRejection::Unauthorized(lang)),
             None => {
