@@ -172,14 +172,16 @@ async fn view_login_post(
         failed(if locked { "locked" } else { "wrong_password" }).await;
         return Ok(login_page(&state, lang, next, attempted, Some(generic())));
     }
-    store.sign_in_succeeded(user.user_id, &address).await.map_err(store_error)?;
-    let user_agent =
-        headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|u| u.chars().take(200).collect());
     if user.two_factor {
-        // The password was right; the session waits for the second factor.
+        // The password was right; the session waits for the second factor, and so does the
+        // sign-in's success (the address's count, the owner's address): a stolen password alone
+        // must not make the thief's address the owner's.
         audit(Outcome::Success, Some(serde_json::json!({"second_factor": "pending"}))).await;
         return crate::two_factor::challenge(&state, &user, next).await.map_err(store_error);
     }
+    store.sign_in_succeeded(user.user_id, &address).await.map_err(store_error)?;
+    let user_agent =
+        headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|u| u.chars().take(200).collect());
     audit(Outcome::Success, None).await;
     start_session(&state, &user, ip, user_agent, next).await.map_err(store_error)
 }

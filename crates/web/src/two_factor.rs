@@ -174,6 +174,8 @@ async fn view_challenge_post(
     state.store.append_audit(&entry).await.map_err(store_error)?;
     if ok {
         state.store.delete_login_challenge(&hash).await.map_err(store_error)?;
+        let address = ip.clone().unwrap_or_else(|| "unknown".to_owned());
+        state.store.sign_in_succeeded(user.user_id, &address).await.map_err(store_error)?;
         let user_agent =
             headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|u| u.chars().take(200).collect());
         return crate::account::start_session(&state, &user, ip, user_agent, challenge.next).await.map_err(store_error);
