@@ -51,14 +51,14 @@ after(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function signIn(username, locale = 'zh-CN') {
+async function signIn(username, locale = 'zh-CN', landing = '/') {
   const context = await browser.newContext({ locale, viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
   await page.goto(`${base}/`);
   assert.match(page.url(), /\/login\?next=/, 'signed-out visitors are sent to the sign-in page');
   await page.fill('input[name=username]', username);
   await page.fill('input[name=password]', PASSWORD);
-  await Promise.all([page.waitForURL(`${base}/`), page.click('#login-form button[type=submit]')]);
+  await Promise.all([page.waitForURL(`${base}${landing}`), page.click('#login-form button[type=submit]')]);
   return { context, page };
 }
 
@@ -71,7 +71,7 @@ async function total(page) {
   return Number(text.replace(/[^\d]/g, ''));
 }
 
-test('the administrator sees the whole city, the users and the audit log', async () => {
+test('the system administrator sees the whole city and the accounts, not the audit log', async () => {
   const { context, page } = await signIn('admin');
   assert.equal(await page.textContent('#count-enterprises'), '300');
   await shot(page, 'admin-overview');
@@ -85,12 +85,32 @@ test('the administrator sees the whole city, the users and the audit log', async
   await page.waitForSelector('#chain-map');
   await shot(page, 'admin-chain-map');
   await page.click('#nav-admin');
-  assert.equal(await page.locator('#users tbody tr').count(), 7, 'one demo account per role');
+  assert.equal(await page.locator('#users tbody tr').count(), 9, 'one demo account per role');
+  assert.equal(await page.locator('#new-user').count(), 1, 'creates accounts');
   await shot(page, 'admin-users');
-  await page.goto(`${base}/admin/audit`);
-  assert.ok((await page.textContent('#audit')).includes('auth.login'));
-  await shot(page, 'admin-audit');
+  const audit = await page.goto(`${base}/admin/audit`);
+  assert.equal(audit.status(), 404, 'the audit log is the auditor\'s');
   await context.close();
+});
+
+test('the security administrator grants roles, the auditor alone reads the audit log, neither sees a firm', async () => {
+  const security = await signIn('secadmin', 'zh-CN', '/admin/users');
+  assert.equal(await security.page.locator('#new-user').count(), 0, 'creates no accounts');
+  assert.equal(await security.page.locator('#nav-monitor').count(), 0, 'no business pages in the menu');
+  await security.page.click('#users tbody tr a:text-is("reporter")');
+  await security.page.waitForSelector('#user-form select[name=role]');
+  assert.equal(await security.page.locator('#user-form input[name=display_name]').count(), 0, 'the name is the system administrator\'s');
+  await shot(security.page, 'secadmin-user');
+  assert.equal((await security.page.goto(`${base}/enterprises`)).status(), 404);
+  assert.equal((await security.page.goto(`${base}/admin/audit`)).status(), 404);
+  await security.context.close();
+
+  const auditor = await signIn('auditor', 'zh-CN', '/admin/audit');
+  assert.ok((await auditor.page.textContent('#audit')).includes('auth.login'));
+  await shot(auditor.page, 'auditor-audit');
+  assert.equal((await auditor.page.goto(`${base}/admin/users`)).status(), 404);
+  assert.equal((await auditor.page.goto(`${base}/monitor`)).status(), 404);
+  await auditor.context.close();
 });
 
 test('city leaders and analysts see the city but not the administration', async () => {

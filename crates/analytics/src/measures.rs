@@ -131,7 +131,7 @@ impl Cube {
             Scope::District(region) => self.exclusive(MembershipKind::District, firm, None) == Some(region.0),
             Scope::Park(park) => self.exclusive(MembershipKind::Park, firm, None) == Some(park.0),
             Scope::Enterprise(id) => self.firms[firm].enterprise_id == *id,
-            Scope::Department(_) => false,
+            Scope::NoData | Scope::Department(_) => false,
         }
     }
 

@@ -26,8 +26,10 @@ pub struct DemoAccount {
     pub role: Role,
 }
 
-pub const DEMO_ACCOUNTS: [DemoAccount; 7] = [
+pub const DEMO_ACCOUNTS: [DemoAccount; 9] = [
     DemoAccount { username: "admin", display_name: "系统管理员", role: Role::Admin },
+    DemoAccount { username: "secadmin", display_name: "安全管理员", role: Role::SecurityAdmin },
+    DemoAccount { username: "auditor", display_name: "安全审计员", role: Role::AuditAdmin },
     DemoAccount { username: "leader", display_name: "王局长", role: Role::CityLeader },
     DemoAccount { username: "analyst", display_name: "李分析", role: Role::CityAnalyst },
     DemoAccount { username: "district", display_name: "潇水区工信局", role: Role::DistrictOfficer },
@@ -84,6 +86,7 @@ pub async fn create_demo_accounts(store: &Store, password_hash: &str) -> Result<
             role: account.role,
             scope,
             must_change_password: false,
+            role_pending: false,
         };
         store.create_user(&user, &actor).await?;
         created.push((account.username.to_owned(), scope));

@@ -14,8 +14,15 @@ use crate::lang::{Lang, Localize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
-    /// 系统管理员: users, roles, backups; sees everything.
+    /// 系统管理员: accounts (creates, renames, disables, resets passwords); sees everything.
+    /// One of the three administrators of separation of duties (三员分立): it cannot grant
+    /// roles, unlock accounts or read the audit log.
     Admin,
+    /// 安全管理员: grants roles and scopes, unlocks accounts, resets second factors. Holds no
+    /// enterprise data.
+    SecurityAdmin,
+    /// 安全审计员: the only reader of the audit log. Holds no enterprise data.
+    AuditAdmin,
     /// 局领导: reads the whole city; sets targets.
     CityLeader,
     /// 运行科分析员: reviews, monitors, drafts briefings for the whole city.
@@ -34,6 +41,8 @@ pub enum Role {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ScopeKind {
+    /// No enterprise data at all (the security and audit administrators).
+    NoData,
     City,
     District,
     Park,
@@ -42,8 +51,10 @@ pub enum ScopeKind {
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 9] = [
         Role::Admin,
+        Role::SecurityAdmin,
+        Role::AuditAdmin,
         Role::CityLeader,
         Role::CityAnalyst,
         Role::DistrictOfficer,
@@ -55,6 +66,8 @@ impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",
+            Role::SecurityAdmin => "security_admin",
+            Role::AuditAdmin => "audit_admin",
             Role::CityLeader => "city_leader",
             Role::CityAnalyst => "city_analyst",
             Role::DistrictOfficer => "district_officer",
@@ -70,7 +83,9 @@ impl Role {
 
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Role::Admin => lang.pick("系统管理员", "Administrator"),
+            Role::Admin => lang.pick("系统管理员", "System administrator"),
+            Role::SecurityAdmin => lang.pick("安全管理员", "Security administrator"),
+            Role::AuditAdmin => lang.pick("安全审计员", "Audit administrator"),
             Role::CityLeader => lang.pick("局领导", "City leader"),
             Role::CityAnalyst => lang.pick("市级分析员", "City analyst"),
             Role::DistrictOfficer => lang.pick("区县工信部门", "District officer"),
@@ -83,6 +98,7 @@ impl Role {
     /// The scope a user of this role must hold.
     pub fn scope_kind(self) -> ScopeKind {
         match self {
+            Role::SecurityAdmin | Role::AuditAdmin => ScopeKind::NoData,
             Role::Admin | Role::CityLeader | Role::CityAnalyst => ScopeKind::City,
             Role::DistrictOfficer => ScopeKind::District,
             Role::ParkOfficer => ScopeKind::Park,
@@ -91,14 +107,27 @@ impl Role {
         }
     }
 
-    /// Creates, edits and disables users.
-    pub fn manages_users(self) -> bool {
+    /// Creates accounts (which wait for a role until the security administrator grants it),
+    /// renames, disables and enables them, resets their passwords — except the accounts of the
+    /// other two administrators, whom only the server's operator manages (`xinzhi user`), so
+    /// that the system administrator cannot silence them.
+    pub fn manages_accounts(self) -> bool {
         self == Role::Admin
     }
 
-    /// Reads the audit log.
+    /// Grants roles and scopes, unlocks locked accounts and resets second factors.
+    pub fn grants_roles(self) -> bool {
+        self == Role::SecurityAdmin
+    }
+
+    /// Reads and exports the audit log; nobody else does.
     pub fn reads_audit(self) -> bool {
-        self == Role::Admin
+        self == Role::AuditAdmin
+    }
+
+    /// One of the three administrators of separation of duties.
+    pub fn is_administrator(self) -> bool {
+        matches!(self, Role::Admin | Role::SecurityAdmin | Role::AuditAdmin)
     }
 
     /// Enters or corrects monthly values of the firms in scope (the firm itself, or district,
@@ -136,6 +165,7 @@ impl Role {
 impl ScopeKind {
     pub fn as_str(self) -> &'static str {
         match self {
+            ScopeKind::NoData => "no_data",
             ScopeKind::City => "city",
             ScopeKind::District => "district",
             ScopeKind::Park => "park",
@@ -145,9 +175,16 @@ impl ScopeKind {
     }
 
     pub fn parse(text: &str) -> Option<ScopeKind> {
-        [ScopeKind::City, ScopeKind::District, ScopeKind::Park, ScopeKind::Department, ScopeKind::Enterprise]
-            .into_iter()
-            .find(|k| k.as_str() == text)
+        [
+            ScopeKind::NoData,
+            ScopeKind::City,
+            ScopeKind::District,
+            ScopeKind::Park,
+            ScopeKind::Department,
+            ScopeKind::Enterprise,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
     }
 }
 
@@ -379,9 +416,23 @@ mod tests {
         assert_eq!(Role::DistrictOfficer.scope_kind(), ScopeKind::District);
         assert_eq!(Role::EnterpriseReporter.scope_kind(), ScopeKind::Enterprise);
         assert_eq!(Role::CityLeader.scope_kind(), ScopeKind::City);
+        assert_eq!(Role::AuditAdmin.scope_kind(), ScopeKind::NoData);
         for role in Role::ALL {
             assert_eq!(Role::parse(role.as_str()), Some(role));
-            assert_eq!(role.manages_users(), role == Role::Admin);
+            assert_eq!(role.manages_accounts(), role == Role::Admin);
+        }
+    }
+
+    #[test]
+    fn each_administrative_duty_belongs_to_exactly_one_role() {
+        let holders = |duty: fn(Role) -> bool| Role::ALL.into_iter().filter(|r| duty(*r)).collect::<Vec<_>>();
+        assert_eq!(holders(Role::manages_accounts), [Role::Admin]);
+        assert_eq!(holders(Role::grants_roles), [Role::SecurityAdmin]);
+        assert_eq!(holders(Role::reads_audit), [Role::AuditAdmin]);
+        // The security and audit administrators do no business: no reports, reviews, targets.
+        for role in [Role::SecurityAdmin, Role::AuditAdmin] {
+            assert!(!role.writes_reports() && !role.reviews_reports() && !role.sets_targets());
+            assert!(!role.reads_monitoring() && !role.overrides_report_lock());
         }
     }
 

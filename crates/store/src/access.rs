@@ -19,6 +19,8 @@ use crate::{Store, StoreError, now_unix};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum Scope {
+    /// No enterprise data at all: the security and audit administrators.
+    NoData,
     /// The whole city.
     City,
     /// Enterprises currently attributed to this district or county.
@@ -34,6 +36,7 @@ pub enum Scope {
 impl Scope {
     pub fn kind(&self) -> ScopeKind {
         match self {
+            Scope::NoData => ScopeKind::NoData,
             Scope::City => ScopeKind::City,
             Scope::District(_) => ScopeKind::District,
             Scope::Park(_) => ScopeKind::Park,
@@ -45,7 +48,7 @@ impl Scope {
     /// (region, park, department, enterprise) columns of the users table.
     fn columns(&self) -> [Option<i64>; 4] {
         match *self {
-            Scope::City => [None, None, None, None],
+            Scope::NoData | Scope::City => [None, None, None, None],
             Scope::District(r) => [Some(r.0), None, None, None],
             Scope::Park(p) => [None, Some(p.0), None, None],
             Scope::Department(d) => [None, None, Some(d.0), None],
@@ -57,6 +60,7 @@ impl Scope {
         let [region, park, department, enterprise] = columns;
         let missing = || corrupt("user scope", role.as_str());
         Ok(match role.scope_kind() {
+            ScopeKind::NoData => Scope::NoData,
             ScopeKind::City => Scope::City,
             ScopeKind::District => Scope::District(RegionId(region.ok_or_else(missing)?)),
             ScopeKind::Park => Scope::Park(ParkId(park.ok_or_else(missing)?)),
@@ -81,7 +85,7 @@ pub(crate) fn push_scope(sql: &mut Sql, scope: &Scope, column: &'static str) -> 
             sql.push(" AND sc.kind = 'park' AND sc.valid_to IS NULL AND sc.park_id = ").bind(park.0)?;
             sql.push(")");
         }
-        Scope::Department(_) => {
+        Scope::NoData | Scope::Department(_) => {
             sql.push(" AND 1 = 0");
         }
         Scope::Enterprise(enterprise) => {
@@ -196,6 +200,9 @@ pub struct User {
     pub password_changed_at: i64,
     /// Created by the demo with its published password.
     pub demo: bool,
+    /// Created by the system administrator and waiting for the security administrator to
+    /// grant its role: cannot sign in.
+    pub role_pending: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -206,9 +213,12 @@ pub struct NewUser {
     pub role: Role,
     pub scope: Scope,
     pub must_change_password: bool,
+    /// Waits for the security administrator to grant the role (see [`User::role_pending`]).
+    pub role_pending: bool,
 }
 
-/// Changes an administrator can make; `None` leaves a field as it is.
+/// Changes an administrator can make; `None` leaves a field as it is. Setting the role and
+/// scope grants them: a pending account may sign in from then on.
 #[derive(Debug, Clone, Default)]
 pub struct UserChange {
     pub display_name: Option<String>,
@@ -272,7 +282,7 @@ const USER_COLUMNS: &str = "u.user_id, u.username, u.display_name, u.role, u.reg
      u.enterprise_id, u.lang, u.must_change_password, u.disabled, u.failed_logins, u.locked_until, \
      u.sessions_valid_after, u.created_at, u.last_login_ip, \
      CAST(CASE WHEN u.totp_enabled_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor, \
-     u.password_changed_at, u.demo";
+     u.password_changed_at, u.demo, u.role_pending";
 
 fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
     let role_text: String = row.try_get("role")?;
@@ -301,6 +311,7 @@ fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
         two_factor: row.try_get::<i64, _>("two_factor")? != 0,
         password_changed_at: row.try_get("password_changed_at")?,
         demo: row.try_get::<i64, _>("demo")? != 0,
+        role_pending: row.try_get::<i64, _>("role_pending")? != 0,
     })
 }
 
@@ -352,6 +363,7 @@ impl Store {
         let needed = || StoreError::Invalid(format!("role {} needs a {} code", role.as_str(), kind.as_str()));
         let unknown = |c: &str| StoreError::Invalid(format!("no {} with code '{c}'", kind.as_str()));
         match kind {
+            ScopeKind::NoData => Ok(Scope::NoData),
             ScopeKind::City => Ok(Scope::City),
             ScopeKind::District => {
                 let code = code.ok_or_else(needed)?;
@@ -395,6 +407,7 @@ impl Store {
     /// The code and Chinese and English names of what a scope points at (for display).
     pub async fn describe_scope(&self, scope: &Scope) -> Result<(String, String, String), StoreError> {
         Ok(match *scope {
+            Scope::NoData => (String::new(), "无业务数据".into(), "No enterprise data".into()),
             Scope::City => (String::new(), "全市".into(), "Whole city".into()),
             Scope::District(id) => {
                 let r =
@@ -542,8 +555,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, password_hash, role, region_id, park_id, department_id, \
-             enterprise_id, must_change_password, created_at, updated_at, password_changed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10) RETURNING user_id",
+             enterprise_id, must_change_password, created_at, updated_at, password_changed_at, role_pending) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10, $11) RETURNING user_id",
         )
         .bind(user.username.as_str())
         .bind(&user.display_name)
@@ -555,6 +568,7 @@ impl Store {
         .bind(enterprise)
         .bind(i64::from(user.must_change_password))
         .bind(now)
+        .bind(i64::from(user.role_pending))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| match StoreError::from(e) {
@@ -571,6 +585,7 @@ impl Store {
                 "display_name": {"new": user.display_name},
                 "role": {"new": user.role.as_str()},
                 "scope": {"new": scope_json(&user.scope)},
+                "role_pending": {"new": user.role_pending},
             })),
         };
         write_audit(&mut tx, &entry).await?;
@@ -603,6 +618,7 @@ impl Store {
         check_scope(role, &scope)?;
         let display_name = change.display_name.clone().unwrap_or_else(|| old.display_name.clone());
         let disabled = change.disabled.unwrap_or(old.disabled);
+        let role_pending = old.role_pending && change.role_and_scope.is_none();
         let [region, park, department, enterprise] = scope.columns();
         let mut detail = serde_json::Map::new();
         if display_name != old.display_name {
@@ -617,10 +633,13 @@ impl Store {
         if disabled != old.disabled {
             detail.insert("disabled".into(), json!({"old": old.disabled, "new": disabled}));
         }
+        if role_pending != old.role_pending {
+            detail.insert("role_pending".into(), json!({"old": old.role_pending, "new": role_pending}));
+        }
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE users SET display_name = $1, role = $2, region_id = $3, park_id = $4, department_id = $5, \
-             enterprise_id = $6, disabled = $7, updated_at = $8 WHERE user_id = $9",
+             enterprise_id = $6, disabled = $7, updated_at = $8, role_pending = $9 WHERE user_id = $10",
         )
         .bind(&display_name)
         .bind(role.as_str())
@@ -630,6 +649,7 @@ impl Store {
         .bind(enterprise)
         .bind(i64::from(disabled))
         .bind(now_unix())
+        .bind(i64::from(role_pending))
         .bind(id.0)
         .execute(&mut *tx)
         .await?;
@@ -792,7 +812,7 @@ impl Store {
             "SELECT {USER_COLUMNS}, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at, s.expires_at \
              FROM sessions s JOIN users u ON u.user_id = s.user_id \
              WHERE s.session_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 \
-             AND s.created_at >= u.sessions_valid_after AND u.disabled = 0"
+             AND s.created_at >= u.sessions_valid_after AND u.disabled = 0 AND u.role_pending = 0"
         );
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(session_hash)
@@ -880,7 +900,7 @@ impl Store {
     pub async fn token_user(&self, token_hash: &str, now: i64) -> Result<Option<User>, StoreError> {
         let sql = format!(
             "SELECT {USER_COLUMNS}, t.api_token_id, t.last_used_at FROM api_tokens t JOIN users u ON u.user_id = t.user_id \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.disabled = 0 \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.disabled = 0 AND u.role_pending = 0 \
              AND t.created_at >= u.sessions_valid_after"
         );
         let Some(row) =

@@ -76,7 +76,18 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0023_password_age_and_demo_accounts.sql"),
     },
     Migration { version: 24, name: "four_eyes", sql: include_str!("../migrations/sqlite/0024_four_eyes.sql") },
+    Migration {
+        version: 25,
+        name: "separation_of_duties",
+        sql: include_str!("../migrations/sqlite/0025_separation_of_duties.sql"),
+    },
 ];
+
+/// SQLite migrations that rebuild a table other tables reference. SQLite drops a referenced
+/// table as a `DELETE` that cascades, so these run with foreign keys off (they cannot be switched
+/// inside a transaction) and are checked with `foreign_key_check` before they commit — the
+/// procedure of sqlite.org/lang_altertable.html.
+const SQLITE_WITHOUT_FOREIGN_KEYS: &[i64] = &[25];
 
 const POSTGRES: &[Migration] = &[
     Migration { version: 1, name: "core", sql: include_str!("../migrations/postgres/0001_core.sql") },
@@ -139,6 +150,11 @@ const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0023_password_age_and_demo_accounts.sql"),
     },
     Migration { version: 24, name: "four_eyes", sql: include_str!("../migrations/postgres/0024_four_eyes.sql") },
+    Migration {
+        version: 25,
+        name: "separation_of_duties",
+        sql: include_str!("../migrations/postgres/0025_separation_of_duties.sql"),
+    },
 ];
 
 /// Arbitrary constant key of the PostgreSQL advisory lock that serialises concurrent starts.
@@ -160,14 +176,18 @@ pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<Vec<i64>, St
         // Several `xinzhi serve` instances may start together on one database.
         sqlx::query("SELECT pg_advisory_lock($1)").bind(LOCK_KEY).execute(&mut *conn).await?;
     }
-    let outcome = apply(&mut conn, migrations).await;
+    let outcome = apply(&mut conn, backend, migrations).await;
     if backend == Backend::Postgres {
         sqlx::query("SELECT pg_advisory_unlock($1)").bind(LOCK_KEY).execute(&mut *conn).await?;
     }
     outcome
 }
 
-async fn apply(conn: &mut sqlx::AnyConnection, migrations: &[Migration]) -> Result<Vec<i64>, StoreError> {
+async fn apply(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    migrations: &[Migration],
+) -> Result<Vec<i64>, StoreError> {
     sqlx::raw_sql(
         "CREATE TABLE IF NOT EXISTS schema_migrations (\
             version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)",
@@ -192,22 +212,48 @@ async fn apply(conn: &mut sqlx::AnyConnection, migrations: &[Migration]) -> Resu
             }
             continue;
         }
-        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        sqlx::raw_sql(migration.sql)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| StoreError::Migration(format!("migration {} ({}): {e}", migration.version, migration.name)))?;
-        sqlx::query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
-            .bind(migration.version)
-            .bind(migration.name)
-            .bind(sum)
-            .bind(now_unix())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        let without_foreign_keys =
+            backend == Backend::Sqlite && SQLITE_WITHOUT_FOREIGN_KEYS.contains(&migration.version);
+        if without_foreign_keys {
+            sqlx::raw_sql("PRAGMA foreign_keys = OFF").execute(&mut *conn).await?;
+        }
+        let outcome = apply_one(conn, migration, &sum, without_foreign_keys).await;
+        if without_foreign_keys {
+            sqlx::raw_sql("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
+        }
+        outcome?;
         newly_applied.push(migration.version);
     }
     Ok(newly_applied)
+}
+
+/// One migration and its bookkeeping row, in one transaction.
+async fn apply_one(
+    conn: &mut sqlx::AnyConnection,
+    migration: &Migration,
+    sum: &str,
+    check_foreign_keys: bool,
+) -> Result<(), StoreError> {
+    let failed = |e: &dyn std::fmt::Display| {
+        StoreError::Migration(format!("migration {} ({}): {e}", migration.version, migration.name))
+    };
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    sqlx::raw_sql(migration.sql).execute(&mut *tx).await.map_err(|e| failed(&e))?;
+    if check_foreign_keys {
+        let broken = sqlx::raw_sql("PRAGMA foreign_key_check").fetch_all(&mut *tx).await?;
+        if !broken.is_empty() {
+            return Err(failed(&format!("{} rows would break a foreign key", broken.len())));
+        }
+    }
+    sqlx::query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
+        .bind(migration.version)
+        .bind(migration.name)
+        .bind(sum)
+        .bind(now_unix())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -249,5 +295,40 @@ mod tests {
             assert_eq!(sqlite, postgres, "after migration {}", s.version);
         }
         assert!(sqlite.contains("data_values") && !sqlite.contains("data_values_by_month"));
+    }
+
+    /// Rebuilding `users` (migration 25) on a database in use: the sessions that reference a
+    /// user survive it, still reference it (deleting the user cascades), and foreign keys are on
+    /// again afterwards.
+    #[tokio::test]
+    async fn rebuilding_users_on_sqlite_keeps_what_references_them() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let store = crate::Store::connect(&format!("sqlite://{}", dir.path().join("old.db").display())).await?;
+        let mut conn = store.pool.acquire().await?;
+        let before = SQLITE.iter().position(|m| m.version == 25).ok_or("migration 25")?;
+        apply(&mut conn, Backend::Sqlite, &SQLITE[..before]).await?;
+        sqlx::raw_sql(
+            "INSERT INTO users (username, display_name, password_hash, role, created_at, updated_at) \
+                 VALUES ('admin', 'A', 'x', 'admin', 1, 1); \
+             INSERT INTO sessions (session_hash, user_id, csrf_token, created_at, last_seen_at, expires_at) \
+                 VALUES ('h', 1, 'c', 1, 1, 9999999999);",
+        )
+        .execute(&mut *conn)
+        .await?;
+
+        assert_eq!(apply(&mut conn, Backend::Sqlite, SQLITE).await?, vec![25]);
+        let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
+        assert_eq!(count("SELECT COUNT(*) FROM sessions WHERE user_id = 1").fetch_one(&mut *conn).await?, 1);
+        assert_eq!(count("SELECT role_pending FROM users WHERE username = 'admin'").fetch_one(&mut *conn).await?, 0);
+        assert_eq!(count("PRAGMA foreign_keys").fetch_one(&mut *conn).await?, 1);
+        sqlx::raw_sql(
+            "INSERT INTO users (username, display_name, password_hash, role, created_at, updated_at) \
+                 VALUES ('auditor', 'B', 'x', 'audit_admin', 1, 1)",
+        )
+        .execute(&mut *conn)
+        .await?;
+        sqlx::raw_sql("DELETE FROM users WHERE user_id = 1").execute(&mut *conn).await?;
+        assert_eq!(count("SELECT COUNT(*) FROM sessions").fetch_one(&mut *conn).await?, 0);
+        Ok(())
     }
 }

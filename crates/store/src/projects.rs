@@ -98,7 +98,7 @@ fn push_project_scope(sql: &mut Sql, scope: &Scope) -> Result<(), StoreError> {
         Scope::Park(park) => {
             sql.push(" AND p.park_id = ").bind(park.0)?;
         }
-        Scope::Department(_) | Scope::Enterprise(_) => {
+        Scope::NoData | Scope::Department(_) | Scope::Enterprise(_) => {
             sql.push(" AND 1 = 0");
         }
     }
@@ -112,7 +112,7 @@ impl NewProject {
             Scope::City => true,
             Scope::District(r) => *r == self.region_id,
             Scope::Park(p) => self.park_id == Some(*p),
-            Scope::Department(_) | Scope::Enterprise(_) => false,
+            Scope::NoData | Scope::Department(_) | Scope::Enterprise(_) => false,
         }
     }
 }

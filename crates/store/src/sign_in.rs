@@ -4,6 +4,7 @@
 use xinzhi_domain::SignInThrottle;
 
 use crate::UserId;
+use crate::access::{AuditActor, AuditEntry, Outcome, write_audit};
 use crate::{Store, StoreError};
 
 /// What an address's attempt may do.
@@ -118,6 +119,30 @@ impl Store {
                 .await?;
         }
         Ok(failures)
+    }
+
+    /// Lifts an account's lock and forgets its failures (the security administrator's call
+    /// when the owner cannot wait), audited as `user.unlock`.
+    pub async fn unlock_user(&self, user: UserId, actor: &AuditActor) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let username: String = sqlx::query_scalar(
+            "UPDATE users SET locked_until = 0, failed_logins = 0 WHERE user_id = $1 RETURNING username",
+        )
+        .bind(user.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let entry = AuditEntry {
+            actor,
+            action: "user.unlock",
+            object_type: Some("user"),
+            object_id: Some(username),
+            outcome: Outcome::Success,
+            detail: None,
+        };
+        write_audit(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Forgets addresses that have been quiet for `older_than` seconds.

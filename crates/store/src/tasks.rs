@@ -97,7 +97,7 @@ pub(crate) fn push_unit_scope(sql: &mut Sql, scope: &Scope, department: &str, re
         Scope::District(r) => {
             sql.push(" AND ").push(region).push(" = ").bind(r.0)?;
         }
-        Scope::Park(_) | Scope::Enterprise(_) => {
+        Scope::NoData | Scope::Park(_) | Scope::Enterprise(_) => {
             sql.push(" AND 1 = 0");
         }
     }

@@ -509,6 +509,7 @@ async fn access_story(store: &Store, east: RegionId, b: EnterpriseId) -> Result 
         role,
         scope,
         must_change_password: false,
+        role_pending: false,
     };
     let officer =
         store.create_user(&new_user("officer", Role::DistrictOfficer, Scope::District(east)), &admin_actor).await?;
@@ -601,6 +602,41 @@ async fn access_story(store: &Store, east: RegionId, b: EnterpriseId) -> Result 
     assert_eq!((unlocked.failed_logins, unlocked.locked_until), (0, 0));
     assert_eq!(unlocked.last_login_ip.as_deref(), Some("198.51.100.1"));
     assert_eq!(store.purge_sign_in_throttle(now + 100_000, 3_600).await?, 2);
+    // The security administrator lifts a lock before it runs out, audited.
+    for _ in 1..=10 {
+        store.account_sign_in_failed(reporter, now, &policy).await?;
+    }
+    assert_eq!(store.user_by_id(reporter).await?.locked_until, now + 900);
+    store.unlock_user(reporter, &admin_actor).await?;
+    assert_eq!(store.user_by_id(reporter).await?.locked_until, 0);
+    let unlocks = AuditFilter { action: Some("user.unlock".into()), ..AuditFilter::default() };
+    assert_eq!(store.list_audit(&unlocks, Page::new(10, 0)).await?.items[0].object_id.as_deref(), Some("reporter"));
+    assert!(matches!(store.unlock_user(UserId(999_999), &admin_actor).await, Err(StoreError::NotFound)));
+
+    // Separation of duties: an account the system administrator creates waits for its role, with
+    // no live session, until the security administrator grants it; an audit administrator holds
+    // no enterprise data.
+    let auditor = store
+        .create_user(
+            &NewUser { role_pending: true, ..new_user("auditor", Role::AuditAdmin, Scope::NoData) },
+            &admin_actor,
+        )
+        .await?;
+    assert!(store.user_by_id(auditor).await?.role_pending);
+    store.create_session(&NewSession { user_id: auditor, ..session("pending", now_seconds()) }).await?;
+    assert!(store.live_session("pending", now_seconds(), 1800).await?.is_none(), "pending");
+    let grant = UserChange { role_and_scope: Some((Role::AuditAdmin, Scope::NoData)), ..UserChange::default() };
+    assert!(!store.update_user(auditor, &grant, &admin_actor).await?.role_pending);
+    store.create_session(&NewSession { user_id: auditor, ..session("granted", now_seconds()) }).await?;
+    let (_, granted) = store.live_session("granted", now_seconds(), 1800).await?.ok_or("granted")?;
+    assert_eq!(granted.scope, Scope::NoData);
+    let everything = EnterpriseFilter::default();
+    assert_eq!(store.search_enterprises(&Scope::NoData, &everything, Page::new(10, 0)).await?.total, 0);
+    assert!(store.search_enterprises(&Scope::City, &everything, Page::new(10, 0)).await?.total > 0);
+    assert!(matches!(
+        store.create_user(&new_user("noscope", Role::SecurityAdmin, Scope::City), &admin_actor).await,
+        Err(StoreError::Invalid(_))
+    ));
 
     // A password's age starts when it is set; the demo's accounts, marked, must change their
     // published password outside a demo, and a new password clears the mark.

@@ -172,6 +172,11 @@ async fn view_login_post(
         failed(if locked { "locked" } else { "wrong_password" }).await;
         return Ok(login_page(&state, lang, next, attempted, Some(generic())));
     }
+    if user.role_pending {
+        // The password was right: saying why it is refused tells only its owner.
+        audit(Outcome::Failure, Some(serde_json::json!({"reason": "role_pending"}))).await;
+        return Ok(login_page(&state, lang, next, attempted, Some(tr.t("login.role_pending").to_owned())));
+    }
     if user.two_factor {
         // The password was right; the session waits for the second factor, and so does the
         // sign-in's success (the address's count, the owner's address): a stolen password alone

@@ -1,6 +1,8 @@
-//! Administration: users (create, edit role and scope, disable, reset password) and the audit
-//! log (filter, export). Only administrators get here; anyone else gets 404, and the attempt is
-//! audited as a denial.
+//! Administration, split by separation of duties (三员分立): the system administrator keeps
+//! accounts (creates them, renames, disables, resets passwords), the security administrator
+//! grants roles and scopes, unlocks accounts and resets second factors, and the audit
+//! administrator alone reads the audit log (filter, export). A page or action of a duty the
+//! caller does not hold is 404, and the attempt is audited as a denial.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -28,17 +30,65 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users/new", get(view_user_new_get))
         .route("/admin/users/{id}", get(view_user_get).post(view_user_post))
         .route("/admin/users/{id}/reset-password", post(view_user_reset_post))
+        .route("/admin/users/{id}/unlock", post(view_user_unlock_post))
+        .route("/admin/users/{id}/reset-two-factor", post(view_user_two_factor_post))
         .route("/admin/audit", get(view_audit_get))
         .route("/admin/audit.csv", get(view_audit_csv_get))
 }
 
-/// 404 for anyone but an administrator, with the denial in the audit log.
-async fn require_admin(state: &AppState, caller: &Caller, lang: Lang, what: &str) -> Result<(), PageError> {
-    if caller.user.role.manages_users() {
-        return Ok(());
+/// One of the three administrators' duties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Duty {
+    /// The system administrator's.
+    Accounts,
+    /// The security administrator's.
+    Roles,
+    /// The audit administrator's.
+    Audit,
+}
+
+impl Duty {
+    fn held_by(self, role: Role) -> bool {
+        match self {
+            Duty::Accounts => role.manages_accounts(),
+            Duty::Roles => role.grants_roles(),
+            Duty::Audit => role.reads_audit(),
+        }
+    }
+}
+
+/// The first of `duties` the caller holds; 404 for anyone holding none, with the denial in
+/// the audit log.
+async fn require(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    duties: &[Duty],
+    what: &str,
+) -> Result<Duty, PageError> {
+    if let Some(duty) = duties.iter().copied().find(|d| d.held_by(caller.user.role)) {
+        return Ok(duty);
     }
     auth::audit_denial(state, caller, "page", what).await;
     Err(PageError::not_found(lang))
+}
+
+/// Where an administrator without enterprise data starts (the overview has nothing for them).
+pub fn administration_home(role: Role) -> Option<&'static str> {
+    if role.grants_roles() {
+        Some("/admin/users")
+    } else if role.reads_audit() {
+        Some("/admin/audit")
+    } else {
+        None
+    }
+}
+
+/// Whether the system administrator may manage this account: not the security or the audit
+/// administrator's, which only the server's operator manages (`xinzhi user`), so that the
+/// system administrator cannot lock out those who watch it.
+fn account_managed_here(target: Role) -> bool {
+    !target.is_administrator() || target == Role::Admin
 }
 
 pub struct UserRow {
@@ -54,6 +104,8 @@ pub struct UsersPage {
     tr: Tr,
     layout: Layout,
     rows: Vec<UserRow>,
+    /// The system administrator's view (may create accounts).
+    accounts: bool,
 }
 
 async fn scope_text(state: &AppState, tr: Tr, scope: &Scope) -> Result<String, StoreError> {
@@ -67,7 +119,7 @@ async fn view_users_get(
     uri: OriginalUri,
     caller: Caller,
 ) -> Result<UsersPage, PageError> {
-    require_admin(&state, &caller, lang, "/admin/users").await?;
+    let duty = require(&state, &caller, lang, &[Duty::Accounts, Duty::Roles], "/admin/users").await?;
     let tr = Tr::new(lang);
     let now = auth::now();
     let mut rows = Vec::new();
@@ -75,7 +127,12 @@ async fn view_users_get(
         let scope = scope_text(&state, tr, &user.scope).await.map_err(|e| PageError::from_store(lang, e))?;
         rows.push(UserRow { role: user.role.label(lang), scope, locked: user.locked_until > now, user });
     }
-    Ok(UsersPage { tr, layout: Layout::for_caller(&state, tr, &uri, "admin", &caller), rows })
+    Ok(UsersPage {
+        tr,
+        layout: Layout::for_caller(&state, tr, &uri, "admin", &caller),
+        rows,
+        accounts: duty == Duty::Accounts,
+    })
 }
 
 pub struct RoleOption {
@@ -94,8 +151,18 @@ pub struct UserPage {
     username: String,
     display_name: String,
     roles: Vec<RoleOption>,
+    /// The label of the selected role, for a reader who may not change it.
+    role_label: &'static str,
     scope_code: String,
     disabled: bool,
+    /// What the caller may change: the account (system administrator) or its role and scope
+    /// (security administrator).
+    duty_accounts: bool,
+    duty_roles: bool,
+    /// The account waits for its role to be granted.
+    pending: bool,
+    locked: bool,
+    two_factor: bool,
     error: Option<FieldError>,
     /// A password to hand over, shown once.
     password: Option<String>,
@@ -114,43 +181,51 @@ async fn view_user_new_get(
     uri: OriginalUri,
     caller: Caller,
 ) -> Result<UserPage, PageError> {
-    require_admin(&state, &caller, lang, "/admin/users/new").await?;
-    let tr = Tr::new(lang);
-    Ok(UserPage {
-        tr,
-        layout: Layout::for_caller(&state, tr, &uri, "admin", &caller),
-        user_id: None,
-        username: String::new(),
-        display_name: String::new(),
-        roles: role_options(None, lang),
-        scope_code: String::new(),
-        disabled: false,
-        error: None,
-        password: None,
-    })
+    require(&state, &caller, lang, &[Duty::Accounts], "/admin/users/new").await?;
+    let form = UserForm::default();
+    Ok(form_page(&state, lang, &uri, &caller, FormView::new(Duty::Accounts, None, &form)))
 }
 
-#[derive(Deserialize)]
+/// The user form. Each administrator posts only the fields of its duty; the others are
+/// ignored.
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct UserForm {
     username: Option<String>,
-    display_name: String,
-    role: String,
+    display_name: Option<String>,
+    role: Option<String>,
     scope: Option<String>,
     disabled: Option<String>,
+}
+
+impl UserForm {
+    /// The form as the stored user fills it.
+    async fn of(state: &AppState, user: &User) -> Result<UserForm, StoreError> {
+        let (code, _, _) = state.store.describe_scope(&user.scope).await?;
+        Ok(UserForm {
+            username: Some(user.username.to_string()),
+            display_name: Some(user.display_name.clone()),
+            role: Some(user.role.as_str().to_owned()),
+            scope: Some(code),
+            disabled: user.disabled.then(|| "on".to_owned()),
+        })
+    }
+
+    /// The stored user's form with the fields of `duty` taken from `posted`.
+    fn overlaid(self, duty: Duty, posted: UserForm) -> UserForm {
+        match duty {
+            Duty::Accounts => UserForm { display_name: posted.display_name, disabled: posted.disabled, ..self },
+            Duty::Roles => UserForm { role: posted.role, scope: posted.scope, ..self },
+            Duty::Audit => self,
+        }
+    }
 }
 
 /// Longest display name accepted.
 const MAX_DISPLAY_NAME: usize = 60;
 
-struct CheckedUser {
-    display_name: String,
-    role: Role,
-    scope: Scope,
-}
-
-async fn check_form(state: &AppState, lang: Lang, form: &UserForm) -> Result<CheckedUser, FieldError> {
+fn check_display_name(lang: Lang, form: &UserForm) -> Result<String, FieldError> {
     let tr = Tr::new(lang);
-    let display_name = form.display_name.trim().to_owned();
+    let display_name = form.display_name.as_deref().unwrap_or("").trim().to_owned();
     if display_name.is_empty() || display_name.chars().count() > MAX_DISPLAY_NAME {
         let max = MAX_DISPLAY_NAME.to_string();
         return Err(FieldError::new(
@@ -159,12 +234,14 @@ async fn check_form(state: &AppState, lang: Lang, form: &UserForm) -> Result<Che
             tr.f("error.length", &[("field", tr.t("admin.display_name")), ("max", &max)]),
         ));
     }
-    let role = Role::parse(&form.role).ok_or_else(|| {
-        FieldError::new(
-            "role",
-            "unknown_value",
-            tr.f("error.unknown_value", &[("field", "role"), ("value", &form.role)]),
-        )
+    Ok(display_name)
+}
+
+async fn check_role_and_scope(state: &AppState, lang: Lang, form: &UserForm) -> Result<(Role, Scope), FieldError> {
+    let tr = Tr::new(lang);
+    let text = form.role.as_deref().unwrap_or("");
+    let role = Role::parse(text).ok_or_else(|| {
+        FieldError::new("role", "unknown_value", tr.f("error.unknown_value", &[("field", "role"), ("value", text)]))
     })?;
     let scope = state.store.resolve_scope(role, form.scope.as_deref()).await.map_err(|e| match e {
         StoreError::Invalid(_) => FieldError::new(
@@ -177,36 +254,58 @@ async fn check_form(state: &AppState, lang: Lang, form: &UserForm) -> Result<Che
             FieldError::new("scope", "internal", tr.t("error.internal.message").to_owned())
         }
     })?;
-    Ok(CheckedUser { display_name, role, scope })
+    Ok((role, scope))
 }
 
 /// What the user form shows besides the layout.
 struct FormView<'a> {
-    user_id: Option<i64>,
+    duty: Duty,
+    /// The stored user; `None` for a new one.
+    user: Option<&'a User>,
     form: &'a UserForm,
     error: Option<FieldError>,
     password: Option<String>,
 }
 
+impl<'a> FormView<'a> {
+    fn new(duty: Duty, user: Option<&'a User>, form: &'a UserForm) -> FormView<'a> {
+        FormView { duty, user, form, error: None, password: None }
+    }
+}
+
 fn form_page(state: &AppState, lang: Lang, uri: &OriginalUri, caller: &Caller, view: FormView<'_>) -> UserPage {
     let tr = Tr::new(lang);
-    let FormView { user_id, form, error, password } = view;
+    let FormView { duty, user, form, error, password } = view;
+    let role = form.role.as_deref().and_then(Role::parse);
+    let now = auth::now();
     UserPage {
         tr,
         layout: Layout::for_caller(state, tr, uri, "admin", caller),
-        user_id,
+        user_id: user.map(|u| u.user_id.0),
         username: form.username.clone().unwrap_or_default(),
-        display_name: form.display_name.clone(),
-        roles: role_options(Role::parse(&form.role), lang),
+        display_name: form.display_name.clone().unwrap_or_default(),
+        roles: role_options(role, lang),
+        role_label: role.map_or("", |r| r.label(lang)),
         scope_code: form.scope.clone().unwrap_or_default(),
         disabled: form.disabled.is_some(),
+        // A new account's role is asked for by the system administrator and granted later.
+        duty_accounts: duty == Duty::Accounts && user.is_none_or(|u| account_managed_here(u.role)),
+        duty_roles: duty == Duty::Roles || user.is_none(),
+        pending: user.is_some_and(|u| u.role_pending),
+        locked: user.is_some_and(|u| u.locked_until > now),
+        two_factor: user.is_some_and(|u| u.two_factor),
         error,
         password,
     }
 }
 
-/// `POST /admin/users`: creates a user with a temporary password to hand over, which must be
-/// changed at first sign-in.
+fn unprocessable(page: UserPage) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+}
+
+/// `POST /admin/users`: the system administrator creates an account with a temporary
+/// password to hand over (changed at first sign-in) and the role asked for, which the
+/// security administrator must grant before the account can sign in.
 async fn view_users_post(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -214,45 +313,39 @@ async fn view_users_post(
     caller: Caller,
     Form(form): Form<UserForm>,
 ) -> Result<Response, PageError> {
-    require_admin(&state, &caller, lang, "/admin/users").await?;
-    let invalid = |error: FieldError| async {
-        let page = form_page(
-            &state,
-            lang,
-            &uri,
-            &caller,
-            FormView { user_id: None, form: &form, error: Some(error), password: None },
-        );
-        Ok::<_, PageError>((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    require(&state, &caller, lang, &[Duty::Accounts], "/admin/users").await?;
+    let invalid = |error: FieldError| {
+        let view = FormView { error: Some(error), ..FormView::new(Duty::Accounts, None, &form) };
+        Ok::<_, PageError>(unprocessable(form_page(&state, lang, &uri, &caller, view)))
     };
     let username = match Username::parse(form.username.as_deref().unwrap_or("")) {
         Ok(u) => u,
-        Err(e) => return invalid(FieldError::from_domain("username", &e, lang)).await,
+        Err(e) => return invalid(FieldError::from_domain("username", &e, lang)),
     };
-    let checked = match check_form(&state, lang, &form).await {
+    let display_name = match check_display_name(lang, &form) {
+        Ok(d) => d,
+        Err(e) => return invalid(e),
+    };
+    let (role, scope) = match check_role_and_scope(&state, lang, &form).await {
         Ok(c) => c,
-        Err(e) => return invalid(e).await,
+        Err(e) => return invalid(e),
     };
     let password = auth::temporary_password();
     let hash = auth::hash_password(password.clone()).await.map_err(|e| PageError::internal(lang, &e))?;
     let new_user = NewUser {
         username: username.clone(),
-        display_name: checked.display_name,
+        display_name,
         password_hash: hash,
-        role: checked.role,
-        scope: checked.scope,
+        role,
+        scope,
         must_change_password: true,
+        role_pending: true,
     };
     match state.store.create_user(&new_user, &caller.actor()).await {
         Ok(id) => {
-            let page = form_page(
-                &state,
-                lang,
-                &uri,
-                &caller,
-                FormView { user_id: Some(id.0), form: &form, error: None, password: Some(password) },
-            );
-            Ok((StatusCode::CREATED, page).into_response())
+            let user = state.store.user_by_id(id).await.map_err(|e| PageError::from_store(lang, e))?;
+            let view = FormView { password: Some(password), ..FormView::new(Duty::Accounts, Some(&user), &form) };
+            Ok((StatusCode::CREATED, form_page(&state, lang, &uri, &caller, view)).into_response())
         }
         Err(StoreError::Conflict(_)) => {
             let tr = Tr::new(lang);
@@ -261,7 +354,6 @@ async fn view_users_post(
                 "taken",
                 tr.f("admin.username_taken", &[("username", username.as_str())]),
             ))
-            .await
         }
         Err(e) => Err(PageError::from_store(lang, e)),
     }
@@ -274,17 +366,21 @@ async fn view_user_get(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<UserPage, PageError> {
-    require_admin(&state, &caller, lang, "/admin/users/{id}").await?;
+    let duty = require(&state, &caller, lang, &[Duty::Accounts, Duty::Roles], "/admin/users/{id}").await?;
     let user = state.store.user_by_id(UserId(id)).await.map_err(|e| PageError::from_store(lang, e))?;
-    let (code, _, _) = state.store.describe_scope(&user.scope).await.map_err(|e| PageError::from_store(lang, e))?;
-    let form = UserForm {
-        username: Some(user.username.to_string()),
-        display_name: user.display_name.clone(),
-        role: user.role.as_str().to_owned(),
-        scope: Some(code),
-        disabled: user.disabled.then(|| "on".to_owned()),
-    };
-    Ok(form_page(&state, lang, &uri, &caller, FormView { user_id: Some(id), form: &form, error: None, password: None }))
+    let form = UserForm::of(&state, &user).await.map_err(|e| PageError::from_store(lang, e))?;
+    Ok(form_page(&state, lang, &uri, &caller, FormView::new(duty, Some(&user), &form)))
+}
+
+/// Why an administrator may not make this change, if it may not.
+fn refusal(duty: Duty, caller: &User, target: &User, form: &UserForm) -> Option<(&'static str, &'static str)> {
+    let yourself = caller.user_id == target.user_id;
+    match duty {
+        Duty::Accounts if !account_managed_here(target.role) => Some(("role", "admin.managed_by_operator")),
+        Duty::Accounts if yourself && form.disabled.is_some() => Some(("disabled", "admin.not_yourself")),
+        Duty::Roles if yourself => Some(("role", "admin.not_yourself")),
+        _ => None,
+    }
 }
 
 async fn view_user_post(
@@ -293,40 +389,34 @@ async fn view_user_post(
     uri: OriginalUri,
     caller: Caller,
     Path(id): Path<i64>,
-    Form(form): Form<UserForm>,
+    Form(posted): Form<UserForm>,
 ) -> Result<Response, PageError> {
-    require_admin(&state, &caller, lang, "/admin/users/{id}").await?;
+    let duty = require(&state, &caller, lang, &[Duty::Accounts, Duty::Roles], "/admin/users/{id}").await?;
     let existing = state.store.user_by_id(UserId(id)).await.map_err(|e| PageError::from_store(lang, e))?;
-    let form = UserForm { username: Some(existing.username.to_string()), ..form };
-    let checked = match check_form(&state, lang, &form).await {
-        Ok(c) => c,
-        Err(e) => {
-            let page = form_page(
-                &state,
-                lang,
-                &uri,
-                &caller,
-                FormView { user_id: Some(id), form: &form, error: Some(e), password: None },
-            );
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-        }
+    let stored = UserForm::of(&state, &existing).await.map_err(|e| PageError::from_store(lang, e))?;
+    let form = stored.overlaid(duty, posted);
+    let invalid = |error: FieldError| {
+        let view = FormView { error: Some(error), ..FormView::new(duty, Some(&existing), &form) };
+        Ok::<_, PageError>(unprocessable(form_page(&state, lang, &uri, &caller, view)))
     };
-    if existing.user_id == caller.user.user_id && (form.disabled.is_some() || checked.role != Role::Admin) {
+    if let Some((field, key)) = refusal(duty, &caller.user, &existing, &form) {
         let tr = Tr::new(lang);
-        let error = FieldError::new("role", "self", tr.t("admin.not_yourself").to_owned());
-        let page = form_page(
-            &state,
-            lang,
-            &uri,
-            &caller,
-            FormView { user_id: Some(id), form: &form, error: Some(error), password: None },
-        );
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return invalid(FieldError::new(field, "duty", tr.t(key).to_owned()));
     }
-    let change = UserChange {
-        display_name: Some(checked.display_name),
-        role_and_scope: Some((checked.role, checked.scope)),
-        disabled: Some(form.disabled.is_some()),
+    let change = match duty {
+        Duty::Accounts => match check_display_name(lang, &form) {
+            Ok(name) => UserChange {
+                display_name: Some(name),
+                disabled: Some(form.disabled.is_some()),
+                ..UserChange::default()
+            },
+            Err(e) => return invalid(e),
+        },
+        Duty::Roles => match check_role_and_scope(&state, lang, &form).await {
+            Ok(role_and_scope) => UserChange { role_and_scope: Some(role_and_scope), ..UserChange::default() },
+            Err(e) => return invalid(e),
+        },
+        Duty::Audit => return Err(PageError::not_found(lang)),
     };
     state.store.update_user(UserId(id), &change, &caller.actor()).await.map_err(|e| PageError::from_store(lang, e))?;
     Ok(Redirect::to("/admin/users").into_response())
@@ -339,8 +429,15 @@ async fn view_user_reset_post(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    require_admin(&state, &caller, lang, "/admin/users/{id}/reset-password").await?;
+    require(&state, &caller, lang, &[Duty::Accounts], "/admin/users/{id}/reset-password").await?;
     let user = state.store.user_by_id(UserId(id)).await.map_err(|e| PageError::from_store(lang, e))?;
+    let form = UserForm::of(&state, &user).await.map_err(|e| PageError::from_store(lang, e))?;
+    if !account_managed_here(user.role) {
+        let tr = Tr::new(lang);
+        let error = FieldError::new("role", "duty", tr.t("admin.managed_by_operator").to_owned());
+        let view = FormView { error: Some(error), ..FormView::new(Duty::Accounts, Some(&user), &form) };
+        return Ok(unprocessable(form_page(&state, lang, &uri, &caller, view)));
+    }
     let password = auth::temporary_password();
     let hash = auth::hash_password(password.clone()).await.map_err(|e| PageError::internal(lang, &e))?;
     state
@@ -348,22 +445,34 @@ async fn view_user_reset_post(
         .set_password(user.user_id, &hash, true, None, "user.password_reset", &caller.actor())
         .await
         .map_err(|e| PageError::from_store(lang, e))?;
-    let (code, _, _) = state.store.describe_scope(&user.scope).await.map_err(|e| PageError::from_store(lang, e))?;
-    let form = UserForm {
-        username: Some(user.username.to_string()),
-        display_name: user.display_name.clone(),
-        role: user.role.as_str().to_owned(),
-        scope: Some(code),
-        disabled: user.disabled.then(|| "on".to_owned()),
-    };
-    Ok(form_page(
-        &state,
-        lang,
-        &uri,
-        &caller,
-        FormView { user_id: Some(id), form: &form, error: None, password: Some(password) },
-    )
-    .into_response())
+    let view = FormView { password: Some(password), ..FormView::new(Duty::Accounts, Some(&user), &form) };
+    Ok(form_page(&state, lang, &uri, &caller, view).into_response())
+}
+
+/// `POST /admin/users/{id}/unlock`: the security administrator lifts a sign-in lock.
+async fn view_user_unlock_post(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    require(&state, &caller, lang, &[Duty::Roles], "/admin/users/{id}/unlock").await?;
+    state.store.unlock_user(UserId(id), &caller.actor()).await.map_err(|e| PageError::from_store(lang, e))?;
+    Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+}
+
+/// `POST /admin/users/{id}/reset-two-factor`: the security administrator removes a lost
+/// second factor; the user enrols again.
+async fn view_user_two_factor_post(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    require(&state, &caller, lang, &[Duty::Roles], "/admin/users/{id}/reset-two-factor").await?;
+    let user = state.store.user_by_id(UserId(id)).await.map_err(|e| PageError::from_store(lang, e))?;
+    state.store.reset_totp(user.user_id, &caller.actor()).await.map_err(|e| PageError::from_store(lang, e))?;
+    Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
 }
 
 // ---------------------------------------------------------------- audit log
@@ -476,7 +585,7 @@ async fn view_audit_get(
     caller: Caller,
     Query(query): Query<AuditQuery>,
 ) -> Result<(StatusCode, AuditPage), PageError> {
-    require_admin(&state, &caller, lang, "/admin/audit").await?;
+    require(&state, &caller, lang, &[Duty::Audit], "/admin/audit").await?;
     let tr = Tr::new(lang);
     let parsed = query.filter(lang).and_then(|f| {
         let page = query
@@ -538,7 +647,7 @@ async fn view_audit_csv_get(
     caller: Caller,
     Query(query): Query<AuditQuery>,
 ) -> Result<Response, PageError> {
-    require_admin(&state, &caller, lang, "/admin/audit.csv").await?;
+    require(&state, &caller, lang, &[Duty::Audit], "/admin/audit.csv").await?;
     let filter = query.filter(lang).map_err(|e| PageError::invalid(lang, e))?;
     let result = state
         .store

@@ -159,6 +159,9 @@ pub enum AuthRejection {
     EnrolTwoFactor,
     /// API: 403 until the user has enrolled a second factor that the role requires.
     TwoFactorRequired(Lang),
+    /// Outside the caller's duty (the security and audit administrators' business pages): 404
+    /// as for a page that does not exist.
+    Hidden { lang: Lang, api: bool },
     /// Database trouble.
     Failed(ApiError),
 }
@@ -192,6 +195,8 @@ impl IntoResponse for AuthRejection {
                 let body = serde_json::json!({"error": {"code": "two_factor_required", "message": message}});
                 (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
             }
+            AuthRejection::Hidden { lang, api: true } => ApiError::NotFound(lang).into_response(),
+            AuthRejection::Hidden { lang, api: false } => crate::error::PageError::not_found(lang).into_response(),
             AuthRejection::Failed(e) => e.into_response(),
         }
     }
@@ -396,7 +401,9 @@ impl FromRequestParts<AppState> for Caller {
             return match user {
                 Some(user) if must_change_password(state, &user) => Err(AuthRejection::PasswordChangeRequired(lang)),
                 Some(user) if needs_enrolment(state, &user) => Err(AuthRejection::TwoFactorRequired(lang)),
-                Some(user) => Ok(Caller::identified(parts, user, None, String::new(), ip)),
+                Some(user) => {
+                    within_duty(state, Caller::identified(parts, user, None, String::new(), ip), &path, lang).await
+                }
                 None => Err(AuthRejection::Unauthorized(lang)),
             };
         }
@@ -421,7 +428,7 @@ impl FromRequestParts<AppState> for Caller {
                         AuthRejection::EnrolTwoFactor
                     });
                 }
-                Ok(Caller::identified(parts, user, Some(hash), csrf, ip))
+                within_duty(state, Caller::identified(parts, user, Some(hash), csrf, ip), &path, lang).await
             }
             None if api => Err(AuthRejection::Unauthorized(lang)),
             None => {
@@ -429,6 +436,29 @@ impl FromRequestParts<AppState> for Caller {
             }
         }
     }
+}
+
+/// The security and audit administrators do no business (三员分立): of what needs a sign-in
+/// they reach their own account and their administration pages, and nothing else — whatever
+/// a business page's own checks would let an empty scope see. A refusal is audited.
+async fn within_duty(
+    state: &AppState,
+    caller: Caller,
+    uri: &axum::http::Uri,
+    lang: Lang,
+) -> Result<Caller, AuthRejection> {
+    let path = uri.path();
+    let under = |prefix: &str| path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'));
+    if caller.user.role.scope_kind() != xinzhi_domain::ScopeKind::NoData
+        || path == "/"
+        || under("/account")
+        || under("/admin")
+        || under("/logout")
+    {
+        return Ok(caller);
+    }
+    audit_denial(state, &caller, "page", path).await;
+    Err(AuthRejection::Hidden { lang, api: path.starts_with("/api/") })
 }
 
 /// The enterprise with this code if the caller may see it. A firm that exists outside the

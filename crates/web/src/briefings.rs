@@ -70,6 +70,7 @@ async fn refuse_unless(
 /// The scope a draft is kept under.
 fn scope_label(scope: &Scope) -> String {
     match scope {
+        Scope::NoData => "no_data".into(),
         Scope::City => "city".into(),
         Scope::District(r) => format!("district:{}", r.0),
         Scope::Park(p) => format!("park:{}", p.0),

@@ -5,6 +5,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{OriginalUri, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use xinzhi_domain::period::MonthRange;
@@ -35,7 +36,10 @@ pub fn router() -> Router<AppState> {
 pub struct UserBadge {
     pub name: String,
     pub role: &'static str,
-    pub admin: bool,
+    /// The administration page of the caller's duty (三员分立), if it holds one.
+    pub admin: Option<&'static str>,
+    /// Works with enterprise data (every role but the security and audit administrators).
+    pub business: bool,
     /// The session's CSRF token for the sign-out form.
     pub csrf: String,
 }
@@ -56,7 +60,12 @@ impl Layout {
         let user = UserBadge {
             name: caller.user.display_name.clone(),
             role: caller.user.role.label(tr.lang),
-            admin: caller.user.role.manages_users(),
+            admin: if caller.user.role.manages_accounts() {
+                Some("/admin/users")
+            } else {
+                crate::admin::administration_home(caller.user.role)
+            },
+            business: caller.user.role.scope_kind() != xinzhi_domain::ScopeKind::NoData,
             csrf: caller.csrf.clone(),
         };
         Layout { city: tr.pick(&state.city.0, &state.city.1).to_owned(), here, active, user: Some(user) }
@@ -114,7 +123,11 @@ async fn view_overview_get(
     Language(lang): Language,
     uri: OriginalUri,
     caller: Caller,
-) -> Result<OverviewPage, PageError> {
+) -> Result<Response, PageError> {
+    // The security and audit administrators hold no enterprise data: they start at their duty.
+    if let Some(home) = crate::admin::administration_home(caller.user.role) {
+        return Ok(Redirect::to(home).into_response());
+    }
     let tr = Tr::new(lang);
     let overview = state.store.overview(caller.scope()).await.map_err(|e| PageError::from_store(lang, e))?;
     let growth = match overview.last_month {
@@ -155,7 +168,8 @@ async fn view_overview_get(
         period,
         growth,
         tiers,
-    })
+    }
+    .into_response())
 }
 
 // ---------------------------------------------------------------- enterprise list

@@ -100,22 +100,44 @@ async fn demo_accounts(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// On an empty user table, an `admin` with a one-time password, printed once.
-async fn first_admin(store: &Store) -> anyhow::Result<()> {
-    if store.count_users().await? > 0 {
-        return Ok(());
+/// The three administrators of separation of duties (三员分立), with the username each gets
+/// when the server creates it.
+const ADMINISTRATORS: [(Role, &str, &str); 3] = [
+    (Role::Admin, "admin", "System administrator"),
+    (Role::SecurityAdmin, "secadmin", "Security administrator"),
+    (Role::AuditAdmin, "auditor", "Audit administrator"),
+];
+
+/// Each administrative duty held by somebody: where no user holds a role, it is created with a
+/// one-time password, printed once (the first start, and an upgrade from before the duties
+/// were separated).
+async fn ensure_administrators(store: &Store) -> anyhow::Result<()> {
+    let users = store.list_users().await?;
+    for (role, username, display_name) in ADMINISTRATORS {
+        if users.iter().any(|u| u.role == role) {
+            continue;
+        }
+        if users.iter().any(|u| u.username.as_str() == username) {
+            tracing::warn!(
+                role = role.as_str(),
+                "nobody holds this role and its username is taken: create one with `xinzhi user add --role {}`",
+                role.as_str()
+            );
+            continue;
+        }
+        let password = auth::temporary_password();
+        let user = NewUser {
+            username: Username::parse(username).map_err(|e| anyhow!(e))?,
+            display_name: display_name.into(),
+            password_hash: auth::hash_password(password.clone()).await?,
+            role,
+            scope: store.resolve_scope(role, None).await?,
+            must_change_password: true,
+            role_pending: false,
+        };
+        store.create_user(&user, &AuditActor::system("first start")).await?;
+        tracing::warn!(username, role = role.as_str(), password = %password, "sign in with this one-time password; it must be changed at once and is not shown again");
     }
-    let password = auth::temporary_password();
-    let user = NewUser {
-        username: Username::parse("admin").map_err(|e| anyhow!(e))?,
-        display_name: "Administrator".into(),
-        password_hash: auth::hash_password(password.clone()).await?,
-        role: Role::Admin,
-        scope: xinzhi_store::Scope::City,
-        must_change_password: true,
-    };
-    store.create_user(&user, &AuditActor::system("first start")).await?;
-    tracing::warn!(username = "admin", password = %password, "first start: sign in with this one-time password; it must be changed at once and is not shown again");
     Ok(())
 }
 
@@ -137,7 +159,7 @@ pub async fn serve(settings: &Settings, demo: bool) -> anyhow::Result<()> {
             );
         }
     }
-    first_admin(&store).await?;
+    ensure_administrators(&store).await?;
     let app = Application::build(store.clone(), settings.web_config(), settings.listen)
         .await
         .with_context(|| format!("cannot listen on {} (set --listen or XINZHI_LISTEN)", settings.listen))?;
@@ -345,6 +367,8 @@ pub async fn add_user(
         role,
         scope,
         must_change_password: true,
+        // The server's operator grants the role itself.
+        role_pending: false,
     };
     store.create_user(&user, &cli_actor()).await.map_err(|e| match e {
         StoreError::Conflict(_) => anyhow!("--username: '{username}' is taken"),
@@ -363,9 +387,15 @@ pub async fn list_users(settings: &Settings) -> anyhow::Result<()> {
             "{:<16} {:<20} {:<10} {}{}",
             user.username,
             user.role.as_str(),
-            if code.is_empty() { "city".to_owned() } else { code },
+            if code.is_empty() { user.scope.kind().as_str().to_owned() } else { code },
             zh,
-            if user.disabled { "  [disabled]" } else { "" }
+            if user.disabled {
+                "  [disabled]"
+            } else if user.role_pending {
+                "  [awaiting role]"
+            } else {
+                ""
+            }
         );
     }
     store.close().await;

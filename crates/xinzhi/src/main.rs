@@ -321,7 +321,8 @@ enum UserAction {
         /// Display name
         #[arg(long)]
         name: String,
-        /// admin, city_leader, city_analyst, district_officer, park_officer, department_handler, enterprise_reporter
+        /// admin (accounts), security_admin (roles, locks), audit_admin (audit log), city_leader,
+        /// city_analyst, district_officer, park_officer, department_handler, enterprise_reporter
         #[arg(long)]
         role: String,
         /// District admin code, park code, department code or credit code, by role.

@@ -254,11 +254,14 @@ fn users_are_managed_from_the_command_line() {
 }
 
 #[test]
-fn the_first_start_of_an_empty_database_prints_a_one_time_admin_password() {
+fn the_first_start_of_an_empty_database_prints_the_three_administrators_one_time_passwords() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (first, seen) = start_serve(dir.path());
     stop(first);
-    assert!(seen.contains("one-time password") && seen.contains("password=Xz-"), "{seen}");
+    assert!(seen.contains("one-time password") && seen.matches("password=Xz-").count() == 3, "{seen}");
+    for role in ["role=\"admin\"", "role=\"security_admin\"", "role=\"audit_admin\""] {
+        assert!(seen.contains(role), "{role} in {seen}");
+    }
     // A second start does not make another one.
     let (second, seen) = start_serve(dir.path());
     stop(second);
@@ -508,7 +511,7 @@ fn a_deployment_started_without_the_demo_makes_the_demo_accounts_change_their_pu
         store.close().await;
         users.iter().filter(|u| u.demo).map(|u| u.must_change_password).collect::<Vec<_>>()
     });
-    assert_eq!(forced.len(), 7, "every demo account is marked");
+    assert_eq!(forced.len(), 9, "every demo account is marked");
     assert!(forced.iter().all(|f| *f), "and must change the published password");
 }
 

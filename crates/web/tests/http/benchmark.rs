@@ -99,7 +99,7 @@ async fn a_pasted_report_is_read_corrected_and_stands_beside_the_citys_own_figur
     .await?;
     assert_eq!(fixed["region"], "四川省成都市");
     let audit = app.with_new_browser()?;
-    audit.login("admin", PASSWORD).await?;
+    audit.login("auditor", PASSWORD).await?;
     let log = audit.get("/admin/audit.csv").await?.text().await?;
     assert!(log.contains("peer_fact.correct") && log.contains("peer_report.correct"));
 

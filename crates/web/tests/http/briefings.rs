@@ -160,10 +160,10 @@ async fn a_drafted_briefing_carries_the_engines_figures_and_where_each_came_from
     assert_eq!(short["body"], format!("1—6月，新增规上企业[[f1|{}]]家。", cockpit["counts"]["entered"]));
 
     // The audit log has the edit; a department handler sees no briefing; a leader cannot draft.
-    let admin = app.with_new_browser()?;
-    admin.login("admin", PASSWORD).await?;
-    assert!(admin.get("/admin/audit.csv").await?.text().await?.contains("briefing.edit"));
-    let department = admin.with_new_browser()?;
+    let auditor = app.with_new_browser()?;
+    auditor.login("auditor", PASSWORD).await?;
+    assert!(auditor.get("/admin/audit.csv").await?.text().await?.contains("briefing.edit"));
+    let department = auditor.with_new_browser()?;
     department.login("department", PASSWORD).await?;
     assert_eq!(department.get(&format!("/api/v1/briefings/{id}")).await?.status(), StatusCode::NOT_FOUND);
     let leader = department.with_new_browser()?;

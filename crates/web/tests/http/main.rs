@@ -249,7 +249,7 @@ async fn pages_carry_security_headers() -> Result {
     // no HSTS, and a client's X-Forwarded-Proto does not make the cookie Secure.
     assert_eq!(response.headers()["cache-control"], "no-store");
     assert!(!response.headers().contains_key("strict-transport-security"));
-    for path in ["/api/v1/overview", "/reports/template.xlsx?period=2024-03", "/admin/audit"] {
+    for path in ["/api/v1/overview", "/reports/template.xlsx?period=2024-03", "/admin/users"] {
         assert_eq!(app.get(path).await?.headers()["cache-control"], "no-store", "{path}");
     }
     assert_eq!(app.get("/static/app.css").await?.headers()["cache-control"], "public, max-age=3600");
