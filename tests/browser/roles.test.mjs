@@ -101,6 +101,11 @@ test('the security administrator grants roles, the auditor alone reads the audit
   await security.page.waitForSelector('#user-form select[name=role]');
   assert.equal(await security.page.locator('#user-form input[name=display_name]').count(), 0, 'the name is the system administrator\'s');
   await shot(security.page, 'secadmin-user');
+  await security.page.goto(`${base}/admin/users`);
+  await security.page.click('#security-link');
+  await security.page.waitForSelector('#policy-form input[name=password_max_age_days]');
+  assert.equal(await security.page.locator('#fixed-rules tr').count(), 5, 'the fixed rules are listed');
+  await shot(security.page, 'secadmin-security-policy');
   assert.equal((await security.page.goto(`${base}/enterprises`)).status(), 404);
   assert.equal((await security.page.goto(`${base}/admin/audit`)).status(), 404);
   await security.context.close();

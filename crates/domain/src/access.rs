@@ -234,6 +234,67 @@ impl Localize for UsernameError {
     }
 }
 
+/// The security policy the security administrator sets (its part of 三员分立): how old a
+/// password may grow, and which roles must sign in with a second factor. The deployment's
+/// configuration gives the first one; once set on the page, the stored one rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SecurityPolicy {
+    /// Days a password lives; 0: no limit.
+    pub password_max_age_days: u32,
+    /// Roles that must enrol a second factor before anything else.
+    pub two_factor_roles: Vec<Role>,
+}
+
+/// Longest password life the policy accepts (a year).
+pub const MAX_PASSWORD_AGE_DAYS: u32 = 365;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SecurityPolicyError {
+    #[error("a password lives 0 (no limit) to {MAX_PASSWORD_AGE_DAYS} days")]
+    PasswordAge,
+}
+
+impl Localize for SecurityPolicyError {
+    fn code(&self) -> &'static str {
+        "security_policy.password_age"
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::ZhCn => format!("密码有效期应为0（不限）到{MAX_PASSWORD_AGE_DAYS}天"),
+            Lang::En => format!("A password lives 0 (no limit) to {MAX_PASSWORD_AGE_DAYS} days"),
+        }
+    }
+}
+
+impl SecurityPolicy {
+    /// Checks the bounds and puts the roles in [`Role::ALL`]'s order, once each.
+    pub fn new(password_max_age_days: u32, two_factor_roles: &[Role]) -> Result<SecurityPolicy, SecurityPolicyError> {
+        if password_max_age_days > MAX_PASSWORD_AGE_DAYS {
+            return Err(SecurityPolicyError::PasswordAge);
+        }
+        let two_factor_roles = Role::ALL.into_iter().filter(|r| two_factor_roles.contains(r)).collect();
+        Ok(SecurityPolicy { password_max_age_days, two_factor_roles })
+    }
+
+    /// Whether a password set at `changed_at` must be changed at `now` (unix seconds).
+    pub fn password_expired(&self, changed_at: i64, now: i64) -> bool {
+        let max_age = i64::from(self.password_max_age_days) * 86_400;
+        max_age > 0 && now - changed_at > max_age
+    }
+
+    pub fn requires_two_factor(&self, role: Role) -> bool {
+        self.two_factor_roles.contains(&role)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Role {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Role, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Role::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("unknown role '{text}'")))
+    }
+}
+
 /// Rules a chosen password must meet (等保-style complexity with a length floor).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PasswordPolicy {
@@ -421,6 +482,23 @@ mod tests {
             assert_eq!(Role::parse(role.as_str()), Some(role));
             assert_eq!(role.manages_accounts(), role == Role::Admin);
         }
+    }
+
+    #[test]
+    fn a_security_policy_bounds_the_password_age_and_orders_its_roles() {
+        let policy = SecurityPolicy::new(90, &[Role::CityLeader, Role::Admin, Role::CityLeader]).expect("valid");
+        assert_eq!(policy.two_factor_roles, [Role::Admin, Role::CityLeader]);
+        assert!(policy.requires_two_factor(Role::Admin) && !policy.requires_two_factor(Role::AuditAdmin));
+        // 90 days = 7,776,000 s: expired one second past it, not at it.
+        assert!(!policy.password_expired(0, 7_776_000) && policy.password_expired(0, 7_776_001));
+        assert!(!SecurityPolicy::new(0, &[]).expect("no limit").password_expired(0, i64::MAX / 2));
+        assert_eq!(SecurityPolicy::new(366, &[]), Err(SecurityPolicyError::PasswordAge));
+        let stored = serde_json::to_string(&policy).expect("json");
+        assert_eq!(stored, r#"{"password_max_age_days":90,"two_factor_roles":["admin","city_leader"]}"#);
+        assert_eq!(serde_json::from_str::<SecurityPolicy>(&stored).expect("read back"), policy);
+        assert!(
+            serde_json::from_str::<SecurityPolicy>(r#"{"password_max_age_days":9,"two_factor_roles":["x"]}"#).is_err()
+        );
     }
 
     #[test]

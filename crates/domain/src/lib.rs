@@ -35,7 +35,10 @@ pub mod task;
 pub mod text;
 pub mod validation;
 
-pub use access::{PasswordError, PasswordPolicy, Role, ScopeKind, SignInThrottle, TokenLifetime, Username};
+pub use access::{
+    PasswordError, PasswordPolicy, Role, ScopeKind, SecurityPolicy, SecurityPolicyError, SignInThrottle, TokenLifetime,
+    Username,
+};
 pub use credit_code::{CreditCode, CreditCodeError, CreditCodeWarning};
 pub use growth::Comparison;
 pub use indicator::{Aggregation, IndicatorCode, IndicatorDef, IndicatorDraft, RangeError, TemporalKind, ValueRange};

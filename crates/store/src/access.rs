@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use xinzhi_domain::{Lang, Role, ScopeKind, Username};
+use xinzhi_domain::{Lang, Role, ScopeKind, SecurityPolicy, Username};
 
 use crate::model::*;
 use crate::org::corrupt;
@@ -353,7 +353,49 @@ fn scope_json(scope: &Scope) -> serde_json::Value {
     serde_json::to_value(scope).unwrap_or(serde_json::Value::Null)
 }
 
+/// The `settings` key of the security policy the security administrator set.
+const SECURITY_POLICY: &str = "security_policy";
+
 impl Store {
+    /// The security policy the security administrator set; `None` until it is first set (the
+    /// deployment's configuration rules until then).
+    pub async fn security_policy(&self) -> Result<Option<SecurityPolicy>, StoreError> {
+        let Some(text) = self.setting(SECURITY_POLICY).await? else {
+            return Ok(None);
+        };
+        serde_json::from_str(&text).map(Some).map_err(|_| corrupt("security policy", &text))
+    }
+
+    /// Stores the security policy and audits `before` (the one in force) → `policy`, in one
+    /// transaction.
+    pub async fn set_security_policy(
+        &self,
+        before: &SecurityPolicy,
+        policy: &SecurityPolicy,
+        actor: &AuditActor,
+    ) -> Result<(), StoreError> {
+        let text = serde_json::to_string(policy).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(SECURITY_POLICY)
+        .bind(&text)
+        .execute(&mut *tx)
+        .await?;
+        let entry = AuditEntry {
+            actor,
+            action: "security_policy.update",
+            object_type: Some("security_policy"),
+            object_id: None,
+            outcome: Outcome::Success,
+            detail: Some(json!({"policy": {"old": before, "new": policy}})),
+        };
+        write_audit(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The scope a user of `role` gets from a code: a district's admin code, a park's code, a
     /// department's code or an enterprise's credit code; city roles take none. `Invalid` names
     /// what is missing or unknown.

@@ -637,6 +637,15 @@ async fn access_story(store: &Store, east: RegionId, b: EnterpriseId) -> Result 
         store.create_user(&new_user("noscope", Role::SecurityAdmin, Scope::City), &admin_actor).await,
         Err(StoreError::Invalid(_))
     ));
+    // The security policy: none stored until the security administrator sets one.
+    assert_eq!(store.security_policy().await?, None);
+    let configured = xinzhi_domain::SecurityPolicy::new(90, &[])?;
+    let stricter = xinzhi_domain::SecurityPolicy::new(60, &[Role::Admin, Role::SecurityAdmin])?;
+    store.set_security_policy(&configured, &stricter, &admin_actor).await?;
+    assert_eq!(store.security_policy().await?, Some(stricter));
+    let set = AuditFilter { action: Some("security_policy.update".into()), ..AuditFilter::default() };
+    let detail = store.list_audit(&set, Page::new(10, 0)).await?.items[0].detail.clone().ok_or("detail")?;
+    assert!(detail.contains("\"password_max_age_days\":90") && detail.contains("\"security_admin\""), "{detail}");
 
     // A password's age starts when it is set; the demo's accounts, marked, must change their
     // published password outside a demo, and a new password clears the mark.

@@ -212,7 +212,7 @@ pub(crate) async fn start_session(
         user_agent,
     };
     state.store.create_session(&session).await?;
-    let target = if auth::must_change_password(state, user) { "/account/password".to_owned() } else { next };
+    let target = if auth::must_change_password(state, user).await? { "/account/password".to_owned() } else { next };
     let mut response = Redirect::to(&target).into_response();
     let cookies = response.headers_mut();
     let max_age = state.config.session_absolute.as_secs() as i64;
@@ -322,7 +322,7 @@ async fn account_page(
         new_token,
         notice,
         error,
-        forced: auth::must_change_password(state, &caller.user),
+        forced: auth::must_change_password(state, &caller.user).await.map_err(|e| PageError::from_store(lang, e))?,
     })
 }
 

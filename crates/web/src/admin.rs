@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users/{id}/reset-password", post(view_user_reset_post))
         .route("/admin/users/{id}/unlock", post(view_user_unlock_post))
         .route("/admin/users/{id}/reset-two-factor", post(view_user_two_factor_post))
+        .route("/admin/security", get(view_security_get).post(view_security_post))
         .route("/admin/audit", get(view_audit_get))
         .route("/admin/audit.csv", get(view_audit_csv_get))
 }
@@ -473,6 +474,184 @@ async fn view_user_two_factor_post(
     let user = state.store.user_by_id(UserId(id)).await.map_err(|e| PageError::from_store(lang, e))?;
     state.store.reset_totp(user.user_id, &caller.actor()).await.map_err(|e| PageError::from_store(lang, e))?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+}
+
+// ---------------------------------------------------------------- security policy
+
+pub struct PolicyRole {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub required: bool,
+}
+
+/// The rules of the platform that are not settings, for the security administrator to see.
+pub struct FixedRule {
+    pub name: &'static str,
+    pub value: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin_security.html")]
+pub struct SecurityPage {
+    tr: Tr,
+    layout: Layout,
+    /// Set on this page (else the deployment's configuration rules).
+    stored: bool,
+    password_max_age_days: String,
+    roles: Vec<PolicyRole>,
+    fixed: Vec<FixedRule>,
+    saved: bool,
+    error: Option<FieldError>,
+}
+
+fn fixed_rules(state: &AppState, tr: Tr) -> Vec<FixedRule> {
+    let password = xinzhi_domain::PasswordPolicy::DEFAULT;
+    let throttle = xinzhi_domain::SignInThrottle::DEFAULT;
+    let minutes = |d: std::time::Duration| (d.as_secs() / 60).to_string();
+    let rule = |name: &'static str, key: &str, args: &[(&str, &str)]| FixedRule { name, value: tr.f(key, args) };
+    vec![
+        rule(
+            tr.t("security.rule.password"),
+            "security.rule.password_value",
+            &[("min", &password.min_length.to_string()), ("classes", &password.min_classes.to_string())],
+        ),
+        rule(
+            tr.t("security.rule.address"),
+            "security.rule.address_value",
+            &[
+                ("free", &throttle.address_free.to_string()),
+                ("step", &throttle.address_step.to_string()),
+                ("max", &(throttle.address_max_wait / 60).to_string()),
+            ],
+        ),
+        rule(
+            tr.t("security.rule.account"),
+            "security.rule.account_value",
+            &[
+                ("free", &throttle.account_free.to_string()),
+                ("minutes", &(throttle.account_lock_seconds / 60).to_string()),
+            ],
+        ),
+        rule(
+            tr.t("security.rule.session"),
+            "security.rule.session_value",
+            &[
+                ("idle", &minutes(state.config.session_idle)),
+                ("hours", &(state.config.session_absolute.as_secs() / 3600).to_string()),
+            ],
+        ),
+        rule(
+            tr.t("security.rule.token"),
+            "security.rule.token_value",
+            &[("days", &xinzhi_domain::TokenLifetime::DEFAULT_DAYS.to_string())],
+        ),
+    ]
+}
+
+struct PolicyView {
+    stored: bool,
+    password_max_age_days: String,
+    required: Vec<Role>,
+    saved: bool,
+    error: Option<FieldError>,
+}
+
+fn security_page(state: &AppState, lang: Lang, uri: &OriginalUri, caller: &Caller, view: PolicyView) -> SecurityPage {
+    let tr = Tr::new(lang);
+    SecurityPage {
+        tr,
+        layout: Layout::for_caller(state, tr, uri, "admin", caller),
+        stored: view.stored,
+        password_max_age_days: view.password_max_age_days,
+        roles: Role::ALL
+            .into_iter()
+            .map(|r| PolicyRole { value: r.as_str(), label: r.label(lang), required: view.required.contains(&r) })
+            .collect(),
+        fixed: fixed_rules(state, tr),
+        saved: view.saved,
+        error: view.error,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+/// `GET /admin/security`: the security policy in force, for the security administrator.
+async fn view_security_get(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    uri: OriginalUri,
+    caller: Caller,
+    Query(query): Query<SavedQuery>,
+) -> Result<SecurityPage, PageError> {
+    require(&state, &caller, lang, &[Duty::Roles], "/admin/security").await?;
+    let stored = state.store.security_policy().await.map_err(|e| PageError::from_store(lang, e))?;
+    let policy = stored.clone().unwrap_or_else(|| state.config.security_policy.clone());
+    let view = PolicyView {
+        stored: stored.is_some(),
+        password_max_age_days: policy.password_max_age_days.to_string(),
+        required: policy.two_factor_roles,
+        saved: query.saved.is_some(),
+        error: None,
+    };
+    Ok(security_page(&state, lang, &uri, &caller, view))
+}
+
+/// `POST /admin/security`: sets the password age and the roles that must use a second factor
+/// (fields `password_max_age_days` and one `two_factor` per role), audited old → new.
+async fn view_security_post(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    uri: OriginalUri,
+    caller: Caller,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    require(&state, &caller, lang, &[Duty::Roles], "/admin/security").await?;
+    let tr = Tr::new(lang);
+    let field = |name: &'static str| fields.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.trim());
+    let age_text = field("password_max_age_days").next().unwrap_or("").to_owned();
+    let mut required = Vec::new();
+    let mut error = None;
+    for value in field("two_factor") {
+        match Role::parse(value) {
+            Some(role) => required.push(role),
+            None => {
+                let args = [("field", "two_factor"), ("value", value)];
+                error = Some(FieldError::new("two_factor", "unknown_value", tr.f("error.unknown_value", &args)));
+            }
+        }
+    }
+    let checked = match (error, parse_integer(lang, "password_max_age_days", &age_text, 0, i64::from(u32::MAX))) {
+        (Some(e), _) | (None, Err(e)) => Err(e),
+        (None, Ok(days)) => xinzhi_domain::SecurityPolicy::new(u32::try_from(days).unwrap_or(u32::MAX), &required)
+            .map_err(|e| FieldError::from_domain("password_max_age_days", &e, lang)),
+    };
+    let policy = match checked {
+        Ok(policy) => policy,
+        Err(e) => {
+            let stored = state.store.security_policy().await.map_err(|e| PageError::from_store(lang, e))?;
+            let view = PolicyView {
+                stored: stored.is_some(),
+                password_max_age_days: age_text,
+                required,
+                saved: false,
+                error: Some(e),
+            };
+            return Ok(
+                (StatusCode::UNPROCESSABLE_ENTITY, security_page(&state, lang, &uri, &caller, view)).into_response()
+            );
+        }
+    };
+    let before = auth::security_policy(&state).await.map_err(|e| PageError::from_store(lang, e))?;
+    state
+        .store
+        .set_security_policy(&before, &policy, &caller.actor())
+        .await
+        .map_err(|e| PageError::from_store(lang, e))?;
+    state.policy.forget();
+    Ok(Redirect::to("/admin/security?saved=1").into_response())
 }
 
 // ---------------------------------------------------------------- audit log

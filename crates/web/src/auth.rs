@@ -25,7 +25,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
-use xinzhi_domain::Lang;
+use xinzhi_domain::{Lang, SecurityPolicy};
 use xinzhi_store::{Scope, User};
 
 use crate::AppState;
@@ -330,16 +330,49 @@ fn firm_of_path(path: &str) -> Option<String> {
     }
 }
 
+/// The security policy in force, kept a few seconds: servers sharing a database see the
+/// security administrator's change within [`PolicySlot::FRESH`].
+#[derive(Default)]
+pub struct PolicySlot {
+    cached: std::sync::Mutex<Option<(std::time::Instant, SecurityPolicy)>>,
+}
+
+impl PolicySlot {
+    const FRESH: std::time::Duration = std::time::Duration::from_secs(5);
+
+    /// Forgets the cached policy (after this server stored a new one).
+    pub fn forget(&self) {
+        if let Ok(mut cached) = self.cached.lock() {
+            *cached = None;
+        }
+    }
+}
+
+/// The security policy in force: the one the security administrator set, else the
+/// configuration's.
+pub(crate) async fn security_policy(state: &AppState) -> Result<SecurityPolicy, xinzhi_store::StoreError> {
+    if let Ok(cached) = state.policy.cached.lock()
+        && let Some((at, policy)) = cached.as_ref()
+        && at.elapsed() < PolicySlot::FRESH
+    {
+        return Ok(policy.clone());
+    }
+    let policy = state.store.security_policy().await?.unwrap_or_else(|| state.config.security_policy.clone());
+    if let Ok(mut cached) = state.policy.cached.lock() {
+        *cached = Some((std::time::Instant::now(), policy.clone()));
+    }
+    Ok(policy)
+}
+
 /// Whether the user must set a new password first: a temporary one, or one older than the
-/// deployment allows.
-pub(crate) fn must_change_password(state: &AppState, user: &User) -> bool {
-    let max_age = i64::from(state.config.password_max_age_days) * 86_400;
-    user.must_change_password || (max_age > 0 && now() - user.password_changed_at > max_age)
+/// security policy allows.
+pub(crate) async fn must_change_password(state: &AppState, user: &User) -> Result<bool, xinzhi_store::StoreError> {
+    Ok(user.must_change_password || security_policy(state).await?.password_expired(user.password_changed_at, now()))
 }
 
 /// Whether the user's role must sign in with a second factor that the user has not set up.
-fn needs_enrolment(state: &AppState, user: &User) -> bool {
-    !user.two_factor && state.config.two_factor_roles.contains(&user.role)
+async fn needs_enrolment(state: &AppState, user: &User) -> Result<bool, xinzhi_store::StoreError> {
+    Ok(!user.two_factor && security_policy(state).await?.requires_two_factor(user.role))
 }
 
 /// Seconds since the Unix epoch.
@@ -398,22 +431,26 @@ impl FromRequestParts<AppState> for Caller {
                 .token_user(&token_hash(token), now())
                 .await
                 .map_err(|e| AuthRejection::Failed(ApiError::from_store(lang, e)))?;
-            return match user {
-                Some(user) if must_change_password(state, &user) => Err(AuthRejection::PasswordChangeRequired(lang)),
-                Some(user) if needs_enrolment(state, &user) => Err(AuthRejection::TwoFactorRequired(lang)),
-                Some(user) => {
-                    within_duty(state, Caller::identified(parts, user, None, String::new(), ip), &path, lang).await
-                }
-                None => Err(AuthRejection::Unauthorized(lang)),
+            let failed = |e| AuthRejection::Failed(ApiError::from_store(lang, e));
+            let Some(user) = user else {
+                return Err(AuthRejection::Unauthorized(lang));
             };
+            if must_change_password(state, &user).await.map_err(failed)? {
+                return Err(AuthRejection::PasswordChangeRequired(lang));
+            }
+            if needs_enrolment(state, &user).await.map_err(failed)? {
+                return Err(AuthRejection::TwoFactorRequired(lang));
+            }
+            return within_duty(state, Caller::identified(parts, user, None, String::new(), ip), &path, lang).await;
         }
         match session_caller(state, &parts.headers)
             .await
             .map_err(|e| AuthRejection::Failed(ApiError::from_store(lang, e)))?
         {
             Some((user, hash, csrf)) => {
+                let failed = |e| AuthRejection::Failed(ApiError::from_store(lang, e));
                 let exempt = matches!(path.path(), "/account/password" | "/logout");
-                if must_change_password(state, &user) && !exempt {
+                if !exempt && must_change_password(state, &user).await.map_err(failed)? {
                     return Err(if api {
                         AuthRejection::PasswordChangeRequired(lang)
                     } else {
@@ -421,7 +458,7 @@ impl FromRequestParts<AppState> for Caller {
                     });
                 }
                 let enrolling = matches!(path.path(), "/account/two-factor" | "/logout" | "/account/password");
-                if needs_enrolment(state, &user) && !enrolling {
+                if !enrolling && needs_enrolment(state, &user).await.map_err(failed)? {
                     return Err(if api {
                         AuthRejection::TwoFactorRequired(lang)
                     } else {

@@ -78,11 +78,9 @@ pub struct WebConfig {
     /// Reverse proxies whose `X-Forwarded-For` names the client (sign-in throttling and the
     /// audit log see the client's address, not the proxy's).
     pub trusted_proxies: Vec<std::net::IpAddr>,
-    /// Roles that must sign in with a second factor (TOTP); until they have enrolled, their
-    /// users reach only the enrolment page (and the API answers 403).
-    pub two_factor_roles: Vec<xinzhi_domain::Role>,
-    /// Days a password may be used before it must be changed (0: no limit).
-    pub password_max_age_days: u32,
+    /// The security policy (password age; roles that must enrol a second factor before they
+    /// reach anything else) until the security administrator sets one on `/admin/security`.
+    pub security_policy: xinzhi_domain::SecurityPolicy,
     /// Addresses that may read `/metrics` (loopback unless configured).
     pub metrics_allow: Vec<std::net::IpAddr>,
 }
@@ -95,8 +93,7 @@ impl Default for WebConfig {
             session_absolute: Duration::from_secs(12 * 3600),
             https: false,
             trusted_proxies: Vec::new(),
-            two_factor_roles: Vec::new(),
-            password_max_age_days: 90,
+            security_policy: xinzhi_domain::SecurityPolicy { password_max_age_days: 90, two_factor_roles: Vec::new() },
             metrics_allow: vec![std::net::Ipv4Addr::LOCALHOST.into(), std::net::Ipv6Addr::LOCALHOST.into()],
         }
     }
@@ -111,6 +108,8 @@ pub struct AppState {
     pub city: Arc<(String, String)>,
     /// The monitoring engine, loaded once per server.
     pub engine: Arc<monitor::EngineSlot>,
+    /// The security policy in force, re-read every few seconds.
+    pub policy: Arc<auth::PolicySlot>,
 }
 
 /// The router with every page, API endpoint and middleware.
@@ -300,6 +299,7 @@ impl Application {
             config: Arc::new(config),
             city: Arc::new(city),
             engine: Arc::new(monitor::EngineSlot::default()),
+            policy: Arc::new(auth::PolicySlot::default()),
         };
         Ok(Application { listener, router: router(state.clone()), state })
     }

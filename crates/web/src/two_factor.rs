@@ -232,7 +232,7 @@ async fn enrol_page(
         tr,
         layout: Layout::for_caller(state, tr, uri, "account", caller),
         enabled: current.enabled,
-        required: state.config.two_factor_roles.contains(&user.role),
+        required: crate::auth::security_policy(state).await.map_err(store_error)?.requires_two_factor(user.role),
         secret: if current.enabled { String::new() } else { secret },
         otpauth: if current.enabled { String::new() } else { otpauth },
         recovery_left: state.store.recovery_codes_left(user.user_id).await.map_err(store_error)?,

@@ -139,8 +139,9 @@ pub struct Settings {
     pub log: String,
     pub https: bool,
     pub trusted_proxies: Vec<std::net::IpAddr>,
-    pub two_factor_roles: Vec<xinzhi_domain::Role>,
-    pub password_max_age_days: u32,
+    /// The security policy until the security administrator sets one (`two_factor_roles`,
+    /// `password_max_age_days`).
+    pub security_policy: xinzhi_domain::SecurityPolicy,
     pub metrics_allow: Vec<std::net::IpAddr>,
     /// Log as JSON lines.
     pub log_json: bool,
@@ -200,10 +201,17 @@ impl Settings {
             .iter()
             .map(|r| {
                 xinzhi_domain::Role::parse(r).with_context(|| {
-                    format!("unknown role '{r}' in two_factor_roles (XINZHI_TWO_FACTOR_ROLES): use admin, city_leader, city_analyst, district_officer, park_officer, department_handler or enterprise_reporter")
+                    let roles: Vec<&str> = xinzhi_domain::Role::ALL.iter().map(|r| r.as_str()).collect();
+                    format!(
+                        "unknown role '{r}' in two_factor_roles (XINZHI_TWO_FACTOR_ROLES): use {}",
+                        roles.join(", ")
+                    )
                 })
             })
-            .collect::<anyhow::Result<_>>()?;
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let password_max_age_days = merged.password_max_age_days.unwrap_or(90);
+        let security_policy = xinzhi_domain::SecurityPolicy::new(password_max_age_days, &two_factor_roles)
+            .map_err(|e| anyhow::anyhow!("password_max_age_days (XINZHI_PASSWORD_MAX_AGE_DAYS): {e}"))?;
         Ok(Settings {
             listen,
             data_dir,
@@ -211,8 +219,7 @@ impl Settings {
             log: merged.log.unwrap_or_default(),
             https: merged.https.unwrap_or(false),
             trusted_proxies,
-            two_factor_roles,
-            password_max_age_days: merged.password_max_age_days.unwrap_or(90),
+            security_policy,
             metrics_allow,
             log_json,
         })
@@ -223,8 +230,7 @@ impl Settings {
         xinzhi_web::WebConfig {
             https: self.https,
             trusted_proxies: self.trusted_proxies.clone(),
-            two_factor_roles: self.two_factor_roles.clone(),
-            password_max_age_days: self.password_max_age_days,
+            security_policy: self.security_policy.clone(),
             metrics_allow: self.metrics_allow.clone(),
             ..xinzhi_web::WebConfig::default()
         }
@@ -307,7 +313,11 @@ mod tests {
         assert_eq!(s.trusted_proxies.len(), 2);
         let roles = Layer::from_env(&env(&[("XINZHI_TWO_FACTOR_ROLES", "admin, city_leader")]));
         let s = Settings::resolve(Layer::default(), roles, Layer::default())?;
-        assert_eq!(s.web_config().two_factor_roles, [xinzhi_domain::Role::Admin, xinzhi_domain::Role::CityLeader]);
+        let required = s.web_config().security_policy.two_factor_roles;
+        assert_eq!(required, [xinzhi_domain::Role::Admin, xinzhi_domain::Role::CityLeader]);
+        let forever = Layer { password_max_age_days: Some(366), ..Layer::default() };
+        let error = Settings::resolve(forever, Layer::default(), Layer::default()).expect_err("too long").to_string();
+        assert!(error.contains("password_max_age_days") && error.contains("365"), "{error}");
         let json = Layer::from_env(&env(&[("XINZHI_LOG_FORMAT", "json"), ("XINZHI_METRICS_ALLOW", "10.1.2.3")]));
         let s = Settings::resolve(Layer::default(), json, Layer::default())?;
         assert!(s.log_json);

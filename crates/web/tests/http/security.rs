@@ -572,6 +572,7 @@ async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
         ("/admin/users".into(), [303, 200, 200, 404, 404, 404, 404, 404, 404, 404]),
         ("/admin/users/new".into(), [303, 200, 404, 404, 404, 404, 404, 404, 404, 404]),
         (format!("/admin/users/{admin_id}"), [303, 200, 200, 404, 404, 404, 404, 404, 404, 404]),
+        ("/admin/security".into(), [303, 404, 200, 404, 404, 404, 404, 404, 404, 404]),
         ("/admin/audit".into(), [303, 404, 404, 200, 404, 404, 404, 404, 404, 404]),
         ("/admin/audit.csv".into(), [303, 404, 404, 200, 404, 404, 404, 404, 404, 404]),
         ("/api/v1/overview".into(), [401, 200, 404, 404, 200, 200, 200, 200, 200, 200]),
@@ -720,6 +721,7 @@ async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
         "/admin/users/1/reset-password",
         "/admin/users/1/unlock",
         "/admin/users/1/reset-two-factor",
+        "/admin/security",
         "/api/v1/reports/91350100M000100Y43/2024-06/review",
         "/api/v1/reports/91350100M000100Y43/2024-06/correction",
         "/reports/review",
@@ -971,7 +973,8 @@ fn authenticator_code(secret_base32: &str, at: u64) -> Result<String> {
 
 #[tokio::test]
 async fn a_role_that_needs_two_factor_enrols_then_signs_in_with_a_code_or_a_recovery_code() -> Result {
-    let web = xinzhi_web::WebConfig { two_factor_roles: vec![xinzhi_domain::Role::CityLeader], ..Default::default() };
+    let policy = xinzhi_domain::SecurityPolicy::new(90, &[Role::CityLeader])?;
+    let web = xinzhi_web::WebConfig { security_policy: policy, ..Default::default() };
     let app =
         crate::helpers::TestApp::spawn_configured(xinzhi_store::testing::TestDatabase::sqlite().await?, web).await?;
     // Signed in with the password, the leader reaches only the enrolment page; the API says why.
@@ -1034,6 +1037,55 @@ async fn a_role_that_needs_two_factor_enrols_then_signs_in_with_a_code_or_a_reco
     // Roles without the requirement sign in as before.
     assert_eq!(app.try_login_with(&browser()?, "analyst", PASSWORD).await?.headers()["location"], "/");
     app.stop().await
+}
+
+/// The security administrator sets the policy on its page: it replaces the configuration's,
+/// takes effect at the next request, refuses what is out of bounds, and is audited.
+#[tokio::test]
+async fn the_security_administrator_sets_the_password_age_and_the_roles_that_need_a_second_factor() -> Result {
+    let app = spawn_signed_in("secadmin").await?;
+    let page = app.get("/admin/security").await?.text().await?;
+    assert!(page.contains("id=\"policy-source\">当前策略来自部署配置"), "the configuration's until set");
+    assert!(page.contains("name=\"password_max_age_days\" value=\"90\""));
+    assert!(page.contains("至少10位") && page.contains("锁定15分钟"), "the fixed rules are shown");
+
+    for (fields, field) in [
+        (vec![("password_max_age_days", "400")], "password_max_age_days"),
+        (vec![("password_max_age_days", "abc")], "password_max_age_days"),
+        (vec![("password_max_age_days", "30"), ("two_factor", "boss")], "two_factor"),
+    ] {
+        let refused = app.post_form("/admin/security", &fields).await?;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+        assert!(refused.text().await?.contains(&format!("data-field=\"{field}\"")), "{fields:?}");
+    }
+    assert_eq!(app.db.store.security_policy().await?, None, "nothing stored by a refusal");
+
+    let saved =
+        app.post_form("/admin/security", &[("password_max_age_days", "30"), ("two_factor", "city_leader")]).await?;
+    assert_eq!(saved.headers()["location"], "/admin/security?saved=1");
+    let stored = app.db.store.security_policy().await?.ok_or("stored")?;
+    assert_eq!((stored.password_max_age_days, stored.two_factor_roles), (30, vec![Role::CityLeader]));
+    assert!(app.get("/admin/security").await?.text().await?.contains("当前策略由安全管理员在本页设定"));
+
+    // In force at once: a leader must enrol a second factor; a 31-day-old password must change.
+    let leader = browser()?;
+    assert_eq!(app.try_login_with(&leader, "leader", PASSWORD).await?.status(), StatusCode::SEE_OTHER);
+    let home = leader.get(format!("{}/", app.base)).send().await?;
+    assert_eq!(home.headers()["location"], "/account/two-factor");
+    let analyst = app.db.store.user_for_login(&xinzhi_domain::Username::parse("analyst")?).await?.ok_or("analyst")?.0;
+    app.db.store.backdate_password(analyst.user_id, auth_now() - 31 * 86_400).await?;
+    let signed_in = app.try_login_with(&browser()?, "analyst", PASSWORD).await?;
+    assert_eq!(signed_in.headers()["location"], "/account/password");
+
+    // Only the security administrator sets it; the auditor reads the change old → new.
+    let system = app.with_new_browser()?;
+    system.login("admin", PASSWORD).await?;
+    assert_eq!(system.get("/admin/security").await?.status(), StatusCode::NOT_FOUND);
+    let auditor = system.with_new_browser()?;
+    auditor.login("auditor", PASSWORD).await?;
+    let csv = auditor.get("/admin/audit.csv?action=security_policy.update").await?.text().await?;
+    assert!(csv.contains("password_max_age_days\"\":90") && csv.contains("password_max_age_days\"\":30"), "{csv}");
+    auditor.stop().await
 }
 
 #[tokio::test]
