@@ -471,12 +471,21 @@ async fn the_three_administrators_each_do_their_own_duty_and_nothing_else() -> R
     let unlocked = security.post_form(&format!("{newbie_path}/unlock"), &[]).await?;
     assert_eq!(unlocked.status(), StatusCode::SEE_OTHER);
     assert_eq!(id_of("newbie").await?.locked_until, 0);
+    // And removes a lost second factor.
+    let system_actor = xinzhi_store::AuditActor::system("test");
+    store.begin_totp(newbie.user_id, "JBSWY3DPEHPK3PXP").await?;
+    store.enable_totp(newbie.user_id, 1, &[], &system_actor).await?;
+    assert!(security.get(&newbie_path).await?.text().await?.contains("id=\"reset-two-factor-form\""));
+    let reset = security.post_form(&format!("{newbie_path}/reset-two-factor"), &[]).await?;
+    assert_eq!(reset.status(), StatusCode::SEE_OTHER);
+    assert!(!id_of("newbie").await?.two_factor);
 
     // The auditor reads it all, and nothing else.
     let audit = security.with_new_browser()?;
     audit.login("auditor", PASSWORD).await?;
     let csv = audit.get("/admin/audit.csv").await?.text().await?;
-    for action in ["user.create", "user.update", "user.unlock", "access.denied", "\"role_pending\""] {
+    for action in ["user.create", "user.update", "user.unlock", "two_factor.reset", "access.denied", "\"role_pending\""]
+    {
         assert!(csv.contains(action), "{action} in the audit log");
     }
     for path in ["/admin/users", "/admin/users/new", "/enterprises", "/api/v1/overview"] {
