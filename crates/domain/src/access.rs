@@ -1,5 +1,5 @@
-//! Who may do what: roles, the kind of data scope each role holds, usernames, and the password
-//! and lockout policies. product.md "Who uses it".
+//! Roles, the kind of data scope each role holds, usernames, and the password, lockout and
+//! security policies. What each role may do is the table in `permission.rs`.
 //!
 //! A scope narrows every read and write of enterprise data; which concrete district, park,
 //! department or enterprise a user holds is stored with the user (ids are storage's business).
@@ -107,58 +107,9 @@ impl Role {
         }
     }
 
-    /// Creates accounts (which wait for a role until the security administrator grants it),
-    /// renames, disables and enables them, resets their passwords — except the accounts of the
-    /// other two administrators, whom only the server's operator manages (`xinzhi user`), so
-    /// that the system administrator cannot silence them.
-    pub fn manages_accounts(self) -> bool {
-        self == Role::Admin
-    }
-
-    /// Grants roles and scopes, unlocks locked accounts and resets second factors.
-    pub fn grants_roles(self) -> bool {
-        self == Role::SecurityAdmin
-    }
-
-    /// Reads and exports the audit log; nobody else does.
-    pub fn reads_audit(self) -> bool {
-        self == Role::AuditAdmin
-    }
-
-    /// One of the three administrators of separation of duties.
+    /// One of the three administrators of separation of duties (三员分立).
     pub fn is_administrator(self) -> bool {
         matches!(self, Role::Admin | Role::SecurityAdmin | Role::AuditAdmin)
-    }
-
-    /// Enters or corrects monthly values of the firms in scope (the firm itself, or district,
-    /// park and city staff on its behalf). Leaders read only.
-    pub fn writes_reports(self) -> bool {
-        matches!(
-            self,
-            Role::Admin | Role::CityAnalyst | Role::DistrictOfficer | Role::ParkOfficer | Role::EnterpriseReporter
-        )
-    }
-
-    /// Approves or returns submitted reports of the firms in scope.
-    pub fn reviews_reports(self) -> bool {
-        matches!(self, Role::Admin | Role::CityAnalyst | Role::DistrictOfficer | Role::ParkOfficer)
-    }
-
-    /// Writes a month after its deadline although the data set locks it (and grants the
-    /// per-firm exceptions that let others do so).
-    pub fn overrides_report_lock(self) -> bool {
-        matches!(self, Role::Admin | Role::CityAnalyst)
-    }
-
-    /// Reads the monitoring cockpit of its scope (运行监测): the city's staff, districts and
-    /// parks. A firm's reporter and a department handler do not.
-    pub fn reads_monitoring(self) -> bool {
-        matches!(self.scope_kind(), ScopeKind::City | ScopeKind::District | ScopeKind::Park)
-    }
-
-    /// Sets the year's targets of the city and its units (the city's analysts).
-    pub fn sets_targets(self) -> bool {
-        matches!(self, Role::Admin | Role::CityAnalyst)
     }
 }
 
@@ -480,7 +431,6 @@ mod tests {
         assert_eq!(Role::AuditAdmin.scope_kind(), ScopeKind::NoData);
         for role in Role::ALL {
             assert_eq!(Role::parse(role.as_str()), Some(role));
-            assert_eq!(role.manages_accounts(), role == Role::Admin);
         }
     }
 
@@ -499,19 +449,6 @@ mod tests {
         assert!(
             serde_json::from_str::<SecurityPolicy>(r#"{"password_max_age_days":9,"two_factor_roles":["x"]}"#).is_err()
         );
-    }
-
-    #[test]
-    fn each_administrative_duty_belongs_to_exactly_one_role() {
-        let holders = |duty: fn(Role) -> bool| Role::ALL.into_iter().filter(|r| duty(*r)).collect::<Vec<_>>();
-        assert_eq!(holders(Role::manages_accounts), [Role::Admin]);
-        assert_eq!(holders(Role::grants_roles), [Role::SecurityAdmin]);
-        assert_eq!(holders(Role::reads_audit), [Role::AuditAdmin]);
-        // The security and audit administrators do no business: no reports, reviews, targets.
-        for role in [Role::SecurityAdmin, Role::AuditAdmin] {
-            assert!(!role.writes_reports() && !role.reviews_reports() && !role.sets_targets());
-            assert!(!role.reads_monitoring() && !role.overrides_report_lock());
-        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
-use xinzhi_domain::{Lang, Role, Username};
+use xinzhi_domain::{Lang, Permission, Role, Username};
 use xinzhi_store::{AuditFilter, AuditRecord, NewUser, Outcome, Page, Scope, StoreError, User, UserChange, UserId};
 
 use crate::AppState;
@@ -37,37 +37,16 @@ pub fn router() -> Router<AppState> {
         .route("/admin/audit.csv", get(view_audit_csv_get))
 }
 
-/// One of the three administrators' duties.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Duty {
-    /// The system administrator's.
-    Accounts,
-    /// The security administrator's.
-    Roles,
-    /// The audit administrator's.
-    Audit,
-}
-
-impl Duty {
-    fn held_by(self, role: Role) -> bool {
-        match self {
-            Duty::Accounts => role.manages_accounts(),
-            Duty::Roles => role.grants_roles(),
-            Duty::Audit => role.reads_audit(),
-        }
-    }
-}
-
 /// The first of `duties` the caller holds; 404 for anyone holding none, with the denial in
 /// the audit log.
 async fn require(
     state: &AppState,
     caller: &Caller,
     lang: Lang,
-    duties: &[Duty],
+    duties: &[Permission],
     what: &str,
-) -> Result<Duty, PageError> {
-    if let Some(duty) = duties.iter().copied().find(|d| d.held_by(caller.user.role)) {
+) -> Result<Permission, PageError> {
+    if let Some(duty) = duties.iter().copied().find(|d| caller.user.role.may(*d)) {
         return Ok(duty);
     }
     auth::audit_denial(state, caller, "page", what).await;
@@ -76,9 +55,9 @@ async fn require(
 
 /// Where an administrator without enterprise data starts (the overview has nothing for them).
 pub fn administration_home(role: Role) -> Option<&'static str> {
-    if role.grants_roles() {
+    if role.may(Permission::GrantRoles) {
         Some("/admin/users")
-    } else if role.reads_audit() {
+    } else if role.may(Permission::ReadAuditLog) {
         Some("/admin/audit")
     } else {
         None
@@ -120,7 +99,8 @@ async fn view_users_get(
     uri: OriginalUri,
     caller: Caller,
 ) -> Result<UsersPage, PageError> {
-    let duty = require(&state, &caller, lang, &[Duty::Accounts, Duty::Roles], "/admin/users").await?;
+    let duty =
+        require(&state, &caller, lang, &[Permission::ManageAccounts, Permission::GrantRoles], "/admin/users").await?;
     let tr = Tr::new(lang);
     let now = auth::now();
     let mut rows = Vec::new();
@@ -132,7 +112,7 @@ async fn view_users_get(
         tr,
         layout: Layout::for_caller(&state, tr, &uri, "admin", &caller),
         rows,
-        accounts: duty == Duty::Accounts,
+        accounts: duty == Permission::ManageAccounts,
     })
 }
 
@@ -182,9 +162,9 @@ async fn view_user_new_get(
     uri: OriginalUri,
     caller: Caller,
 ) -> Result<UserPage, PageError> {
-    require(&state, &caller, lang, &[Duty::Accounts], "/admin/users/new").await?;
+    require(&state, &caller, lang, &[Permission::ManageAccounts], "/admin/users/new").await?;
     let form = UserForm::default();
-    Ok(form_page(&state, lang, &uri, &caller, FormView::new(Duty::Accounts, None, &form)))
+    Ok(form_page(&state, lang, &uri, &caller, FormView::new(Permission::ManageAccounts, None, &form)))
 }
 
 /// The user form. Each administrator posts only the fields of its duty; the others are
@@ -212,11 +192,13 @@ impl UserForm {
     }
 
     /// The stored user's form with the fields of `duty` taken from `posted`.
-    fn overlaid(self, duty: Duty, posted: UserForm) -> UserForm {
+    fn overlaid(self, duty: Permission, posted: UserForm) -> UserForm {
         match duty {
-            Duty::Accounts => UserForm { display_name: posted.display_name, disabled: posted.disabled, ..self },
-            Duty::Roles => UserForm { role: posted.role, scope: posted.scope, ..self },
-            Duty::Audit => self,
+            Permission::ManageAccounts => {
+                UserForm { display_name: posted.display_name, disabled: posted.disabled, ..self }
+            }
+            Permission::GrantRoles => UserForm { role: posted.role, scope: posted.scope, ..self },
+            _ => self,
         }
     }
 }
@@ -260,7 +242,7 @@ async fn check_role_and_scope(state: &AppState, lang: Lang, form: &UserForm) -> 
 
 /// What the user form shows besides the layout.
 struct FormView<'a> {
-    duty: Duty,
+    duty: Permission,
     /// The stored user; `None` for a new one.
     user: Option<&'a User>,
     form: &'a UserForm,
@@ -269,7 +251,7 @@ struct FormView<'a> {
 }
 
 impl<'a> FormView<'a> {
-    fn new(duty: Duty, user: Option<&'a User>, form: &'a UserForm) -> FormView<'a> {
+    fn new(duty: Permission, user: Option<&'a User>, form: &'a UserForm) -> FormView<'a> {
         FormView { duty, user, form, error: None, password: None }
     }
 }
@@ -290,8 +272,8 @@ fn form_page(state: &AppState, lang: Lang, uri: &OriginalUri, caller: &Caller, v
         scope_code: form.scope.clone().unwrap_or_default(),
         disabled: form.disabled.is_some(),
         // A new account's role is asked for by the system administrator and granted later.
-        duty_accounts: duty == Duty::Accounts && user.is_none_or(|u| account_managed_here(u.role)),
-        duty_roles: duty == Duty::Roles || user.is_none(),
+        duty_accounts: duty == Permission::ManageAccounts && user.is_none_or(|u| account_managed_here(u.role)),
+        duty_roles: duty == Permission::GrantRoles || user.is_none(),
         pending: user.is_some_and(|u| u.role_pending),
         locked: user.is_some_and(|u| u.locked_until > now),
         two_factor: user.is_some_and(|u| u.two_factor),
@@ -314,9 +296,9 @@ async fn view_users_post(
     caller: Caller,
     Form(form): Form<UserForm>,
 ) -> Result<Response, PageError> {
-    require(&state, &caller, lang, &[Duty::Accounts], "/admin/users").await?;
+    require(&state, &caller, lang, &[Permission::ManageAccounts], "/admin/users").await?;
     let invalid = |error: FieldError| {
-        let view = FormView { error: Some(error), ..FormView::new(Duty::Accounts, None, &form) };
+        let view = FormView { error: Some(error), ..FormView::new(Permission::ManageAccounts, None, &form) };
         Ok::<_, PageError>(unprocessable(form_page(&state, lang, &uri, &caller, view)))
     };
     let username = match Username::parse(form.username.as_deref().unwrap_or("")) {
@@ -345,7 +327,8 @@ async fn view_users_post(
     match state.store.create_user(&new_user, &caller.actor()).await {
         Ok(id) => {
             let user = state.store.user_by_id(id).await.map_err(|e| PageError::from_store(lang, e))?;
-            let view = FormView { password: Some(password), ..FormView::new(Duty::Accounts, Some(&user), &form) };
+            let view =
+                FormView { password: Some(password), ..FormView::new(Permission::ManageAccounts, Some(&user), &form) };
             Ok((StatusCode::CREATED, form_page(&state, lang, &uri, &caller, view)).into_response())
         }
         Err(StoreError::Conflict(_)) => {
@@ -367,19 +350,21 @@ async fn view_user_get(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<UserPage, PageError> {
-    let duty = require(&state, &caller, lang, &[Duty::Accounts, Duty::Roles], "/admin/users/{id}").await?;
+    let duty =
+        require(&state, &caller, lang, &[Permission::ManageAccounts, Permission::GrantRoles], "/admin/users/{id}")
+            .await?;
     let user = state.store.user_by_id(UserId(id)).await.map_err(|e| PageError::from_store(lang, e))?;
     let form = UserForm::of(&state, &user).await.map_err(|e| PageError::from_store(lang, e))?;
     Ok(form_page(&state, lang, &uri, &caller, FormView::new(duty, Some(&user), &form)))
 }
 
 /// Why an administrator may not make this change, if it may not.
-fn refusal(duty: Duty, caller: &User, target: &User, form: &UserForm) -> Option<(&'static str, &'static str)> {
+fn refusal(duty: Permission, caller: &User, target: &User, form: &UserForm) -> Option<(&'static str, &'static str)> {
     let yourself = caller.user_id == target.user_id;
     match duty {
-        Duty::Accounts if !account_managed_here(target.role) => Some(("role", "admin.managed_by_operator")),
-        Duty::Accounts if yourself && form.disabled.is_some() => Some(("disabled", "admin.not_yourself")),
-        Duty::Roles if yourself => Some(("role", "admin.not_yourself")),
+        Permission::ManageAccounts if !account_managed_here(target.role) => Some(("role", "admin.managed_by_operator")),
+        Permission::ManageAccounts if yourself && form.disabled.is_some() => Some(("disabled", "admin.not_yourself")),
+        Permission::GrantRoles if yourself => Some(("role", "admin.not_yourself")),
         _ => None,
     }
 }
@@ -392,7 +377,9 @@ async fn view_user_post(
     Path(id): Path<i64>,
     Form(posted): Form<UserForm>,
 ) -> Result<Response, PageError> {
-    let duty = require(&state, &caller, lang, &[Duty::Accounts, Duty::Roles], "/admin/users/{id}").await?;
+    let duty =
+        require(&state, &caller, lang, &[Permission::ManageAccounts, Permission::GrantRoles], "/admin/users/{id}")
+            .await?;
     let existing = state.store.user_by_id(UserId(id)).await.map_err(|e| PageError::from_store(lang, e))?;
     let stored = UserForm::of(&state, &existing).await.map_err(|e| PageError::from_store(lang, e))?;
     let form = stored.overlaid(duty, posted);
@@ -405,7 +392,7 @@ async fn view_user_post(
         return invalid(FieldError::new(field, "duty", tr.t(key).to_owned()));
     }
     let change = match duty {
-        Duty::Accounts => match check_display_name(lang, &form) {
+        Permission::ManageAccounts => match check_display_name(lang, &form) {
             Ok(name) => UserChange {
                 display_name: Some(name),
                 disabled: Some(form.disabled.is_some()),
@@ -413,11 +400,11 @@ async fn view_user_post(
             },
             Err(e) => return invalid(e),
         },
-        Duty::Roles => match check_role_and_scope(&state, lang, &form).await {
+        Permission::GrantRoles => match check_role_and_scope(&state, lang, &form).await {
             Ok(role_and_scope) => UserChange { role_and_scope: Some(role_and_scope), ..UserChange::default() },
             Err(e) => return invalid(e),
         },
-        Duty::Audit => return Err(PageError::not_found(lang)),
+        _ => return Err(PageError::not_found(lang)),
     };
     state.store.update_user(UserId(id), &change, &caller.actor()).await.map_err(|e| PageError::from_store(lang, e))?;
     Ok(Redirect::to("/admin/users").into_response())
@@ -430,13 +417,13 @@ async fn view_user_reset_post(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    require(&state, &caller, lang, &[Duty::Accounts], "/admin/users/{id}/reset-password").await?;
+    require(&state, &caller, lang, &[Permission::ManageAccounts], "/admin/users/{id}/reset-password").await?;
     let user = state.store.user_by_id(UserId(id)).await.map_err(|e| PageError::from_store(lang, e))?;
     let form = UserForm::of(&state, &user).await.map_err(|e| PageError::from_store(lang, e))?;
     if !account_managed_here(user.role) {
         let tr = Tr::new(lang);
         let error = FieldError::new("role", "duty", tr.t("admin.managed_by_operator").to_owned());
-        let view = FormView { error: Some(error), ..FormView::new(Duty::Accounts, Some(&user), &form) };
+        let view = FormView { error: Some(error), ..FormView::new(Permission::ManageAccounts, Some(&user), &form) };
         return Ok(unprocessable(form_page(&state, lang, &uri, &caller, view)));
     }
     let password = auth::temporary_password();
@@ -446,7 +433,7 @@ async fn view_user_reset_post(
         .set_password(user.user_id, &hash, true, None, "user.password_reset", &caller.actor())
         .await
         .map_err(|e| PageError::from_store(lang, e))?;
-    let view = FormView { password: Some(password), ..FormView::new(Duty::Accounts, Some(&user), &form) };
+    let view = FormView { password: Some(password), ..FormView::new(Permission::ManageAccounts, Some(&user), &form) };
     Ok(form_page(&state, lang, &uri, &caller, view).into_response())
 }
 
@@ -457,7 +444,7 @@ async fn view_user_unlock_post(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    require(&state, &caller, lang, &[Duty::Roles], "/admin/users/{id}/unlock").await?;
+    require(&state, &caller, lang, &[Permission::GrantRoles], "/admin/users/{id}/unlock").await?;
     state.store.unlock_user(UserId(id), &caller.actor()).await.map_err(|e| PageError::from_store(lang, e))?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
 }
@@ -470,7 +457,7 @@ async fn view_user_two_factor_post(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    require(&state, &caller, lang, &[Duty::Roles], "/admin/users/{id}/reset-two-factor").await?;
+    require(&state, &caller, lang, &[Permission::GrantRoles], "/admin/users/{id}/reset-two-factor").await?;
     let user = state.store.user_by_id(UserId(id)).await.map_err(|e| PageError::from_store(lang, e))?;
     state.store.reset_totp(user.user_id, &caller.actor()).await.map_err(|e| PageError::from_store(lang, e))?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
@@ -586,7 +573,7 @@ async fn view_security_get(
     caller: Caller,
     Query(query): Query<SavedQuery>,
 ) -> Result<SecurityPage, PageError> {
-    require(&state, &caller, lang, &[Duty::Roles], "/admin/security").await?;
+    require(&state, &caller, lang, &[Permission::GrantRoles], "/admin/security").await?;
     let stored = state.store.security_policy().await.map_err(|e| PageError::from_store(lang, e))?;
     let policy = stored.clone().unwrap_or_else(|| state.config.security_policy.clone());
     let view = PolicyView {
@@ -608,7 +595,7 @@ async fn view_security_post(
     caller: Caller,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    require(&state, &caller, lang, &[Duty::Roles], "/admin/security").await?;
+    require(&state, &caller, lang, &[Permission::GrantRoles], "/admin/security").await?;
     let tr = Tr::new(lang);
     let field = |name: &'static str| fields.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.trim());
     let age_text = field("password_max_age_days").next().unwrap_or("").to_owned();
@@ -764,7 +751,7 @@ async fn view_audit_get(
     caller: Caller,
     Query(query): Query<AuditQuery>,
 ) -> Result<(StatusCode, AuditPage), PageError> {
-    require(&state, &caller, lang, &[Duty::Audit], "/admin/audit").await?;
+    require(&state, &caller, lang, &[Permission::ReadAuditLog], "/admin/audit").await?;
     let tr = Tr::new(lang);
     let parsed = query.filter(lang).and_then(|f| {
         let page = query
@@ -826,7 +813,7 @@ async fn view_audit_csv_get(
     caller: Caller,
     Query(query): Query<AuditQuery>,
 ) -> Result<Response, PageError> {
-    require(&state, &caller, lang, &[Duty::Audit], "/admin/audit.csv").await?;
+    require(&state, &caller, lang, &[Permission::ReadAuditLog], "/admin/audit.csv").await?;
     let filter = query.filter(lang).map_err(|e| PageError::invalid(lang, e))?;
     let result = state
         .store

@@ -25,7 +25,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
-use xinzhi_domain::{Lang, SecurityPolicy};
+use xinzhi_domain::{Lang, Permission, SecurityPolicy};
 use xinzhi_store::{Scope, User};
 
 use crate::AppState;
@@ -380,14 +380,20 @@ pub fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
-/// Refused (404, the denial audited under `area`) for a role that does not read monitoring:
-/// firms' reporters and departments.
-pub(crate) async fn refuse_unless_monitoring(state: &AppState, caller: &Caller, area: &str, what: &str) -> bool {
-    if caller.user.role.reads_monitoring() {
-        return false;
+/// Whether the caller holds `permission`; when it does not, the denial is audited under
+/// `area` (the caller answers 404).
+pub(crate) async fn permitted(
+    state: &AppState,
+    caller: &Caller,
+    permission: Permission,
+    area: &str,
+    what: &str,
+) -> bool {
+    if caller.user.role.may(permission) {
+        return true;
     }
     audit_denial(state, caller, area, what).await;
-    true
+    false
 }
 
 /// Today's date (yyyymmdd) in China Standard Time.

@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use xinzhi_domain::peer::own_metric;
-use xinzhi_domain::{Lang, Month};
+use xinzhi_domain::{Lang, Month, Permission};
 use xinzhi_extract::{Extraction, Kind};
 use xinzhi_store::peers::{NewPeerReport, PeerFact, PeerFactInput, PeerReport, PeerRow};
 
@@ -43,11 +43,11 @@ pub fn api_router() -> Router<AppState> {
 }
 
 fn reads(caller: &Caller) -> bool {
-    caller.user.role.reads_monitoring()
+    caller.user.role.may(Permission::ReadMonitoring)
 }
 
 fn writes(caller: &Caller) -> bool {
-    caller.user.role.sets_targets()
+    caller.user.role.may(Permission::EditPeerReports)
 }
 
 async fn refuse_unless(

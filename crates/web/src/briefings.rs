@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use xinzhi_analytics::cockpit::{Breakdown, Cockpit, Figure};
 use xinzhi_analytics::{Attribution, Dimension, Window};
 use xinzhi_domain::briefing::{DraftPiece, Piece, draft_pieces, parse, plain};
-use xinzhi_domain::{Lang, Month, Tier};
+use xinzhi_domain::{Lang, Month, Permission, Tier};
 use xinzhi_store::briefings::{Briefing, BriefingTemplate, NewBriefing};
 use xinzhi_store::reports::ReportStatus;
 use xinzhi_store::{Scope, StoreError};
@@ -49,12 +49,12 @@ pub fn api_router() -> Router<AppState> {
 }
 
 fn reads(caller: &Caller) -> bool {
-    caller.user.role.reads_monitoring()
+    caller.user.role.may(Permission::ReadMonitoring)
 }
 
 /// Who drafts and edits: the officers of the city, districts and parks.
 fn writes(caller: &Caller) -> bool {
-    caller.user.role.reviews_reports()
+    caller.user.role.may(Permission::DraftBriefings)
 }
 
 async fn refuse_unless(
@@ -492,7 +492,7 @@ pub struct TemplateInput {
 }
 
 async fn save_template(state: &AppState, caller: &Caller, lang: Lang, input: &TemplateInput) -> Result<i64, ApiError> {
-    refuse_unless(state, caller, lang, caller.user.role.sets_targets(), "template").await?;
+    refuse_unless(state, caller, lang, caller.user.role.may(Permission::EditBriefingTemplates), "template").await?;
     let name = input.name.trim();
     if !(1..=40).contains(&name.chars().count()) {
         return Err(ApiError::invalid("name", "briefing.name", Tr::new(lang).t("briefings.bad_name").to_owned()));
@@ -773,7 +773,7 @@ async fn templates_page(
             .map(|(n, arg, what)| (if *arg { format!("{{{n}:…}}") } else { format!("{{{n}}}") }, *what))
             .collect(),
         templates,
-        editable: caller.user.role.sets_targets(),
+        editable: caller.user.role.may(Permission::EditBriefingTemplates),
         name,
         body,
         problems,

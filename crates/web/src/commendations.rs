@@ -11,8 +11,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use xinzhi_analytics::commendations::{self, CommendationList};
-use xinzhi_domain::Lang;
 use xinzhi_domain::commendation::CommendationRules;
+use xinzhi_domain::{Lang, Permission};
 use xinzhi_ingest::{TableCell, TableSheet, table_workbook};
 
 use crate::AppState;
@@ -49,7 +49,7 @@ pub struct ListsAnswer {
 }
 
 async fn lists(state: &AppState, caller: &Caller, lang: Lang, query: &ListsQuery) -> Result<ListsAnswer, ApiError> {
-    if !caller.user.role.reads_monitoring() {
+    if !caller.user.role.may(Permission::ReadMonitoring) {
         audit_denial(state, caller, "commendations", "lists").await;
         return Err(ApiError::NotFound(lang));
     }

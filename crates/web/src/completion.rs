@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use xinzhi_domain::reporting::{Timeliness, deadline_end, timeliness};
-use xinzhi_domain::{CreditCode, Lang, Month, Role};
+use xinzhi_domain::{CreditCode, Lang, Month, Permission};
 use xinzhi_ingest::{TableCell, TableSheet, table_workbook};
 use xinzhi_store::reports::MONTHLY;
 use xinzhi_store::{DataSet, DueReport, ReportException, ReportStatus, Scope, StoreError};
@@ -41,7 +41,7 @@ pub fn api_router() -> Router<AppState> {
 
 /// Who sees the board: everyone who oversees firms (not departments, not a firm itself).
 fn may_see(caller: &Caller) -> bool {
-    caller.user.role.reviews_reports() || caller.user.role == Role::CityLeader
+    caller.user.role.may(Permission::ReadReportingProgress)
 }
 
 /// Counts of one district or park.
@@ -237,7 +237,7 @@ async fn view_completion_get(
             (tr.t("completion.by_park"), "by-park", board.by_park.clone()),
         ],
         board,
-        grants: caller.user.role.overrides_report_lock(),
+        grants: caller.user.role.may(Permission::ConfigureReporting),
         notice: (query.done.as_deref() == Some("exception")).then(|| tr.t("completion.exception_saved").to_owned()),
         prev_link: format!("/reports/completion?period={}", period.prev()),
         next_link: format!("/reports/completion?period={}", period.next()),
@@ -337,7 +337,7 @@ async fn view_exception_post(
     caller: Caller,
     fields: FormFields,
 ) -> Result<Response, PageError> {
-    if !caller.user.role.overrides_report_lock() || *caller.scope() != Scope::City {
+    if !caller.user.role.may(Permission::ConfigureReporting) || *caller.scope() != Scope::City {
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);

@@ -16,7 +16,7 @@ use xinzhi_domain::commendation::CommendationRules;
 use xinzhi_domain::criteria::LadderRules;
 use xinzhi_domain::mu::MuRules;
 use xinzhi_domain::period::days_of_yyyymmdd;
-use xinzhi_domain::{Lang, Tier};
+use xinzhi_domain::{Lang, Permission, Tier};
 use xinzhi_store::StoreError;
 use xinzhi_store::cultivation::{RuleSet, VersionedRules};
 
@@ -110,7 +110,7 @@ async fn api_ladder(
     caller: Caller,
     Query(query): Query<LadderQuery>,
 ) -> Result<Json<LadderAnswer>, ApiError> {
-    if crate::auth::refuse_unless_monitoring(&state, &caller, "cultivation", "ladder").await {
+    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "cultivation", "ladder").await {
         return Err(ApiError::NotFound(lang));
     }
     let date = parse_date(lang, query.date.as_deref()).map_err(ApiError::Invalid)?;
@@ -160,7 +160,7 @@ async fn view_ladder_get(
     caller: Caller,
     Query(query): Query<LadderQuery>,
 ) -> Result<LadderPage, PageError> {
-    if crate::auth::refuse_unless_monitoring(&state, &caller, "cultivation", "ladder").await {
+    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "cultivation", "ladder").await {
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
@@ -212,7 +212,7 @@ async fn view_ladder_get(
         within_180: due(ReviewDue::Within180),
         reviews_more: answer.reviews_due.len().saturating_sub(PAGE_CANDIDATES),
         reviews,
-        may_import: caller.user.role.reviews_reports(),
+        may_import: caller.user.role.may(Permission::ManageCultivation),
     })
 }
 
@@ -311,7 +311,7 @@ async fn api_pool(
     Path(tier): Path<String>,
     Query(query): Query<PoolQuery>,
 ) -> Result<Json<PoolAnswer>, ApiError> {
-    if crate::auth::refuse_unless_monitoring(&state, &caller, "cultivation", "pool").await {
+    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "cultivation", "pool").await {
         return Err(ApiError::NotFound(lang));
     }
     let tier = parse_tier(lang, &tier).map_err(ApiError::Invalid)?;
@@ -354,7 +354,7 @@ async fn view_pool_get(
     Path(tier): Path<String>,
     Query(mut query): Query<PoolQuery>,
 ) -> Result<PoolPage, PageError> {
-    if crate::auth::refuse_unless_monitoring(&state, &caller, "cultivation", "pool").await {
+    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "cultivation", "pool").await {
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
@@ -491,7 +491,7 @@ async fn api_rules(
     caller: Caller,
     Path(kind): Path<String>,
 ) -> Result<Json<RulesAnswer>, ApiError> {
-    if crate::auth::refuse_unless_monitoring(&state, &caller, "cultivation", "rules").await {
+    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "cultivation", "rules").await {
         return Err(ApiError::NotFound(lang));
     }
     let kind = RuleKind::parse(lang, Some(&kind)).map_err(ApiError::Invalid)?;
@@ -534,7 +534,7 @@ async fn save_rules(
     kind: RuleKind,
     body: &str,
 ) -> Result<RuleSet, ApiError> {
-    if !caller.user.role.sets_targets() {
+    if !caller.user.role.may(Permission::EditRules) {
         audit_denial(state, caller, "cultivation", "rules.save").await;
         return Err(ApiError::NotFound(lang));
     }
@@ -627,7 +627,7 @@ async fn rules_page(
         title_key: kind.title_key(),
         versions,
         body,
-        editable: caller.user.role.sets_targets(),
+        editable: caller.user.role.may(Permission::EditRules),
         problem: None,
         saved: None,
     })
@@ -640,7 +640,7 @@ async fn view_rules_get(
     caller: Caller,
     Query(query): Query<RulesQuery>,
 ) -> Result<RulesPage, PageError> {
-    if crate::auth::refuse_unless_monitoring(&state, &caller, "cultivation", "rules").await {
+    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "cultivation", "rules").await {
         return Err(PageError::not_found(lang));
     }
     let kind = RuleKind::parse(lang, query.kind.as_deref()).map_err(|e| PageError::invalid(lang, e))?;
@@ -658,7 +658,7 @@ async fn view_rules_post(
     caller: Caller,
     fields: FormFields,
 ) -> Result<Response, PageError> {
-    if crate::auth::refuse_unless_monitoring(&state, &caller, "cultivation", "rules").await {
+    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "cultivation", "rules").await {
         return Err(PageError::not_found(lang));
     }
     let kind = RuleKind::parse(lang, fields.get("kind")).map_err(|e| PageError::invalid(lang, e))?;

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use xinzhi_analytics::evaluation::{self, UnitEfficiency};
 use xinzhi_domain::mu::{Group, MuRules};
 use xinzhi_domain::period::{days_of_yyyymmdd, yyyymmdd_of_days};
-use xinzhi_domain::{Lang, MembershipKind};
+use xinzhi_domain::{Lang, MembershipKind, Permission};
 use xinzhi_ingest::{TableCell, TableSheet, table_workbook};
 use xinzhi_store::StoreError;
 use xinzhi_store::evaluation::{MuObjection, MuResultLine, MuRun, NewMuResult, ObjectionRefusal, RunStatus};
@@ -52,7 +52,7 @@ const PAGE_RESULTS: usize = 200;
 
 /// Who runs evaluations: the city's analysts.
 fn runs_evaluations(caller: &Caller) -> bool {
-    caller.user.role.sets_targets()
+    caller.user.role.may(Permission::RunEvaluations)
 }
 
 /// Who sees runs: every scoped role but departments (a firm sees its own result).
@@ -308,7 +308,7 @@ async fn run_answer(
     for r in &results {
         *classes.entry(r.class.clone().unwrap_or_else(|| "T".into())).or_insert(0) += 1;
     }
-    let (by_district, by_park) = if caller.user.role.reads_monitoring() {
+    let (by_district, by_park) = if caller.user.role.may(Permission::ReadMonitoring) {
         let engine = state.engine.get(&state.store).await.map_err(engine_error)?;
         let profiles = engine.profiles().await.map_err(engine_error)?;
         let names = engine.names().await;
@@ -733,7 +733,7 @@ async fn view_low_efficiency_get(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    if !caller.user.role.reads_monitoring() {
+    if !caller.user.role.may(Permission::ReadMonitoring) {
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);

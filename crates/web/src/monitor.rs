@@ -21,7 +21,7 @@ use xinzhi_analytics::forecast::Forecast;
 use xinzhi_analytics::{Attribution, Dimension, Engine, EngineError, Names, Selection, Unit, Window};
 use xinzhi_domain::forecast::Outlook;
 use xinzhi_domain::targets::{Light, LightRule, TargetKind, describe_time_gap};
-use xinzhi_domain::{Lang, Month};
+use xinzhi_domain::{Lang, Month, Permission};
 use xinzhi_store::monitoring::{NewTarget, Target, TargetUnit};
 use xinzhi_store::{ReportStatus, Scope, Store, StoreError};
 
@@ -491,7 +491,7 @@ async fn view_cockpit_get(
     caller: Caller,
     Query(query): Query<CockpitQuery>,
 ) -> Result<Response, PageError> {
-    if crate::auth::refuse_unless_monitoring(&state, &caller, "monitor", "cockpit").await {
+    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "monitor", "cockpit").await {
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
@@ -777,7 +777,7 @@ async fn view_cockpit_get(
         monthly,
         breakdowns,
         targets,
-        can_set_targets: caller.user.role.sets_targets(),
+        can_set_targets: caller.user.role.may(Permission::SetTargets),
         alerts,
         electricity_summary,
         electricity_chart,
@@ -793,7 +793,7 @@ async fn api_cockpit(
     caller: Caller,
     Query(query): Query<CockpitQuery>,
 ) -> Result<Json<Cockpit>, ApiError> {
-    if crate::auth::refuse_unless_monitoring(&state, &caller, "monitor", "cockpit").await {
+    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "monitor", "cockpit").await {
         return Err(ApiError::NotFound(lang));
     }
     let asked =
@@ -900,7 +900,7 @@ async fn api_firms(
     caller: Caller,
     Query(query): Query<FirmsQuery>,
 ) -> Result<Json<FirmsAnswer>, ApiError> {
-    if crate::auth::refuse_unless_monitoring(&state, &caller, "monitor", "firms").await {
+    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "monitor", "firms").await {
         return Err(ApiError::NotFound(lang));
     }
     Ok(Json(firms_answer(&state, &caller, lang, &query).await?))
@@ -938,7 +938,7 @@ async fn view_firms_get(
     caller: Caller,
     Query(query): Query<FirmsQuery>,
 ) -> Result<Response, PageError> {
-    if crate::auth::refuse_unless_monitoring(&state, &caller, "monitor", "firms").await {
+    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "monitor", "firms").await {
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
@@ -1076,7 +1076,7 @@ async fn api_targets(
     caller: Caller,
     Query(query): Query<TargetsQuery>,
 ) -> Result<Json<TargetsAnswer>, ApiError> {
-    if crate::auth::refuse_unless_monitoring(&state, &caller, "monitor", "targets").await {
+    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "monitor", "targets").await {
         return Err(ApiError::NotFound(lang));
     }
     let (year, month) = target_period(&state, lang, &query).await.map_err(ApiError::Invalid)?;
@@ -1211,7 +1211,7 @@ fn parse_target(
 }
 
 async fn save_target(state: &AppState, caller: &Caller, lang: Lang, input: &TargetInput) -> Result<i64, ApiError> {
-    if !caller.user.role.sets_targets() || *caller.scope() != Scope::City {
+    if !caller.user.role.may(Permission::SetTargets) || *caller.scope() != Scope::City {
         audit_denial(state, caller, "target", "save").await;
         return Err(ApiError::NotFound(lang));
     }
@@ -1244,7 +1244,7 @@ async fn api_delete_target(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    if !caller.user.role.sets_targets() {
+    if !caller.user.role.may(Permission::SetTargets) {
         audit_denial(&state, &caller, "target", &id.to_string()).await;
         return Err(ApiError::NotFound(lang));
     }
@@ -1328,7 +1328,7 @@ async fn targets_page(
             .iter()
             .map(|r| (r.target_id, target_line(tr, r, forecasts.iter().find(|f| f.target_id == r.target_id))))
             .collect(),
-        editable: caller.user.role.sets_targets() && *caller.scope() == Scope::City,
+        editable: caller.user.role.may(Permission::SetTargets) && *caller.scope() == Scope::City,
         units,
         metrics,
         problems,
@@ -1350,7 +1350,7 @@ async fn view_targets_get(
     caller: Caller,
     Query(query): Query<TargetsPageQuery>,
 ) -> Result<TargetsPage, PageError> {
-    if crate::auth::refuse_unless_monitoring(&state, &caller, "monitor", "targets").await {
+    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "monitor", "targets").await {
         return Err(PageError::not_found(lang));
     }
     let asked = TargetsQuery { year: query.year, month: query.month };
@@ -1365,14 +1365,14 @@ async fn view_targets_post(
     caller: Caller,
     fields: FormFields,
 ) -> Result<Response, PageError> {
-    if crate::auth::refuse_unless_monitoring(&state, &caller, "monitor", "targets").await {
+    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "monitor", "targets").await {
         return Err(PageError::not_found(lang));
     }
     let text = |name: &str| fields.get(name).map(|v| serde_json::Value::String(v.to_owned()));
     let year = fields.get("year").unwrap_or_default().to_owned();
     let outcome = if fields.get("action") == Some("delete") {
         let id = fields.get("id").and_then(|i| i.trim().parse::<i64>().ok()).unwrap_or(-1);
-        if !caller.user.role.sets_targets() {
+        if !caller.user.role.may(Permission::SetTargets) {
             audit_denial(&state, &caller, "target", &id.to_string()).await;
             return Err(PageError::not_found(lang));
         }

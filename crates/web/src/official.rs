@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use xinzhi_domain::reporting::OfficialMeasure;
-use xinzhi_domain::{Lang, Localize, RegionLevel};
+use xinzhi_domain::{Lang, Localize, Permission, RegionLevel};
 use xinzhi_ingest::{RegionRef, read_official};
 use xinzhi_store::{OfficialFigure, Scope};
 
@@ -37,7 +37,7 @@ fn may_see(caller: &Caller) -> bool {
 }
 
 fn may_import(caller: &Caller) -> bool {
-    caller.user.role.overrides_report_lock() && *caller.scope() == Scope::City
+    caller.user.role.may(Permission::ConfigureReporting) && *caller.scope() == Scope::City
 }
 
 pub struct RegionLine {

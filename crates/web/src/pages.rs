@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use xinzhi_domain::period::MonthRange;
-use xinzhi_domain::{CreditCode, DesignationStatus, Lang, Month, SizeBands, Tier, Year};
+use xinzhi_domain::{CreditCode, DesignationStatus, Lang, Month, Permission, SizeBands, Tier, Year};
 use xinzhi_store::*;
 
 use crate::AppState;
@@ -60,7 +60,7 @@ impl Layout {
         let user = UserBadge {
             name: caller.user.display_name.clone(),
             role: caller.user.role.label(tr.lang),
-            admin: if caller.user.role.manages_accounts() {
+            admin: if caller.user.role.may(Permission::ManageAccounts) {
                 Some("/admin/users")
             } else {
                 crate::admin::administration_home(caller.user.role)

@@ -14,7 +14,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use xinzhi_analytics::policies::{EligibleFirm, PolicyContext, eligible, firm_outcome, known_fact};
 use xinzhi_domain::policy::{Expr, Outcome, parse};
-use xinzhi_domain::{CreditCode, Lang};
+use xinzhi_domain::{CreditCode, Lang, Permission};
 use xinzhi_ingest::{TableCell, TableSheet, table_workbook};
 use xinzhi_store::policies::{Decision, Policy, PolicyDecision, PolicyDraft};
 
@@ -50,12 +50,12 @@ const PAGE_FIRMS: usize = 300;
 
 /// Who writes policies: the city's analysts.
 fn writes_policies(caller: &Caller) -> bool {
-    caller.user.role.sets_targets()
+    caller.user.role.may(Permission::EditPolicies)
 }
 
 /// Who sees eligibility lists: officers of the city, districts and parks.
 fn sees_lists(caller: &Caller) -> bool {
-    caller.user.role.reads_monitoring()
+    caller.user.role.may(Permission::ReadMonitoring)
 }
 
 /// The condition parsed against the facts Xinzhi knows, or the error at its position.
@@ -244,7 +244,7 @@ pub struct DecisionInput {
 }
 
 async fn decide(state: &AppState, caller: &Caller, lang: Lang, id: i64, input: &DecisionInput) -> Result<(), ApiError> {
-    if !caller.user.role.reviews_reports() {
+    if !caller.user.role.may(Permission::ManageCultivation) {
         audit_denial(state, caller, "policies", "decide").await;
         return Err(ApiError::NotFound(lang));
     }
@@ -671,7 +671,7 @@ async fn policy_page(
         firms,
         more: total.saturating_sub(PAGE_FIRMS),
         editable: writes_policies(caller),
-        decides: caller.user.role.reviews_reports(),
+        decides: caller.user.role.may(Permission::ManageCultivation),
         problems,
         done,
         facts: xinzhi_analytics::policies::FACTS.join(", "),

@@ -14,7 +14,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use xinzhi_domain::profile::{self, FieldKind, ProfileError};
 use xinzhi_domain::text::parse_number;
-use xinzhi_domain::{CreditCode, Lang, Localize, Month, Year};
+use xinzhi_domain::{CreditCode, Lang, Localize, Month, Permission, Year};
 use xinzhi_ingest::{
     IndicatorRef, Limits, ProfileColumn, ProfileTemplateSpec, Target, TemplateFirm, column_letter, find_header,
     profile_template, read_rows,
@@ -243,7 +243,7 @@ async fn api_import(
     Query(query): Query<ApiImportQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    if !caller.user.role.reviews_reports() {
+    if !caller.user.role.may(Permission::ManageCultivation) {
         return Err(ApiError::NotFound(lang));
     }
     let year = parse_profile_year(lang, query.year.as_deref()).map_err(ApiError::Invalid)?;
@@ -269,7 +269,7 @@ async fn view_template_get(
     caller: Caller,
     Query(query): Query<TemplateQuery>,
 ) -> Result<Response, ApiError> {
-    if !caller.user.role.writes_reports() {
+    if !caller.user.role.may(Permission::EditProfiles) {
         return Err(ApiError::NotFound(lang));
     }
     let year = parse_profile_year(lang, query.year.as_deref()).map_err(ApiError::Invalid)?;
@@ -432,7 +432,7 @@ async fn profile_page(
         year,
         years: (this_year - 5..this_year).rev().collect(),
         fields,
-        editable: caller.user.role.writes_reports(),
+        editable: caller.user.role.may(Permission::EditProfiles),
         saved: None,
         problems,
         tiers,
@@ -479,7 +479,7 @@ async fn view_profile_post(
     fields: FormFields,
 ) -> Result<Response, PageError> {
     let enterprise = enterprise_of(&state, &caller, lang, &code).await?;
-    if !caller.user.role.writes_reports() {
+    if !caller.user.role.may(Permission::EditProfiles) {
         return Err(PageError::not_found(lang));
     }
     let year = parse_profile_year(lang, fields.get("year")).map_err(|e| PageError::invalid(lang, e))?;
@@ -565,7 +565,7 @@ async fn api_save_profile(
     JsonBody(input): JsonBody<ProfileInput>,
 ) -> Result<Json<ProfileBody>, ApiError> {
     let enterprise = api_enterprise(&state, &caller, lang, &code).await?;
-    if !caller.user.role.writes_reports() {
+    if !caller.user.role.may(Permission::EditProfiles) {
         return Err(ApiError::NotFound(lang));
     }
     let year = parse_profile_year(lang, Some(&year)).map_err(ApiError::Invalid)?;

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use xinzhi_analytics::programmes::programme_counts;
 use xinzhi_domain::programme::{Programme, level_label};
 use xinzhi_domain::targets::TargetKind;
-use xinzhi_domain::{CreditCode, Lang, Month};
+use xinzhi_domain::{CreditCode, Lang, Month, Permission};
 use xinzhi_store::Scope;
 use xinzhi_store::monitoring::TargetUnit;
 use xinzhi_store::programmes::{NewProgrammeRecord, ProgrammeRecord};
@@ -134,7 +134,7 @@ async fn list(state: &AppState, caller: &Caller, lang: Lang, query: &ListQuery) 
 }
 
 fn refused(caller: &Caller) -> bool {
-    !caller.user.role.reads_monitoring()
+    !caller.user.role.may(Permission::ReadMonitoring)
 }
 
 /// `GET /api/v1/programmes?year=&programme=`: the counts of the caller's scope by year with
@@ -229,7 +229,7 @@ async fn check_record(
 
 /// Checks every recognition and stores them all, or none when any is wrong.
 async fn add(state: &AppState, caller: &Caller, lang: Lang, inputs: &[RecordInput]) -> Result<Vec<i64>, ApiError> {
-    if !caller.user.role.reviews_reports() {
+    if !caller.user.role.may(Permission::ManageCultivation) {
         audit_denial(state, caller, "programmes", "add").await;
         return Err(ApiError::NotFound(lang));
     }
@@ -282,7 +282,7 @@ async fn api_add(
 }
 
 async fn delete(state: &AppState, caller: &Caller, lang: Lang, id: i64) -> Result<(), ApiError> {
-    if !caller.user.role.reviews_reports() {
+    if !caller.user.role.may(Permission::ManageCultivation) {
         audit_denial(state, caller, "programmes", "delete").await;
         return Err(ApiError::NotFound(lang));
     }
@@ -390,7 +390,7 @@ async fn page(
         more: answer.records.len().saturating_sub(PAGE_RECORDS),
         records,
         programmes: Programme::ALL.iter().map(|p| (p.as_str(), p.label(lang))).collect(),
-        editable: caller.user.role.reviews_reports(),
+        editable: caller.user.role.may(Permission::ManageCultivation),
         problem,
     })
 }

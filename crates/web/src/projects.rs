@@ -15,7 +15,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use xinzhi_domain::project::{InvestmentProgress, LARGE_PROJECT_WAN, ProjectStage, Rate, investment_progress};
 use xinzhi_domain::targets::Light;
-use xinzhi_domain::{Lang, Month};
+use xinzhi_domain::{Lang, Month, Permission};
 use xinzhi_store::projects::{NewProject, Project};
 use xinzhi_store::{ChainId, ParkId, RegionId, StoreError};
 
@@ -54,7 +54,7 @@ pub(crate) fn parse_amount(lang: Lang, field: &str, text: &str, positive: bool) 
 
 /// Who registers and reports projects: officers of the city, districts and parks.
 pub(crate) fn writes_projects(caller: &Caller) -> bool {
-    caller.user.role.reviews_reports()
+    caller.user.role.may(Permission::ManageCultivation)
 }
 
 /// A project as entered.
@@ -268,7 +268,7 @@ fn add(tally: &mut Tally, line: &ProjectLine) {
 }
 
 async fn summary(state: &AppState, caller: &Caller, lang: Lang, query: &SummaryQuery) -> Result<Summary, ApiError> {
-    if !caller.user.role.reads_monitoring() {
+    if !caller.user.role.may(Permission::ReadMonitoring) {
         audit_denial(state, caller, "projects", "list").await;
         return Err(ApiError::NotFound(lang));
     }
@@ -434,7 +434,7 @@ async fn api_project(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Json<Project>, ApiError> {
-    if !caller.user.role.reads_monitoring() {
+    if !caller.user.role.may(Permission::ReadMonitoring) {
         return Err(ApiError::NotFound(lang));
     }
     Ok(Json(state.store.project(caller.scope(), id).await.map_err(|e| ApiError::from_store(lang, e))?))
@@ -662,7 +662,7 @@ async fn project_page(
     id: i64,
     problems: Vec<(String, String)>,
 ) -> Result<ProjectPage, PageError> {
-    if !caller.user.role.reads_monitoring() {
+    if !caller.user.role.may(Permission::ReadMonitoring) {
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);

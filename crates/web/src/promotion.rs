@@ -15,7 +15,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use xinzhi_analytics::promotion::{self, PromotionCandidate, YearFlows};
 use xinzhi_domain::promotion::{PromotionRules, PromotionState};
-use xinzhi_domain::{CreditCode, Lang, Month};
+use xinzhi_domain::{CreditCode, Lang, Month, Permission};
 use xinzhi_store::StoreError;
 use xinzhi_store::programmes::{PromotionCase, PromotionEvent};
 
@@ -103,7 +103,7 @@ async fn api_pool(
     caller: Caller,
     Query(query): Query<PoolQuery>,
 ) -> Result<Json<PoolAnswer>, ApiError> {
-    if !caller.user.role.reads_monitoring() {
+    if !caller.user.role.may(Permission::ReadMonitoring) {
         audit_denial(&state, &caller, "promotion", "pool").await;
         return Err(ApiError::NotFound(lang));
     }
@@ -127,7 +127,7 @@ pub struct MoveAnswer {
 }
 
 async fn move_case(state: &AppState, caller: &Caller, lang: Lang, input: &CaseMove) -> Result<MoveAnswer, ApiError> {
-    if !caller.user.role.reviews_reports() {
+    if !caller.user.role.may(Permission::ManageCultivation) {
         audit_denial(state, caller, "promotion", "case.move").await;
         return Err(ApiError::NotFound(lang));
     }
@@ -221,7 +221,7 @@ async fn page(
     query: &PoolQuery,
     problem: Option<String>,
 ) -> Result<PromotionPage, PageError> {
-    if !caller.user.role.reads_monitoring() {
+    if !caller.user.role.may(Permission::ReadMonitoring) {
         audit_denial(state, caller, "promotion", "pool").await;
         return Err(PageError::not_found(lang));
     }
@@ -263,7 +263,7 @@ async fn page(
         rows,
         cases: answer.cases_by_state.iter().map(|(s, n)| (s.label(lang), *n)).collect(),
         flows: answer.flows,
-        editable: caller.user.role.reviews_reports(),
+        editable: caller.user.role.may(Permission::ManageCultivation),
         problem,
     })
 }

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use xinzhi_domain::period::MonthRange;
-use xinzhi_domain::{CreditCode, Lang, Month, Role};
+use xinzhi_domain::{CreditCode, Lang, Month, Permission, Role};
 use xinzhi_store::reports::MONTHLY;
 use xinzhi_store::{EnterpriseFilter, Page, ReportRow, ReportStatus, Review, Scope, StoreError};
 
@@ -331,12 +331,12 @@ async fn report_page(
         period_label: period.label(lang),
         status: tr.t(status_key(status)),
         editable: status.is_none_or(ReportStatus::editable),
-        can_write: caller.user.role.writes_reports(),
-        can_review: caller.user.role.reviews_reports(),
+        can_write: caller.user.role.may(Permission::WriteReports),
+        can_review: caller.user.role.may(Permission::ReviewReports),
         submitted: status == Some(ReportStatus::Submitted),
-        correctable: status == Some(ReportStatus::Approved) && caller.user.role.reviews_reports(),
-        inputs_open: (status.is_none_or(ReportStatus::editable) && caller.user.role.writes_reports())
-            || (status == Some(ReportStatus::Approved) && caller.user.role.reviews_reports()),
+        correctable: status == Some(ReportStatus::Approved) && caller.user.role.may(Permission::ReviewReports),
+        inputs_open: (status.is_none_or(ReportStatus::editable) && caller.user.role.may(Permission::WriteReports))
+            || (status == Some(ReportStatus::Approved) && caller.user.role.may(Permission::ReviewReports)),
         deadline,
         return_reason: report.return_reason,
         explanation: entered.explanation.or(report.explanation).unwrap_or_default(),
@@ -450,7 +450,7 @@ async fn view_report_review_post(
 ) -> Result<Response, PageError> {
     let (code, period) = parse_target(lang, &code, &period)?;
     let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(|e| PageError::from_store(lang, e))?;
-    if !caller.user.role.reviews_reports() {
+    if !caller.user.role.may(Permission::ReviewReports) {
         crate::auth::audit_denial(&state, &caller, "report", code.as_str()).await;
         return Err(PageError::not_found(lang));
     }
@@ -591,8 +591,8 @@ async fn view_review_get(
             })
             .collect(),
         total: queue.total,
-        can_review: caller.user.role.reviews_reports(),
-        can_configure: caller.user.role.overrides_report_lock() && *caller.scope() == Scope::City,
+        can_review: caller.user.role.may(Permission::ReviewReports),
+        can_configure: caller.user.role.may(Permission::ConfigureReporting) && *caller.scope() == Scope::City,
         can_compare: matches!(caller.scope(), Scope::City | Scope::District(_)),
     })
 }
@@ -604,7 +604,7 @@ async fn view_review_post(
     caller: Caller,
     fields: FormFields,
 ) -> Result<Response, PageError> {
-    if !caller.user.role.reviews_reports() {
+    if !caller.user.role.may(Permission::ReviewReports) {
         return Err(PageError::not_found(lang));
     }
     let period = queue_period(lang, fields.get("period"))?;

@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use xinzhi_domain::validation::{RuleNeeds, RuleValues, check_report};
-use xinzhi_domain::{CreditCode, IndicatorDef, Lang, Localize, Month, RangeError, Role, reporting};
+use xinzhi_domain::{CreditCode, IndicatorDef, Lang, Localize, Month, Permission, RangeError, Role, reporting};
 use xinzhi_store::reports::MONTHLY;
 use xinzhi_store::{Correction, DataSet, ReportStatus, ReportWrite, Review, StoreError, ValueSource};
 
@@ -253,7 +253,7 @@ pub(crate) async fn correct(
     input: Vec<(String, RawValue)>,
     reason: Option<&str>,
 ) -> Result<usize, SaveFailure> {
-    if !caller.user.role.reviews_reports() {
+    if !caller.user.role.may(Permission::ReviewReports) {
         crate::auth::audit_denial(state, caller, "report", enterprise.credit_code.as_str()).await;
         return Err(SaveFailure::Forbidden);
     }
@@ -321,7 +321,7 @@ pub(crate) async fn save(
     input: ReportInput,
 ) -> Result<(ReportStatus, Vec<String>), SaveFailure> {
     let ReportInput { values: input, year_to_date, submit, explanation } = input;
-    if !caller.user.role.writes_reports() {
+    if !caller.user.role.may(Permission::WriteReports) {
         crate::auth::audit_denial(state, caller, "report", enterprise.credit_code.as_str()).await;
         return Err(SaveFailure::Forbidden);
     }
@@ -332,7 +332,7 @@ pub(crate) async fn save(
     let set = state.store.data_set(MONTHLY).await.map_err(SaveFailure::Store)?;
     // The firm's exception is read only once the month is closed.
     let now = crate::auth::now();
-    if !caller.user.role.overrides_report_lock() && !month_open(&set, period, None, now) {
+    if !caller.user.role.may(Permission::WriteAfterDeadline) && !month_open(&set, period, None, now) {
         let exception = state
             .store
             .report_exception(set.data_set_id, enterprise.enterprise_id, period)
@@ -660,7 +660,7 @@ async fn review_report(
     let (code, period) = parse_target(lang, &code, &period).map_err(ApiError::Invalid)?;
     let store_error = |e| ApiError::from_store(lang, e);
     let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(store_error)?;
-    if !caller.user.role.reviews_reports() {
+    if !caller.user.role.may(Permission::ReviewReports) {
         crate::auth::audit_denial(&state, &caller, "report", code.as_str()).await;
         return Err(ApiError::NotFound(lang));
     }

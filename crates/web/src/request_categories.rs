@@ -10,8 +10,8 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use xinzhi_domain::Lang;
 use xinzhi_domain::request::{Category, Limits};
+use xinzhi_domain::{Lang, Permission};
 use xinzhi_store::DepartmentId;
 
 use crate::AppState;
@@ -33,7 +33,7 @@ pub fn api_router() -> Router<AppState> {
 
 /// Who edits categories: the city's staff who set targets.
 fn edits_categories(caller: &Caller) -> bool {
-    caller.user.role.sets_targets()
+    caller.user.role.may(Permission::EditRequestCategories)
 }
 
 /// A category with the code of its default department.

@@ -14,7 +14,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use xinzhi_domain::calendar::{CalendarError, WorkCalendar, YearArrangement};
 use xinzhi_domain::request::{Category, Channel, Clock, Stage, Step, Timing};
-use xinzhi_domain::{CreditCode, Lang, Role};
+use xinzhi_domain::{CreditCode, Lang, Permission, Role};
 use xinzhi_store::attachments::{NewFile, Owner};
 use xinzhi_store::inbox::{Notice, Recipient, Subject};
 use xinzhi_store::requests::{DepartmentRecord, NewRequest, Request, RequestEvent, RequestMove};
@@ -91,7 +91,7 @@ pub struct RequestInput {
 }
 
 fn records_requests(role: Role) -> bool {
-    role.reviews_reports() || role == Role::EnterpriseReporter
+    role.may(Permission::ReviewReports) || role == Role::EnterpriseReporter
 }
 
 pub(crate) async fn department_by_code(state: &AppState, lang: Lang, code: &str) -> Result<DepartmentId, ApiError> {
@@ -469,7 +469,7 @@ async fn api_calendar(
 }
 
 async fn save_year(state: &AppState, caller: &Caller, lang: Lang, body: &str) -> Result<YearArrangement, ApiError> {
-    if !caller.user.role.sets_targets() {
+    if !caller.user.role.may(Permission::EditRequestCategories) {
         audit_denial(state, caller, "requests", "calendar.save").await;
         return Err(ApiError::NotFound(lang));
     }
@@ -809,7 +809,7 @@ async fn calendar_page(
                 )
             })
             .collect(),
-        editable: caller.user.role.sets_targets(),
+        editable: caller.user.role.may(Permission::EditRequestCategories),
         problem,
         body,
     })

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use xinzhi_domain::validation::{Expression, Importance, MissingValues, Operator, accumulated_stock};
-use xinzhi_domain::{CreditCode, Lang, Localize, TemporalKind};
+use xinzhi_domain::{CreditCode, Lang, Localize, Permission, TemporalKind};
 use xinzhi_store::reports::MONTHLY;
 use xinzhi_store::{DataSetSettings, Indicator, RuleRecord, Scope};
 
@@ -33,7 +33,7 @@ pub fn router() -> Router<AppState> {
 
 /// Only the city's analysts (and the administrator) configure the data set.
 fn may_configure(caller: &Caller) -> bool {
-    caller.user.role.overrides_report_lock() && *caller.scope() == Scope::City
+    caller.user.role.may(Permission::ConfigureReporting) && *caller.scope() == Scope::City
 }
 
 pub struct IndicatorLine {

@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use xinzhi_domain::task::{Flag, TaskState, flags};
-use xinzhi_domain::{Lang, RegionCode, Role};
+use xinzhi_domain::{Lang, Permission, RegionCode, Role};
 use xinzhi_store::attachments::NewFile;
 use xinzhi_store::inbox::{Notice, Subject};
 use xinzhi_store::tasks::{LeadUnit, NewTask, Task, TaskProgress};
@@ -50,7 +50,7 @@ pub fn api_router() -> Router<AppState> {
 
 /// Who creates actions and tasks: the city's analysts.
 fn plans_tasks(caller: &Caller) -> bool {
-    caller.user.role.sets_targets()
+    caller.user.role.may(Permission::EditTasks)
 }
 
 /// Who sees tasks: the city, and departments and districts for the tasks they lead.

@@ -12,7 +12,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
-use xinzhi_domain::{Lang, Role};
+use xinzhi_domain::{Lang, Permission, Role};
 use xinzhi_ingest::{
     Limits, MarkedProblem, TemplateColumn, TemplateFirm, TemplateSpec, column_index, error_report, report_template,
 };
@@ -85,7 +85,7 @@ const PREVIEW_ROWS: usize = 200;
 
 /// Officers and analysts import for their scope; reporters use the form.
 fn may_import(caller: &Caller) -> bool {
-    caller.user.role.reviews_reports()
+    caller.user.role.may(Permission::ReviewReports)
 }
 
 pub(crate) fn parse_mode(lang: Lang, text: Option<&str>) -> Result<ImportMode, FieldError> {
@@ -150,7 +150,7 @@ async fn view_template_get(
     caller: Caller,
     Query(query): Query<TemplateQuery>,
 ) -> Result<Response, ApiError> {
-    if !caller.user.role.writes_reports() {
+    if !caller.user.role.may(Permission::WriteReports) {
         return Err(ApiError::NotFound(lang));
     }
     let period = parse_optional_month(lang, query.period.as_deref())
@@ -466,7 +466,7 @@ async fn preview_or_commit(
                 dry_run,
                 lang,
                 latest: current_month(),
-                enforce_lock: !caller.user.role.overrides_report_lock(),
+                enforce_lock: !caller.user.role.may(Permission::WriteAfterDeadline),
             };
             run_import(&state.store, caller.scope(), &caller.actor(), request).await
         }
@@ -635,7 +635,7 @@ async fn api_import(
         dry_run: query.dry_run.unwrap_or(false),
         lang,
         latest: current_month(),
-        enforce_lock: !caller.user.role.overrides_report_lock(),
+        enforce_lock: !caller.user.role.may(Permission::WriteAfterDeadline),
     };
     let report = run_import(&state.store, caller.scope(), &caller.actor(), request)
         .await
