@@ -94,6 +94,15 @@ impl ApiError {
         }
     }
 
+    /// Maps an operation's error: a permission the caller lacks is 404, as for what does not
+    /// exist; storage errors as [`ApiError::from_store`].
+    pub fn from_app(lang: Lang, error: xinzhi_app::AppError) -> ApiError {
+        match error {
+            xinzhi_app::AppError::Denied(_) => ApiError::NotFound(lang),
+            xinzhi_app::AppError::Store(e) => ApiError::from_store(lang, e),
+        }
+    }
+
     /// Maps a storage error: missing rows become 404, the rest 500.
     pub fn from_store(lang: Lang, error: StoreError) -> ApiError {
         match error {
@@ -202,6 +211,14 @@ impl PageError {
             }
             ApiError::Internal(_, e) => PageError::from_store(lang, e),
             ApiError::NotFound(_) => PageError::not_found(lang),
+        }
+    }
+
+    /// As [`ApiError::from_app`].
+    pub fn from_app(lang: Lang, error: xinzhi_app::AppError) -> PageError {
+        match error {
+            xinzhi_app::AppError::Denied(_) => PageError::not_found(lang),
+            xinzhi_app::AppError::Store(e) => PageError::from_store(lang, e),
         }
     }
 

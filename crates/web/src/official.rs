@@ -193,7 +193,7 @@ async fn view_official_post(
     if file.is_empty() {
         return refuse(vec![tr.t("import.no_file").to_owned()]).await;
     }
-    let grid = match crate::imports::read_upload(&file).await {
+    let grid = match xinzhi_app::imports::read_upload(&file).await {
         Ok(grid) => grid,
         Err(e) => return refuse(vec![e.message(lang)]).await,
     };
@@ -202,7 +202,8 @@ async fn view_official_post(
         regions.iter().map(|r| RegionRef { code: r.code.to_string(), name_zh: r.name_zh.clone() }).collect();
     let set = state.store.data_set(xinzhi_store::reports::MONTHLY).await.map_err(store_error)?;
     let catalogue = state.store.list_indicators().await.map_err(store_error)?;
-    let (rows, problems) = match read_official(&grid, &region_refs, &crate::imports::indicator_refs(&set), period) {
+    let (rows, problems) = match read_official(&grid, &region_refs, &xinzhi_app::imports::indicator_refs(&set), period)
+    {
         Ok(read) => read,
         Err(problem) => return refuse(vec![problem.message(lang)]).await,
     };

@@ -14,19 +14,15 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use xinzhi_domain::profile::{self, FieldKind, ProfileError};
 use xinzhi_domain::text::parse_number;
-use xinzhi_domain::{CreditCode, Lang, Localize, Month, Permission, Year};
-use xinzhi_ingest::{
-    IndicatorRef, Limits, ProfileColumn, ProfileTemplateSpec, Target, TemplateFirm, column_letter, find_header,
-    profile_template, read_rows,
-};
-use xinzhi_store::{AuditActor, Enterprise, EnterpriseFilter, ImportMode, Page, Scope, Store, StoreError};
+use xinzhi_domain::{CreditCode, Lang, Localize, Permission, Year};
+use xinzhi_ingest::{Limits, ProfileColumn, ProfileTemplateSpec, TemplateFirm, profile_template};
+use xinzhi_store::{Enterprise, EnterpriseFilter, Page, StoreError};
 
 use crate::AppState;
 use crate::auth::{Caller, MAX_UPLOAD_BYTES};
 use crate::error::JsonBody;
 use crate::error::{ApiError, FieldError, PageError};
 use crate::i18n::Tr;
-use crate::imports::{ImportReport, PreviewRow, file_problem, row_problem, unknown_firm};
 use crate::language::Language;
 use crate::pages::Layout;
 use crate::report_pages::FormFields;
@@ -92,140 +88,6 @@ fn parse_value(field: &profile::ProfileField, text: &str) -> Result<Option<f64>,
     Ok(Some(value))
 }
 
-// ------------------------------------------------------------------------------ the import
-
-/// What to import: a year of profiles.
-pub struct ProfileImportRequest<'a> {
-    pub bytes: &'a [u8],
-    /// The year of rows without a period column.
-    pub year: i32,
-    pub mode: ImportMode,
-    pub dry_run: bool,
-    pub lang: Lang,
-}
-
-/// The profile fields as the file reader matches headers against them.
-fn profile_refs() -> Vec<IndicatorRef> {
-    profile::FIELDS
-        .iter()
-        .map(|f| IndicatorRef {
-            code: f.code.into(),
-            name_zh: f.name_zh.into(),
-            name_en: f.name_en.into(),
-            unit_zh: f.unit_zh.into(),
-        })
-        .collect()
-}
-
-/// Reads a year of profiles from a spreadsheet, checks every value against its field, finds
-/// the firms in the caller's scope, then writes valid rows (or all or nothing) in one
-/// transaction, or, in a dry run, says what would be written. Problems are located by row and
-/// column, as for the monthly import.
-pub async fn run_profile_import(
-    store: &Store,
-    scope: &Scope,
-    actor: &AuditActor,
-    request: ProfileImportRequest<'_>,
-) -> Result<ImportReport, StoreError> {
-    let lang = request.lang;
-    let mut report = ImportReport::empty(request.dry_run);
-    let grid = match crate::imports::read_upload(request.bytes).await {
-        Ok(grid) => grid,
-        Err(e) => {
-            report.file_error = Some(file_problem(&e, lang));
-            return Ok(report);
-        }
-    };
-    let header = match find_header(&grid, &profile_refs()) {
-        Ok(h) => h,
-        Err(e) => {
-            report.file_error = Some(file_problem(&e, lang));
-            return Ok(report);
-        }
-    };
-    let parsed = read_rows(&grid, &header, Some(Month::december(Year(request.year))));
-    report.rows_skipped = parsed.skipped;
-    report.rows_read = parsed.rows.len() + parsed.problems.len();
-    report.rows_rejected = parsed.problems.len();
-    report.problems.extend(parsed.problems.iter().map(|p| crate::imports::RowProblem {
-        row: p.row,
-        column: p.column.clone(),
-        code: p.code().to_owned(),
-        message: p.message(lang),
-    }));
-    let place = |code: &str| {
-        header
-            .columns
-            .iter()
-            .find(|c| c.target.indicator() == Some(code))
-            .map(|c| (column_letter(grid.first_column + c.index), c.header.clone()))
-    };
-    let code_place = header
-        .columns
-        .iter()
-        .find(|c| c.target == Target::CreditCode)
-        .map(|c| (column_letter(grid.first_column + c.index), c.header.clone()));
-    let codes: Vec<CreditCode> = parsed.rows.iter().map(|r| r.credit_code.clone()).collect();
-    let firms = store.enterprises_by_codes(scope, &codes).await?;
-    let this_year = current_month().year();
-    let mut accepted = Vec::new();
-    for row in &parsed.rows {
-        let Some(&(enterprise_id, _)) = firms.get(row.credit_code.as_str()) else {
-            report.problems.push(unknown_firm(lang, row.row, code_place.as_ref(), &row.credit_code));
-            report.rows_rejected += 1;
-            continue;
-        };
-        let year = row.period.year();
-        if year > this_year {
-            let what = lang.pick("不能导入未来年度的数据", "a future year cannot be imported");
-            report.problems.push(row_problem(lang, row.row, None, "period.future", what));
-            report.rows_rejected += 1;
-            continue;
-        }
-        // An annual figure may come as "本年累计": for a year it is the year's value.
-        let mut values: Vec<(String, f64)> = Vec::new();
-        let mut refused = false;
-        for (code, value) in row.values.iter().chain(&row.year_to_date) {
-            let Some(field) = profile::field(code) else { continue };
-            if values.iter().any(|(c, _)| c == code) {
-                continue;
-            }
-            match field.check(*value) {
-                Ok(()) => values.push((code.clone(), *value)),
-                Err(e) => {
-                    report.problems.push(row_problem(lang, row.row, place(code).as_ref(), e.code(), &e.message(lang)));
-                    refused = true;
-                }
-            }
-        }
-        if refused {
-            report.rows_rejected += 1;
-            continue;
-        }
-        accepted.push((row, enterprise_id, year, values));
-    }
-    if request.mode == ImportMode::AllOrNothing && report.rows_rejected > 0 && !request.dry_run {
-        report.problems.sort_by_key(|p| p.row);
-        return Ok(report);
-    }
-    let items: Vec<_> = accepted.iter().map(|(_, id, year, values)| (*id, *year, values.clone())).collect();
-    let done = store.import_profiles(scope, &items, actor, request.dry_run).await?;
-    report.committed = done.committed;
-    report.values_written = done.values_written;
-    for ((row, _, year, values), outcome) in accepted.into_iter().zip(done.outcomes) {
-        report.rows.push(PreviewRow {
-            row: row.row,
-            credit_code: row.credit_code.to_string(),
-            name: firms.get(row.credit_code.as_str()).map(|(_, name)| name.clone()).or_else(|| row.name.clone()),
-            period: Month::december(Year(year)),
-            values,
-            outcome,
-        });
-    }
-    report.problems.sort_by_key(|p| p.row);
-    Ok(report)
-}
-
 #[derive(Deserialize)]
 pub struct ApiImportQuery {
     year: Option<String>,
@@ -248,11 +110,16 @@ async fn api_import(
     }
     let year = parse_profile_year(lang, query.year.as_deref()).map_err(ApiError::Invalid)?;
     let mode = crate::upload::parse_mode(lang, query.mode.as_deref()).map_err(ApiError::Invalid)?;
-    let request =
-        ProfileImportRequest { bytes: &body, year: year.0, mode, dry_run: query.dry_run.unwrap_or(false), lang };
-    let report = run_profile_import(&state.store, caller.scope(), &caller.actor(), request)
+    let request = xinzhi_app::profile_imports::ProfileImportRequest {
+        bytes: &body,
+        year: year.0,
+        mode,
+        dry_run: query.dry_run.unwrap_or(false),
+        lang,
+    };
+    let report = xinzhi_app::profile_imports::run_profile_import(&state.store, &caller.acting(), request)
         .await
-        .map_err(|e| ApiError::from_store(lang, e))?;
+        .map_err(|e| ApiError::from_app(lang, e))?;
     crate::upload::import_answer(report)
 }
 

@@ -25,10 +25,10 @@ use crate::AppState;
 use crate::auth::{Caller, MAX_UPLOAD_BYTES, random_token};
 use crate::error::{ApiError, FieldError, PageError};
 use crate::i18n::Tr;
-use crate::imports::{RowProblem, file_problem, row_problem};
 use crate::language::Language;
 use crate::pages::Layout;
 use crate::projects::{Places, ProjectInput, check_input, writes_projects};
+use xinzhi_app::imports::{RowProblem, file_problem, row_problem};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -182,7 +182,7 @@ pub async fn run_project_import(
     (mode, dry_run): (ImportMode, bool),
 ) -> Result<ProjectImport, ApiError> {
     let tr = Tr::new(lang);
-    let grid = crate::imports::read_upload(bytes).await.map_err(|e| file_error(&e, lang))?;
+    let grid = xinzhi_app::imports::read_upload(bytes).await.map_err(|e| file_error(&e, lang))?;
     let sheet = read_records(&grid, FIELDS).map_err(|e| file_error(&e, lang))?;
     let store_error = |e| ApiError::from_store(lang, e);
     let places = Places::load(state).await.map_err(store_error)?;

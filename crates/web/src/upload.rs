@@ -23,11 +23,11 @@ use crate::AppState;
 use crate::auth::{Caller, MAX_UPLOAD_BYTES, random_token};
 use crate::error::{ApiError, FieldError, PageError};
 use crate::i18n::Tr;
-use crate::imports::{ImportReport, ImportRequest, run_import};
 use crate::language::Language;
 use crate::pages::Layout;
-use crate::profiles::{ProfileImportRequest, run_profile_import};
 use crate::reports::{current_month, parse_optional_month};
+use xinzhi_app::imports::{ImportReport, ImportRequest, run_import};
+use xinzhi_app::profile_imports::{ProfileImportRequest, run_profile_import};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -466,17 +466,17 @@ async fn preview_or_commit(
                 dry_run,
                 lang,
                 latest: current_month(),
-                enforce_lock: !caller.user.role.may(Permission::WriteAfterDeadline),
             };
-            run_import(&state.store, caller.scope(), &caller.actor(), request).await
+            crate::metrics::METRICS.imports.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            run_import(&state.store, &caller.acting(), request).await
         }
         ImportKind::Profiles => {
             let year = upload.period.map_or(current_month().year() - 1, |p| p.year());
             let request = ProfileImportRequest { bytes: &upload.content, year, mode, dry_run, lang };
-            run_profile_import(&state.store, caller.scope(), &caller.actor(), request).await
+            run_profile_import(&state.store, &caller.acting(), request).await
         }
     }
-    .map_err(|e| PageError::from_store(lang, e))?;
+    .map_err(|e| PageError::from_app(lang, e))?;
     Ok((upload, report))
 }
 
@@ -582,7 +582,7 @@ async fn errors_workbook(
     kind: ImportKind,
 ) -> Result<Response, PageError> {
     let (upload, report) = preview_or_commit(state, caller, lang, id, kind, (ImportMode::ValidRows, true)).await?;
-    let grid = crate::imports::read_upload(&upload.content)
+    let grid = xinzhi_app::imports::read_upload(&upload.content)
         .await
         .map_err(|e| PageError::invalid(lang, FieldError::from_domain("file", &e, lang)))?;
     let marks: Vec<MarkedProblem> = report
@@ -635,11 +635,9 @@ async fn api_import(
         dry_run: query.dry_run.unwrap_or(false),
         lang,
         latest: current_month(),
-        enforce_lock: !caller.user.role.may(Permission::WriteAfterDeadline),
     };
-    let report = run_import(&state.store, caller.scope(), &caller.actor(), request)
-        .await
-        .map_err(|e| ApiError::from_store(lang, e))?;
+    crate::metrics::METRICS.imports.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let report = run_import(&state.store, &caller.acting(), request).await.map_err(|e| ApiError::from_app(lang, e))?;
     import_answer(report)
 }
 

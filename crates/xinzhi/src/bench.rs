@@ -14,10 +14,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail};
 use tokio::sync::{Mutex, Semaphore, oneshot};
+use xinzhi_app::{clock, credentials};
 use xinzhi_domain::{Lang, Month};
 use xinzhi_store::reports::MONTHLY;
 use xinzhi_store::{AuditActor, DataSet, EnterpriseFilter, Page, Scope, Store};
-use xinzhi_web::{Application, WebConfig, auth};
+use xinzhi_web::{Application, WebConfig};
 
 use crate::commands::{cli_actor, open, peak_memory_mib, user_named};
 use crate::config::Settings;
@@ -93,20 +94,18 @@ pub async fn import(settings: &Settings, rows: usize) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
 
-    let latest = Month::containing(auth::now()).ok_or_else(|| anyhow!("the clock is out of range"))?.max(period);
+    let latest = Month::containing(clock::now()).ok_or_else(|| anyhow!("the clock is out of range"))?.max(period);
     for (run, label) in [(1, "first import (all new values)"), (2, "same file again (nothing changes)")] {
         let started = Instant::now();
-        let request = xinzhi_web::imports::ImportRequest {
+        let request = xinzhi_app::imports::ImportRequest {
             bytes: &bytes,
             period: None,
             mode: xinzhi_store::ImportMode::ValidRows,
             dry_run: false,
             lang: Lang::En,
             latest,
-            enforce_lock: false,
         };
-        let report =
-            xinzhi_web::imports::run_import(&store, &Scope::City, &AuditActor::system("bench"), request).await?;
+        let report = xinzhi_app::imports::run_import(&store, &xinzhi_app::Actor::system("bench"), request).await?;
         let elapsed = started.elapsed();
         if !report.committed {
             bail!("nothing was imported: {:?}", report.file_error.map(|e| e.message));
@@ -155,7 +154,7 @@ pub async fn burst(settings: &Settings, options: BurstOptions) -> anyhow::Result
     let first = span.last.next();
     let months = total.div_ceil(options.firms).max(1);
     let last = first.plus(months as i64 - 1);
-    let now = Month::containing(auth::now()).ok_or_else(|| anyhow!("the clock is out of range"))?;
+    let now = Month::containing(clock::now()).ok_or_else(|| anyhow!("the clock is out of range"))?;
     if last > now {
         bail!("{total} submissions for {} firms need the months {first} to {last}, past this month", options.firms);
     }
@@ -251,7 +250,8 @@ impl LoopbackServer {
     async fn start(store: &Store, username: &str, token_name: &str) -> anyhow::Result<LoopbackServer> {
         let user = user_named(store, username).await?;
         let lifetime = xinzhi_domain::TokenLifetime { days: 1 };
-        let (token, token_id) = auth::issue_api_token(store, user.user_id, token_name, lifetime, &cli_actor()).await?;
+        let (token, token_id) =
+            credentials::issue_api_token(store, user.user_id, token_name, lifetime, &cli_actor()).await?;
         let app =
             Application::build(store.clone(), WebConfig::default(), SocketAddr::from(([127, 0, 0, 1], 0))).await?;
         let base = format!("http://127.0.0.1:{}", app.port());

@@ -4,10 +4,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, anyhow, bail};
+use xinzhi_app::{clock, credentials};
 use xinzhi_demo::{DemoConfig, Scale};
 use xinzhi_domain::{CreditCode, IndicatorDef, IndicatorDraft, Lang, Localize, Role, Username};
 use xinzhi_store::{AuditActor, Backend, NewUser, Store, StoreError, UserChange};
-use xinzhi_web::auth;
 use xinzhi_web::{Application, shutdown_signal};
 
 use crate::config::Settings;
@@ -91,7 +91,7 @@ pub(crate) async fn generate(store: &Store, scale: Scale, seed: u64) -> anyhow::
 
 /// The demo accounts, one per role, all with the demo password.
 async fn demo_accounts(store: &Store) -> anyhow::Result<()> {
-    let hash = auth::hash_password(xinzhi_demo::accounts::DEMO_PASSWORD.to_owned()).await?;
+    let hash = credentials::hash_password(xinzhi_demo::accounts::DEMO_PASSWORD.to_owned()).await?;
     let created = xinzhi_demo::accounts::create_demo_accounts(store, &hash).await?;
     if !created.is_empty() {
         let names: Vec<&str> = created.iter().map(|(n, _)| n.as_str()).collect();
@@ -125,11 +125,11 @@ async fn ensure_administrators(store: &Store) -> anyhow::Result<()> {
             );
             continue;
         }
-        let password = auth::temporary_password();
+        let password = credentials::temporary_password();
         let user = NewUser {
             username: Username::parse(username).map_err(|e| anyhow!(e))?,
             display_name: display_name.into(),
-            password_hash: auth::hash_password(password.clone()).await?,
+            password_hash: credentials::hash_password(password.clone()).await?,
             role,
             scope: store.resolve_scope(role, None).await?,
             must_change_password: true,
@@ -247,7 +247,7 @@ pub async fn restore(settings: &Settings, file: &Path) -> anyhow::Result<()> {
     let staging = target.with_extension("db.restoring");
     std::fs::copy(file, &staging).with_context(|| format!("cannot copy the backup to {}", staging.display()))?;
     if target.exists() {
-        let kept = target.with_extension(format!("db.before-restore-{}", auth::now()));
+        let kept = target.with_extension(format!("db.before-restore-{}", clock::now()));
         std::fs::rename(&target, &kept)?;
         for suffix in ["-wal", "-shm"] {
             let side = PathBuf::from(format!("{}{suffix}", target.display()));
@@ -328,8 +328,14 @@ pub async fn set_indicator(settings: &Settings, draft: IndicatorDraft, position:
 }
 
 pub(crate) fn cli_actor() -> AuditActor {
+    cli_acting().audit
+}
+
+/// The command line acts as the system (every permission, the whole city), named after the
+/// operating-system user in the audit log.
+pub(crate) fn cli_acting() -> xinzhi_app::Actor {
     let who = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
-    AuditActor::system(&format!("cli:{who}"))
+    xinzhi_app::Actor::system(&format!("cli:{who}"))
 }
 
 pub(crate) async fn user_named(store: &Store, username: &str) -> anyhow::Result<xinzhi_store::User> {
@@ -359,11 +365,11 @@ pub async fn add_user(
         StoreError::Invalid(reason) => anyhow!("--scope: {reason}"),
         other => anyhow!(other),
     })?;
-    let password = auth::temporary_password();
+    let password = credentials::temporary_password();
     let user = NewUser {
         username: username.clone(),
         display_name: name.to_owned(),
-        password_hash: auth::hash_password(password.clone()).await?,
+        password_hash: credentials::hash_password(password.clone()).await?,
         role,
         scope,
         must_change_password: true,
@@ -416,8 +422,8 @@ pub async fn set_disabled(settings: &Settings, username: &str, disabled: bool) -
 pub async fn reset_password(settings: &Settings, username: &str) -> anyhow::Result<()> {
     let store = open(settings).await?;
     let user = user_named(&store, username).await?;
-    let password = auth::temporary_password();
-    let hash = auth::hash_password(password.clone()).await?;
+    let password = credentials::temporary_password();
+    let hash = credentials::hash_password(password.clone()).await?;
     store.set_password(user.user_id, &hash, true, None, "user.password_reset", &cli_actor()).await?;
     println!("{}: temporary password, to be changed at next sign-in: {password}", user.username);
     store.close().await;
@@ -434,7 +440,7 @@ pub async fn issue_token(settings: &Settings, username: &str, name: &str, days: 
     };
     let store = open(settings).await?;
     let user = user_named(&store, username).await?;
-    let (token, id) = auth::issue_api_token(&store, user.user_id, name, lifetime, &cli_actor()).await?;
+    let (token, id) = credentials::issue_api_token(&store, user.user_id, name, lifetime, &cli_actor()).await?;
     eprintln!(
         "token {} for {}, valid {} days (shown once; send it as 'Authorization: Bearer <token>'):",
         id.0, user.username, lifetime.days
@@ -483,29 +489,23 @@ pub async fn import_reports(settings: &Settings, file: &Path, options: ImportOpt
         .transpose()?;
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let store = open(settings).await?;
-    let latest = xinzhi_domain::Month::containing(auth::now()).ok_or_else(|| anyhow!("the clock is out of range"))?;
+    let latest = xinzhi_domain::Month::containing(clock::now()).ok_or_else(|| anyhow!("the clock is out of range"))?;
     let mode = if options.all_or_nothing {
         xinzhi_store::ImportMode::AllOrNothing
     } else {
         xinzhi_store::ImportMode::ValidRows
     };
-    // The command line is the city's own tool: a locked month can be written.
-    let request = xinzhi_web::imports::ImportRequest {
-        bytes: &bytes,
-        period,
-        mode,
-        dry_run: options.dry_run,
-        lang,
-        latest,
-        enforce_lock: false,
-    };
-    let report = xinzhi_web::imports::run_import(&store, &xinzhi_store::Scope::City, &cli_actor(), request).await?;
+    // The command line is the city's own tool (the system, every permission): a locked month
+    // can be written.
+    let request =
+        xinzhi_app::imports::ImportRequest { bytes: &bytes, period, mode, dry_run: options.dry_run, lang, latest };
+    let report = xinzhi_app::imports::run_import(&store, &cli_acting(), request).await?;
     store.close().await;
     print_import(file, &report, lang)
 }
 
 /// Prints every problem and the tally; fails when anything was refused or not committed.
-fn print_import(file: &Path, report: &xinzhi_web::imports::ImportReport, lang: Lang) -> anyhow::Result<()> {
+fn print_import(file: &Path, report: &xinzhi_app::imports::ImportReport, lang: Lang) -> anyhow::Result<()> {
     if let Some(error) = &report.file_error {
         bail!("{}: {}", file.display(), error.message);
     }
@@ -548,7 +548,7 @@ fn print_import(file: &Path, report: &xinzhi_web::imports::ImportReport, lang: L
 /// `xinzhi import profiles FILE --year 2024`: a year of annual profiles for the whole city.
 pub async fn import_profiles(settings: &Settings, file: &Path, options: ProfileImportOptions) -> anyhow::Result<()> {
     let lang = Lang::from_tag(&options.lang).unwrap_or_default();
-    let this_year = xinzhi_domain::Month::containing(auth::now()).map_or(2100, |m| m.year());
+    let this_year = xinzhi_domain::Month::containing(clock::now()).map_or(2100, |m| m.year());
     let year = match options.year {
         Some(y) if (2000..=this_year).contains(&y) => y,
         Some(y) => bail!("--year: {y} is not between 2000 and {this_year}"),
@@ -562,9 +562,8 @@ pub async fn import_profiles(settings: &Settings, file: &Path, options: ProfileI
         xinzhi_store::ImportMode::ValidRows
     };
     let request =
-        xinzhi_web::profiles::ProfileImportRequest { bytes: &bytes, year, mode, dry_run: options.dry_run, lang };
-    let report =
-        xinzhi_web::profiles::run_profile_import(&store, &xinzhi_store::Scope::City, &cli_actor(), request).await?;
+        xinzhi_app::profile_imports::ProfileImportRequest { bytes: &bytes, year, mode, dry_run: options.dry_run, lang };
+    let report = xinzhi_app::profile_imports::run_profile_import(&store, &cli_acting(), request).await?;
     store.close().await;
     print_import(file, &report, lang)
 }
@@ -710,7 +709,7 @@ async fn city_engine(
     std::sync::Arc<xinzhi_analytics::Profiles>,
     std::sync::Arc<xinzhi_analytics::Names>,
 )> {
-    let now = xinzhi_domain::Month::containing(auth::now()).ok_or_else(|| anyhow!("the clock is out of range"))?;
+    let now = xinzhi_domain::Month::containing(clock::now()).ok_or_else(|| anyhow!("the clock is out of range"))?;
     let engine = xinzhi_analytics::Engine::load(store.clone(), indicators, now).await?;
     let profiles = engine.profiles().await?;
     let names = engine.names().await;
@@ -725,7 +724,7 @@ async fn year_or_latest(store: &Store, year: Option<i32>) -> anyhow::Result<i32>
             .await?
             .first()
             .copied()
-            .unwrap_or_else(|| xinzhi_domain::Month::containing(auth::now()).map_or(2024, |m| m.year()) - 1),
+            .unwrap_or_else(|| xinzhi_domain::Month::containing(clock::now()).map_or(2024, |m| m.year()) - 1),
     })
 }
 
@@ -733,7 +732,7 @@ async fn rules_or_bail<R: xinzhi_store::cultivation::VersionedRules>(
     store: &Store,
     version: Option<&str>,
 ) -> anyhow::Result<R> {
-    match store.rules(version, xinzhi_domain::period::china_date(auth::now())).await {
+    match store.rules(version, xinzhi_domain::period::china_date(clock::now())).await {
         Err(StoreError::NotFound) => bail!("--version: no rule set {}", version.unwrap_or_default()),
         other => Ok(other?),
     }
@@ -907,7 +906,7 @@ pub async fn policy_eligible(settings: &Settings, id: i64, options: ListOptions)
     let (engine, profiles, names) = city_engine(&store, &["gross_output", "revenue"]).await?;
     let found = {
         let cube = engine.read().await?;
-        let today = xinzhi_domain::period::china_date(auth::now());
+        let today = xinzhi_domain::period::china_date(clock::now());
         let ctx = xinzhi_analytics::policies::PolicyContext {
             cube: &cube,
             names: &names,
@@ -937,7 +936,7 @@ pub async fn projects(settings: &Settings, month: Option<xinzhi_domain::Month>, 
     let store = open(settings).await?;
     let month = match month {
         Some(m) => m,
-        None => xinzhi_domain::Month::containing(auth::now()).ok_or_else(|| anyhow!("the clock is out of range"))?,
+        None => xinzhi_domain::Month::containing(clock::now()).ok_or_else(|| anyhow!("the clock is out of range"))?,
     };
     let city = xinzhi_store::Scope::City;
     let projects = store.projects(&city).await?;
@@ -974,7 +973,7 @@ pub async fn projects(settings: &Settings, month: Option<xinzhi_domain::Month>, 
 /// `xinzhi tasks`: every task with its lead unit, progress and supervision flags.
 pub async fn tasks(settings: &Settings, json: bool) -> anyhow::Result<()> {
     let store = open(settings).await?;
-    let today = xinzhi_domain::period::china_date(auth::now());
+    let today = xinzhi_domain::period::china_date(clock::now());
     let tasks = store.tasks(&xinzhi_store::Scope::City).await?;
     store.close().await;
     let lines: Vec<(xinzhi_store::tasks::Task, Vec<xinzhi_domain::task::Flag>)> = tasks
@@ -1021,7 +1020,7 @@ pub async fn requests(settings: &Settings, timing: Option<&str>, json: bool) -> 
         Some(other) => bail!("--timing: '{other}' is not overdue or due_soon"),
     };
     let store = open(settings).await?;
-    let now = auth::now();
+    let now = clock::now();
     let found = store.requests(&xinzhi_store::Scope::City, None).await?;
     store.close().await;
     let lines: Vec<(&xinzhi_store::requests::Request, Option<Timing>)> = found

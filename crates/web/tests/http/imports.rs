@@ -1,8 +1,9 @@
 //! Importing a month from a CSV file through the same path the CLI and upload use.
 
-use xinzhi_domain::{Lang, Month, RegionCode};
+use xinzhi_app::Actor;
+use xinzhi_app::imports::{ImportRequest, run_import};
+use xinzhi_domain::{Lang, Month, RegionCode, Role};
 use xinzhi_store::{AuditActor, EnterpriseFilter, ImportMode, Page, RowOutcome, Scope};
-use xinzhi_web::imports::{ImportRequest, run_import};
 
 use reqwest::StatusCode;
 
@@ -17,7 +18,6 @@ fn request(bytes: &[u8], dry_run: bool) -> ImportRequest<'_> {
         dry_run,
         lang: Lang::ZhCn,
         latest: Month::parse("2026-11").expect("month"),
-        enforce_lock: true,
     }
 }
 
@@ -42,7 +42,9 @@ async fn a_district_month_is_checked_then_written_once_and_re_imports_change_not
     );
     let actor = AuditActor::system("潇水区工信局");
 
-    let dry = run_import(store, &district, &actor, request(csv.as_bytes(), true)).await?;
+    let dry =
+        run_import(store, &Actor::user(Role::DistrictOfficer, district, actor.clone()), request(csv.as_bytes(), true))
+            .await?;
     assert_eq!((dry.rows_read, dry.rows_rejected, dry.rows_skipped), (4, 2, 1));
     assert!(dry.dry_run && !dry.committed, "a dry run writes nothing");
     assert_eq!(dry.count(|o| matches!(o, RowOutcome::Written { .. })), 2, "but says what it would write");
@@ -69,19 +71,24 @@ async fn a_district_month_is_checked_then_written_once_and_re_imports_change_not
     let before = store.values_of_pairs(&district, &[(firm.enterprise_id, dec)]).await?;
     assert!(!before.values().flatten().any(|(i, v)| *i == gross && *v == 1200.0), "nothing written by the dry run");
 
-    let done = run_import(store, &district, &actor, request(csv.as_bytes(), false)).await?;
+    let done =
+        run_import(store, &Actor::user(Role::DistrictOfficer, district, actor.clone()), request(csv.as_bytes(), false))
+            .await?;
     assert!(done.committed && !done.clean(), "refused rows make the import unclean");
     assert_eq!(done.count(|o| matches!(o, RowOutcome::Written { .. })), 2);
     let stored = store.values_of_pairs(&district, &[(firm.enterprise_id, dec)]).await?;
     assert!(stored.values().flatten().any(|(i, v)| *i == gross && *v == 1200.0), "12,000,000 元 is 1,200 万元");
 
-    let again = run_import(store, &district, &actor, request(csv.as_bytes(), false)).await?;
+    let again =
+        run_import(store, &Actor::user(Role::DistrictOfficer, district, actor.clone()), request(csv.as_bytes(), false))
+            .await?;
     assert!(again.rows.iter().all(|r| r.outcome == RowOutcome::Unchanged), "{:?}", again.rows);
 
     // All or nothing with a refused row writes nothing.
     let changed = csv.replace("8000000,7900000", "8100000,7900000");
     let all_or_nothing = ImportRequest { mode: ImportMode::AllOrNothing, ..request(changed.as_bytes(), false) };
-    let refused = run_import(store, &district, &actor, all_or_nothing).await?;
+    let refused =
+        run_import(store, &Actor::user(Role::DistrictOfficer, district, actor.clone()), all_or_nothing).await?;
     assert!(!refused.committed && !refused.clean());
     let b_firm = store.enterprise_by_code(&district, b).await?;
     let b_values = store.values_of_pairs(&district, &[(b_firm.enterprise_id, dec)]).await?;
@@ -98,20 +105,30 @@ async fn a_district_month_is_checked_then_written_once_and_re_imports_change_not
         indicators: set.indicators.iter().map(|i| (i.indicator.indicator_id, i.required)).collect(),
     };
     store.update_data_set(&Scope::City, set.data_set_id, &settings, &actor).await?;
-    let locked = run_import(store, &district, &actor, request(changed.as_bytes(), true)).await?;
-    assert_eq!(locked.problems.iter().filter(|p| p.code == "period.locked").count(), 3, "{:?}", locked.problems);
-    assert!(locked.problems.iter().any(|p| p.message.starts_with("第3行：已过报送截止日期（2025年1月")));
-    let city = run_import(
+    let locked = run_import(
         store,
-        &Scope::City,
-        &actor,
-        ImportRequest { enforce_lock: false, ..request(changed.as_bytes(), true) },
+        &Actor::user(Role::DistrictOfficer, district, actor.clone()),
+        request(changed.as_bytes(), true),
     )
     .await?;
+    assert_eq!(locked.problems.iter().filter(|p| p.code == "period.locked").count(), 3, "{:?}", locked.problems);
+    assert!(locked.problems.iter().any(|p| p.message.starts_with("第3行：已过报送截止日期（2025年1月")));
+    // The city's analysts may write after the deadline.
+    let analyst = Actor::user(Role::CityAnalyst, Scope::City, actor.clone());
+    let city = run_import(store, &analyst, request(changed.as_bytes(), true)).await?;
     assert_eq!(city.problems.iter().filter(|p| p.code == "period.locked").count(), 0);
 
-    let broken = run_import(store, &district, &actor, request(b"\x00\x01garbage", false)).await?;
+    let broken = run_import(
+        store,
+        &Actor::user(Role::DistrictOfficer, district, actor.clone()),
+        request(b"\x00\x01garbage", false),
+    )
+    .await?;
     assert!(broken.file_error.is_some());
+    // A firm's reporter uses the form: the import refuses it before reading the file.
+    let reporter = Actor::user(Role::EnterpriseReporter, Scope::Enterprise(firms[0].enterprise_id), actor.clone());
+    let denied = run_import(store, &reporter, request(csv.as_bytes(), false)).await;
+    assert!(matches!(denied, Err(xinzhi_app::AppError::Denied(xinzhi_domain::Permission::ReviewReports))));
     app.stop().await
 }
 
@@ -137,7 +154,7 @@ async fn cumulative_columns_give_each_month_and_must_add_up() -> Result {
     );
     let actor = AuditActor::system("潇水区工信局");
     let request = ImportRequest { period: None, ..request(csv.as_bytes(), false) };
-    let done = run_import(store, &district, &actor, request).await?;
+    let done = run_import(store, &Actor::user(Role::DistrictOfficer, district, actor.clone()), request).await?;
     let codes: Vec<(usize, &str)> = done.problems.iter().map(|p| (p.row, p.code.as_str())).collect();
     assert_eq!(
         codes,
@@ -338,7 +355,7 @@ async fn the_template_round_trips_and_the_api_imports_with_the_same_problems() -
     let xlsx = template.bytes().await?;
     let set = store.data_set(xinzhi_store::reports::MONTHLY).await?;
     let grid = xinzhi_ingest::read_grid(&xlsx, xinzhi_ingest::Limits::default())?;
-    let header = xinzhi_ingest::find_header(&grid, &xinzhi_web::imports::indicator_refs(&set))?;
+    let header = xinzhi_ingest::find_header(&grid, &xinzhi_app::imports::indicator_refs(&set))?;
     let indicators = header.columns.iter().filter(|c| matches!(c.target, xinzhi_ingest::Target::Indicator(_))).count();
     assert_eq!(indicators, set.indicators.len(), "every indicator of the data set is a recognised column");
     let parsed = xinzhi_ingest::read_rows(&grid, &header, None);
@@ -485,7 +502,9 @@ async fn imported_values_outside_their_range_are_refused_by_row_and_column() -> 
     let (a, b) = (&firms[0].credit_code, &firms[1].credit_code);
     let csv = format!("统一社会信用代码,工业总产值(万元),从业人员期末人数(人)\n{a},1000000000000000,10\n{b},100,-5\n");
     let actor = AuditActor::system("潇水区工信局");
-    let report = run_import(store, &district, &actor, request(csv.as_bytes(), true)).await?;
+    let report =
+        run_import(store, &Actor::user(Role::DistrictOfficer, district, actor.clone()), request(csv.as_bytes(), true))
+            .await?;
     let problems: Vec<(usize, Option<&str>, &str)> =
         report.problems.iter().map(|p| (p.row, p.column.as_deref(), p.message.as_str())).collect();
     assert_eq!(

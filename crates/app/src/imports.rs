@@ -1,7 +1,8 @@
 //! Importing a month of reports from a spreadsheet: read the file (ingest), find the firms in
-//! the caller's scope, check each row against the data set's rules, then commit in one
-//! transaction (store) or only report what would happen (dry run). Used by the CLI and the
-//! upload page; every problem is located by row (and column) in the user's language.
+//! the actor's scope, check each row against the data set's rules, then commit in one
+//! transaction (store) or only report what would happen (dry run). Used by the command line,
+//! the upload page and the API; every problem is located by row (and column) in the user's
+//! language.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -11,10 +12,11 @@ use xinzhi_domain::{Lang, Localize, Month, TemporalKind, reporting};
 use xinzhi_ingest::{Grid, IndicatorRef, Limits, ReadError, Target, column_letter, find_header, read_grid, read_rows};
 use xinzhi_store::reports::MONTHLY;
 
-use crate::reports::lock_message;
-use xinzhi_store::{
-    AuditActor, ImportItem, ImportMode, ImportOptions, RowOutcome, Scope, Store, StoreError, ValueSource,
-};
+use xinzhi_domain::Permission;
+use xinzhi_store::{ImportItem, ImportMode, ImportOptions, RowOutcome, Store, ValueSource};
+
+use crate::reporting::{lock_message, range_message};
+use crate::{Actor, AppError};
 
 /// What to import and how.
 #[derive(Debug, Clone)]
@@ -27,9 +29,6 @@ pub struct ImportRequest<'a> {
     pub lang: Lang,
     /// Months after this one are refused.
     pub latest: Month,
-    /// Refuse months locked after their deadline (unless the firm has an exception); off for
-    /// the city's analysts and the command line.
-    pub enforce_lock: bool,
 }
 
 /// Something wrong with one row, located by Excel row and, when one cell is at fault, column.
@@ -77,7 +76,7 @@ pub struct ImportReport {
 
 impl ImportReport {
     /// Nothing read yet.
-    pub(crate) fn empty(dry_run: bool) -> ImportReport {
+    pub fn empty(dry_run: bool) -> ImportReport {
         ImportReport {
             file_error: None,
             problems: Vec::new(),
@@ -114,7 +113,7 @@ fn at_row(lang: Lang, row: usize, what: &str) -> String {
 
 /// A problem of `row`, at a cell of `column` (its letter and header) when one is to blame, worded
 /// like the file reader's own problems (`第3行 A列（统一社会信用代码）：…`).
-pub(crate) fn row_problem(
+pub fn row_problem(
     lang: Lang,
     row: usize,
     column: Option<&(String, String)>,
@@ -130,7 +129,7 @@ pub(crate) fn row_problem(
 }
 
 /// A row whose firm is not registered in the caller's scope (existence outside it does not leak).
-pub(crate) fn unknown_firm(
+pub fn unknown_firm(
     lang: Lang,
     row: usize,
     place: Option<&(String, String)>,
@@ -143,7 +142,7 @@ pub(crate) fn unknown_firm(
     row_problem(lang, row, place, "enterprise.unknown", &what)
 }
 
-pub(crate) fn file_problem(error: &impl Localize, lang: Lang) -> RowProblem {
+pub fn file_problem(error: &impl Localize, lang: Lang) -> RowProblem {
     RowProblem { row: 0, column: None, code: error.code().to_owned(), message: error.message(lang) }
 }
 
@@ -161,17 +160,16 @@ pub async fn read_upload(bytes: &[u8]) -> Result<Grid, ReadError> {
         .map_err(|e| ReadError::Corrupt(e.to_string()))?
 }
 
-/// Runs an import for `scope` as `actor`.
-pub async fn run_import(
-    store: &Store,
-    scope: &Scope,
-    actor: &AuditActor,
-    request: ImportRequest<'_>,
-) -> Result<ImportReport, StoreError> {
+/// Runs an import for the actor's scope: reviewers import for their firms; months locked after
+/// their deadline are refused (unless the firm has an exception) for whoever may not write
+/// after the deadline.
+pub async fn run_import(store: &Store, actor: &Actor, request: ImportRequest<'_>) -> Result<ImportReport, AppError> {
+    actor.require(Permission::ReviewReports)?;
+    let scope = &actor.scope;
+    let enforce_lock = !actor.may(Permission::WriteAfterDeadline);
     let lang = request.lang;
     let mut report = ImportReport::empty(request.dry_run);
     tracing::debug!(bytes = request.bytes.len(), "import: started");
-    crate::metrics::METRICS.imports.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let set = store.data_set(MONTHLY).await?;
     let grid = match read_upload(request.bytes).await {
         Ok(grid) => grid,
@@ -224,7 +222,7 @@ pub async fn run_import(
         set.indicators.iter().map(|i| (i.indicator.def.code.as_str(), i.indicator.indicator_id)).collect();
     let mut candidates = Vec::new();
     let mut exceptions: HashMap<Month, HashMap<xinzhi_store::EnterpriseId, i64>> = HashMap::new();
-    let now = crate::auth::now();
+    let now = crate::clock::now();
     for row in &parsed.rows {
         let Some(&(enterprise_id, _)) = firms.get(row.credit_code.as_str()) else {
             report.problems.push(unknown_firm(lang, row.row, code_place.as_ref(), &row.credit_code));
@@ -237,7 +235,7 @@ pub async fn run_import(
             report.rows_rejected += 1;
             continue;
         }
-        if request.enforce_lock {
+        if enforce_lock {
             if let std::collections::hash_map::Entry::Vacant(slot) = exceptions.entry(row.period) {
                 slot.insert(store.exceptions_of_month(set.data_set_id, row.period).await?);
             }
@@ -320,7 +318,7 @@ pub async fn run_import(
             if let Err(problem) = def.valid_range().check(*value) {
                 let place =
                     place(&Target::Indicator(code.clone())).or_else(|| place(&Target::YearToDate(code.clone())));
-                let what = crate::reports::range_message(lang, def, &problem);
+                let what = range_message(lang, def, &problem);
                 report.problems.push(row_problem(lang, row.row, place.as_ref(), problem.code(), &what));
                 refused = true;
             }
@@ -372,7 +370,7 @@ pub async fn run_import(
         return Ok(report);
     }
     let options = ImportOptions { mode: request.mode, source: ValueSource::Import, dry_run: request.dry_run };
-    let summary = store.import_reports(scope, set.data_set_id, &items, actor, options).await?;
+    let summary = store.import_reports(scope, set.data_set_id, &items, &actor.audit, options).await?;
     report.committed = summary.committed;
     report.values_written = summary.values_written;
     for ((row, outcome), (read, values)) in summary.rows.into_iter().zip(passed) {
