@@ -1,7 +1,7 @@
 //! Spreadsheets in and out of the browser and the API: the report template, the upload with
 //! its preview (what will be written, every problem by row, column and rule), the commit of
 //! valid rows or of all or nothing, and the error report with the faulty cells highlighted.
-//! The work itself is `imports::run_import`, shared with `xinzhi import reports`.
+//! The work itself is `xinzhi_app::imports::run_import`, shared with `xinzhi import reports`.
 
 use askama::Template;
 use askama_web::WebTemplate;
