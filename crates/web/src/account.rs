@@ -13,11 +13,11 @@ use xinzhi_domain::{Lang, Localize, PasswordError, PasswordPolicy, SignInThrottl
 use xinzhi_store::{AddressAttempt, ApiToken, ApiTokenId, AuditActor, AuditEntry, NewSession, Outcome};
 
 use crate::AppState;
-use crate::auth::{self, Caller};
-use crate::error::PageError;
-use crate::i18n::Tr;
-use crate::language::{self, Language};
-use crate::pages::Layout;
+use crate::kit::auth::{self, Caller};
+use crate::kit::error::PageError;
+use crate::kit::i18n::Tr;
+use crate::kit::language::{self, Language};
+use crate::kit::layout::Layout;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -182,13 +182,39 @@ async fn view_login_post(
         // sign-in's success (the address's count, the owner's address): a stolen password alone
         // must not make the thief's address the owner's.
         audit(Outcome::Success, Some(serde_json::json!({"second_factor": "pending"}))).await;
-        return crate::two_factor::challenge(&state, &user, next).await.map_err(store_error);
+        return challenge(&state, &user, next).await.map_err(store_error);
     }
     store.sign_in_succeeded(user.user_id, &address).await.map_err(store_error)?;
     let user_agent =
         headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|u| u.chars().take(200).collect());
     audit(Outcome::Success, None).await;
     start_session(&state, &user, ip, user_agent, next).await.map_err(store_error)
+}
+
+/// The cookie that carries a sign-in waiting for its second factor.
+pub const CHALLENGE_COOKIE: &str = "xz_2fa";
+/// How long the second step may take.
+const CHALLENGE_SECONDS: i64 = 300;
+
+/// After a right password: a challenge (its cookie) and the second step's page
+/// (`two_factor.rs`).
+async fn challenge(
+    state: &AppState,
+    user: &xinzhi_store::User,
+    next: String,
+) -> Result<Response, xinzhi_store::StoreError> {
+    let token = auth::random_token(32);
+    let expires = auth::now() + CHALLENGE_SECONDS;
+    state.store.create_login_challenge(&auth::token_hash(&token), user.user_id, &next, expires).await?;
+    let mut response = Redirect::to("/login/two-factor").into_response();
+    let secure = if state.config.https { "; Secure" } else { "" };
+    let cookie = format!(
+        "{CHALLENGE_COOKIE}={token}; Path=/login; Max-Age={CHALLENGE_SECONDS}; HttpOnly; SameSite=Strict{secure}"
+    );
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Ok(response)
 }
 
 /// Signs `user` in: a new session, its cookie, the user's language, and on to `next` (or to
@@ -227,7 +253,7 @@ pub(crate) async fn start_session(
         cookies.append(header::SET_COOKIE, v);
     }
     cookies.append(header::SET_COOKIE, auth::expired_cookie(auth::LOGIN_CSRF_COOKIE));
-    cookies.append(header::SET_COOKIE, auth::expired_cookie(crate::two_factor::CHALLENGE_COOKIE));
+    cookies.append(header::SET_COOKIE, auth::expired_cookie(CHALLENGE_COOKIE));
     Ok(response)
 }
 

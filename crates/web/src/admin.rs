@@ -17,12 +17,12 @@ use xinzhi_domain::{Lang, Permission, Role, Username};
 use xinzhi_store::{AuditFilter, AuditRecord, NewUser, Outcome, Page, Scope, StoreError, User, UserChange, UserId};
 
 use crate::AppState;
-use crate::auth::{self, Caller};
-use crate::error::{FieldError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
-use crate::query::parse_integer;
+use crate::kit::auth::{self, Caller};
+use crate::kit::error::{FieldError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
+use crate::kit::query::parse_integer;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -51,17 +51,6 @@ async fn require(
     }
     auth::audit_denial(state, caller, "page", what).await;
     Err(PageError::not_found(lang))
-}
-
-/// Where an administrator without enterprise data starts (the overview has nothing for them).
-pub fn administration_home(role: Role) -> Option<&'static str> {
-    if role.may(Permission::GrantRoles) {
-        Some("/admin/users")
-    } else if role.may(Permission::ReadAuditLog) {
-        Some("/admin/audit")
-    } else {
-        None
-    }
 }
 
 /// Whether the system administrator may manage this account: not the security or the audit

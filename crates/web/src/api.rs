@@ -10,10 +10,10 @@ use xinzhi_domain::{CreditCode, Lang, Month};
 use xinzhi_store::*;
 
 use crate::AppState;
-use crate::auth::Caller;
-use crate::error::{ApiError, FieldError};
-use crate::language::Language;
-use crate::query::EnterpriseQuery;
+use crate::kit::caller::Caller;
+use crate::kit::error::{ApiError, FieldError};
+use crate::kit::language::Language;
+use crate::kit::query::EnterpriseQuery;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -97,7 +97,7 @@ async fn get_enterprise(
 ) -> ApiResult<EnterpriseRecord> {
     let code = credit_code(lang, &code)?;
     let store_error = |e| ApiError::from_store(lang, e);
-    let enterprise = crate::auth::visible_enterprise(&state, &caller, &code).await.map_err(store_error)?;
+    let enterprise = crate::kit::auth::visible_enterprise(&state, &caller, &code).await.map_err(store_error)?;
     let memberships =
         state.store.memberships_of(caller.scope(), enterprise.enterprise_id).await.map_err(store_error)?;
     let designations =
@@ -138,7 +138,7 @@ async fn list_enterprise_values(
             .transpose()
     };
     let (from, to) = (month("from", &query.from)?, month("to", &query.to)?);
-    let enterprise = crate::auth::visible_enterprise(&state, &caller, &code).await.map_err(store_error)?;
+    let enterprise = crate::kit::auth::visible_enterprise(&state, &caller, &code).await.map_err(store_error)?;
     let last = match to {
         Some(t) => t,
         None => match state.store.value_months().await.map_err(store_error)? {

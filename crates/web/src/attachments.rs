@@ -15,10 +15,10 @@ use xinzhi_domain::{Lang, Localize, Role};
 use xinzhi_store::attachments::{Attachment, NewFile, Owner};
 
 use crate::AppState;
-use crate::auth::{Caller, audit_denial};
-use crate::error::{ApiError, FieldError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
+use crate::kit::auth::{Caller, audit_denial};
+use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
 use crate::report_pages::FormFields;
 
 /// Room for a form's other fields beside the largest file.
@@ -95,7 +95,7 @@ async fn may_attach(state: &AppState, caller: &Caller, owner: Owner) -> bool {
     }
     match owner {
         Owner::Task(id) => {
-            crate::tasks::sees_tasks(caller)
+            crate::notices::sees_tasks(caller)
                 && state.store.task(caller.scope(), id).await.is_ok_and(|(task, _, _)| task.led_by(caller.scope()))
         }
         Owner::Request(id) => state.store.request(caller.scope(), id).await.is_ok(),
@@ -164,7 +164,7 @@ pub(crate) async fn files_of(
     lang: Lang,
     owner: Owner,
 ) -> Result<Vec<Attachment>, ApiError> {
-    if matches!(owner, Owner::Task(_)) && !crate::tasks::sees_tasks(caller) {
+    if matches!(owner, Owner::Task(_)) && !crate::notices::sees_tasks(caller) {
         return Err(ApiError::NotFound(lang));
     }
     state.store.attachments(caller.scope(), owner).await.map_err(|e| ApiError::from_store(lang, e))
@@ -199,10 +199,10 @@ async fn view_download(
 ) -> Result<Response, PageError> {
     let (attachment, bytes) =
         state.store.attachment(caller.scope(), id).await.map_err(|e| PageError::from_store(lang, e))?;
-    if matches!(attachment.owner, Owner::Task(_)) && !crate::tasks::sees_tasks(&caller) {
+    if matches!(attachment.owner, Owner::Task(_)) && !crate::notices::sees_tasks(&caller) {
         return Err(PageError::not_found(lang));
     }
-    Ok(crate::upload::download(bytes, &attachment.file_name, content_type(&attachment.file_name)))
+    Ok(crate::kit::files::download(bytes, &attachment.file_name, content_type(&attachment.file_name)))
 }
 
 /// `POST /requests/{id}/attachments` (multipart: `csrf`, `file`): adds files to a request

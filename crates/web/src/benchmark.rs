@@ -19,12 +19,12 @@ use xinzhi_extract::{Extraction, Kind};
 use xinzhi_store::peers::{NewPeerReport, PeerFact, PeerFactInput, PeerReport, PeerRow};
 
 use crate::AppState;
-use crate::auth::Caller;
-use crate::error::JsonBody;
-use crate::error::{ApiError, FieldError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::caller::Caller;
+use crate::kit::error::JsonBody;
+use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
 use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
@@ -57,7 +57,7 @@ async fn refuse_unless(
     allowed: bool,
     what: &str,
 ) -> Result<(), ApiError> {
-    crate::auth::refuse_unless(state, caller, lang, allowed, ("benchmark", what)).await
+    crate::kit::auth::refuse_unless(state, caller, lang, allowed, ("benchmark", what)).await
 }
 
 const KINDS: [&str; 5] =
@@ -475,7 +475,7 @@ async fn view_add(
         Ok(text) => add(&state, &caller, lang, fields.get("title").unwrap_or_default(), &text).await,
         Err(e) => Err(e),
     };
-    crate::error::form_answer(
+    crate::kit::error::form_answer(
         lang,
         added,
         |id| format!("/benchmark/{id}"),
@@ -608,7 +608,7 @@ async fn view_correct(
             correct_fact(&state, &caller, lang, (id, fact), &input).await.map(|_| ())
         }
     };
-    crate::error::form_answer(
+    crate::kit::error::form_answer(
         lang,
         done,
         |()| format!("/benchmark/{id}"),

@@ -24,12 +24,12 @@ use xinzhi_store::reports::ReportStatus;
 use xinzhi_store::{Scope, StoreError};
 
 use crate::AppState;
-use crate::auth::Caller;
-use crate::error::JsonBody;
-use crate::error::{ApiError, FieldError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::caller::Caller;
+use crate::kit::error::JsonBody;
+use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
 use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
@@ -64,7 +64,7 @@ async fn refuse_unless(
     allowed: bool,
     what: &str,
 ) -> Result<(), ApiError> {
-    crate::auth::refuse_unless(state, caller, lang, allowed, ("briefings", what)).await
+    crate::kit::auth::refuse_unless(state, caller, lang, allowed, ("briefings", what)).await
 }
 
 /// The scope a draft is kept under.
@@ -583,7 +583,7 @@ async fn view_draft(
         template_id: fields.get("template_id").and_then(|t| t.parse().ok()),
         title: fields.get("title").map(str::to_owned),
     };
-    crate::error::form_answer(
+    crate::kit::error::form_answer(
         lang,
         draft(&state, &caller, lang, &input).await,
         |b| format!("/briefings/{}", b.briefing_id),
@@ -678,7 +678,7 @@ async fn view_edit(
         title: fields.get("title").unwrap_or_default().to_owned(),
         body: fields.get("body").unwrap_or_default().replace("\r\n", "\n"),
     };
-    crate::error::form_answer(
+    crate::kit::error::form_answer(
         lang,
         edit(&state, &caller, lang, id, &input).await,
         |_| format!("/briefings/{id}"),
@@ -732,7 +732,7 @@ async fn view_docx(
     }
     blocks.push(Block::Note(tr.f("briefings.drafted", &[("by", &b.updated_by), ("at", &tr.timestamp(b.updated_at))])));
     let bytes = document(&b.title, &blocks).map_err(|e| PageError::internal(lang, &e))?;
-    Ok(crate::upload::download(
+    Ok(crate::kit::files::download(
         bytes,
         &format!("{}.docx", b.title),
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -800,7 +800,7 @@ async fn view_save_template(
         name: fields.get("name").unwrap_or_default().to_owned(),
         body: fields.get("body").unwrap_or_default().replace("\r\n", "\n"),
     };
-    crate::error::form_answer(
+    crate::kit::error::form_answer(
         lang,
         save_template(&state, &caller, lang, &input).await,
         |_| "/briefings/templates".to_owned(),
@@ -879,5 +879,5 @@ async fn view_tables_xlsx(
         });
     }
     let bytes = table_workbook(&sheets).map_err(|e| PageError::internal(lang, &e))?;
-    Ok(crate::upload::xlsx(bytes, &format!("{}-{}.xlsx", tr.t("briefings.tables"), month_param(month))))
+    Ok(crate::kit::files::xlsx(bytes, &format!("{}-{}.xlsx", tr.t("briefings.tables"), month_param(month))))
 }

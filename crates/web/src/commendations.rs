@@ -16,11 +16,11 @@ use xinzhi_domain::{Lang, Permission};
 use xinzhi_ingest::{TableCell, TableSheet, table_workbook};
 
 use crate::AppState;
-use crate::auth::{Caller, audit_denial};
-use crate::error::{ApiError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::auth::{Caller, audit_denial};
+use crate::kit::error::{ApiError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -175,5 +175,5 @@ async fn view_xlsx(
         })
         .collect();
     let bytes = table_workbook(&sheets).map_err(|e| PageError::internal(lang, &e))?;
-    Ok(crate::upload::xlsx(bytes, &format!("{}-{}.xlsx", tr.t("commendation.title"), answer.year)))
+    Ok(crate::kit::files::xlsx(bytes, &format!("{}-{}.xlsx", tr.t("commendation.title"), answer.year)))
 }

@@ -19,14 +19,14 @@ use xinzhi_store::reports::MONTHLY;
 use xinzhi_store::{DataSet, DueReport, ReportException, ReportStatus, Scope, StoreError};
 
 use crate::AppState;
-use crate::auth::{Caller, visible_enterprise};
-use crate::error::{ApiError, FieldError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::auth::{Caller, visible_enterprise};
+use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::files::xlsx;
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
 use crate::report_pages::FormFields;
 use crate::reports::{current_month, parse_optional_month};
-use crate::upload::xlsx;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -21,11 +21,11 @@ use xinzhi_store::StoreError;
 use xinzhi_store::cultivation::{RuleSet, VersionedRules};
 
 use crate::AppState;
-use crate::auth::{Caller, audit_denial};
-use crate::error::{ApiError, FieldError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::auth::{Caller, audit_denial};
+use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
 use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
@@ -50,8 +50,8 @@ const PAGE_CANDIDATES: usize = 200;
 
 /// A `yyyy-mm-dd` (or `yyyymmdd`) date; today when absent.
 fn parse_date(lang: Lang, text: Option<&str>) -> Result<i64, FieldError> {
-    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(crate::auth::today()) };
-    crate::query::yyyymmdd_of(text).ok_or_else(|| {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(crate::kit::auth::today()) };
+    crate::kit::query::yyyymmdd_of(text).ok_or_else(|| {
         FieldError::new(
             "date",
             "date.invalid",
@@ -110,7 +110,7 @@ async fn api_ladder(
     caller: Caller,
     Query(query): Query<LadderQuery>,
 ) -> Result<Json<LadderAnswer>, ApiError> {
-    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "cultivation", "ladder").await {
+    if !crate::kit::auth::permitted(&state, &caller, Permission::ReadMonitoring, "cultivation", "ladder").await {
         return Err(ApiError::NotFound(lang));
     }
     let date = parse_date(lang, query.date.as_deref()).map_err(ApiError::Invalid)?;
@@ -160,7 +160,7 @@ async fn view_ladder_get(
     caller: Caller,
     Query(query): Query<LadderQuery>,
 ) -> Result<LadderPage, PageError> {
-    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "cultivation", "ladder").await {
+    if !crate::kit::auth::permitted(&state, &caller, Permission::ReadMonitoring, "cultivation", "ladder").await {
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
@@ -256,7 +256,7 @@ async fn pool(
 ) -> Result<PoolAnswer, ApiError> {
     let limit = match query.limit.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
         None => usize::MAX,
-        Some(l) => crate::query::parse_integer(lang, "limit", l, 1, 100_000).map_err(ApiError::Invalid)? as usize,
+        Some(l) => crate::kit::query::parse_integer(lang, "limit", l, 1, 100_000).map_err(ApiError::Invalid)? as usize,
     };
     let year = crate::profiles::year_or_latest(state, lang, query.year.as_deref()).await?;
     let rules: LadderRules = rules_of(state, lang, query.version.as_deref()).await?;
@@ -292,7 +292,7 @@ pub(crate) async fn rules_of<R: VersionedRules>(
     version: Option<&str>,
 ) -> Result<R, ApiError> {
     let version = version.map(str::trim).filter(|v| !v.is_empty());
-    state.store.rules(version, crate::auth::today()).await.map_err(|e| match e {
+    state.store.rules(version, crate::kit::auth::today()).await.map_err(|e| match e {
         StoreError::NotFound => ApiError::Invalid(FieldError::new(
             "version",
             "rules.unknown_version",
@@ -311,7 +311,7 @@ async fn api_pool(
     Path(tier): Path<String>,
     Query(query): Query<PoolQuery>,
 ) -> Result<Json<PoolAnswer>, ApiError> {
-    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "cultivation", "pool").await {
+    if !crate::kit::auth::permitted(&state, &caller, Permission::ReadMonitoring, "cultivation", "pool").await {
         return Err(ApiError::NotFound(lang));
     }
     let tier = parse_tier(lang, &tier).map_err(ApiError::Invalid)?;
@@ -354,7 +354,7 @@ async fn view_pool_get(
     Path(tier): Path<String>,
     Query(mut query): Query<PoolQuery>,
 ) -> Result<PoolPage, PageError> {
-    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "cultivation", "pool").await {
+    if !crate::kit::auth::permitted(&state, &caller, Permission::ReadMonitoring, "cultivation", "pool").await {
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
@@ -491,7 +491,7 @@ async fn api_rules(
     caller: Caller,
     Path(kind): Path<String>,
 ) -> Result<Json<RulesAnswer>, ApiError> {
-    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "cultivation", "rules").await {
+    if !crate::kit::auth::permitted(&state, &caller, Permission::ReadMonitoring, "cultivation", "rules").await {
         return Err(ApiError::NotFound(lang));
     }
     let kind = RuleKind::parse(lang, Some(&kind)).map_err(ApiError::Invalid)?;
@@ -640,7 +640,7 @@ async fn view_rules_get(
     caller: Caller,
     Query(query): Query<RulesQuery>,
 ) -> Result<RulesPage, PageError> {
-    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "cultivation", "rules").await {
+    if !crate::kit::auth::permitted(&state, &caller, Permission::ReadMonitoring, "cultivation", "rules").await {
         return Err(PageError::not_found(lang));
     }
     let kind = RuleKind::parse(lang, query.kind.as_deref()).map_err(|e| PageError::invalid(lang, e))?;
@@ -658,7 +658,7 @@ async fn view_rules_post(
     caller: Caller,
     fields: FormFields,
 ) -> Result<Response, PageError> {
-    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "cultivation", "rules").await {
+    if !crate::kit::auth::permitted(&state, &caller, Permission::ReadMonitoring, "cultivation", "rules").await {
         return Err(PageError::not_found(lang));
     }
     let kind = RuleKind::parse(lang, fields.get("kind")).map_err(|e| PageError::invalid(lang, e))?;

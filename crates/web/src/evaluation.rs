@@ -20,14 +20,14 @@ use xinzhi_store::StoreError;
 use xinzhi_store::evaluation::{MuObjection, MuResultLine, MuRun, NewMuResult, ObjectionRefusal, RunStatus};
 
 use crate::AppState;
-use crate::auth::{Caller, audit_denial};
-use crate::error::JsonBody;
-use crate::error::{ApiError, FieldError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::auth::{Caller, audit_denial};
+use crate::kit::error::JsonBody;
+use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::files::xlsx;
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
 use crate::report_pages::FormFields;
-use crate::upload::xlsx;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -138,10 +138,10 @@ pub struct RunAction {
 
 fn parse_until(lang: Lang, text: Option<&str>) -> Result<i64, ApiError> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
-        let days = days_of_yyyymmdd(crate::auth::today()).unwrap_or(0);
+        let days = days_of_yyyymmdd(crate::kit::auth::today()).unwrap_or(0);
         return Ok(yyyymmdd_of_days(days + OBJECTION_DAYS));
     };
-    crate::query::yyyymmdd_of(text).filter(|d| *d >= crate::auth::today()).ok_or_else(|| {
+    crate::kit::query::yyyymmdd_of(text).filter(|d| *d >= crate::kit::auth::today()).ok_or_else(|| {
         ApiError::invalid("until", "evaluation.until", Tr::new(lang).f("mu.bad_until", &[("date", text)]))
     })
 }
@@ -235,14 +235,21 @@ async fn file_objection(
     let code = xinzhi_domain::CreditCode::parse(credit_code)
         .map_err(|e| ApiError::Invalid(FieldError::from_domain("credit_code", &e, lang)))?;
     let enterprise =
-        crate::auth::visible_enterprise(state, caller, &code).await.map_err(|e| ApiError::from_store(lang, e))?;
+        crate::kit::auth::visible_enterprise(state, caller, &code).await.map_err(|e| ApiError::from_store(lang, e))?;
     let reason = reason.trim();
     if reason.chars().count() < 5 {
         return Err(ApiError::invalid("reason", "evaluation.reason", tr.t("mu.reason_short").to_owned()));
     }
     match state
         .store
-        .file_mu_objection(caller.scope(), run, enterprise.enterprise_id, reason, crate::auth::today(), &caller.actor())
+        .file_mu_objection(
+            caller.scope(),
+            run,
+            enterprise.enterprise_id,
+            reason,
+            crate::kit::auth::today(),
+            &caller.actor(),
+        )
         .await
         .map_err(|e| ApiError::from_store(lang, e))?
     {
@@ -621,7 +628,7 @@ async fn run_page(
         Vec::new()
     };
     let window_open = answer.run.status == RunStatus::Published
-        && answer.run.objection_until.is_some_and(|u| crate::auth::today() <= u);
+        && answer.run.objection_until.is_some_and(|u| crate::kit::auth::today() <= u);
     let (districts, parks) = (unit_rows(&answer.by_district), unit_rows(&answer.by_park));
     Ok(RunPage {
         tr,

@@ -13,12 +13,12 @@ use xinzhi_domain::Lang;
 use xinzhi_store::inbox::InboxItem;
 
 use crate::AppState;
-use crate::auth::Caller;
-use crate::error::{ApiError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
-use crate::tasks::{TaskLine, sees_tasks};
+use crate::kit::caller::Caller;
+use crate::kit::error::{ApiError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
+use crate::notices::{sees_tasks, sweep};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/inbox", get(view_inbox))
@@ -26,17 +26,6 @@ pub fn router() -> Router<AppState> {
 
 pub fn api_router() -> Router<AppState> {
     Router::new().route("/inbox", get(api_inbox))
-}
-
-/// Writes today's notices of flagged tasks and of requests near or past their limits, in one
-/// transaction; gives the flagged tasks (for the supervision list).
-pub(crate) async fn sweep(state: &AppState, lang: Lang) -> Result<Vec<TaskLine>, ApiError> {
-    let day = crate::auth::today();
-    let flagged = crate::tasks::flagged(state, lang, day).await?;
-    let mut notices = crate::tasks::notices(lang, &flagged);
-    notices.extend(crate::requests::notices(state, lang, crate::auth::now()).await?);
-    state.store.deliver(&notices, day).await.map_err(|e| ApiError::from_store(lang, e))?;
-    Ok(flagged)
 }
 
 async fn inbox(state: &AppState, caller: &Caller, lang: Lang) -> Result<Vec<InboxItem>, ApiError> {

@@ -9,20 +9,16 @@ mod account;
 mod admin;
 mod api;
 mod attachments;
-pub mod auth;
 mod benchmark;
 mod briefings;
-mod charts;
 mod commendations;
 mod completion;
 mod cultivation;
-mod error;
 mod evaluation;
-mod i18n;
 pub mod inbox;
-mod language;
-mod metrics;
+mod kit;
 mod monitor;
+mod notices;
 mod official;
 mod openapi;
 mod pages;
@@ -32,7 +28,6 @@ mod programmes;
 mod project_import;
 mod projects;
 mod promotion;
-mod query;
 mod report_pages;
 mod reports;
 mod request_categories;
@@ -60,7 +55,9 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use xinzhi_store::Store;
 
-pub use i18n::format_number;
+pub use kit::auth;
+pub use kit::i18n::format_number;
+use kit::{error, language, metrics};
 
 /// Settings of the web layer.
 #[derive(Debug, Clone)]
@@ -276,7 +273,7 @@ async fn purge_sessions(state: AppState, mut stop: tokio::sync::watch::Receiver<
                     tracing::warn!(task = "session-purge", error.message = %e, "sign-in throttle purge failed");
                 }
                 // Reminders and escalations reach the inboxes even when nobody opens a page.
-                if let Err(e) = inbox::sweep(&state, xinzhi_domain::Lang::ZhCn).await {
+                if let Err(e) = notices::sweep(&state, xinzhi_domain::Lang::ZhCn).await {
                     tracing::warn!(task = "inbox-sweep", error.message = ?e, "inbox sweep failed");
                 }
             }

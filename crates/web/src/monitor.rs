@@ -26,13 +26,13 @@ use xinzhi_store::monitoring::{NewTarget, Target, TargetUnit};
 use xinzhi_store::{ReportStatus, Scope, Store, StoreError};
 
 use crate::AppState;
-use crate::auth::{Caller, audit_denial};
-use crate::charts::{self, BarChart, BarItem, ColumnChart, LineChart};
-use crate::error::JsonBody;
-use crate::error::{ApiError, FieldError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::auth::{Caller, audit_denial};
+use crate::kit::charts::{self, BarChart, BarItem, ColumnChart, LineChart};
+use crate::kit::error::JsonBody;
+use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
 use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
@@ -491,7 +491,7 @@ async fn view_cockpit_get(
     caller: Caller,
     Query(query): Query<CockpitQuery>,
 ) -> Result<Response, PageError> {
-    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "monitor", "cockpit").await {
+    if !crate::kit::auth::permitted(&state, &caller, Permission::ReadMonitoring, "monitor", "cockpit").await {
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
@@ -793,7 +793,7 @@ async fn api_cockpit(
     caller: Caller,
     Query(query): Query<CockpitQuery>,
 ) -> Result<Json<Cockpit>, ApiError> {
-    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "monitor", "cockpit").await {
+    if !crate::kit::auth::permitted(&state, &caller, Permission::ReadMonitoring, "monitor", "cockpit").await {
         return Err(ApiError::NotFound(lang));
     }
     let asked =
@@ -900,7 +900,7 @@ async fn api_firms(
     caller: Caller,
     Query(query): Query<FirmsQuery>,
 ) -> Result<Json<FirmsAnswer>, ApiError> {
-    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "monitor", "firms").await {
+    if !crate::kit::auth::permitted(&state, &caller, Permission::ReadMonitoring, "monitor", "firms").await {
         return Err(ApiError::NotFound(lang));
     }
     Ok(Json(firms_answer(&state, &caller, lang, &query).await?))
@@ -938,7 +938,7 @@ async fn view_firms_get(
     caller: Caller,
     Query(query): Query<FirmsQuery>,
 ) -> Result<Response, PageError> {
-    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "monitor", "firms").await {
+    if !crate::kit::auth::permitted(&state, &caller, Permission::ReadMonitoring, "monitor", "firms").await {
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
@@ -1076,7 +1076,7 @@ async fn api_targets(
     caller: Caller,
     Query(query): Query<TargetsQuery>,
 ) -> Result<Json<TargetsAnswer>, ApiError> {
-    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "monitor", "targets").await {
+    if !crate::kit::auth::permitted(&state, &caller, Permission::ReadMonitoring, "monitor", "targets").await {
         return Err(ApiError::NotFound(lang));
     }
     let (year, month) = target_period(&state, lang, &query).await.map_err(ApiError::Invalid)?;
@@ -1350,7 +1350,7 @@ async fn view_targets_get(
     caller: Caller,
     Query(query): Query<TargetsPageQuery>,
 ) -> Result<TargetsPage, PageError> {
-    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "monitor", "targets").await {
+    if !crate::kit::auth::permitted(&state, &caller, Permission::ReadMonitoring, "monitor", "targets").await {
         return Err(PageError::not_found(lang));
     }
     let asked = TargetsQuery { year: query.year, month: query.month };
@@ -1365,7 +1365,7 @@ async fn view_targets_post(
     caller: Caller,
     fields: FormFields,
 ) -> Result<Response, PageError> {
-    if !crate::auth::permitted(&state, &caller, Permission::ReadMonitoring, "monitor", "targets").await {
+    if !crate::kit::auth::permitted(&state, &caller, Permission::ReadMonitoring, "monitor", "targets").await {
         return Err(PageError::not_found(lang));
     }
     let text = |name: &str| fields.get(name).map(|v| serde_json::Value::String(v.to_owned()));

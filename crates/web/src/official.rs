@@ -18,11 +18,11 @@ use xinzhi_ingest::{RegionRef, read_official};
 use xinzhi_store::{OfficialFigure, Scope};
 
 use crate::AppState;
-use crate::auth::{Caller, MAX_UPLOAD_BYTES};
-use crate::error::PageError;
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::auth::{Caller, MAX_UPLOAD_BYTES};
+use crate::kit::error::PageError;
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
 use crate::reports::{current_month, parse_optional_month};
 
 pub fn router() -> Router<AppState> {
@@ -175,7 +175,7 @@ async fn view_official_post(
     }
     let tr = Tr::new(lang);
     let store_error = |e| PageError::from_store(lang, e);
-    let form = crate::upload::read_upload_form(multipart).await;
+    let form = crate::kit::files::read_upload_form(multipart).await;
     let (period_text, file, failure) = match form {
         Ok(form) => (form.period, form.file.map(|(_, bytes)| bytes).unwrap_or_default(), None),
         Err(reason) => (None, Bytes::new(), Some(format!("{}: {reason}", tr.t("import.upload_failed")))),

@@ -12,9 +12,9 @@ use axum::routing::get;
 use serde_json::{Map, Value, json};
 
 use crate::AppState;
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
 
 /// One route of the API.
 #[derive(Debug, Clone, Copy)]

@@ -9,15 +9,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use xinzhi_domain::period::MonthRange;
-use xinzhi_domain::{CreditCode, DesignationStatus, Lang, Month, Permission, SizeBands, Tier, Year};
+use xinzhi_domain::{CreditCode, DesignationStatus, Lang, Month, SizeBands, Tier, Year};
 use xinzhi_store::*;
 
 use crate::AppState;
-use crate::auth::Caller;
-use crate::error::{FieldError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::query::{EnterpriseQuery, parse_integer};
+use crate::kit::caller::Caller;
+use crate::kit::error::{FieldError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
+use crate::kit::query::{EnterpriseQuery, parse_integer};
 
 /// Rows per page of the HTML enterprise list.
 const PAGE_SIZE: i64 = 50;
@@ -29,66 +30,6 @@ pub fn router() -> Router<AppState> {
         .route("/enterprises/{credit_code}", get(view_enterprise_get))
         .route("/chains", get(view_chains_get))
         .route("/chains/{code}", get(view_chain_get))
-}
-
-/// The signed-in user as the header shows them.
-#[derive(Debug, Clone)]
-pub struct UserBadge {
-    pub name: String,
-    pub role: &'static str,
-    /// The administration page of the caller's duty (三员分立), if it holds one.
-    pub admin: Option<&'static str>,
-    /// Works with enterprise data (every role but the security and audit administrators).
-    pub business: bool,
-    /// The session's CSRF token for the sign-out form.
-    pub csrf: String,
-}
-
-/// What the layout around every page needs.
-#[derive(Debug, Clone)]
-pub struct Layout {
-    pub city: String,
-    /// Path and query of this page, to come back to after switching language.
-    pub here: String,
-    pub active: &'static str,
-    pub user: Option<UserBadge>,
-}
-
-impl Layout {
-    pub fn for_caller(state: &AppState, tr: Tr, uri: &OriginalUri, active: &'static str, caller: &Caller) -> Layout {
-        let here = uri.0.path_and_query().map_or("/".to_owned(), |p| p.as_str().to_owned());
-        let user = UserBadge {
-            name: caller.user.display_name.clone(),
-            role: caller.user.role.label(tr.lang),
-            admin: if caller.user.role.may(Permission::ManageAccounts) {
-                Some("/admin/users")
-            } else {
-                crate::admin::administration_home(caller.user.role)
-            },
-            business: caller.user.role.scope_kind() != xinzhi_domain::ScopeKind::NoData,
-            csrf: caller.csrf.clone(),
-        };
-        Layout { city: tr.pick(&state.city.0, &state.city.1).to_owned(), here, active, user: Some(user) }
-    }
-
-    /// For pages seen before signing in.
-    pub fn public(state: &AppState, tr: Tr) -> Layout {
-        Layout { city: tr.pick(&state.city.0, &state.city.1).to_owned(), here: "/login".into(), active: "", user: None }
-    }
-
-    /// For pages drawn without the application state (errors).
-    pub fn plain(tr: Tr) -> Layout {
-        Layout { city: tr.t("app.name").to_owned(), here: "/".into(), active: "", user: None }
-    }
-}
-
-fn status_key(status: DesignationStatus) -> &'static str {
-    match status {
-        DesignationStatus::Active => "status.active",
-        DesignationStatus::Expired => "status.expired",
-        DesignationStatus::Revoked => "status.revoked",
-        DesignationStatus::UnderReview => "status.under_review",
-    }
 }
 
 // ---------------------------------------------------------------- overview
@@ -125,7 +66,7 @@ async fn view_overview_get(
     caller: Caller,
 ) -> Result<Response, PageError> {
     // The security and audit administrators hold no enterprise data: they start at their duty.
-    if let Some(home) = crate::admin::administration_home(caller.user.role) {
+    if let Some(home) = crate::kit::layout::administration_home(caller.user.role) {
         return Ok(Redirect::to(home).into_response());
     }
     let tr = Tr::new(lang);
@@ -170,6 +111,15 @@ async fn view_overview_get(
         tiers,
     }
     .into_response())
+}
+
+fn status_key(status: DesignationStatus) -> &'static str {
+    match status {
+        DesignationStatus::Active => "status.active",
+        DesignationStatus::Expired => "status.expired",
+        DesignationStatus::Revoked => "status.revoked",
+        DesignationStatus::UnderReview => "status.under_review",
+    }
 }
 
 // ---------------------------------------------------------------- enterprise list
@@ -361,7 +311,7 @@ async fn view_enterprise_get(
     let store_error = |e| PageError::from_store(lang, e);
     let code = CreditCode::parse(&credit_code)
         .map_err(|e| PageError::invalid(lang, FieldError::from_domain("credit_code", &e, lang)))?;
-    let enterprise = crate::auth::visible_enterprise(&state, &caller, &code).await.map_err(store_error)?;
+    let enterprise = crate::kit::auth::visible_enterprise(&state, &caller, &code).await.map_err(store_error)?;
     let memberships =
         state.store.memberships_of(caller.scope(), enterprise.enterprise_id).await.map_err(store_error)?;
     let designations =

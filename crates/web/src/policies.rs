@@ -19,12 +19,12 @@ use xinzhi_ingest::{TableCell, TableSheet, table_workbook};
 use xinzhi_store::policies::{Decision, Policy, PolicyDecision, PolicyDraft};
 
 use crate::AppState;
-use crate::auth::{Caller, audit_denial};
-use crate::error::JsonBody;
-use crate::error::{ApiError, FieldError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::auth::{Caller, audit_denial};
+use crate::kit::error::JsonBody;
+use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
 use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
@@ -104,7 +104,7 @@ fn check_input(lang: Lang, input: &PolicyInput) -> Result<PolicyDraft, ApiError>
     {
         problems.push(e);
     }
-    let mut date = |field: &'static str, value: &Option<String>, needed: bool| match crate::query::parse_date(
+    let mut date = |field: &'static str, value: &Option<String>, needed: bool| match crate::kit::query::parse_date(
         lang,
         field,
         value.as_deref(),
@@ -125,7 +125,7 @@ fn check_input(lang: Lang, input: &PolicyInput) -> Result<PolicyDraft, ApiError>
     if let (Some(from), Some(to)) = (valid_from, valid_to)
         && to < from
     {
-        problems.push(FieldError::new("valid_to", "policies.range", tr.t("policies.bad_range").to_owned()));
+        problems.push(FieldError::new("valid_to", "policies.range", tr.t("policies.range").to_owned()));
     }
     match (problems.len(), issued_on, valid_from) {
         (0, Some(issued_on), Some(valid_from)) => Ok(PolicyDraft {
@@ -201,7 +201,7 @@ async fn with_context<T>(
         mu_classes: &mu_classes,
         year,
         month,
-        today: crate::auth::today(),
+        today: crate::kit::auth::today(),
     };
     Ok((f(&ctx), year))
 }
@@ -226,7 +226,7 @@ async fn eligible_answer(state: &AppState, caller: &Caller, lang: Lang, id: i64)
         .collect();
     let count = |d: Decision| firms.iter().filter(|f| f.decision.as_ref().is_some_and(|x| x.decision == d)).count();
     Ok(EligibleAnswer {
-        in_force: policy.in_force(crate::auth::today()),
+        in_force: policy.in_force(crate::kit::auth::today()),
         policy,
         year,
         confirmed: count(Decision::Confirmed),
@@ -263,7 +263,7 @@ async fn decide(state: &AppState, caller: &Caller, lang: Lang, id: i64, input: &
         return Err(ApiError::invalid("note", "required", tr.t("policies.exclude_reason").to_owned()));
     }
     let enterprise =
-        crate::auth::visible_enterprise(state, caller, &code).await.map_err(|e| ApiError::from_store(lang, e))?;
+        crate::kit::auth::visible_enterprise(state, caller, &code).await.map_err(|e| ApiError::from_store(lang, e))?;
     state
         .store
         .decide_policy_firm(caller.scope(), id, enterprise.enterprise_id, decision, note, &caller.actor())
@@ -288,8 +288,8 @@ async fn firm_policies(
     let code =
         CreditCode::parse(code).map_err(|e| ApiError::Invalid(FieldError::from_domain("credit_code", &e, lang)))?;
     let enterprise =
-        crate::auth::visible_enterprise(state, caller, &code).await.map_err(|e| ApiError::from_store(lang, e))?;
-    let today = crate::auth::today();
+        crate::kit::auth::visible_enterprise(state, caller, &code).await.map_err(|e| ApiError::from_store(lang, e))?;
+    let today = crate::kit::auth::today();
     let policies: Vec<Policy> = state
         .store
         .policies()
@@ -442,9 +442,9 @@ impl PolicyForm {
             title: p.title.clone(),
             issuer: p.issuer.clone(),
             document_no: p.document_no.clone().unwrap_or_default(),
-            issued_on: crate::query::iso_date(p.issued_on),
-            valid_from: crate::query::iso_date(p.valid_from),
-            valid_to: p.valid_to.map(crate::query::iso_date).unwrap_or_default(),
+            issued_on: crate::kit::query::iso_date(p.issued_on),
+            valid_from: crate::kit::query::iso_date(p.valid_from),
+            valid_to: p.valid_to.map(crate::kit::query::iso_date).unwrap_or_default(),
             summary: p.summary.clone(),
             benefit: p.benefit.clone(),
             condition: p.condition.clone(),
@@ -504,7 +504,7 @@ async fn list_page(
     form: PolicyForm,
 ) -> Result<PoliciesPage, PageError> {
     let tr = Tr::new(lang);
-    let today = crate::auth::today();
+    let today = crate::kit::auth::today();
     let rows = state
         .store
         .policies()
@@ -565,7 +565,7 @@ async fn view_list_post(
     fields: FormFields,
 ) -> Result<Response, PageError> {
     let input = input_of(&fields);
-    crate::error::form_answer(
+    crate::kit::error::form_answer(
         lang,
         save(&state, &caller, lang, None, &input).await,
         |policy| format!("/policies/{}", policy.policy_id),
@@ -661,7 +661,7 @@ async fn policy_page(
         tr,
         layout: Layout::for_caller(state, tr, uri, "policies", caller),
         valid: validity(tr, &policy.draft),
-        in_force: policy.in_force(crate::auth::today()),
+        in_force: policy.in_force(crate::kit::auth::today()),
         policy,
         lists: answer.is_some(),
         year: answer.as_ref().map_or(0, |a| a.year),
@@ -712,7 +712,7 @@ async fn view_policy_post(
             decide(&state, &caller, lang, id, &input).await
         }
     };
-    crate::error::form_answer(
+    crate::kit::error::form_answer(
         lang,
         outcome,
         |()| format!("/policies/{id}?done=1"),
@@ -766,7 +766,7 @@ async fn view_eligible_xlsx(
         rows,
     };
     let bytes = table_workbook(&[sheet]).map_err(|e| PageError::internal(lang, &e))?;
-    Ok(crate::upload::xlsx(bytes, &format!("{}-{id}.xlsx", tr.t("policies.eligible"))))
+    Ok(crate::kit::files::xlsx(bytes, &format!("{}-{id}.xlsx", tr.t("policies.eligible"))))
 }
 
 #[derive(Template, WebTemplate)]

@@ -19,12 +19,12 @@ use xinzhi_ingest::{Limits, ProfileColumn, ProfileTemplateSpec, TemplateFirm, pr
 use xinzhi_store::{Enterprise, EnterpriseFilter, Page, StoreError};
 
 use crate::AppState;
-use crate::auth::{Caller, MAX_UPLOAD_BYTES};
-use crate::error::JsonBody;
-use crate::error::{ApiError, FieldError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::auth::{Caller, MAX_UPLOAD_BYTES};
+use crate::kit::error::JsonBody;
+use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
 use crate::report_pages::FormFields;
 use crate::reports::current_month;
 
@@ -109,7 +109,7 @@ async fn api_import(
         return Err(ApiError::NotFound(lang));
     }
     let year = parse_profile_year(lang, query.year.as_deref()).map_err(ApiError::Invalid)?;
-    let mode = crate::upload::parse_mode(lang, query.mode.as_deref()).map_err(ApiError::Invalid)?;
+    let mode = crate::kit::files::parse_mode(lang, query.mode.as_deref()).map_err(ApiError::Invalid)?;
     let request = xinzhi_app::profile_imports::ProfileImportRequest {
         bytes: &body,
         year: year.0,
@@ -120,7 +120,7 @@ async fn api_import(
     let report = xinzhi_app::profile_imports::run_profile_import(&state.store, &caller.acting(), request)
         .await
         .map_err(|e| ApiError::from_app(lang, e))?;
-    crate::upload::import_answer(report)
+    crate::kit::files::import_answer(report)
 }
 
 #[derive(Deserialize)]
@@ -176,7 +176,7 @@ async fn view_template_get(
     let spec =
         ProfileTemplateSpec { title: format!("{} 企业年度画像", state.city.0), year: year.0, columns, firms };
     let bytes = profile_template(&spec).map_err(|e| ApiError::Internal(lang, StoreError::Invalid(e.to_string())))?;
-    Ok(crate::upload::xlsx(bytes, &format!("企业年度画像-{}.xlsx", year.0)))
+    Ok(crate::kit::files::xlsx(bytes, &format!("企业年度画像-{}.xlsx", year.0)))
 }
 
 // -------------------------------------------------------------------------- one firm's year
@@ -272,7 +272,7 @@ async fn profile_page(
     let engine = state.engine.get(&state.store).await.map_err(|e| crate::monitor::page_error(lang, e))?;
     let rules = state
         .store
-        .ladder_rules(None, xinzhi_domain::period::china_date(crate::auth::now()))
+        .ladder_rules(None, xinzhi_domain::period::china_date(crate::kit::auth::now()))
         .await
         .map_err(store_error)?;
     let assessments = {
@@ -316,7 +316,7 @@ fn trim_number(value: f64) -> String {
 async fn enterprise_of(state: &AppState, caller: &Caller, lang: Lang, code: &str) -> Result<Enterprise, PageError> {
     let code = CreditCode::parse(code)
         .map_err(|e| PageError::invalid(lang, FieldError::from_domain("credit_code", &e, lang)))?;
-    crate::auth::visible_enterprise(state, caller, &code).await.map_err(|e| PageError::from_store(lang, e))
+    crate::kit::auth::visible_enterprise(state, caller, &code).await.map_err(|e| PageError::from_store(lang, e))
 }
 
 /// `GET /enterprises/{code}/profile?year=`: the year's profile, and the firm against each tier.
@@ -384,7 +384,7 @@ struct ProfileBody {
 async fn api_enterprise(state: &AppState, caller: &Caller, lang: Lang, code: &str) -> Result<Enterprise, ApiError> {
     let code =
         CreditCode::parse(code).map_err(|e| ApiError::Invalid(FieldError::from_domain("credit_code", &e, lang)))?;
-    crate::auth::visible_enterprise(state, caller, &code).await.map_err(|e| ApiError::from_store(lang, e))
+    crate::kit::auth::visible_enterprise(state, caller, &code).await.map_err(|e| ApiError::from_store(lang, e))
 }
 
 async fn profile_body(

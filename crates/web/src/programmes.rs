@@ -21,12 +21,12 @@ use xinzhi_store::monitoring::TargetUnit;
 use xinzhi_store::programmes::{NewProgrammeRecord, ProgrammeRecord};
 
 use crate::AppState;
-use crate::auth::{Caller, audit_denial};
-use crate::error::JsonBody;
-use crate::error::{ApiError, FieldError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::auth::{Caller, audit_denial};
+use crate::kit::error::JsonBody;
+use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
 use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
@@ -102,7 +102,7 @@ async fn list(state: &AppState, caller: &Caller, lang: Lang, query: &ListQuery) 
     let cube = engine.read().await.map_err(engine_error)?;
     let latest = crate::monitor::latest_data_month(state).await.map_err(store_error)?;
     let year = match query.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        Some(y) => crate::query::parse_integer(lang, "year", y, 2000, 2100).map_err(ApiError::Invalid)? as i32,
+        Some(y) => crate::kit::query::parse_integer(lang, "year", y, 2000, 2100).map_err(ApiError::Invalid)? as i32,
         None => latest.year(),
     };
     let through = latest.max(Month::new(year, 12).unwrap_or(latest));
@@ -181,7 +181,7 @@ async fn check_record(
     let field = |name: &str| format!("{at}{name}");
     let code =
         CreditCode::parse(&input.credit_code).map_err(|e| FieldError::from_domain(field("credit_code"), &e, lang))?;
-    let enterprise = crate::auth::visible_enterprise(state, caller, &code).await.map_err(|_| {
+    let enterprise = crate::kit::auth::visible_enterprise(state, caller, &code).await.map_err(|_| {
         FieldError::new(
             field("credit_code"),
             "recognition.firm",
@@ -202,7 +202,7 @@ async fn check_record(
             tr.f("programme.bad_level", &[("level", level), ("allowed", &allowed)]),
         ));
     }
-    let recognised_on = crate::query::yyyymmdd_of(&input.recognised_on).ok_or_else(|| {
+    let recognised_on = crate::kit::query::yyyymmdd_of(&input.recognised_on).ok_or_else(|| {
         FieldError::new(
             field("recognised_on"),
             "recognition.date",
@@ -376,7 +376,7 @@ async fn page(
             href: format!("/enterprises/{}", r.credit_code),
             programme: r.programme.label(lang),
             level: r.level.as_deref().map_or("", |l| level_label(l, lang)),
-            date: crate::query::iso_date(r.recognised_on),
+            date: crate::kit::query::iso_date(r.recognised_on),
             quantity: r.quantity,
             detail: r.detail.clone().unwrap_or_default(),
         })

@@ -22,11 +22,11 @@ use xinzhi_store::ImportMode;
 use xinzhi_store::projects::NewProject;
 
 use crate::AppState;
-use crate::auth::{Caller, MAX_UPLOAD_BYTES, random_token};
-use crate::error::{ApiError, FieldError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::auth::{Caller, MAX_UPLOAD_BYTES, random_token};
+use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
 use crate::projects::{Places, ProjectInput, check_input, writes_projects};
 use xinzhi_app::imports::{RowProblem, file_problem, row_problem};
 
@@ -195,7 +195,7 @@ pub async fn run_project_import(
         .into_iter()
         .map(|p| (p.name, p.region_id.0))
         .collect();
-    let year = crate::auth::today() as i32 / 10_000;
+    let year = crate::kit::auth::today() as i32 / 10_000;
     let mut report = ProjectImport {
         dry_run,
         committed: false,
@@ -217,7 +217,7 @@ pub async fn run_project_import(
         };
         let key = (new.name.clone(), new.region_id.0);
         let refusal = if !new.within(scope) {
-            Some(("projects.import_scope", tr.t("projects.import_outside").to_owned()))
+            Some(("projects.import_scope", tr.t("projects.import_scope").to_owned()))
         } else if !seen.insert(key.clone()) {
             Some(("projects.import_twice", tr.t("projects.import_twice").to_owned()))
         } else {
@@ -267,7 +267,7 @@ fn file_error(error: &impl xinzhi_domain::Localize, lang: Lang) -> ApiError {
 
 /// Who imports projects: those who register them.
 async fn refuse(state: &AppState, caller: &Caller, lang: Lang) -> Result<(), ApiError> {
-    crate::auth::refuse_unless(state, caller, lang, writes_projects(caller), ("projects", "import")).await
+    crate::kit::auth::refuse_unless(state, caller, lang, writes_projects(caller), ("projects", "import")).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -277,7 +277,7 @@ pub struct ImportQuery {
 }
 
 fn options(lang: Lang, query: &ImportQuery) -> Result<(ImportMode, bool), ApiError> {
-    let mode = crate::upload::parse_mode(lang, query.mode.as_deref()).map_err(ApiError::Invalid)?;
+    let mode = crate::kit::files::parse_mode(lang, query.mode.as_deref()).map_err(ApiError::Invalid)?;
     Ok((mode, query.dry_run.unwrap_or(false)))
 }
 
@@ -317,7 +317,7 @@ async fn view_template(
         rows: Vec::new(),
     };
     let bytes = table_workbook(&[sheet]).map_err(|e| PageError::internal(lang, &e))?;
-    Ok(crate::upload::xlsx(bytes, &format!("{}.xlsx", tr.t("projects.import_title"))))
+    Ok(crate::kit::files::xlsx(bytes, &format!("{}.xlsx", tr.t("projects.import_title"))))
 }
 
 // ------------------------------------------------------------------------------ the pages
@@ -367,7 +367,7 @@ async fn view_upload(
 ) -> Result<Response, PageError> {
     refuse(&state, &caller, lang).await.map_err(|e| PageError::from_api(lang, e))?;
     let tr = Tr::new(lang);
-    let form = crate::upload::read_upload_form(multipart).await.map_err(|reason| {
+    let form = crate::kit::files::read_upload_form(multipart).await.map_err(|reason| {
         PageError::invalid(
             lang,
             FieldError::new("file", "file.upload", format!("{}: {reason}", tr.t("import.upload_failed"))),
@@ -438,7 +438,7 @@ async fn view_commit(
     Path(id): Path<String>,
     axum::Form(form): axum::Form<CommitForm>,
 ) -> Result<Response, PageError> {
-    let mode = crate::upload::parse_mode(lang, form.mode.as_deref()).map_err(|e| PageError::invalid(lang, e))?;
+    let mode = crate::kit::files::parse_mode(lang, form.mode.as_deref()).map_err(|e| PageError::invalid(lang, e))?;
     checked_page(&state, lang, &uri, &caller, &id, (mode, false)).await
 }
 

@@ -20,12 +20,12 @@ use xinzhi_store::projects::{NewProject, Project};
 use xinzhi_store::{ChainId, ParkId, RegionId, StoreError};
 
 use crate::AppState;
-use crate::auth::{Caller, audit_denial};
-use crate::error::JsonBody;
-use crate::error::{ApiError, FieldError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::auth::{Caller, audit_denial};
+use crate::kit::error::JsonBody;
+use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
 use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
@@ -177,14 +177,17 @@ pub(crate) fn check_input(places: &Places, lang: Lang, input: &ProjectInput) -> 
     if let Err(e) = &total {
         problems.push(e.clone());
     }
-    let mut date =
-        |field: &'static str, value: &Option<String>| match crate::query::parse_date(lang, field, value.as_deref()) {
-            Ok(d) => d,
-            Err(e) => {
-                problems.push(e);
-                None
-            }
-        };
+    let mut date = |field: &'static str, value: &Option<String>| match crate::kit::query::parse_date(
+        lang,
+        field,
+        value.as_deref(),
+    ) {
+        Ok(d) => d,
+        Err(e) => {
+            problems.push(e);
+            None
+        }
+    };
     let signed_on = date("signed_on", &input.signed_on);
     let planned_start = date("planned_start", &input.planned_start);
     let planned_producing = date("planned_producing", &input.planned_producing);
@@ -371,13 +374,9 @@ async fn change(state: &AppState, caller: &Caller, lang: Lang, id: i64, change: 
     match change {
         Change::Stage(input) => {
             let stage = ProjectStage::parse(input.stage.trim()).ok_or_else(|| {
-                ApiError::invalid(
-                    "stage",
-                    "projects.stage",
-                    tr.f("projects.bad_stage", &[("stage", input.stage.trim())]),
-                )
+                ApiError::invalid("stage", "projects.stage", tr.f("projects.stage", &[("stage", input.stage.trim())]))
             })?;
-            let date = crate::query::parse_date(lang, "date", Some(&input.date))
+            let date = crate::kit::query::parse_date(lang, "date", Some(&input.date))
                 .map_err(ApiError::Invalid)?
                 .ok_or_else(|| ApiError::invalid("date", "required", tr.t("policies.required").to_owned()))?;
             store.move_project(caller.scope(), id, stage, date, &actor).await.map_err(store_error)?;
@@ -387,7 +386,7 @@ async fn change(state: &AppState, caller: &Caller, lang: Lang, id: i64, change: 
                 return Err(ApiError::invalid(
                     "year",
                     "projects.year",
-                    tr.f("promotion.bad_year", &[("year", &input.year.to_string())]),
+                    tr.f("projects.year", &[("year", &input.year.to_string())]),
                 ));
             }
             let planned = parse_amount(lang, "planned", &input.planned, false).map_err(ApiError::Invalid)?;
@@ -631,7 +630,7 @@ async fn view_list_post(
         planned_start: text("planned_start"),
         planned_producing: text("planned_producing"),
     };
-    crate::error::form_answer(
+    crate::kit::error::form_answer(
         lang,
         create(&state, &caller, lang, &input).await,
         |p| format!("/projects/{}", p.project_id),
@@ -712,7 +711,7 @@ async fn view_project_post(
         Some("investment") => Change::Investment(InvestmentInput { month: text("month"), amount: text("amount") }),
         _ => Change::Stage(StageInput { stage: text("stage"), date: text("date") }),
     };
-    crate::error::form_answer(
+    crate::kit::error::form_answer(
         lang,
         change(&state, &caller, lang, id, asked).await,
         |_| format!("/projects/{id}"),
@@ -771,5 +770,5 @@ async fn view_projects_xlsx(
         rows,
     };
     let bytes = table_workbook(&[sheet]).map_err(|e| PageError::internal(lang, &e))?;
-    Ok(crate::upload::xlsx(bytes, &format!("{}-{}.xlsx", tr.t("projects.title"), s.month)))
+    Ok(crate::kit::files::xlsx(bytes, &format!("{}-{}.xlsx", tr.t("projects.title"), s.month)))
 }

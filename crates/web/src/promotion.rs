@@ -20,12 +20,12 @@ use xinzhi_store::StoreError;
 use xinzhi_store::programmes::{PromotionCase, PromotionEvent};
 
 use crate::AppState;
-use crate::auth::{Caller, audit_denial};
-use crate::error::JsonBody;
-use crate::error::{ApiError, FieldError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::auth::{Caller, audit_denial};
+use crate::kit::error::JsonBody;
+use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
 use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
@@ -151,7 +151,7 @@ async fn move_case(state: &AppState, caller: &Caller, lang: Lang, input: &CaseMo
     }
     let note = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
     let enterprise =
-        crate::auth::visible_enterprise(state, caller, &code).await.map_err(|e| ApiError::from_store(lang, e))?;
+        crate::kit::auth::visible_enterprise(state, caller, &code).await.map_err(|e| ApiError::from_store(lang, e))?;
     let case = state
         .store
         .move_promotion_case(caller.scope(), enterprise.enterprise_id, year, to, note, &caller.actor())

@@ -18,11 +18,11 @@ use xinzhi_store::reports::MONTHLY;
 use xinzhi_store::{EnterpriseFilter, Page, ReportRow, ReportStatus, Review, Scope, StoreError};
 
 use crate::AppState;
-use crate::auth::{Caller, visible_enterprise};
-use crate::error::{FieldError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::auth::{Caller, visible_enterprise};
+use crate::kit::error::{FieldError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
 use crate::reports::{RawValue, ReportInput, SaveFailure, current_month, save};
 
 pub fn router() -> Router<AppState> {
@@ -451,7 +451,7 @@ async fn view_report_review_post(
     let (code, period) = parse_target(lang, &code, &period)?;
     let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(|e| PageError::from_store(lang, e))?;
     if !caller.user.role.may(Permission::ReviewReports) {
-        crate::auth::audit_denial(&state, &caller, "report", code.as_str()).await;
+        crate::kit::auth::audit_denial(&state, &caller, "report", code.as_str()).await;
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);

@@ -15,10 +15,10 @@ use xinzhi_store::reports::MONTHLY;
 use xinzhi_store::{Correction, DataSet, ReportStatus, ReportWrite, Review, StoreError, ValueSource};
 
 use crate::AppState;
-use crate::auth::{Caller, visible_enterprise};
-use crate::error::JsonBody;
-use crate::error::{ApiError, FieldError};
-use crate::language::Language;
+use crate::kit::auth::{Caller, visible_enterprise};
+use crate::kit::error::JsonBody;
+use crate::kit::error::{ApiError, FieldError};
+use crate::kit::language::Language;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -67,7 +67,7 @@ pub(crate) fn parse_target(lang: Lang, code: &str, period: &str) -> Result<(Cred
 
 /// A reviewer's decision as sent (`approve`, or `return` with a reason), for the API and the pages.
 pub(crate) fn parse_review(lang: Lang, decision: &str, reason: Option<&str>) -> Result<Review, FieldError> {
-    let tr = crate::i18n::Tr::new(lang);
+    let tr = crate::kit::i18n::Tr::new(lang);
     match (decision, reason.map(str::trim).filter(|r| !r.is_empty())) {
         ("approve", _) => Ok(Review::Approve),
         ("return", Some(reason)) if reason.chars().count() <= MAX_EXPLANATION => {
@@ -254,7 +254,7 @@ pub(crate) async fn correct(
     reason: Option<&str>,
 ) -> Result<usize, SaveFailure> {
     if !caller.user.role.may(Permission::ReviewReports) {
-        crate::auth::audit_denial(state, caller, "report", enterprise.credit_code.as_str()).await;
+        crate::kit::auth::audit_denial(state, caller, "report", enterprise.credit_code.as_str()).await;
         return Err(SaveFailure::Forbidden);
     }
     let set = state.store.data_set(MONTHLY).await.map_err(SaveFailure::Store)?;
@@ -322,7 +322,7 @@ pub(crate) async fn save(
 ) -> Result<(ReportStatus, Vec<String>), SaveFailure> {
     let ReportInput { values: input, year_to_date, submit, explanation } = input;
     if !caller.user.role.may(Permission::WriteReports) {
-        crate::auth::audit_denial(state, caller, "report", enterprise.credit_code.as_str()).await;
+        crate::kit::auth::audit_denial(state, caller, "report", enterprise.credit_code.as_str()).await;
         return Err(SaveFailure::Forbidden);
     }
     if period > current_month() {
@@ -331,7 +331,7 @@ pub(crate) async fn save(
     }
     let set = state.store.data_set(MONTHLY).await.map_err(SaveFailure::Store)?;
     // The firm's exception is read only once the month is closed.
-    let now = crate::auth::now();
+    let now = crate::kit::auth::now();
     if !caller.user.role.may(Permission::WriteAfterDeadline) && !month_open(&set, period, None, now) {
         let exception = state
             .store
@@ -480,7 +480,7 @@ pub(crate) async fn save(
         ),
         other => SaveFailure::Store(other),
     })?;
-    crate::metrics::METRICS.reports_saved.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    crate::kit::metrics::METRICS.reports_saved.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     Ok((status, warnings))
 }
 
@@ -653,7 +653,7 @@ async fn review_report(
     let store_error = |e| ApiError::from_store(lang, e);
     let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(store_error)?;
     if !caller.user.role.may(Permission::ReviewReports) {
-        crate::auth::audit_denial(&state, &caller, "report", code.as_str()).await;
+        crate::kit::auth::audit_denial(&state, &caller, "report", code.as_str()).await;
         return Err(ApiError::NotFound(lang));
     }
     let review = parse_review(lang, &body.decision, body.reason.as_deref()).map_err(ApiError::Invalid)?;

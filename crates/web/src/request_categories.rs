@@ -15,12 +15,12 @@ use xinzhi_domain::{Lang, Permission};
 use xinzhi_store::DepartmentId;
 
 use crate::AppState;
-use crate::auth::{Caller, audit_denial};
-use crate::error::JsonBody;
-use crate::error::{ApiError, FieldError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::auth::{Caller, audit_denial};
+use crate::kit::error::JsonBody;
+use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
 use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
@@ -253,7 +253,7 @@ async fn view_post(
         remind_days_before: number(&form.remind_days_before),
         department: Some(form.department.clone()),
     };
-    crate::error::form_answer(
+    crate::kit::error::form_answer(
         lang,
         save(&state, &caller, lang, &input).await,
         |_| "/requests/categories".to_owned(),

@@ -16,17 +16,17 @@ use xinzhi_domain::calendar::{CalendarError, WorkCalendar, YearArrangement};
 use xinzhi_domain::request::{Category, Channel, Clock, Stage, Step, Timing};
 use xinzhi_domain::{CreditCode, Lang, Permission, Role};
 use xinzhi_store::attachments::{NewFile, Owner};
-use xinzhi_store::inbox::{Notice, Recipient, Subject};
 use xinzhi_store::requests::{DepartmentRecord, NewRequest, Request, RequestEvent, RequestMove};
 use xinzhi_store::{DepartmentId, Scope};
 
 use crate::AppState;
-use crate::auth::{Caller, audit_denial};
-use crate::error::JsonBody;
-use crate::error::{ApiError, FieldError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::auth::{Caller, audit_denial};
+use crate::kit::error::JsonBody;
+use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
+use crate::notices::timing_of;
 use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
@@ -49,7 +49,7 @@ pub fn api_router() -> Router<AppState> {
 }
 
 fn now() -> i64 {
-    crate::auth::now()
+    crate::kit::auth::now()
 }
 
 /// The calendar of the stored and shipped years, counting a year without an arrangement by
@@ -153,7 +153,7 @@ async fn create(
     let (category, default_department) = found?;
     let code = code.map_err(ApiError::Invalid)?;
     let enterprise =
-        crate::auth::visible_enterprise(state, caller, &code).await.map_err(|e| ApiError::from_store(lang, e))?;
+        crate::kit::auth::visible_enterprise(state, caller, &code).await.map_err(|e| ApiError::from_store(lang, e))?;
     let department = match input.department.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         Some(d) => Some(department_by_code(state, lang, d).await?),
         None => default_department,
@@ -280,45 +280,6 @@ pub struct RequestLine {
     pub timing: Option<Timing>,
 }
 
-fn timing_of(request: &Request, at: i64) -> Option<Timing> {
-    let (due_at, remind_at) = (request.due_at?, request.remind_at?);
-    matches!(request.stage, Stage::Raised | Stage::Accepted).then(|| Clock { due_at, remind_at }.timing(at))
-}
-
-/// The notices of open requests at `at`: near the limit a reminder for whoever handles it (the
-/// department, or the city while it is not routed); past it the handler is told it is overdue
-/// and the city's supervisors get the escalation.
-pub(crate) async fn notices(state: &AppState, lang: Lang, at: i64) -> Result<Vec<Notice>, ApiError> {
-    let tr = Tr::new(lang);
-    // Only the stages with a clock: replied and closed requests are the bulk and need none.
-    let mut open = Vec::new();
-    for stage in [Stage::Raised, Stage::Accepted] {
-        open.extend(state.store.requests(&Scope::City, Some(stage)).await.map_err(|e| ApiError::from_store(lang, e))?);
-    }
-    let mut notices = Vec::new();
-    for request in open {
-        let (Some(timing), Some(due_at)) = (timing_of(&request, at), request.due_at) else { continue };
-        let handler = request.department_id.map_or(Recipient::City, Recipient::Department);
-        let due = tr.timestamp(due_at - 1);
-        let args = [("title", request.title.as_str()), ("firm", request.firm.as_str()), ("due", due.as_str())];
-        let subject = Subject::Request(request.request_id);
-        let notice = |recipient, kind, key| Notice { recipient, subject, kind, text: tr.f(key, &args) };
-        match timing {
-            Timing::OnTime => {}
-            Timing::DueSoon => notices.push(notice(handler, "due_soon", "requests.notice_due_soon")),
-            Timing::Overdue => {
-                notices.push(notice(handler, "overdue", "requests.notice_overdue"));
-                if handler != Recipient::City {
-                    let department = request.department.as_deref().unwrap_or("");
-                    let text = tr.f("requests.notice_escalated", &[("department", department), args[0], args[2]]);
-                    notices.push(Notice { recipient: Recipient::City, subject, kind: "escalated", text });
-                }
-            }
-        }
-    }
-    Ok(notices)
-}
-
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
     /// `raised`, `accepted`, `replied` or `closed`.
@@ -350,7 +311,7 @@ async fn list(state: &AppState, caller: &Caller, lang: Lang, query: &ListQuery) 
     };
     if timing.is_some() {
         // The supervision list: what it shows goes to the inboxes too.
-        crate::inbox::sweep(state, lang).await?;
+        crate::notices::sweep(state, lang).await?;
     }
     let at = now();
     let found = state.store.requests(caller.scope(), stage).await.map_err(|e| ApiError::from_store(lang, e))?;
@@ -622,7 +583,7 @@ async fn view_list_post(
         Ok(files) => create(&state, &caller, lang, &input, files).await,
         Err(e) => Err(ApiError::Invalid(e)),
     };
-    crate::error::form_answer(
+    crate::kit::error::form_answer(
         lang,
         created,
         |r| format!("/requests/{}", r.request_id),
@@ -725,7 +686,7 @@ async fn view_request_post(
         rating: fields.get("rating").and_then(|r| r.trim().parse().ok()),
         department: fields.get("department").map(str::to_owned),
     };
-    crate::error::form_answer(
+    crate::kit::error::form_answer(
         lang,
         take_step(&state, &caller, lang, id, &input).await,
         |_| format!("/requests/{id}"),
@@ -888,5 +849,5 @@ async fn view_departments_xlsx(
         rows,
     };
     let bytes = table_workbook(&[sheet]).map_err(|e| PageError::internal(lang, &e))?;
-    Ok(crate::upload::xlsx(bytes, &format!("{}.xlsx", tr.t("requests.departments"))))
+    Ok(crate::kit::files::xlsx(bytes, &format!("{}.xlsx", tr.t("requests.departments"))))
 }

@@ -17,11 +17,11 @@ use xinzhi_store::reports::MONTHLY;
 use xinzhi_store::{DataSetSettings, Indicator, RuleRecord, Scope};
 
 use crate::AppState;
-use crate::auth::Caller;
-use crate::error::{FieldError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::caller::Caller;
+use crate::kit::error::{FieldError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
 use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {

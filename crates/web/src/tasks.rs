@@ -14,20 +14,19 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use xinzhi_domain::task::{Flag, TaskState, flags};
 use xinzhi_domain::{Lang, Permission, RegionCode, Role};
+use xinzhi_store::StoreError;
 use xinzhi_store::attachments::NewFile;
-use xinzhi_store::inbox::{Notice, Subject};
 use xinzhi_store::tasks::{LeadUnit, NewTask, Task, TaskProgress};
-use xinzhi_store::{Scope, StoreError};
 
 use crate::AppState;
-use crate::auth::{Caller, audit_denial};
-use crate::error::JsonBody;
-use crate::error::{ApiError, FieldError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::auth::{Caller, audit_denial};
+use crate::kit::error::JsonBody;
+use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
+use crate::notices::{TaskLine, line, sees_tasks};
 use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
@@ -53,56 +52,12 @@ fn plans_tasks(caller: &Caller) -> bool {
     caller.user.role.may(Permission::EditTasks)
 }
 
-/// Who sees tasks: the city, and departments and districts for the tasks they lead.
-pub(crate) fn sees_tasks(caller: &Caller) -> bool {
-    matches!(caller.scope(), Scope::City | Scope::Department(_) | Scope::District(_))
-        && caller.user.role != Role::EnterpriseReporter
-}
-
-/// A task with its flags on a day.
-#[derive(Serialize)]
-pub struct TaskLine {
-    #[serde(flatten)]
-    pub task: Task,
-    pub flags: Vec<Flag>,
-}
-
-fn line(task: Task, today: i64) -> TaskLine {
-    let state = TaskState { deadline: task.deadline, done: task.done_on.is_some(), last_progress: task.last_progress };
-    TaskLine { flags: flags(&state, today), task }
-}
-
-/// Every task flagged today (overdue or stalled), city-wide.
-pub(crate) async fn flagged(state: &AppState, lang: Lang, day: i64) -> Result<Vec<TaskLine>, ApiError> {
-    let all = state.store.tasks(&Scope::City).await.map_err(|e| ApiError::from_store(lang, e))?;
-    Ok(all.into_iter().map(|t| line(t, day)).filter(|l| !l.flags.is_empty()).collect())
-}
-
-/// The reminders of flagged tasks for their lead units, one per flag.
-pub(crate) fn notices(lang: Lang, flagged: &[TaskLine]) -> Vec<Notice> {
-    let tr = Tr::new(lang);
-    flagged
-        .iter()
-        .flat_map(|l| {
-            l.flags.iter().map(move |flag| Notice {
-                recipient: l.task.recipient(),
-                subject: Subject::Task(l.task.task_id),
-                kind: flag.as_str(),
-                text: tr.f(
-                    "tasks.reminder",
-                    &[("task", &l.task.title), ("flag", flag.label(lang)), ("deadline", &tr.date(l.task.deadline))],
-                ),
-            })
-        })
-        .collect()
-}
-
 async fn supervision(state: &AppState, caller: &Caller, lang: Lang) -> Result<Vec<TaskLine>, ApiError> {
     if !sees_tasks(caller) {
         audit_denial(state, caller, "tasks", "supervision").await;
         return Err(ApiError::NotFound(lang));
     }
-    let flagged = crate::inbox::sweep(state, lang).await?;
+    let flagged = crate::notices::sweep(state, lang).await?;
     Ok(flagged.into_iter().filter(|l| l.task.led_by(caller.scope())).collect())
 }
 
@@ -123,7 +78,7 @@ pub struct TaskInput {
 
 /// A required date.
 fn parse_day(lang: Lang, field: &str, text: &str) -> Result<i64, FieldError> {
-    crate::query::parse_date(lang, field, Some(text))?
+    crate::kit::query::parse_date(lang, field, Some(text))?
         .ok_or_else(|| FieldError::new(field, "required", Tr::new(lang).t("policies.required").to_owned()))
 }
 
@@ -139,7 +94,7 @@ async fn lead_of(state: &AppState, lang: Lang, code: &str) -> Result<LeadUnit, A
         .into_iter()
         .find(|d| d.code == code)
         .map(|d| LeadUnit::Department(d.department_id))
-        .ok_or_else(|| ApiError::invalid("lead", "tasks.lead", Tr::new(lang).f("tasks.bad_lead", &[("lead", code)])))
+        .ok_or_else(|| ApiError::invalid("lead", "tasks.lead", Tr::new(lang).f("tasks.lead", &[("lead", code)])))
 }
 
 async fn create(state: &AppState, caller: &Caller, lang: Lang, input: &TaskInput) -> Result<Task, ApiError> {
@@ -176,7 +131,7 @@ async fn create(state: &AppState, caller: &Caller, lang: Lang, input: &TaskInput
     let store_error = |e| ApiError::from_store(lang, e);
     let id = state
         .store
-        .create_task(caller.scope(), &task, crate::auth::today(), &caller.actor())
+        .create_task(caller.scope(), &task, crate::kit::auth::today(), &caller.actor())
         .await
         .map_err(store_error)?;
     Ok(state.store.task(caller.scope(), id).await.map_err(store_error)?.0)
@@ -203,14 +158,14 @@ async fn progress(
     let tr = Tr::new(lang);
     let text = input.text.trim();
     if text.chars().count() < 5 {
-        return Err(ApiError::invalid("text", "tasks.text", tr.t("tasks.text_short").to_owned()));
+        return Err(ApiError::invalid("text", "tasks.text", tr.t("tasks.text").to_owned()));
     }
     if !(0..=100).contains(&input.percent) {
-        return Err(ApiError::invalid("percent", "tasks.percent", tr.t("tasks.bad_percent").to_owned()));
+        return Err(ApiError::invalid("percent", "tasks.percent", tr.t("tasks.percent").to_owned()));
     }
     state
         .store
-        .post_task_progress(caller.scope(), id, text, input.percent, file, crate::auth::today(), &caller.actor())
+        .post_task_progress(caller.scope(), id, text, input.percent, file, crate::kit::auth::today(), &caller.actor())
         .await
         .map_err(|e| match e {
             StoreError::Conflict(_) => ApiError::Conflict { message: tr.t("tasks.done_already").to_owned() },
@@ -229,7 +184,7 @@ async fn api_tasks(
     if !sees_tasks(&caller) {
         return Err(ApiError::NotFound(lang));
     }
-    let day = crate::auth::today();
+    let day = crate::kit::auth::today();
     let tasks = state.store.tasks(caller.scope()).await.map_err(|e| ApiError::from_store(lang, e))?;
     Ok(Json(tasks.into_iter().map(|t| line(t, day)).collect()))
 }
@@ -298,7 +253,7 @@ async fn api_task(
     }
     let (task, milestones, progress) =
         state.store.task(caller.scope(), id).await.map_err(|e| ApiError::from_store(lang, e))?;
-    Ok(Json(TaskAnswer { line: line(task, crate::auth::today()), milestones, progress }))
+    Ok(Json(TaskAnswer { line: line(task, crate::kit::auth::today()), milestones, progress }))
 }
 
 /// `POST /api/v1/tasks/{id}/progress` with `{text, percent}`: 100% marks it done (files go to
@@ -370,7 +325,7 @@ async fn board(
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
-    let day = crate::auth::today();
+    let day = crate::kit::auth::today();
     let tasks = state.store.tasks(caller.scope()).await.map_err(|e| PageError::from_store(lang, e))?;
     let lines: Vec<TaskLine> = tasks.into_iter().map(|t| line(t, day)).collect();
     let mut by_action: BTreeMap<(i64, String), Vec<TaskRow>> = BTreeMap::new();
@@ -443,7 +398,7 @@ async fn view_board_post(
         };
         create(&state, &caller, lang, &input).await.map(|_| ())
     };
-    crate::error::form_answer(
+    crate::kit::error::form_answer(
         lang,
         outcome,
         |()| "/tasks".to_owned(),
@@ -481,7 +436,7 @@ async fn task_page(
     let tr = Tr::new(lang);
     let (task, milestones, progress) =
         state.store.task(caller.scope(), id).await.map_err(|e| PageError::from_store(lang, e))?;
-    let l = line(task, crate::auth::today());
+    let l = line(task, crate::kit::auth::today());
     let files = state
         .store
         .attachments(caller.scope(), xinzhi_store::attachments::Owner::Task(id))
@@ -527,7 +482,7 @@ async fn view_task_post(
         Ok(files) => progress(&state, &caller, lang, id, &input, files.first()).await,
         Err(e) => Err(ApiError::Invalid(e)),
     };
-    crate::error::form_answer(
+    crate::kit::error::form_answer(
         lang,
         posted,
         |_| format!("/tasks/{id}"),
@@ -570,7 +525,7 @@ async fn view_tasks_xlsx(
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
-    let day = crate::auth::today();
+    let day = crate::kit::auth::today();
     let tasks = state.store.tasks(caller.scope()).await.map_err(|e| PageError::from_store(lang, e))?;
     let headers = [
         "tasks.action",
@@ -607,5 +562,5 @@ async fn view_tasks_xlsx(
     let sheet =
         TableSheet { name: tr.t("tasks.title").to_owned(), title: tr.t("tasks.title").to_owned(), headers, rows };
     let bytes = table_workbook(&[sheet]).map_err(|e| PageError::internal(lang, &e))?;
-    Ok(crate::upload::xlsx(bytes, &format!("{}.xlsx", tr.t("tasks.title"))))
+    Ok(crate::kit::files::xlsx(bytes, &format!("{}.xlsx", tr.t("tasks.title"))))
 }

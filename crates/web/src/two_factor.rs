@@ -13,11 +13,11 @@ use xinzhi_domain::Lang;
 use xinzhi_store::{AuditActor, AuditEntry, Outcome, StoreError, User};
 
 use crate::AppState;
-use crate::auth::{self, Caller};
-use crate::error::PageError;
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::auth::{self, Caller};
+use crate::kit::error::PageError;
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
 use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
@@ -26,10 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/two-factor", get(view_enrol_get).post(view_enrol_post))
 }
 
-/// The cookie that carries a sign-in waiting for its second factor.
-pub const CHALLENGE_COOKIE: &str = "xz_2fa";
-/// How long the second step may take.
-const CHALLENGE_SECONDS: i64 = 300;
+use crate::account::CHALLENGE_COOKIE;
 /// Codes tried against one challenge before the password must be given again.
 const MAX_ATTEMPTS: i64 = 5;
 /// Recovery codes given at enrolment.
@@ -92,22 +89,6 @@ async fn second_factor_ok(state: &AppState, user: &User, code: &str) -> Result<b
         return Ok(false);
     }
     state.store.use_recovery_code(user.user_id, &auth::token_hash(&recovery)).await
-}
-
-/// After a right password: a challenge (its cookie) and the second step's page.
-pub(crate) async fn challenge(state: &AppState, user: &User, next: String) -> Result<Response, StoreError> {
-    let token = auth::random_token(32);
-    let expires = auth::now() + CHALLENGE_SECONDS;
-    state.store.create_login_challenge(&auth::token_hash(&token), user.user_id, &next, expires).await?;
-    let mut response = Redirect::to("/login/two-factor").into_response();
-    let secure = if state.config.https { "; Secure" } else { "" };
-    let cookie = format!(
-        "{CHALLENGE_COOKIE}={token}; Path=/login; Max-Age={CHALLENGE_SECONDS}; HttpOnly; SameSite=Strict{secure}"
-    );
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    Ok(response)
 }
 
 #[derive(Template, WebTemplate)]
@@ -232,7 +213,7 @@ async fn enrol_page(
         tr,
         layout: Layout::for_caller(state, tr, uri, "account", caller),
         enabled: current.enabled,
-        required: crate::auth::security_policy(state).await.map_err(store_error)?.requires_two_factor(user.role),
+        required: crate::kit::auth::security_policy(state).await.map_err(store_error)?.requires_two_factor(user.role),
         secret: if current.enabled { String::new() } else { secret },
         otpauth: if current.enabled { String::new() } else { otpauth },
         recovery_left: state.store.recovery_codes_left(user.user_id).await.map_err(store_error)?,

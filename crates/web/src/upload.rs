@@ -8,10 +8,10 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, OriginalUri, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use xinzhi_domain::{Lang, Permission, Role};
 use xinzhi_ingest::{
     Limits, MarkedProblem, TemplateColumn, TemplateFirm, TemplateSpec, column_index, error_report, report_template,
@@ -20,11 +20,12 @@ use xinzhi_store::reports::MONTHLY;
 use xinzhi_store::{EnterpriseFilter, ImportMode, Page, RowOutcome, StoreError};
 
 use crate::AppState;
-use crate::auth::{Caller, MAX_UPLOAD_BYTES, random_token};
-use crate::error::{ApiError, FieldError, PageError};
-use crate::i18n::Tr;
-use crate::language::Language;
-use crate::pages::Layout;
+use crate::kit::auth::{Caller, MAX_UPLOAD_BYTES, random_token};
+use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::files::{UploadForm, import_answer, parse_mode, read_upload_form, xlsx};
+use crate::kit::i18n::Tr;
+use crate::kit::language::Language;
+use crate::kit::layout::Layout;
 use crate::reports::{current_month, parse_optional_month};
 use xinzhi_app::imports::{ImportReport, ImportRequest, run_import};
 use xinzhi_app::profile_imports::{ProfileImportRequest, run_profile_import};
@@ -86,54 +87,6 @@ const PREVIEW_ROWS: usize = 200;
 /// Officers and analysts import for their scope; reporters use the form.
 fn may_import(caller: &Caller) -> bool {
     caller.user.role.may(Permission::ReviewReports)
-}
-
-pub(crate) fn parse_mode(lang: Lang, text: Option<&str>) -> Result<ImportMode, FieldError> {
-    match text.unwrap_or("valid_rows") {
-        "valid_rows" => Ok(ImportMode::ValidRows),
-        "all_or_nothing" => Ok(ImportMode::AllOrNothing),
-        other => Err(FieldError::new(
-            "mode",
-            "import.mode",
-            match lang {
-                Lang::ZhCn => format!("导入方式“{other}”无效：应为 valid_rows 或 all_or_nothing"),
-                Lang::En => format!("unknown mode '{other}': use valid_rows or all_or_nothing"),
-            },
-        )),
-    }
-}
-
-/// An .xlsx download named `file_name` (UTF-8, e.g. Chinese).
-pub(crate) fn xlsx(bytes: Vec<u8>, file_name: &str) -> Response {
-    download(bytes, file_name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-}
-
-/// A file to save, never shown in the browser, under `file_name` (UTF-8, e.g. Chinese).
-pub(crate) fn download(bytes: Vec<u8>, file_name: &str, content_type: &'static str) -> Response {
-    // RFC 5987: a UTF-8 file name (Chinese) with an ASCII fallback of the same extension.
-    let encoded: String = file_name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
-        })
-        .collect();
-    let extension: String = file_name
-        .rsplit_once('.')
-        .map(|(_, e)| e.chars().filter(char::is_ascii_alphanumeric).collect())
-        .unwrap_or_default();
-    let fallback = if extension.is_empty() { "download".to_owned() } else { format!("download.{extension}") };
-    let disposition = format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}");
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -422,29 +375,6 @@ async fn keep_upload(
     Ok(Redirect::to(&format!("{}/{id}", kind.base())).into_response())
 }
 
-/// The fields of an upload form: the month typed, if any, and the file (name and bytes).
-pub(crate) struct UploadForm {
-    pub period: Option<String>,
-    pub file: Option<(String, Bytes)>,
-}
-
-/// Reads an upload form's `period` and `file` fields (the CSRF field was checked already);
-/// the error is the reason the body could not be read, e.g. over the size limit.
-pub(crate) async fn read_upload_form(mut multipart: Multipart) -> Result<UploadForm, String> {
-    let mut form = UploadForm { period: None, file: None };
-    while let Some(field) = multipart.next_field().await.map_err(|e| e.body_text())? {
-        match field.name() {
-            Some("period") => form.period = field.text().await.ok(),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("upload").to_owned();
-                form.file = Some((name, field.bytes().await.map_err(|e| e.body_text())?));
-            }
-            _ => {}
-        }
-    }
-    Ok(form)
-}
-
 async fn preview_or_commit(
     state: &AppState,
     caller: &Caller,
@@ -467,7 +397,7 @@ async fn preview_or_commit(
                 lang,
                 latest: current_month(),
             };
-            crate::metrics::METRICS.imports.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            crate::kit::metrics::METRICS.imports.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             run_import(&state.store, &caller.acting(), request).await
         }
         ImportKind::Profiles => {
@@ -606,14 +536,6 @@ pub struct ApiImportQuery {
     dry_run: Option<bool>,
 }
 
-#[derive(Serialize)]
-struct ApiImportBody {
-    /// Nothing refused or locked and, unless a dry run, committed.
-    clean: bool,
-    #[serde(flatten)]
-    report: ImportReport,
-}
-
 /// `POST /api/v1/reports/import?period=&mode=&dry_run=`: a month of reports from a spreadsheet. The file is the request body (.xlsx, .xls or .csv). 200 with every row's outcome and every
 /// problem when the file could be read (check `clean`); 422 in the error format when not.
 async fn api_import(
@@ -636,15 +558,7 @@ async fn api_import(
         lang,
         latest: current_month(),
     };
-    crate::metrics::METRICS.imports.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    crate::kit::metrics::METRICS.imports.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let report = run_import(&state.store, &caller.acting(), request).await.map_err(|e| ApiError::from_app(lang, e))?;
     import_answer(report)
-}
-
-/// The API's answer to an import: 422 when the file could not be read, else every outcome.
-pub(crate) fn import_answer(report: ImportReport) -> Result<Response, ApiError> {
-    if let Some(e) = report.file_error {
-        return Err(ApiError::File { code: e.code, message: e.message });
-    }
-    Ok(axum::Json(ApiImportBody { clean: report.clean(), report }).into_response())
 }

@@ -364,6 +364,10 @@ fn declared_api_routes() -> Result<Vec<String>> {
     let mut routes = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
+        // The areas declare routes; the shared plumbing (`kit/`) declares none.
+        if path.is_dir() {
+            continue;
+        }
         let Some(stem) = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else { continue };
         let source = std::fs::read_to_string(&path)?;
         let name = if stem == "api" || stem == "reports" { "fn router()" } else { "fn api_router()" };

@@ -56,7 +56,7 @@ pub async fn record(request: Request, next: Next) -> Response {
 /// `GET /metrics`.
 pub async fn view_metrics(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let allowed = crate::auth::client_ip(&parts, &state.config.trusted_proxies)
+    let allowed = crate::kit::auth::client_ip(&parts, &state.config.trusted_proxies)
         .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
         .is_some_and(|ip| state.config.metrics_allow.contains(&ip));
     if !allowed {

@@ -10,7 +10,7 @@ use serde::Serialize;
 use xinzhi_domain::{Lang, Localize};
 use xinzhi_store::StoreError;
 
-use crate::i18n::Tr;
+use crate::kit::i18n::Tr;
 
 /// A rejected input, named by field, with a stable code and a message in the user's language.
 #[derive(Debug, Clone, Serialize)]
@@ -149,7 +149,7 @@ pub struct PageError {
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
     tr: Tr,
-    layout: crate::pages::Layout,
+    layout: crate::kit::layout::Layout,
     title: &'a str,
     message: &'a str,
 }
@@ -249,7 +249,7 @@ impl IntoResponse for PageError {
         let tr = Tr::new(self.lang);
         let page = ErrorPage {
             tr,
-            layout: crate::pages::Layout::plain(tr),
+            layout: crate::kit::layout::Layout::plain(tr),
             title: tr.t(self.title_key),
             message: &self.message,
         };
@@ -291,8 +291,8 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody
 
     async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = request.into_parts();
-        let crate::language::Language(lang) =
-            match <crate::language::Language as axum::extract::FromRequestParts<S>>::from_request_parts(
+        let crate::kit::language::Language(lang) =
+            match <crate::kit::language::Language as axum::extract::FromRequestParts<S>>::from_request_parts(
                 &mut parts, state,
             )
             .await

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use xinzhi_domain::{IndustryCode, Lang, RegionCode, Tier};
 use xinzhi_store::{EnterpriseFilter, Page};
 
-use crate::error::FieldError;
-use crate::i18n::Tr;
+use crate::kit::error::FieldError;
+use crate::kit::i18n::Tr;
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct EnterpriseQuery {

@@ -24,8 +24,9 @@ use xinzhi_domain::{Lang, Permission, SecurityPolicy};
 use xinzhi_store::{Scope, User};
 
 use crate::AppState;
-use crate::error::ApiError;
-use crate::language::Language;
+pub use crate::kit::caller::Caller;
+use crate::kit::error::ApiError;
+use crate::kit::language::Language;
 
 /// Session cookie name.
 pub const SESSION_COOKIE: &str = "xz_session";
@@ -36,36 +37,6 @@ pub use xinzhi_app::credentials::{
     HashError, TOKEN_PREFIX, hash_password, issue_api_token, random_bytes, random_token, temporary_password,
     token_hash, verify_password,
 };
-
-/// The signed-in user of a request, with how they signed in.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub user: User,
-    /// Hash of the session token, for cookie sessions.
-    pub session_hash: Option<String>,
-    /// The session's CSRF token, for forms.
-    pub csrf: String,
-    pub ip: Option<String>,
-}
-
-impl Caller {
-    pub fn scope(&self) -> &Scope {
-        &self.user.scope
-    }
-
-    /// The caller as the operations of `xinzhi_app` take it.
-    pub fn acting(&self) -> xinzhi_app::Actor {
-        xinzhi_app::Actor::user(self.user.role, self.user.scope, self.actor())
-    }
-
-    pub fn actor(&self) -> xinzhi_store::AuditActor {
-        xinzhi_store::AuditActor {
-            user_id: Some(self.user.user_id),
-            name: self.user.username.to_string(),
-            ip: self.ip.clone(),
-        }
-    }
-}
 
 /// Why a request has no caller.
 pub enum AuthRejection {
@@ -118,7 +89,7 @@ impl IntoResponse for AuthRejection {
                 (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
             }
             AuthRejection::Hidden { lang, api: true } => ApiError::NotFound(lang).into_response(),
-            AuthRejection::Hidden { lang, api: false } => crate::error::PageError::not_found(lang).into_response(),
+            AuthRejection::Hidden { lang, api: false } => crate::kit::error::PageError::not_found(lang).into_response(),
             AuthRejection::Failed(e) => e.into_response(),
         }
     }
@@ -451,12 +422,12 @@ pub(crate) async fn refuse_unless(
     lang: xinzhi_domain::Lang,
     allowed: bool,
     (area, what): (&str, &str),
-) -> Result<(), crate::error::ApiError> {
+) -> Result<(), crate::kit::error::ApiError> {
     if allowed {
         return Ok(());
     }
     audit_denial(state, caller, area, what).await;
-    Err(crate::error::ApiError::NotFound(lang))
+    Err(crate::kit::error::ApiError::NotFound(lang))
 }
 
 pub async fn audit_denial(state: &AppState, caller: &Caller, object_type: &str, object_id: &str) {
