@@ -37,8 +37,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Mutex, RwLock, RwLockReadGuard};
 use xinzhi_domain::period::MonthRange;
 use xinzhi_domain::{Lang, Month};
+use xinzhi_store::changelog::ValueChange;
 use xinzhi_store::cultivation::FirmProfile;
-use xinzhi_store::monitoring::ValueChange;
 use xinzhi_store::reports::MONTHLY;
 use xinzhi_store::{EnterpriseId, Scope, Store, StoreError};
 

@@ -95,6 +95,23 @@ pub(crate) fn push_scope(sql: &mut Sql, scope: &Scope, column: &'static str) -> 
     Ok(())
 }
 
+/// Narrows a query on `tasks t` (or the inbox) to the units `scope` is.
+pub(crate) fn push_unit_scope(sql: &mut Sql, scope: &Scope, department: &str, region: &str) -> Result<(), StoreError> {
+    match scope {
+        Scope::City => {}
+        Scope::Department(d) => {
+            sql.push(" AND ").push(department).push(" = ").bind(d.0)?;
+        }
+        Scope::District(r) => {
+            sql.push(" AND ").push(region).push(" = ").bind(r.0)?;
+        }
+        Scope::NoData | Scope::Park(_) | Scope::Enterprise(_) => {
+            sql.push(" AND 1 = 0");
+        }
+    }
+    Ok(())
+}
+
 /// Who is acting, for the audit log.
 #[derive(Debug, Clone)]
 pub struct AuditActor {

@@ -406,7 +406,7 @@ impl Store {
         };
         write_audit(&mut tx, &entry).await?;
         let changed: Vec<(i64, i64)> = submitted.iter().map(|(e, p)| (e.0, p.yyyymm())).collect();
-        crate::monitoring::log_changes_now(&mut tx, self.backend, &changed, now).await?;
+        crate::changelog::log_changes_now(&mut tx, self.backend, &changed, now).await?;
         tx.commit().await?;
         Ok(summary)
     }

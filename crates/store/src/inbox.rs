@@ -105,7 +105,7 @@ impl Store {
             self.backend,
             "SELECT inbox_id, task_id, request_id, kind, text, link, created_at FROM inbox WHERE 1 = 1",
         );
-        crate::tasks::push_unit_scope(&mut sql, scope, "department_id", "region_id")?;
+        crate::access::push_unit_scope(&mut sql, scope, "department_id", "region_id")?;
         sql.push(" ORDER BY inbox_id DESC");
         let rows = sql.query().fetch_all(&self.pool).await?;
         rows.iter()

@@ -16,6 +16,7 @@ pub mod backup;
 pub mod briefings;
 mod catalogue;
 mod chains;
+pub mod changelog;
 pub mod completion;
 pub mod cultivation;
 mod enterprises;

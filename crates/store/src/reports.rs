@@ -505,7 +505,7 @@ impl Store {
         };
         write_audit(&mut tx, &entry).await?;
         let changed = [(enterprise.0, period.yyyymm())];
-        crate::monitoring::log_changes_now(&mut tx, self.backend, &changed, now_unix()).await?;
+        crate::changelog::log_changes_now(&mut tx, self.backend, &changed, now_unix()).await?;
         tx.commit().await?;
         Ok(status)
     }
@@ -844,7 +844,7 @@ impl ReportRows {
                 .collect();
             push_audits(batch.statement(""), &entries)?;
         }
-        crate::monitoring::log_changes(&mut batch, &self.saved, now)?;
+        crate::changelog::log_changes(&mut batch, &self.saved, now)?;
         Ok(batch)
     }
 }

@@ -5,6 +5,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
+use crate::access::push_unit_scope;
 use crate::access::{AuditActor, Scope, audit_object};
 use crate::attachments::{NewFile, Owner, insert_attachment};
 use crate::inbox::Recipient;
@@ -85,23 +86,6 @@ fn task_of(row: &sqlx::any::AnyRow) -> Result<Task, StoreError> {
         last_progress: row.try_get(10)?,
         done_on: row.try_get(11)?,
     })
-}
-
-/// Narrows a query on `tasks t` (or the inbox) to the units `scope` is.
-pub(crate) fn push_unit_scope(sql: &mut Sql, scope: &Scope, department: &str, region: &str) -> Result<(), StoreError> {
-    match scope {
-        Scope::City => {}
-        Scope::Department(d) => {
-            sql.push(" AND ").push(department).push(" = ").bind(d.0)?;
-        }
-        Scope::District(r) => {
-            sql.push(" AND ").push(region).push(" = ").bind(r.0)?;
-        }
-        Scope::NoData | Scope::Park(_) | Scope::Enterprise(_) => {
-            sql.push(" AND 1 = 0");
-        }
-    }
-    Ok(())
 }
 
 impl Task {

@@ -294,7 +294,7 @@ pub(crate) async fn write_value(
 ) -> Result<i64, StoreError> {
     let now = now_unix();
     let changed = [(value.enterprise_id.0, value.period.yyyymm())];
-    crate::monitoring::log_changes_now(&mut *conn, backend, &changed, now).await?;
+    crate::changelog::log_changes_now(&mut *conn, backend, &changed, now).await?;
     let object_id = format!("{}/{}/{}", value.enterprise_id.0, value.indicator_id.0, value.period);
     let current = sqlx::query(
         "SELECT value, revision, source, updated_at FROM data_values \

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Module cycles still to break, by crate: each must shrink away, and no new one may appear.
-const KNOWN_CYCLES: &[(&str, &[&str])] =
-    &[("store", &["monitoring", "reports", "values"]), ("store", &["inbox", "tasks"])];
+/// (None left: the web's four and the store's two were broken in issue 15.)
+const KNOWN_CYCLES: &[(&str, &[&str])] = &[];
 
 fn crates_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
