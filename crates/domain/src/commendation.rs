@@ -6,9 +6,10 @@
 //! `one_award_per_firm` a firm receives only the first it wins (five stars, not also four).
 //! Rule sets are versioned and effective-dated like the others; the shipped set is an example.
 
+use crate::shipped::ShippedRulesError;
 use serde::{Deserialize, Serialize};
 
-use crate::criteria::{Comparison, Condition, Evidence, Gap, Measure, Rule, RulesError};
+use crate::criteria::{Evidence, Gap, Measure, Rule, RulesError};
 use crate::lang::Lang;
 
 /// One award of a rule set.
@@ -138,64 +139,14 @@ impl CommendationRules {
     }
 }
 
-fn at_least(zh: &str, en: &str, measure: Measure, threshold: f64, unit: &str) -> Rule {
-    Rule::Condition(Condition {
-        name_zh: zh.into(),
-        name_en: en.into(),
-        measure,
-        comparison: Comparison::AtLeast,
-        threshold,
-        unit: unit.into(),
-    })
-}
-
-fn taxes() -> Measure {
-    Measure::Field { field: "taxes_paid".into() }
-}
-
-fn tax_growth() -> Measure {
-    Measure::Growth { field: "taxes_paid".into(), years: 1 }
-}
-
 /// The shipped example (🛠, domain.md §9.5 ❓): five, four and three stars by taxes paid with
 /// taxes not falling, and twenty "growth stars" by the growth of taxes among firms paying at
 /// least 200万元. Each firm receives one award.
-pub fn star_enterprises_example() -> CommendationRules {
-    let star = |code: &str, zh: &str, en: &str, floor: f64, growth: f64| Award {
-        code: code.into(),
-        name_zh: zh.into(),
-        name_en: en.into(),
-        above_scale_only: true,
-        eligibility: vec![
-            at_least("实缴税金", "Taxes paid", taxes(), floor, "万元"),
-            at_least("实缴税金增长", "Growth of taxes paid", tax_growth(), growth, "%"),
-        ],
-        rank_by: taxes(),
-        places: None,
-    };
-    CommendationRules {
-        version: "XZ-STAR-EXAMPLE".into(),
-        effective_from: 20200101,
-        source: "示例规则（domain.md §9.5：未找到公开的星级企业评定规则，由本市配置）".into(),
-        one_award_per_firm: true,
-        awards: vec![
-            star("five_star", "五星级企业", "Five-star enterprise", 5_000.0, 0.0),
-            star("four_star", "四星级企业", "Four-star enterprise", 2_000.0, 0.0),
-            star("three_star", "三星级企业", "Three-star enterprise", 1_000.0, 5.0),
-            Award {
-                code: "growth_star".into(),
-                name_zh: "成长之星".into(),
-                name_en: "Growth star".into(),
-                above_scale_only: false,
-                eligibility: vec![
-                    at_least("实缴税金", "Taxes paid", taxes(), 200.0, "万元"),
-                    at_least("实缴税金增长", "Growth of taxes paid", tax_growth(), 20.0, "%"),
-                ],
-                rank_by: tax_growth(),
-                places: Some(20),
-            },
-        ],
-    }
+pub fn star_enterprises_example() -> Result<CommendationRules, ShippedRulesError> {
+    crate::shipped::read(
+        "commendation_star_enterprises_example.json",
+        include_str!("../rules/commendation_star_enterprises_example.json"),
+    )
 }
 
 #[cfg(test)]
@@ -228,7 +179,7 @@ mod tests {
 
     #[test]
     fn stars_go_to_the_first_award_won_at_the_edges_of_the_floors() {
-        let rules = star_enterprises_example();
+        let rules = star_enterprises_example().expect("the shipped rules read");
         rules.check().expect("the example is valid");
         // 5000 exactly is five stars (at least); 4999 four; 2000 with a fall in taxes nothing
         // starred; 1000 growing 5% exactly three stars, 4.9% not; below scale: no star.
@@ -260,7 +211,7 @@ mod tests {
 
     #[test]
     fn places_are_shared_on_a_tie_and_the_tie_at_the_limit_comes_in_whole() {
-        let mut rules = star_enterprises_example();
+        let mut rules = star_enterprises_example().expect("the shipped rules read");
         rules.one_award_per_firm = false;
         rules.awards.truncate(1);
         rules.awards[0].places = Some(2);
@@ -273,7 +224,7 @@ mod tests {
 
     #[test]
     fn a_misspelt_field_is_refused() {
-        let mut rules = star_enterprises_example();
+        let mut rules = star_enterprises_example().expect("the shipped rules read");
         rules.awards[0].rank_by = Measure::Field { field: "taxes_payed".into() };
         assert_eq!(rules.check(), Err(RulesError::UnknownField("five_star".into(), "taxes_payed".into())));
     }

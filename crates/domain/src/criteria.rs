@@ -7,6 +7,7 @@
 //! as domain.md §3 reads it, with the bracket bounds the sources leave open (lower bound
 //! inclusive, upper exclusive) written out so a bureau can change them.
 
+use crate::shipped::ShippedRulesError;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -528,638 +529,9 @@ impl LadderRules {
 
 // ----------------------------------------------------------------------- the 2022 defaults
 
-fn field(code: &str) -> Measure {
-    Measure::Field { field: code.into() }
-}
-
-fn ratio(numerator: &str, denominator: &str) -> Measure {
-    Measure::Ratio { numerator: numerator.into(), denominator: denominator.into() }
-}
-
-fn condition(zh: &str, en: &str, measure: Measure, comparison: Comparison, threshold: f64, unit: &str) -> Condition {
-    Condition { name_zh: zh.into(), name_en: en.into(), measure, comparison, threshold, unit: unit.into() }
-}
-
-fn all(conditions: Vec<Condition>) -> Rule {
-    Rule::All(conditions.into_iter().map(Rule::Condition).collect())
-}
-
-/// Brackets from thresholds, highest first: `[(lower bound, points), …]`, each from its lower
-/// bound (inclusive) up to the previous one (exclusive); the last catches everything below.
-fn steps(steps: &[(f64, f64)], below: f64) -> Vec<Bracket> {
-    let mut brackets = Vec::new();
-    let mut upper: Option<f64> = None;
-    for &(from, points) in steps {
-        brackets.push(Bracket {
-            from: Some(Bound { value: from, inclusive: true }),
-            to: upper.map(|u| Bound { value: u, inclusive: false }),
-            points,
-        });
-        upper = Some(from);
-    }
-    brackets.push(Bracket { from: None, to: upper.map(|u| Bound { value: u, inclusive: false }), points: below });
-    brackets
-}
-
-/// Brackets for "lower is better" values (debt ratios): `[(upper bound, points), …]`, each
-/// below its bound (exclusive) and from the previous one (inclusive).
-fn steps_below(steps: &[(f64, f64)], above: f64) -> Vec<Bracket> {
-    let mut brackets = Vec::new();
-    let mut lower: Option<f64> = None;
-    for &(to, points) in steps {
-        brackets.push(Bracket {
-            from: lower.map(|l| Bound { value: l, inclusive: true }),
-            to: Some(Bound { value: to, inclusive: false }),
-            points,
-        });
-        lower = Some(to);
-    }
-    brackets.push(Bracket { from: lower.map(|l| Bound { value: l, inclusive: true }), to: None, points: above });
-    brackets
-}
-
-fn item(code: &str, zh: &str, en: &str, group: &str, max: f64, scales: Vec<Scale>) -> Item {
-    Item { code: code.into(), name_zh: zh.into(), name_en: en.into(), group: group.into(), max, scales }
-}
-
-fn scale(measure: Measure, brackets: Vec<Bracket>) -> Scale {
-    Scale { measure, brackets }
-}
-
-/// IP brackets: class I high-value, self-developed class I, class I, class II (domain.md §3.2).
-fn ip_scales(points: [f64; 4]) -> Vec<Scale> {
-    let one = |p| steps(&[(1.0, p)], 0.0);
-    vec![
-        scale(field("ip_class1_high_value"), one(points[0])),
-        scale(field("ip_class1_own"), one(points[1])),
-        scale(field("ip_class1"), one(points[2])),
-        scale(field("ip_class2"), one(points[3])),
-    ]
-}
-
-fn names(pairs: &[(&str, &str, &str)]) -> BTreeMap<String, (String, String)> {
-    pairs.iter().map(|(k, zh, en)| ((*k).into(), ((*zh).into(), (*en).into()))).collect()
-}
-
 /// MIIT 2022 (工信部企业〔2022〕63号) and the champion rules of 2023, as domain.md §3 reads them.
-pub fn miit_2022() -> LadderRules {
-    use Comparison::{AtLeast, AtMost};
-    let sme = || condition("属于中小企业", "A small or medium enterprise", Measure::Sme, AtLeast, 1.0, "");
-    let innovative = TierRules {
-        tier: Tier::InnovativeSme,
-        gates: vec![Rule::Condition(sme())],
-        scoring: Some(Scoring {
-            items: vec![
-                item(
-                    "ip",
-                    "与主导产品相关的有效知识产权",
-                    "Valid IP of the main product",
-                    "innovation",
-                    20.0,
-                    ip_scales([20.0, 15.0, 10.0, 5.0]),
-                ),
-                item(
-                    "rd_ratio",
-                    "研发费用占营业收入比重",
-                    "R&D expense / operating revenue",
-                    "innovation",
-                    20.0,
-                    vec![scale(
-                        ratio("rd_expense", "operating_revenue"),
-                        steps(&[(5.0, 20.0), (3.0, 15.0), (2.0, 10.0), (1.0, 5.0)], 0.0),
-                    )],
-                ),
-                item(
-                    "growth",
-                    "主营业务收入增长率",
-                    "Main-business revenue growth",
-                    "growth",
-                    20.0,
-                    vec![scale(
-                        Measure::Growth { field: "main_revenue".into(), years: 1 },
-                        steps(&[(15.0, 20.0), (10.0, 15.0), (5.0, 10.0), (0.0, 5.0)], 0.0),
-                    )],
-                ),
-                item(
-                    "debt",
-                    "资产负债率",
-                    "Asset-liability ratio",
-                    "growth",
-                    10.0,
-                    vec![scale(
-                        ratio("total_liabilities", "total_assets"),
-                        steps_below(&[(55.0, 10.0), (75.0, 5.0)], 0.0),
-                    )],
-                ),
-                item(
-                    "field",
-                    "主导产品所属领域",
-                    "Field of the main product",
-                    "specialisation",
-                    10.0,
-                    vec![scale(field("strategic_emerging"), steps(&[(1.0, 10.0)], 5.0))],
-                ),
-                item(
-                    "main_share",
-                    "主营业务收入占营业收入比重",
-                    "Main-business share of revenue",
-                    "specialisation",
-                    20.0,
-                    vec![scale(
-                        ratio("main_revenue", "operating_revenue"),
-                        steps(&[(70.0, 20.0), (60.0, 15.0), (55.0, 10.0), (50.0, 5.0)], 0.0),
-                    )],
-                ),
-            ],
-            pass_total: 60.0,
-            group_minima: [("innovation".into(), 20.0), ("growth".into(), 15.0), ("specialisation".into(), 15.0)]
-                .into(),
-            group_names: names(&[
-                ("innovation", "创新能力", "Innovation"),
-                ("growth", "成长性", "Growth"),
-                ("specialisation", "专业化", "Specialisation"),
-            ]),
-        }),
-        direct_pass: vec![
-            condition(
-                "近3年获省级以上科技奖励",
-                "A provincial or national S&T award within 3 years",
-                field("st_award"),
-                AtLeast,
-                1.0,
-                "",
-            ),
-            condition(
-                "拥有高新技术企业等有效资质",
-                "A valid high-tech or IP title",
-                field("qualified_title"),
-                AtLeast,
-                1.0,
-                "",
-            ),
-            condition(
-                "拥有省部级以上研发机构",
-                "A provincial or higher R&D institution",
-                field("rd_institution"),
-                AtLeast,
-                3.0,
-                "",
-            ),
-            condition(
-                "近3年新增股权融资≥500万元",
-                "New equity financing ≥ 5 M CNY within 3 years",
-                field("equity_financing_3y"),
-                AtLeast,
-                500.0,
-                "万元",
-            ),
-        ],
-    };
-    let srdi = TierRules {
-        tier: Tier::SrdiSme,
-        gates: vec![
-            all(vec![
-                sme(),
-                condition(
-                    "已认定为创新型中小企业",
-                    "Already an innovative SME",
-                    Measure::Holds { tier: Tier::InnovativeSme },
-                    AtLeast,
-                    1.0,
-                    "",
-                ),
-                condition(
-                    "从事特定细分市场年限",
-                    "Years in the niche market",
-                    field("niche_years"),
-                    AtLeast,
-                    2.0,
-                    "年",
-                ),
-                condition("研发费用总额", "R&D expense", field("rd_expense"), AtLeast, 100.0, "万元"),
-                condition(
-                    "研发费用占营业收入比重",
-                    "R&D expense / operating revenue",
-                    ratio("rd_expense", "operating_revenue"),
-                    AtLeast,
-                    3.0,
-                    "%",
-                ),
-            ]),
-            Rule::Any(vec![
-                Rule::Condition(condition(
-                    "营业收入",
-                    "Operating revenue",
-                    field("operating_revenue"),
-                    AtLeast,
-                    1_000.0,
-                    "万元",
-                )),
-                Rule::Condition(condition(
-                    "近2年新增股权融资",
-                    "New equity financing, last 2 years",
-                    field("equity_financing_2y"),
-                    AtLeast,
-                    2_000.0,
-                    "万元",
-                )),
-            ]),
-        ],
-        scoring: Some(Scoring {
-            items: vec![
-                item(
-                    "main_share",
-                    "主营业务收入占营业收入比重",
-                    "Main-business share of revenue",
-                    "specialisation",
-                    5.0,
-                    vec![scale(
-                        ratio("main_revenue", "operating_revenue"),
-                        steps(&[(80.0, 5.0), (70.0, 3.0), (60.0, 1.0)], 0.0),
-                    )],
-                ),
-                item(
-                    "growth",
-                    "近2年主营业务收入平均增长率",
-                    "Average main-business revenue growth, 2 years",
-                    "specialisation",
-                    10.0,
-                    vec![scale(
-                        Measure::Growth { field: "main_revenue".into(), years: 2 },
-                        steps(&[(10.0, 10.0), (8.0, 8.0), (6.0, 6.0), (4.0, 4.0), (0.0, 2.0)], 0.0),
-                    )],
-                ),
-                item(
-                    "niche",
-                    "从事特定细分市场年限",
-                    "Years in the niche market",
-                    "specialisation",
-                    5.0,
-                    vec![scale(
-                        field("niche_years"),
-                        steps(&[(10.0, 5.0), (8.0, 4.0), (6.0, 3.0), (4.0, 2.0), (2.0, 1.0)], 0.0),
-                    )],
-                ),
-                item(
-                    "chain",
-                    "主导产品所属领域",
-                    "Field of the main product",
-                    "specialisation",
-                    5.0,
-                    vec![scale(field("chain_role"), steps(&[(2.0, 5.0), (1.0, 3.0)], 0.0))],
-                ),
-                item(
-                    "digital",
-                    "数字化水平",
-                    "Digitalisation level",
-                    "refinement",
-                    5.0,
-                    vec![scale(field("digital_level"), steps(&[(3.0, 5.0), (2.0, 3.0)], 0.0))],
-                ),
-                item(
-                    "quality",
-                    "质量管理水平",
-                    "Quality management",
-                    "refinement",
-                    5.0,
-                    vec![scale(field("quality_items"), steps(&[(2.0, 5.0), (1.0, 3.0)], 0.0))],
-                ),
-                item(
-                    "margin",
-                    "净利润率",
-                    "Net profit margin",
-                    "refinement",
-                    10.0,
-                    vec![scale(
-                        ratio("net_profit", "operating_revenue"),
-                        steps(&[(10.0, 10.0), (8.0, 8.0), (6.0, 6.0), (4.0, 4.0), (2.0, 2.0)], 0.0),
-                    )],
-                ),
-                item(
-                    "debt",
-                    "资产负债率",
-                    "Asset-liability ratio",
-                    "refinement",
-                    5.0,
-                    vec![scale(
-                        ratio("total_liabilities", "total_assets"),
-                        steps_below(&[(50.0, 5.0), (60.0, 3.0), (70.0, 1.0)], 0.0),
-                    )],
-                ),
-                item(
-                    "distinct",
-                    "特色化指标（省定）",
-                    "Distinctiveness (set by the province)",
-                    "distinctiveness",
-                    15.0,
-                    vec![scale(field("strategic_emerging"), steps(&[(1.0, 8.0)], 0.0))],
-                ),
-                item(
-                    "ip",
-                    "与主导产品相关的有效知识产权",
-                    "Valid IP of the main product",
-                    "innovation",
-                    10.0,
-                    ip_scales([10.0, 8.0, 6.0, 2.0]),
-                ),
-                item(
-                    "rd_input",
-                    "研发投入",
-                    "R&D input",
-                    "innovation",
-                    10.0,
-                    vec![
-                        scale(
-                            field("rd_expense"),
-                            steps(&[(500.0, 10.0), (400.0, 8.0), (300.0, 6.0), (200.0, 4.0), (100.0, 2.0)], 0.0),
-                        ),
-                        scale(
-                            ratio("rd_expense", "operating_revenue"),
-                            steps(&[(10.0, 10.0), (8.0, 8.0), (6.0, 6.0), (4.0, 4.0), (3.0, 2.0)], 0.0),
-                        ),
-                    ],
-                ),
-                item(
-                    "rd_staff",
-                    "研发人员占比",
-                    "R&D staff share",
-                    "innovation",
-                    5.0,
-                    vec![scale(ratio("rd_staff", "employees"), steps(&[(20.0, 5.0), (10.0, 3.0), (5.0, 1.0)], 0.0))],
-                ),
-                item(
-                    "institution",
-                    "研发机构级别",
-                    "Level of the R&D institution",
-                    "innovation",
-                    10.0,
-                    vec![scale(
-                        field("rd_institution"),
-                        steps(&[(4.0, 10.0), (3.0, 8.0), (2.0, 4.0), (1.0, 2.0)], 0.0),
-                    )],
-                ),
-            ],
-            pass_total: 60.0,
-            group_minima: BTreeMap::new(),
-            group_names: names(&[
-                ("specialisation", "专业化", "Specialisation"),
-                ("refinement", "精细化", "Refinement"),
-                ("distinctiveness", "特色化", "Distinctiveness"),
-                ("innovation", "创新能力", "Innovation"),
-            ]),
-        }),
-        direct_pass: vec![
-            condition(
-                "近3年获省级科技奖励（前三）或国家级（前五）",
-                "An S&T award within 3 years (provincial top 3, national top 5)",
-                field("st_award"),
-                AtLeast,
-                1.0,
-                "",
-            ),
-            condition(
-                "近2年研发费用年均≥1000万元",
-                "R&D expense averaging ≥ 10 M CNY over 2 years",
-                Measure::Average { field: "rd_expense".into(), years: 2 },
-                AtLeast,
-                1_000.0,
-                "万元",
-            ),
-            condition(
-                "近2年新增股权融资≥6000万元",
-                "New equity financing ≥ 60 M CNY over 2 years",
-                field("equity_financing_2y"),
-                AtLeast,
-                6_000.0,
-                "万元",
-            ),
-            condition(
-                "近3年进入创客中国全国500强",
-                "In the national 500 of Maker China within 3 years",
-                field("maker_china"),
-                AtLeast,
-                1.0,
-                "",
-            ),
-        ],
-    };
-    let rd_each =
-        || Measure::RatioEachYear { numerator: "rd_expense".into(), denominator: "operating_revenue".into(), years: 2 };
-    let revenue = |comparison, threshold| {
-        condition("营业收入", "Operating revenue", field("operating_revenue"), comparison, threshold, "万元")
-    };
-    // R&D intensity by size (domain.md §3.4): 3% in each of 2 years from 100 M CNY of revenue,
-    // 6% from 50 M, and below that financing, R&D spending and R&D staff.
-    let rd_by_size = Rule::Any(vec![
-        all(vec![
-            revenue(AtLeast, 10_000.0),
-            condition(
-                "近2年研发费用占营业收入比重（均）",
-                "R&D / revenue in each of 2 years",
-                rd_each(),
-                AtLeast,
-                3.0,
-                "%",
-            ),
-        ]),
-        all(vec![
-            revenue(AtLeast, 5_000.0),
-            revenue(Comparison::Below, 10_000.0),
-            condition(
-                "近2年研发费用占营业收入比重（均）",
-                "R&D / revenue in each of 2 years",
-                rd_each(),
-                AtLeast,
-                6.0,
-                "%",
-            ),
-        ]),
-        all(vec![
-            revenue(Comparison::Below, 5_000.0),
-            condition(
-                "近2年新增股权融资",
-                "New equity financing, last 2 years",
-                field("equity_financing_2y"),
-                AtLeast,
-                8_000.0,
-                "万元",
-            ),
-            condition("研发费用总额", "R&D expense", field("rd_expense"), AtLeast, 3_000.0, "万元"),
-            condition("研发人员占比", "R&D staff share", ratio("rd_staff", "employees"), AtLeast, 50.0, "%"),
-        ]),
-    ]);
-    let little_giant = TierRules {
-        tier: Tier::LittleGiant,
-        gates: vec![
-            all(vec![
-                sme(),
-                condition(
-                    "已认定为专精特新中小企业",
-                    "Already an SRDI SME",
-                    Measure::Holds { tier: Tier::SrdiSme },
-                    AtLeast,
-                    1.0,
-                    "",
-                ),
-                condition(
-                    "从事特定细分市场年限",
-                    "Years in the niche market",
-                    field("niche_years"),
-                    AtLeast,
-                    3.0,
-                    "年",
-                ),
-                condition(
-                    "主营业务收入占营业收入比重",
-                    "Main-business share of revenue",
-                    ratio("main_revenue", "operating_revenue"),
-                    AtLeast,
-                    70.0,
-                    "%",
-                ),
-                condition(
-                    "近2年主营业务收入平均增长率",
-                    "Average main-business revenue growth, 2 years",
-                    Measure::Growth { field: "main_revenue".into(), years: 2 },
-                    AtLeast,
-                    5.0,
-                    "%",
-                ),
-                condition(
-                    "核心业务采用信息系统",
-                    "Core business on an information system",
-                    field("core_it_system"),
-                    AtLeast,
-                    1.0,
-                    "",
-                ),
-                condition(
-                    "通过管理体系或发达国家产品认证",
-                    "Management or product certification",
-                    field("management_certified"),
-                    AtLeast,
-                    1.0,
-                    "",
-                ),
-                condition(
-                    "资产负债率",
-                    "Asset-liability ratio",
-                    ratio("total_liabilities", "total_assets"),
-                    AtMost,
-                    70.0,
-                    "%",
-                ),
-                condition(
-                    "主导产品国内细分市场占有率",
-                    "Domestic niche market share",
-                    field("niche_share"),
-                    AtLeast,
-                    10.0,
-                    "%",
-                ),
-                condition("拥有自主品牌", "Own brand", field("own_brand"), AtLeast, 1.0, ""),
-                condition(
-                    "主导产品属产业链关键环节",
-                    "Main product on a key chain link",
-                    field("chain_role"),
-                    AtLeast,
-                    1.0,
-                    "",
-                ),
-            ]),
-            // Innovation: the three general conditions, or a direct pass.
-            Rule::Any(vec![
-                Rule::All(vec![
-                    rd_by_size,
-                    Rule::Condition(condition(
-                        "自建或联合建立研发机构",
-                        "An own or joint R&D institution",
-                        field("rd_institution"),
-                        AtLeast,
-                        1.0,
-                        "",
-                    )),
-                    Rule::Condition(condition(
-                        "与主导产品相关的Ⅰ类知识产权",
-                        "Class I IP of the main product",
-                        field("ip_class1"),
-                        AtLeast,
-                        2.0,
-                        "项",
-                    )),
-                ]),
-                Rule::Condition(condition(
-                    "近3年获科技奖励（排名前三）",
-                    "An S&T award within 3 years (top 3)",
-                    field("st_award"),
-                    AtLeast,
-                    1.0,
-                    "",
-                )),
-                Rule::Condition(condition(
-                    "近3年进入创客中国全国50强",
-                    "In the national 50 of Maker China within 3 years",
-                    field("maker_china"),
-                    AtLeast,
-                    2.0,
-                    "",
-                )),
-            ]),
-        ],
-        scoring: None,
-        direct_pass: Vec::new(),
-    };
-    let champion = TierRules {
-        tier: Tier::SingleChampion,
-        gates: vec![
-            all(vec![
-                condition("从事相关领域年限", "Years in the field", field("niche_years"), AtLeast, 10.0, "年"),
-                condition(
-                    "主导产品全球市场占有率排名",
-                    "Global market-share rank of the main product",
-                    field("global_rank"),
-                    AtMost,
-                    3.0,
-                    "名",
-                ),
-                condition(
-                    "主导产品全球市场占有率排名已知",
-                    "A known global rank",
-                    field("global_rank"),
-                    AtLeast,
-                    1.0,
-                    "名",
-                ),
-                condition(
-                    "与主导产品相关的Ⅰ类知识产权",
-                    "Class I IP of the main product",
-                    field("ip_class1"),
-                    AtLeast,
-                    1.0,
-                    "项",
-                ),
-            ]),
-            Rule::Any(vec![
-                Rule::Condition(revenue(AtLeast, 40_000.0)),
-                Rule::Condition(condition(
-                    "已认定为专精特新“小巨人”",
-                    "Already a little giant",
-                    Measure::Holds { tier: Tier::LittleGiant },
-                    AtLeast,
-                    1.0,
-                    "",
-                )),
-            ]),
-        ],
-        scoring: None,
-        direct_pass: Vec::new(),
-    };
-    LadderRules {
-        version: "MIIT-2022".into(),
-        effective_from: 20_220_601,
-        source: "工信部企业〔2022〕63号《优质中小企业梯度培育管理暂行办法》；《制造业单项冠军企业认定管理办法》(2023)；domain.md §3".into(),
-        tiers: vec![innovative, srdi, little_giant, champion],
-    }
+pub fn miit_2022() -> Result<LadderRules, ShippedRulesError> {
+    crate::shipped::read("ladder_miit_2022.json", include_str!("../rules/ladder_miit_2022.json"))
 }
 
 #[cfg(test)]
@@ -1217,7 +589,7 @@ mod tests {
 
     #[test]
     fn brackets_include_their_lower_bound_and_scores_add_up_by_group() {
-        let rules = miit_2022();
+        let rules = miit_2022().expect("the shipped rules read");
         let tier = rules.tier(Tier::InnovativeSme).expect("tier");
         let result = tier.assess(&rules.version, &innovative_candidate(), 2023);
         let points: Vec<(String, f64)> = result.items.iter().map(|i| (i.code.clone(), i.points)).collect();
@@ -1234,7 +606,7 @@ mod tests {
 
     #[test]
     fn a_group_minimum_fails_a_passing_total_unless_a_direct_pass_holds() {
-        let rules = miit_2022();
+        let rules = miit_2022().expect("the shipped rules read");
         let tier = rules.tier(Tier::InnovativeSme).expect("tier");
         // Class II IP only (5) and R&D at 2% (10): innovation 15 < 20 although the total is 60.
         let firm =
@@ -1253,7 +625,7 @@ mod tests {
 
     #[test]
     fn srdi_gates_name_what_is_missing_with_the_figures() {
-        let rules = miit_2022();
+        let rules = miit_2022().expect("the shipped rules read");
         let tier = rules.tier(Tier::SrdiSme).expect("tier");
         let mut firm = innovative_candidate().with(
             2023,
@@ -1277,7 +649,7 @@ mod tests {
 
     #[test]
     fn little_giant_rd_intensity_depends_on_revenue_size() {
-        let rules = miit_2022();
+        let rules = miit_2022().expect("the shipped rules read");
         let tier = rules.tier(Tier::LittleGiant).expect("tier");
         let base: &[(&'static str, f64)] = &[
             ("employees", 200.0),
@@ -1330,14 +702,21 @@ mod tests {
 
     #[test]
     fn rule_sets_are_checked_before_they_are_stored() {
-        let mut rules = miit_2022();
+        let mut rules = miit_2022().expect("the shipped rules read");
         assert_eq!(rules.check(), Ok(()));
         let srdi = rules.tiers.iter_mut().find(|t| t.tier == Tier::SrdiSme).expect("tier");
         let scoring = srdi.scoring.as_mut().expect("scoring");
         scoring.items[0].scales[0].brackets[0].from = Some(Bound { value: 65.0, inclusive: true });
         assert!(matches!(rules.check(), Err(RulesError::OverlappingBrackets(_))));
-        let mut rules = miit_2022();
-        rules.tiers[0].gates.push(Rule::Condition(condition("x", "x", field("steam"), Comparison::AtLeast, 1.0, "")));
+        let mut rules = miit_2022().expect("the shipped rules read");
+        rules.tiers[0].gates.push(Rule::Condition(Condition {
+            name_zh: "x".into(),
+            name_en: "x".into(),
+            measure: Measure::Field { field: "steam".into() },
+            comparison: Comparison::AtLeast,
+            threshold: 1.0,
+            unit: String::new(),
+        }));
         assert_eq!(rules.check(), Err(RulesError::UnknownField("innovative_sme".into(), "steam".into())));
         assert_eq!(
             RulesError::UnknownField("innovative_sme".into(), "steam".into()).message(Lang::ZhCn),

@@ -30,6 +30,7 @@ pub mod promotion;
 pub mod region;
 pub mod reporting;
 pub mod request;
+pub mod shipped;
 pub mod size_class;
 pub mod targets;
 pub mod task;

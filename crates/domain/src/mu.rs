@@ -7,6 +7,7 @@
 //! (A ≤ 20%, D ≥ 5%, …). Rule sets are data, versioned and effective-dated like the ladder's;
 //! every result keeps the version, the raw values and the item points that made it.
 
+use crate::shipped::ShippedRulesError;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -468,155 +469,12 @@ pub fn class_counts(results: &[MuResult]) -> BTreeMap<String, usize> {
 
 // ---------------------------------------------------------------------------- the default
 
-fn profile(field: &str) -> Source {
-    Source::Profile { field: field.into() }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn indicator(
-    code: &str,
-    zh: &str,
-    en: &str,
-    unit: &str,
-    (numerator, denominator, factor): (Source, Source, f64),
-    weight: f64,
-    benchmark: f64,
-) -> Indicator {
-    Indicator {
-        code: code.into(),
-        name_zh: zh.into(),
-        name_en: en.into(),
-        unit: unit.into(),
-        numerator,
-        denominator,
-        factor,
-        weight,
-        direction: Direction::HigherIsBetter,
-        benchmark: Benchmark::Fixed(benchmark),
-        cap_multiple: None,
-    }
-}
-
-fn classes() -> Vec<ClassRule> {
-    let class = |code: &str, zh: &str, en: &str, cut| ClassRule {
-        code: code.into(),
-        name_zh: zh.into(),
-        name_en: en.into(),
-        cut,
-    };
-    vec![
-        class("A", "A类（优先发展）", "A (priority)", Cut::TopAtMost(0.20)),
-        class("B", "B类（鼓励提升）", "B (encouraged)", Cut::TopAtMost(0.60)),
-        class("C", "C类（监管调控）", "C (regulated)", Cut::Rest),
-        class("D", "D类（落后整治）", "D (to be remedied)", Cut::BottomAtLeast(0.05)),
-    ]
-}
-
 /// The shipped default: Huangyan's 2022 indicators, weights and benchmarks (domain.md §4.2,
 /// §4.3 [S42]) with Huai'an's class quotas (A top 20%, B to 60%, C, D bottom 5%, §4.4 [S45]).
 /// Benchmarks in 万元/亩, 万元/tce, 万元/t, 万元/人, a ratio for R&D and 万元/万kWh (元/kWh)
 /// for tax per electricity; R&D intensity as a fraction (0.0302), as published.
-pub fn huangyan_2022() -> MuRules {
-    let above = GroupRules {
-        group: Group::AboveScale,
-        min_land_mu: 0.0,
-        indicators: vec![
-            indicator(
-                "tax_per_mu",
-                "亩均税收",
-                "Tax per mu",
-                "万元/亩",
-                (profile("taxes_paid"), Source::Land, 1.0),
-                30.0,
-                24.097,
-            ),
-            indicator(
-                "va_per_mu",
-                "亩均增加值",
-                "Value added per mu",
-                "万元/亩",
-                (profile("value_added"), Source::Land, 1.0),
-                20.0,
-                136.16,
-            ),
-            indicator(
-                "va_per_energy",
-                "单位能耗增加值",
-                "Value added per unit of energy",
-                "万元/吨标准煤",
-                (profile("value_added"), profile("energy_tce"), 1.0),
-                20.0,
-                2.694,
-            ),
-            indicator(
-                "va_per_emission",
-                "单位排放增加值",
-                "Value added per unit of emissions",
-                "万元/吨",
-                (profile("value_added"), profile("emissions"), 1.0),
-                10.0,
-                4929.81,
-            ),
-            indicator(
-                "labour_productivity",
-                "全员劳动生产率",
-                "Labour productivity",
-                "万元/人",
-                (profile("value_added"), profile("employees"), 1.0),
-                10.0,
-                18.14,
-            ),
-            indicator(
-                "rd_intensity",
-                "R&D经费支出占主营业务收入比重",
-                "R&D intensity",
-                "",
-                (profile("rd_expense"), profile("main_revenue"), 1.0),
-                10.0,
-                0.0302,
-            ),
-        ],
-        scoring: Scoring::RatioToBenchmark,
-        missing: Missing::AveragePoints,
-        classes: classes(),
-        exempt_divisions: vec![44, 45, 46],
-        exempt_new_years: Some(2),
-    };
-    let below = GroupRules {
-        group: Group::BelowScale,
-        min_land_mu: 3.0,
-        indicators: vec![
-            indicator(
-                "tax_per_mu",
-                "亩均税收",
-                "Tax per mu",
-                "万元/亩",
-                (profile("taxes_paid"), Source::Land, 1.0),
-                50.0,
-                11.5932,
-            ),
-            indicator(
-                "tax_per_kwh",
-                "单位电耗税收",
-                "Tax per unit of electricity",
-                "元/千瓦时",
-                (profile("taxes_paid"), Source::Electricity, 1.0),
-                50.0,
-                0.2352,
-            ),
-        ],
-        scoring: Scoring::RatioToBenchmark,
-        missing: Missing::AveragePoints,
-        classes: classes(),
-        exempt_divisions: vec![44, 45, 46],
-        exempt_new_years: Some(2),
-    };
-    MuRules {
-        version: "HY-2022".into(),
-        effective_from: 20220101,
-        source: "黄岩区2022年度工业企业亩均效益综合评价（domain.md §4.2–4.4 [S42][S45]）".into(),
-        groups: vec![above, below],
-    }
+pub fn huangyan_2022() -> Result<MuRules, ShippedRulesError> {
+    crate::shipped::read("mu_huangyan_2022.json", include_str!("../rules/mu_huangyan_2022.json"))
 }
 
 #[cfg(test)]
@@ -652,7 +510,7 @@ mod tests {
 
     /// One indicator, tax per mu, weight 100, benchmark 10 万元/亩.
     fn tax_rules(scoring: Scoring) -> GroupRules {
-        let mut rules = huangyan_2022().groups.remove(1);
+        let mut rules = huangyan_2022().expect("the shipped rules read").groups.remove(1);
         rules.indicators.truncate(1);
         rules.indicators[0].weight = 100.0;
         rules.indicators[0].benchmark = Benchmark::Fixed(10.0);
@@ -662,7 +520,7 @@ mod tests {
 
     #[test]
     fn the_shipped_rules_are_valid_and_a_benchmark_firm_scores_the_weight() {
-        let rules = huangyan_2022();
+        let rules = huangyan_2022().expect("the shipped rules read");
         rules.check().expect("valid");
         let above = rules.group(Group::AboveScale).expect("above");
         assert_eq!(above.indicators.iter().map(|i| i.weight).sum::<f64>(), 100.0, "30+20+20+10+10+10");
@@ -744,13 +602,13 @@ mod tests {
 
     #[test]
     fn malformed_rule_sets_are_refused() {
-        let mut rules = huangyan_2022();
+        let mut rules = huangyan_2022().expect("the shipped rules read");
         rules.groups[0].indicators[0].numerator = Source::Profile { field: "tax".into() };
         assert!(matches!(rules.check(), Err(MuRulesError::UnknownField(..))));
-        let mut rules = huangyan_2022();
+        let mut rules = huangyan_2022().expect("the shipped rules read");
         rules.groups[0].classes.swap(0, 1);
         assert_eq!(rules.check(), Err(MuRulesError::BadClasses("above_scale")));
-        let mut rules = huangyan_2022();
+        let mut rules = huangyan_2022().expect("the shipped rules read");
         rules.groups[1].indicators[0].weight = 0.0;
         assert!(matches!(rules.check(), Err(MuRulesError::BadWeight(_))));
         assert!(MuRulesError::NoVersion.message(Lang::ZhCn).contains("版本"));

@@ -133,8 +133,8 @@ const ROWS_PER_STATEMENT: usize = 1_000;
 pub trait VersionedRules: serde::Serialize + serde::de::DeserializeOwned {
     /// The `rule_sets.kind` it is stored under.
     const KIND: &'static str;
-    /// The default when none is stored.
-    fn shipped() -> Self;
+    /// The default when none is stored (a data file compiled in, `xinzhi_domain::shipped`).
+    fn shipped() -> Result<Self, xinzhi_domain::shipped::ShippedRulesError>;
     fn version(&self) -> &str;
     fn effective_from(&self) -> i64;
 }
@@ -143,7 +143,7 @@ macro_rules! versioned_rules {
     ($type:ty, $kind:literal, $shipped:path) => {
         impl VersionedRules for $type {
             const KIND: &'static str = $kind;
-            fn shipped() -> Self {
+            fn shipped() -> Result<Self, xinzhi_domain::shipped::ShippedRulesError> {
                 $shipped()
             }
             fn version(&self) -> &str {
@@ -462,7 +462,7 @@ impl Store {
         };
         match chosen {
             Some(set) => serde_json::from_str(&set.body).map_err(|_| corrupt("rule set", &set.version)),
-            None => Ok(R::shipped()),
+            None => R::shipped().map_err(|e| StoreError::Invalid(e.to_string())),
         }
     }
 
@@ -481,7 +481,8 @@ impl Store {
     /// Stores the shipped rules of a kind when none of that kind exist yet.
     pub async fn seed_rules<R: VersionedRules>(&self) -> Result<(), StoreError> {
         if self.rule_sets(R::KIND).await?.is_empty() {
-            self.save_rules(&Scope::City, &R::shipped(), &AuditActor::system("setup")).await?;
+            let shipped = R::shipped().map_err(|e| StoreError::Invalid(e.to_string()))?;
+            self.save_rules(&Scope::City, &shipped, &AuditActor::system("setup")).await?;
         }
         Ok(())
     }

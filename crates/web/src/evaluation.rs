@@ -438,7 +438,8 @@ async fn runs_page(
     let mut versions: Vec<String> =
         state.store.rule_sets("mu").await.map_err(store_error)?.into_iter().map(|r| r.version).collect();
     if versions.is_empty() {
-        versions.push(xinzhi_domain::mu::huangyan_2022().version);
+        let shipped = xinzhi_domain::mu::huangyan_2022().map_err(|e| PageError::internal(lang, &e))?;
+        versions.push(shipped.version);
     }
     let last_year = crate::reports::current_month().year() - 1;
     let year = state.store.profile_years().await.map_err(store_error)?.first().copied().unwrap_or(last_year);
