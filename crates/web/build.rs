@@ -85,12 +85,24 @@ fn routes_in(body: &str, source: &str, module: &str, out: &mut Vec<Route>) {
     }
 }
 
+/// Every `.rs` file under `dir`, areas' folders included.
+fn rust_files(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, found);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            found.push(path);
+        }
+    }
+}
+
 fn main() {
     let dir = Path::new("src");
     println!("cargo:rerun-if-changed=src");
     let mut routes = Vec::new();
-    let mut files: Vec<_> =
-        std::fs::read_dir(dir).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
+    let mut files = Vec::new();
+    rust_files(dir, &mut files);
     files.sort();
     for path in files {
         if path.extension().is_none_or(|e| e != "rs") {

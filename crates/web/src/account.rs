@@ -1,5 +1,7 @@
 //! Signing in and out, and a user's own account: password, language, access tokens.
 
+pub(crate) mod two_factor;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;

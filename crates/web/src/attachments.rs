@@ -10,19 +10,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use xinzhi_domain::attachment::{MAX_ATTACHMENT_BYTES, check, content_type};
-use xinzhi_domain::{Lang, Localize, Role};
+use xinzhi_domain::attachment::content_type;
+use xinzhi_domain::{Lang, Role};
 use xinzhi_store::attachments::{Attachment, NewFile, Owner};
 
 use crate::AppState;
+use crate::kit::attachments::{BODY_LIMIT, checked, form_files};
 use crate::kit::auth::{Caller, audit_denial};
 use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::forms::FormFields;
 use crate::kit::i18n::Tr;
 use crate::kit::language::Language;
-use crate::report_pages::FormFields;
-
-/// Room for a form's other fields beside the largest file.
-const BODY_LIMIT: usize = MAX_ATTACHMENT_BYTES + 256 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -39,54 +37,6 @@ pub fn api_router() -> Router<AppState> {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
 
-/// The body limit for routers whose forms carry files.
-pub(crate) fn body_limit() -> DefaultBodyLimit {
-    DefaultBodyLimit::max(BODY_LIMIT)
-}
-
-/// A file as sent, checked: its kept name and bytes, or the reason it is refused (`field`).
-pub(crate) fn checked(lang: Lang, field: &str, name: &str, bytes: &[u8]) -> Result<NewFile, FieldError> {
-    check(name, bytes.len())
-        .map(|name| NewFile { name, content: bytes.to_vec() })
-        .map_err(|e| FieldError::new(field, e.code(), e.message(lang)))
-}
-
-/// The files of a form's `file` field, checked; a form cut short is refused too.
-pub(crate) fn form_files(lang: Lang, fields: &FormFields) -> Result<Vec<NewFile>, FieldError> {
-    if let Some(reason) = &fields.unreadable {
-        let what = Tr::new(lang).t("import.upload_failed");
-        return Err(FieldError::new("file", "file.upload", format!("{what}: {reason}")));
-    }
-    fields.files("file").map(|(name, bytes)| checked(lang, "file", name, bytes)).collect()
-}
-
-/// A kept file as pages list it.
-pub struct FileLine {
-    pub id: i64,
-    pub name: String,
-    /// `1.2 MB`.
-    pub size: String,
-    pub by: String,
-    pub at: String,
-}
-
-pub(crate) fn lines(tr: Tr, files: Vec<Attachment>) -> Vec<FileLine> {
-    files
-        .into_iter()
-        .map(|a| FileLine {
-            id: a.attachment_id,
-            size: match a.size {
-                n if n >= 1024 * 1024 => format!("{:.1} MB", n as f64 / (1024.0 * 1024.0)),
-                n if n >= 1024 => format!("{} KB", (n + 1023) / 1024),
-                n => format!("{n} B"),
-            },
-            name: a.file_name,
-            by: a.created_by,
-            at: tr.timestamp(a.created_at),
-        })
-        .collect()
-}
-
 /// Who may add files: for a task its lead unit (or the city's staff), for a request whoever
 /// sees it but the city's leaders, who only read.
 async fn may_attach(state: &AppState, caller: &Caller, owner: Owner) -> bool {
@@ -95,7 +45,7 @@ async fn may_attach(state: &AppState, caller: &Caller, owner: Owner) -> bool {
     }
     match owner {
         Owner::Task(id) => {
-            crate::notices::sees_tasks(caller)
+            crate::kit::notices::sees_tasks(caller)
                 && state.store.task(caller.scope(), id).await.is_ok_and(|(task, _, _)| task.led_by(caller.scope()))
         }
         Owner::Request(id) => state.store.request(caller.scope(), id).await.is_ok(),
@@ -164,7 +114,7 @@ pub(crate) async fn files_of(
     lang: Lang,
     owner: Owner,
 ) -> Result<Vec<Attachment>, ApiError> {
-    if matches!(owner, Owner::Task(_)) && !crate::notices::sees_tasks(caller) {
+    if matches!(owner, Owner::Task(_)) && !crate::kit::notices::sees_tasks(caller) {
         return Err(ApiError::NotFound(lang));
     }
     state.store.attachments(caller.scope(), owner).await.map_err(|e| ApiError::from_store(lang, e))
@@ -199,7 +149,7 @@ async fn view_download(
 ) -> Result<Response, PageError> {
     let (attachment, bytes) =
         state.store.attachment(caller.scope(), id).await.map_err(|e| PageError::from_store(lang, e))?;
-    if matches!(attachment.owner, Owner::Task(_)) && !crate::notices::sees_tasks(&caller) {
+    if matches!(attachment.owner, Owner::Task(_)) && !crate::kit::notices::sees_tasks(&caller) {
         return Err(PageError::not_found(lang));
     }
     Ok(crate::kit::files::download(bytes, &attachment.file_name, content_type(&attachment.file_name)))

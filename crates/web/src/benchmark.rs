@@ -22,16 +22,16 @@ use crate::AppState;
 use crate::kit::caller::Caller;
 use crate::kit::error::JsonBody;
 use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::forms::FormFields;
 use crate::kit::i18n::Tr;
 use crate::kit::language::Language;
 use crate::kit::layout::Layout;
-use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/benchmark", get(view_table).post(view_add))
         .route("/benchmark/{id}", get(view_report).post(view_correct))
-        .layer(crate::attachments::body_limit())
+        .layer(crate::kit::attachments::body_limit())
 }
 
 pub fn api_router() -> Router<AppState> {
@@ -330,7 +330,7 @@ pub struct TableRow {
 async fn table(state: &AppState, caller: &Caller, lang: Lang) -> Result<Vec<TableRow>, ApiError> {
     refuse_unless(state, caller, lang, reads(caller), "table").await?;
     let rows = state.store.peer_table().await.map_err(|e| ApiError::from_store(lang, e))?;
-    let latest = crate::monitor::latest_data_month(state).await.map_err(|e| ApiError::from_store(lang, e))?;
+    let latest = crate::kit::engine::latest_data_month(state).await.map_err(|e| ApiError::from_store(lang, e))?;
     // Each row's own metric and the month its figure runs to; the engine is asked once.
     let asked: Vec<_> = rows
         .iter()
@@ -343,7 +343,7 @@ async fn table(state: &AppState, caller: &Caller, lang: Lang) -> Result<Vec<Tabl
             (own, through)
         })
         .collect();
-    let engine_error = |e| crate::monitor::api_error(lang, e);
+    let engine_error = |e| crate::kit::engine::api_error(lang, e);
     let engine = state.engine.get(&state.store).await.map_err(engine_error)?;
     for own in asked.iter().filter_map(|(own, _)| *own).filter(|o| o.kind != xinzhi_domain::targets::TargetKind::Count)
     {

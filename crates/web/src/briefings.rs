@@ -27,10 +27,10 @@ use crate::AppState;
 use crate::kit::caller::Caller;
 use crate::kit::error::JsonBody;
 use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::forms::FormFields;
 use crate::kit::i18n::Tr;
 use crate::kit::language::Language;
 use crate::kit::layout::Layout;
-use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -117,7 +117,7 @@ struct Sources<'a> {
 impl Sources<'_> {
     async fn cockpit(&mut self, lead: &str) -> Result<&Cockpit, ApiError> {
         if !self.cockpits.contains_key(lead) {
-            let (view, _) = crate::monitor::cockpit_of(
+            let (view, _) = crate::kit::engine::cockpit_of(
                 self.state,
                 self.caller,
                 self.lang,
@@ -125,7 +125,7 @@ impl Sources<'_> {
                 lead,
             )
             .await
-            .map_err(|e| crate::monitor::api_error(self.lang, e))?;
+            .map_err(|e| crate::kit::engine::api_error(self.lang, e))?;
             self.cockpits.insert(lead.to_owned(), view);
         }
         self.cockpits.get(lead).ok_or(ApiError::NotFound(self.lang))
@@ -359,10 +359,11 @@ async fn draft(state: &AppState, caller: &Caller, lang: Lang, input: &DraftInput
     refuse_unless(state, caller, lang, writes(caller), "draft").await?;
     let tr = Tr::new(lang);
     let store_error = |e| ApiError::from_store(lang, e);
-    let month = match crate::reports::parse_optional_month(lang, input.month.as_deref()).map_err(ApiError::Invalid)? {
-        Some(m) => m,
-        None => crate::monitor::latest_data_month(state).await.map_err(store_error)?,
-    };
+    let month =
+        match crate::kit::query::parse_optional_month(lang, input.month.as_deref()).map_err(ApiError::Invalid)? {
+            Some(m) => m,
+            None => crate::kit::engine::latest_data_month(state).await.map_err(store_error)?,
+        };
     let templates = state.store.briefing_templates().await.map_err(store_error)?;
     let template = match input.template_id {
         Some(id) => templates.iter().find(|t| t.template_id == id).ok_or_else(|| {
@@ -550,7 +551,7 @@ async fn list_page(
     let tr = Tr::new(lang);
     let drafts = list(state, caller, lang).await.map_err(|e| PageError::from_api(lang, e))?;
     let templates = state.store.briefing_templates().await.map_err(|e| PageError::from_store(lang, e))?;
-    let month = crate::monitor::latest_data_month(state).await.map_err(|e| PageError::from_store(lang, e))?;
+    let month = crate::kit::engine::latest_data_month(state).await.map_err(|e| PageError::from_store(lang, e))?;
     Ok(ListPage {
         tr,
         layout: Layout::for_caller(state, tr, uri, "briefings", caller),
@@ -829,16 +830,16 @@ async fn view_tables_xlsx(
         return Err(PageError::not_found(lang));
     }
     let tr = Tr::new(lang);
-    let month = match crate::reports::parse_optional_month(lang, query.month.as_deref())
+    let month = match crate::kit::query::parse_optional_month(lang, query.month.as_deref())
         .map_err(|e| PageError::invalid(lang, e))?
     {
         Some(m) => m,
-        None => crate::monitor::latest_data_month(&state).await.map_err(|e| PageError::from_store(lang, e))?,
+        None => crate::kit::engine::latest_data_month(&state).await.map_err(|e| PageError::from_store(lang, e))?,
     };
     let lead = query.indicator.as_deref().unwrap_or("gross_output");
-    let (view, _) = crate::monitor::cockpit_of(&state, &caller, lang, (month, Attribution::AtMonth), lead)
+    let (view, _) = crate::kit::engine::cockpit_of(&state, &caller, lang, (month, Attribution::AtMonth), lead)
         .await
-        .map_err(|e| crate::monitor::page_error(lang, e))?;
+        .map_err(|e| crate::kit::engine::page_error(lang, e))?;
     let number = |v: Option<f64>, d: f64| v.map_or(TableCell::Empty, |v| TableCell::Number((v * d).round() / d));
     let mut sheets = Vec::new();
     for (dimension, key) in

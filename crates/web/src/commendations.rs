@@ -53,9 +53,9 @@ async fn lists(state: &AppState, caller: &Caller, lang: Lang, query: &ListsQuery
         audit_denial(state, caller, "commendations", "lists").await;
         return Err(ApiError::NotFound(lang));
     }
-    let engine_error = |e| crate::monitor::api_error(lang, e);
-    let year = crate::profiles::year_or_latest(state, lang, query.year.as_deref()).await?;
-    let rules: CommendationRules = crate::cultivation::rules_of(state, lang, query.version.as_deref()).await?;
+    let engine_error = |e| crate::kit::engine::api_error(lang, e);
+    let year = crate::kit::query::year_or_latest(state, lang, query.year.as_deref()).await?;
+    let rules: CommendationRules = crate::kit::rules::rules_of(state, lang, query.version.as_deref()).await?;
     let engine = state.engine.get(&state.store).await.map_err(engine_error)?;
     let profiles = engine.profiles().await.map_err(engine_error)?;
     let names = engine.names().await;

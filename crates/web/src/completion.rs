@@ -22,11 +22,12 @@ use crate::AppState;
 use crate::kit::auth::{Caller, visible_enterprise};
 use crate::kit::error::{ApiError, FieldError, PageError};
 use crate::kit::files::xlsx;
+use crate::kit::forms::FormFields;
 use crate::kit::i18n::Tr;
 use crate::kit::language::Language;
 use crate::kit::layout::Layout;
-use crate::report_pages::FormFields;
-use crate::reports::{current_month, parse_optional_month};
+use crate::kit::query::parse_optional_month;
+use xinzhi_app::clock::current_month;
 
 pub fn router() -> Router<AppState> {
     Router::new()

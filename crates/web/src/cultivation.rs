@@ -23,10 +23,11 @@ use xinzhi_store::cultivation::{RuleSet, VersionedRules};
 use crate::AppState;
 use crate::kit::auth::{Caller, audit_denial};
 use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::forms::FormFields;
 use crate::kit::i18n::Tr;
 use crate::kit::language::Language;
 use crate::kit::layout::Layout;
-use crate::report_pages::FormFields;
+use crate::kit::rules::rules_of;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -93,8 +94,8 @@ pub struct LadderAnswer {
 }
 
 async fn ladder(state: &AppState, caller: &Caller, lang: Lang, date: i64) -> Result<LadderAnswer, ApiError> {
-    let engine = state.engine.get(&state.store).await.map_err(|e| crate::monitor::api_error(lang, e))?;
-    let cube = engine.read().await.map_err(|e| crate::monitor::api_error(lang, e))?;
+    let engine = state.engine.get(&state.store).await.map_err(|e| crate::kit::engine::api_error(lang, e))?;
+    let cube = engine.read().await.map_err(|e| crate::kit::engine::api_error(lang, e))?;
     Ok(LadderAnswer {
         date,
         tiers: pools::ladder_counts(&cube, caller.scope(), date),
@@ -258,12 +259,12 @@ async fn pool(
         None => usize::MAX,
         Some(l) => crate::kit::query::parse_integer(lang, "limit", l, 1, 100_000).map_err(ApiError::Invalid)? as usize,
     };
-    let year = crate::profiles::year_or_latest(state, lang, query.year.as_deref()).await?;
+    let year = crate::kit::query::year_or_latest(state, lang, query.year.as_deref()).await?;
     let rules: LadderRules = rules_of(state, lang, query.version.as_deref()).await?;
-    let engine = state.engine.get(&state.store).await.map_err(|e| crate::monitor::api_error(lang, e))?;
-    let profiles = engine.profiles().await.map_err(|e| crate::monitor::api_error(lang, e))?;
+    let engine = state.engine.get(&state.store).await.map_err(|e| crate::kit::engine::api_error(lang, e))?;
+    let profiles = engine.profiles().await.map_err(|e| crate::kit::engine::api_error(lang, e))?;
     let names = engine.names().await;
-    let cube = engine.read().await.map_err(|e| crate::monitor::api_error(lang, e))?;
+    let cube = engine.read().await.map_err(|e| crate::kit::engine::api_error(lang, e))?;
     let found = pools::pool(&cube, &names, &rules, &profiles, caller.scope(), tier, year);
     Ok(PoolAnswer {
         tier,
@@ -281,24 +282,6 @@ async fn pool(
                 candidate,
             })
             .collect(),
-    })
-}
-
-/// Rules of a kind: the version named, else the one in force today; an unknown version is
-/// refused naming the `version` field.
-pub(crate) async fn rules_of<R: VersionedRules>(
-    state: &AppState,
-    lang: Lang,
-    version: Option<&str>,
-) -> Result<R, ApiError> {
-    let version = version.map(str::trim).filter(|v| !v.is_empty());
-    state.store.rules(version, crate::kit::auth::today()).await.map_err(|e| match e {
-        StoreError::NotFound => ApiError::Invalid(FieldError::new(
-            "version",
-            "rules.unknown_version",
-            Tr::new(lang).f("cultivation.unknown_version", &[("version", version.unwrap_or(""))]),
-        )),
-        other => ApiError::from_store(lang, other),
     })
 }
 

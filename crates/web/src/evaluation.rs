@@ -24,10 +24,10 @@ use crate::kit::auth::{Caller, audit_denial};
 use crate::kit::error::JsonBody;
 use crate::kit::error::{ApiError, FieldError, PageError};
 use crate::kit::files::xlsx;
+use crate::kit::forms::FormFields;
 use crate::kit::i18n::Tr;
 use crate::kit::language::Language;
 use crate::kit::layout::Layout;
-use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -75,7 +75,7 @@ async fn score(
     group: Group,
     year: i32,
 ) -> Result<Vec<NewMuResult>, ApiError> {
-    let engine_error = |e| crate::monitor::api_error(lang, e);
+    let engine_error = |e| crate::kit::engine::api_error(lang, e);
     let Some(group_rules) = rules.group(group) else {
         return Err(ApiError::invalid(
             "group",
@@ -102,9 +102,9 @@ async fn create_run(state: &AppState, caller: &Caller, lang: Lang, input: &NewRu
         return Err(ApiError::NotFound(lang));
     }
     let year_text = input.year.map(|y| y.to_string());
-    let year = crate::profiles::parse_profile_year(lang, year_text.as_deref()).map_err(ApiError::Invalid)?.0;
+    let year = crate::kit::query::parse_profile_year(lang, year_text.as_deref()).map_err(ApiError::Invalid)?.0;
     let group = parse_group(lang, input.group.as_deref())?;
-    let rules: MuRules = crate::cultivation::rules_of(state, lang, input.version.as_deref()).await?;
+    let rules: MuRules = crate::kit::rules::rules_of(state, lang, input.version.as_deref()).await?;
     let results = score(state, lang, &rules, group, year).await?;
     if results.is_empty() {
         return Err(ApiError::invalid(
@@ -164,7 +164,7 @@ async fn act(state: &AppState, caller: &Caller, lang: Lang, run: i64, action: &R
         }
         "finalize" => state.store.finalize_mu_run(caller.scope(), run, &actor).await.map_err(store_error)?,
         "rescore" => {
-            let rules: MuRules = crate::cultivation::rules_of(state, lang, action.version.as_deref()).await?;
+            let rules: MuRules = crate::kit::rules::rules_of(state, lang, action.version.as_deref()).await?;
             let results = score(state, lang, &rules, record.group, record.year).await?;
             state
                 .store
@@ -307,7 +307,7 @@ async fn run_answer(
     revision: Option<i64>,
 ) -> Result<RunAnswer, ApiError> {
     let store_error = |e| ApiError::from_store(lang, e);
-    let engine_error = |e| crate::monitor::api_error(lang, e);
+    let engine_error = |e| crate::kit::engine::api_error(lang, e);
     let record = state.store.mu_run(run).await.map_err(store_error)?;
     let results = state.store.mu_results(caller.scope(), run, revision).await.map_err(store_error)?;
     let objections = state.store.mu_objections(caller.scope(), run).await.map_err(store_error)?;
@@ -441,7 +441,7 @@ async fn runs_page(
         let shipped = xinzhi_domain::mu::huangyan_2022().map_err(|e| PageError::internal(lang, &e))?;
         versions.push(shipped.version);
     }
-    let last_year = crate::reports::current_month().year() - 1;
+    let last_year = xinzhi_app::clock::current_month().year() - 1;
     let year = state.store.profile_years().await.map_err(store_error)?.first().copied().unwrap_or(last_year);
     Ok(RunsPage {
         tr,

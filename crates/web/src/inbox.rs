@@ -18,7 +18,7 @@ use crate::kit::error::{ApiError, PageError};
 use crate::kit::i18n::Tr;
 use crate::kit::language::Language;
 use crate::kit::layout::Layout;
-use crate::notices::{sees_tasks, sweep};
+use crate::kit::notices::{sees_tasks, sweep};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/inbox", get(view_inbox))

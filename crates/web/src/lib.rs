@@ -18,23 +18,18 @@ mod evaluation;
 pub mod inbox;
 mod kit;
 mod monitor;
-mod notices;
 mod official;
 mod openapi;
 mod pages;
 mod policies;
 pub mod profiles;
 mod programmes;
-mod project_import;
 mod projects;
 mod promotion;
-mod report_pages;
 mod reports;
-mod request_categories;
 mod requests;
 mod settings;
 mod tasks;
-mod two_factor;
 mod upload;
 
 use std::future::Future;
@@ -103,7 +98,7 @@ pub struct AppState {
     /// The city's name in both languages, read once at start.
     pub city: Arc<(String, String)>,
     /// The monitoring engine, loaded once per server.
-    pub engine: Arc<monitor::EngineSlot>,
+    pub engine: Arc<kit::engine::EngineSlot>,
     /// The security policy in force, re-read every few seconds.
     pub policy: Arc<auth::PolicySlot>,
 }
@@ -114,9 +109,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
         .merge(account::router())
-        .merge(two_factor::router())
+        .merge(account::two_factor::router())
         .merge(admin::router())
-        .merge(report_pages::router())
+        .merge(reports::report_pages::router())
         .merge(upload::router())
         .merge(completion::router())
         .merge(settings::router())
@@ -128,9 +123,9 @@ pub fn router(state: AppState) -> Router {
         .merge(policies::router())
         .merge(programmes::router())
         .merge(projects::router())
-        .merge(project_import::router())
+        .merge(projects::project_import::router())
         .merge(requests::router())
-        .merge(request_categories::router())
+        .merge(requests::request_categories::router())
         .merge(tasks::router())
         .merge(inbox::router())
         .merge(attachments::router())
@@ -152,9 +147,9 @@ pub fn router(state: AppState) -> Router {
                 .merge(policies::api_router())
                 .merge(programmes::api_router())
                 .merge(projects::api_router())
-                .merge(project_import::api_router())
+                .merge(projects::project_import::api_router())
                 .merge(requests::api_router())
-                .merge(request_categories::api_router())
+                .merge(requests::request_categories::api_router())
                 .merge(tasks::api_router())
                 .merge(inbox::api_router())
                 .merge(attachments::api_router())
@@ -273,7 +268,7 @@ async fn purge_sessions(state: AppState, mut stop: tokio::sync::watch::Receiver<
                     tracing::warn!(task = "session-purge", error.message = %e, "sign-in throttle purge failed");
                 }
                 // Reminders and escalations reach the inboxes even when nobody opens a page.
-                if let Err(e) = notices::sweep(&state, xinzhi_domain::Lang::ZhCn).await {
+                if let Err(e) = kit::notices::sweep(&state, xinzhi_domain::Lang::ZhCn).await {
                     tracing::warn!(task = "inbox-sweep", error.message = ?e, "inbox sweep failed");
                 }
             }
@@ -294,7 +289,7 @@ impl Application {
             store,
             config: Arc::new(config),
             city: Arc::new(city),
-            engine: Arc::new(monitor::EngineSlot::default()),
+            engine: Arc::new(kit::engine::EngineSlot::default()),
             policy: Arc::new(auth::PolicySlot::default()),
         };
         Ok(Application { listener, router: router(state.clone()), state })

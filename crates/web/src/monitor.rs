@@ -18,22 +18,23 @@ use xinzhi_analytics::cockpit::{
     self, AlertList, Breakdown, COUNT_METRICS, Cockpit, CockpitRequest, Figure, FirmContribution, FirmLine, TargetRow,
 };
 use xinzhi_analytics::forecast::Forecast;
-use xinzhi_analytics::{Attribution, Dimension, Engine, EngineError, Names, Selection, Unit, Window};
+use xinzhi_analytics::{Attribution, Dimension, EngineError, Names, Selection, Unit, Window};
 use xinzhi_domain::forecast::Outlook;
 use xinzhi_domain::targets::{Light, LightRule, TargetKind, describe_time_gap};
 use xinzhi_domain::{Lang, Month, Permission};
 use xinzhi_store::monitoring::{NewTarget, Target, TargetUnit};
-use xinzhi_store::{ReportStatus, Scope, Store, StoreError};
+use xinzhi_store::{ReportStatus, Scope};
 
 use crate::AppState;
 use crate::kit::auth::{Caller, audit_denial};
 use crate::kit::charts::{self, BarChart, BarItem, ColumnChart, LineChart};
+use crate::kit::engine::{api_error, cockpit_of, latest_data_month, page_error, unknown_indicator};
 use crate::kit::error::JsonBody;
 use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::forms::FormFields;
 use crate::kit::i18n::Tr;
 use crate::kit::language::Language;
 use crate::kit::layout::Layout;
-use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -48,63 +49,6 @@ pub fn api_router() -> Router<AppState> {
         .route("/monitor/firms", get(api_firms))
         .route("/monitor/targets", get(api_targets).post(api_save_target))
         .route("/monitor/targets/{id}/delete", post(api_delete_target))
-}
-
-/// The engine of this server, loaded on first use (`Application` starts loading it at once).
-#[derive(Default)]
-pub struct EngineSlot {
-    cell: tokio::sync::OnceCell<Arc<Engine>>,
-}
-
-impl EngineSlot {
-    /// The engine, if a request has loaded it already.
-    pub fn loaded(&self) -> Option<Arc<Engine>> {
-        self.cell.get().cloned()
-    }
-
-    pub async fn get(&self, store: &Store) -> Result<Arc<Engine>, EngineError> {
-        self.cell
-            .get_or_try_init(|| async {
-                let until = crate::reports::current_month();
-                Engine::load(store.clone(), &xinzhi_analytics::COCKPIT_INDICATORS, until).await.map(Arc::new)
-            })
-            .await
-            .cloned()
-    }
-}
-
-/// The 1—N月 same-caliber comparison of an indicator over the above-scale firms of `scope`,
-/// from the engine (the overview and the official-figures pages show it).
-pub(crate) async fn year_to_date(
-    state: &AppState,
-    scope: &Scope,
-    code: &str,
-    month: Month,
-) -> Result<xinzhi_domain::Comparison, EngineError> {
-    let engine = state.engine.get(&state.store).await?;
-    engine.ensure_indicator(code).await?;
-    let cube = engine.read().await?;
-    let series = cube.series_by_code(code).ok_or_else(|| EngineError::UnknownIndicator(code.to_owned()))?;
-    let members = cube.members(&Selection::above_scale(scope), month);
-    Ok(xinzhi_analytics::measures::total(&cube.figures(series, &members, month, Window::YearToDate)))
-}
-
-pub(crate) fn page_error(lang: Lang, error: EngineError) -> PageError {
-    match error {
-        EngineError::Store(e) => PageError::from_store(lang, e),
-        EngineError::UnknownIndicator(code) => PageError::invalid(lang, unknown_indicator(lang, &code)),
-    }
-}
-
-pub(crate) fn api_error(lang: Lang, error: EngineError) -> ApiError {
-    match error {
-        EngineError::Store(e) => ApiError::from_store(lang, e),
-        EngineError::UnknownIndicator(code) => ApiError::Invalid(unknown_indicator(lang, &code)),
-    }
-}
-
-fn unknown_indicator(lang: Lang, code: &str) -> FieldError {
-    FieldError::new("indicator", "indicator.unknown", Tr::new(lang).f("monitor.unknown_indicator", &[("code", code)]))
 }
 
 /// The query of a cockpit: month (default: the last with values) and attribution.
@@ -138,16 +82,11 @@ async fn settle(
             ));
         }
     };
-    let month = match crate::reports::parse_optional_month(lang, month)? {
+    let month = match crate::kit::query::parse_optional_month(lang, month)? {
         Some(m) => m,
-        None => latest_data_month(state).await.unwrap_or_else(|_| crate::reports::current_month()),
+        None => latest_data_month(state).await.unwrap_or_else(|_| xinzhi_app::clock::current_month()),
     };
     Ok(Asked { month, attribution })
-}
-
-/// The last month with reported values, else this month.
-pub(crate) async fn latest_data_month(state: &AppState) -> Result<Month, StoreError> {
-    Ok(state.store.value_months().await?.map_or_else(crate::reports::current_month, |span| span.last))
 }
 
 async fn computed(
@@ -157,33 +96,6 @@ async fn computed(
     asked: &Asked,
 ) -> Result<(Cockpit, Arc<Names>), EngineError> {
     cockpit_of(state, caller, lang, (asked.month, asked.attribution), "gross_output").await
-}
-
-/// The cockpit of the caller's scope for a month, its trend, breakdowns and rankings about
-/// `lead` (briefings read their figures from it).
-pub(crate) async fn cockpit_of(
-    state: &AppState,
-    caller: &Caller,
-    lang: Lang,
-    (month, attribution): (Month, Attribution),
-    lead: &str,
-) -> Result<(Cockpit, Arc<Names>), EngineError> {
-    let engine = state.engine.get(&state.store).await?;
-    engine.ensure_indicator(lead).await?;
-    let targets = state.store.targets(month.year()).await?;
-    let names = engine.names().await;
-    let cube = engine.read().await?;
-    let request = CockpitRequest {
-        scope: caller.scope(),
-        month,
-        attribution,
-        lang,
-        rules: AlertRules::default(),
-        targets: &targets,
-        lead,
-    };
-    let view = cockpit::cockpit(&cube, &names, &request)?;
-    Ok((view, names))
 }
 
 // ------------------------------------------------------------------------- formatting
@@ -1045,9 +957,9 @@ async fn target_rows(
 async fn target_period(state: &AppState, lang: Lang, query: &TargetsQuery) -> Result<(i32, Month), FieldError> {
     let latest = match state.store.value_months().await {
         Ok(Some(span)) => span.last,
-        _ => crate::reports::current_month(),
+        _ => xinzhi_app::clock::current_month(),
     };
-    if let Some(month) = crate::reports::parse_optional_month(lang, query.month.as_deref())? {
+    if let Some(month) = crate::kit::query::parse_optional_month(lang, query.month.as_deref())? {
         return Ok((month.year(), month));
     }
     let year = match query.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {

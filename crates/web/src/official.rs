@@ -23,7 +23,8 @@ use crate::kit::error::PageError;
 use crate::kit::i18n::Tr;
 use crate::kit::language::Language;
 use crate::kit::layout::Layout;
-use crate::reports::{current_month, parse_optional_month};
+use crate::kit::query::parse_optional_month;
+use xinzhi_app::clock::current_month;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -111,9 +112,9 @@ async fn page(
         let figure = |measure: OfficialMeasure| {
             figures.iter().find(|f| f.region_id == region.region_id && f.measure == measure).map(|f| f.value)
         };
-        let platform = crate::monitor::year_to_date(state, &scope, &code, period)
+        let platform = crate::kit::engine::year_to_date(state, &scope, &code, period)
             .await
-            .map_err(|e| crate::monitor::page_error(lang, e))?;
+            .map_err(|e| crate::kit::engine::page_error(lang, e))?;
         let official_growth = figure(OfficialMeasure::CumulativeGrowth);
         let platform_growth = platform.growth_percent();
         let decimals = indicator.def.decimals;

@@ -74,14 +74,14 @@ async fn view_overview_get(
     let growth = match overview.last_month {
         Some(last) => {
             let ytd = last.year_to_date();
-            let cmp = crate::monitor::year_to_date(
+            let cmp = crate::kit::engine::year_to_date(
                 &state,
                 caller.scope(),
                 xinzhi_domain::indicator::codes::GROSS_OUTPUT,
                 last,
             )
             .await
-            .map_err(|e| crate::monitor::page_error(lang, e))?;
+            .map_err(|e| crate::kit::engine::page_error(lang, e))?;
             cmp.growth_percent().map(|g| GrowthView {
                 period: ytd.label(lang),
                 percent: tr.percent(g),

@@ -22,10 +22,10 @@ use crate::AppState;
 use crate::kit::auth::{Caller, audit_denial};
 use crate::kit::error::JsonBody;
 use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::forms::FormFields;
 use crate::kit::i18n::Tr;
 use crate::kit::language::Language;
 use crate::kit::layout::Layout;
-use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -186,9 +186,9 @@ async fn with_context<T>(
     lang: Lang,
     f: impl FnOnce(&PolicyContext<'_>) -> T,
 ) -> Result<(T, i32), ApiError> {
-    let engine_error = |e| crate::monitor::api_error(lang, e);
-    let year = crate::profiles::year_or_latest(state, lang, None).await?;
-    let month = crate::monitor::latest_data_month(state).await.map_err(|e| ApiError::from_store(lang, e))?;
+    let engine_error = |e| crate::kit::engine::api_error(lang, e);
+    let year = crate::kit::query::year_or_latest(state, lang, None).await?;
+    let month = crate::kit::engine::latest_data_month(state).await.map_err(|e| ApiError::from_store(lang, e))?;
     let mu_classes = state.store.final_mu_classes().await.map_err(|e| ApiError::from_store(lang, e))?;
     let engine = state.engine.get(&state.store).await.map_err(engine_error)?;
     let profiles = engine.profiles().await.map_err(engine_error)?;

@@ -14,7 +14,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use xinzhi_domain::profile::{self, FieldKind, ProfileError};
 use xinzhi_domain::text::parse_number;
-use xinzhi_domain::{CreditCode, Lang, Localize, Permission, Year};
+use xinzhi_domain::{CreditCode, Lang, Localize, Permission};
 use xinzhi_ingest::{Limits, ProfileColumn, ProfileTemplateSpec, TemplateFirm, profile_template};
 use xinzhi_store::{Enterprise, EnterpriseFilter, Page, StoreError};
 
@@ -22,11 +22,12 @@ use crate::AppState;
 use crate::kit::auth::{Caller, MAX_UPLOAD_BYTES};
 use crate::kit::error::JsonBody;
 use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::forms::FormFields;
 use crate::kit::i18n::Tr;
 use crate::kit::language::Language;
 use crate::kit::layout::Layout;
-use crate::report_pages::FormFields;
-use crate::reports::current_month;
+use crate::kit::query::parse_profile_year;
+use xinzhi_app::clock::current_month;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -39,37 +40,6 @@ pub fn api_router() -> Router<AppState> {
         .route("/profiles/{code}/{year}", get(api_profile).put(api_save_profile))
         .route("/profiles/import", post(api_import))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
-}
-
-/// The year of a profile form or upload: the last full year unless given; not before 2000 nor
-/// after this year.
-/// The year asked for, else the latest with profiles (else last year).
-pub(crate) async fn year_or_latest(state: &AppState, lang: Lang, text: Option<&str>) -> Result<i32, ApiError> {
-    match text.map(str::trim).filter(|y| !y.is_empty()) {
-        Some(y) => Ok(parse_profile_year(lang, Some(y)).map_err(ApiError::Invalid)?.0),
-        None => {
-            let years = state.store.profile_years().await.map_err(|e| ApiError::from_store(lang, e))?;
-            Ok(years.first().copied().unwrap_or(current_month().year() - 1))
-        }
-    }
-}
-
-pub(crate) fn parse_profile_year(lang: Lang, text: Option<&str>) -> Result<Year, FieldError> {
-    let this_year = current_month().year();
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(Year(this_year - 1)),
-        Some(t) => match t.trim_end_matches('年').parse::<i32>() {
-            Ok(y) if (2000..=this_year).contains(&y) => Ok(Year(y)),
-            _ => Err(FieldError::new(
-                "year",
-                "profile.year",
-                match lang {
-                    Lang::ZhCn => format!("年度“{t}”无效：应为2000至{this_year}年之间的年份"),
-                    Lang::En => format!("'{t}' is not a year between 2000 and {this_year}"),
-                },
-            )),
-        },
-    }
 }
 
 /// A typed value of a field: a number (with thousands separators, full-width digits), 是/否
@@ -269,14 +239,14 @@ async fn profile_page(
             FieldLine { code: f.code, name: f.name(lang), unit: f.unit(lang), value, choices, error }
         })
         .collect();
-    let engine = state.engine.get(&state.store).await.map_err(|e| crate::monitor::page_error(lang, e))?;
+    let engine = state.engine.get(&state.store).await.map_err(|e| crate::kit::engine::page_error(lang, e))?;
     let rules = state
         .store
         .ladder_rules(None, xinzhi_domain::period::china_date(crate::kit::auth::now()))
         .await
         .map_err(store_error)?;
     let assessments = {
-        let cube = engine.read().await.map_err(|e| crate::monitor::page_error(lang, e))?;
+        let cube = engine.read().await.map_err(|e| crate::kit::engine::page_error(lang, e))?;
         xinzhi_analytics::pools::assess_firm(&cube, &rules, Some(&stored), enterprise.enterprise_id, year)
     };
     let tiers = assessments

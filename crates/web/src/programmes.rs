@@ -24,10 +24,10 @@ use crate::AppState;
 use crate::kit::auth::{Caller, audit_denial};
 use crate::kit::error::JsonBody;
 use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::forms::FormFields;
 use crate::kit::i18n::Tr;
 use crate::kit::language::Language;
 use crate::kit::layout::Layout;
-use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -90,7 +90,7 @@ fn unit_of_scope(scope: &Scope) -> Option<TargetUnit> {
 
 async fn list(state: &AppState, caller: &Caller, lang: Lang, query: &ListQuery) -> Result<ListAnswer, ApiError> {
     let store_error = |e| ApiError::from_store(lang, e);
-    let engine_error = |e| crate::monitor::api_error(lang, e);
+    let engine_error = |e| crate::kit::engine::api_error(lang, e);
     let programme = match query.programme.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         Some(text) => Some(
             Programme::parse(text)
@@ -100,7 +100,7 @@ async fn list(state: &AppState, caller: &Caller, lang: Lang, query: &ListQuery) 
     };
     let engine = state.engine.get(&state.store).await.map_err(engine_error)?;
     let cube = engine.read().await.map_err(engine_error)?;
-    let latest = crate::monitor::latest_data_month(state).await.map_err(store_error)?;
+    let latest = crate::kit::engine::latest_data_month(state).await.map_err(store_error)?;
     let year = match query.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
         Some(y) => crate::kit::query::parse_integer(lang, "year", y, 2000, 2100).map_err(ApiError::Invalid)? as i32,
         None => latest.year(),

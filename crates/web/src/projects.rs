@@ -3,6 +3,8 @@
 //! 开工率 and 投产率, and counts and sums by district, stage and chain ("新引进投资5000万元以上
 //! 项目N个"). Pages under `/projects`, JSON under `/api/v1/projects`.
 
+pub(crate) mod project_import;
+
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -23,10 +25,10 @@ use crate::AppState;
 use crate::kit::auth::{Caller, audit_denial};
 use crate::kit::error::JsonBody;
 use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::forms::FormFields;
 use crate::kit::i18n::Tr;
 use crate::kit::language::Language;
 use crate::kit::layout::Layout;
-use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -276,9 +278,9 @@ async fn summary(state: &AppState, caller: &Caller, lang: Lang, query: &SummaryQ
         return Err(ApiError::NotFound(lang));
     }
     let store_error = |e| ApiError::from_store(lang, e);
-    let month = crate::reports::parse_optional_month(lang, query.month.as_deref())
+    let month = crate::kit::query::parse_optional_month(lang, query.month.as_deref())
         .map_err(ApiError::Invalid)?
-        .unwrap_or_else(crate::reports::current_month);
+        .unwrap_or_else(xinzhi_app::clock::current_month);
     let projects = state.store.projects(caller.scope()).await.map_err(store_error)?;
     let investments = state.store.project_investments(caller.scope(), month).await.map_err(store_error)?;
     let month_end = month.yyyymm() * 100 + 31;
@@ -678,7 +680,7 @@ async fn project_page(
         next: ProjectStage::ALL.iter().filter(|s| p.stage.can_move(**s)).map(|s| (s.as_str(), s.label(lang))).collect(),
         editable: writes_projects(caller),
         problems,
-        year: crate::reports::current_month().year(),
+        year: xinzhi_app::clock::current_month().year(),
         p,
     })
 }

@@ -23,10 +23,10 @@ use crate::AppState;
 use crate::kit::auth::{Caller, audit_denial};
 use crate::kit::error::JsonBody;
 use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::forms::FormFields;
 use crate::kit::i18n::Tr;
 use crate::kit::language::Language;
 use crate::kit::layout::Layout;
-use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/cultivation/promotion", get(view_get).post(view_post))
@@ -64,9 +64,9 @@ pub struct PoolAnswer {
 }
 
 async fn pool(state: &AppState, caller: &Caller, lang: Lang, query: &PoolQuery) -> Result<PoolAnswer, ApiError> {
-    let engine_error = |e| crate::monitor::api_error(lang, e);
-    let latest = crate::monitor::latest_data_month(state).await.map_err(|e| ApiError::from_store(lang, e))?;
-    let month = crate::reports::parse_optional_month(lang, query.month.as_deref())
+    let engine_error = |e| crate::kit::engine::api_error(lang, e);
+    let latest = crate::kit::engine::latest_data_month(state).await.map_err(|e| ApiError::from_store(lang, e))?;
+    let month = crate::kit::query::parse_optional_month(lang, query.month.as_deref())
         .map_err(ApiError::Invalid)?
         .unwrap_or(latest);
     let rules = PromotionRules::default();
@@ -141,7 +141,7 @@ async fn move_case(state: &AppState, caller: &Caller, lang: Lang, input: &CaseMo
             tr.f("promotion.unknown_state", &[("state", input.state.trim())]),
         ))
     })?;
-    let year = input.year.unwrap_or_else(|| crate::reports::current_month().year());
+    let year = input.year.unwrap_or_else(|| xinzhi_app::clock::current_month().year());
     if !(2000..=2100).contains(&year) {
         return Err(ApiError::Invalid(FieldError::new(
             "year",

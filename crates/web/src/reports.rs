@@ -2,6 +2,8 @@
 //! A `PUT` saves a draft or, with `"submit": true`, submits after the data set's required
 //! fields and validation rules pass; warnings (e.g. year-on-year jumps) need an explanation.
 
+pub(crate) mod report_pages;
+
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
@@ -48,14 +50,6 @@ pub struct ReportBody {
     last_year: BTreeMap<String, f64>,
     /// Indicator codes that must be filled to submit.
     required: Vec<String>,
-}
-
-/// A month typed in a form or a query (`2024-03`), or `None` when left empty.
-pub(crate) fn parse_optional_month(lang: Lang, text: Option<&str>) -> Result<Option<Month>, FieldError> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(None),
-        Some(t) => Month::parse(t).map(Some).map_err(|e| FieldError::from_domain("period", &e, lang)),
-    }
 }
 
 /// The firm and month of a report path, for the API and the pages.

@@ -4,6 +4,8 @@
 //! their on-time rate and satisfaction; the firm rates the reply or reopens it. The calendar's
 //! years are data the analysts add. Pages under `/requests`, JSON under `/api/v1/requests`.
 
+pub(crate) mod request_categories;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{OriginalUri, Path, Query, State};
@@ -23,11 +25,11 @@ use crate::AppState;
 use crate::kit::auth::{Caller, audit_denial};
 use crate::kit::error::JsonBody;
 use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::forms::FormFields;
 use crate::kit::i18n::Tr;
 use crate::kit::language::Language;
 use crate::kit::layout::Layout;
-use crate::notices::timing_of;
-use crate::report_pages::FormFields;
+use crate::kit::notices::timing_of;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -36,7 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/requests/departments.xlsx", get(view_departments_xlsx))
         .route("/requests/calendar", get(view_calendar_get).post(view_calendar_post))
         .route("/requests/{id}", get(view_request_get).post(view_request_post))
-        .layer(crate::attachments::body_limit())
+        .layer(crate::kit::attachments::body_limit())
 }
 
 pub fn api_router() -> Router<AppState> {
@@ -311,7 +313,7 @@ async fn list(state: &AppState, caller: &Caller, lang: Lang, query: &ListQuery) 
     };
     if timing.is_some() {
         // The supervision list: what it shows goes to the inboxes too.
-        crate::notices::sweep(state, lang).await?;
+        crate::kit::notices::sweep(state, lang).await?;
     }
     let at = now();
     let found = state.store.requests(caller.scope(), stage).await.map_err(|e| ApiError::from_store(lang, e))?;
@@ -579,7 +581,7 @@ async fn view_list_post(
         body: text("body"),
         department: fields.get("department").map(str::to_owned),
     };
-    let created = match crate::attachments::form_files(lang, &fields) {
+    let created = match crate::kit::attachments::form_files(lang, &fields) {
         Ok(files) => create(&state, &caller, lang, &input, files).await,
         Err(e) => Err(ApiError::Invalid(e)),
     };
@@ -606,7 +608,7 @@ pub struct RequestPage {
     events: Vec<(String, String, String, String)>,
     steps: Vec<&'static str>,
     problems: Vec<(String, String)>,
-    files: Vec<crate::attachments::FileLine>,
+    files: Vec<crate::kit::attachments::FileLine>,
     may_attach: bool,
 }
 
@@ -655,7 +657,7 @@ async fn request_page(
             .collect(),
         steps,
         problems,
-        files: crate::attachments::lines(tr, files),
+        files: crate::kit::attachments::lines(tr, files),
         may_attach: caller.user.role != Role::CityLeader,
         r,
     })

@@ -19,10 +19,10 @@ use xinzhi_store::{DataSetSettings, Indicator, RuleRecord, Scope};
 use crate::AppState;
 use crate::kit::caller::Caller;
 use crate::kit::error::{FieldError, PageError};
+use crate::kit::forms::FormFields;
 use crate::kit::i18n::Tr;
 use crate::kit::language::Language;
 use crate::kit::layout::Layout;
-use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -23,11 +23,11 @@ use crate::AppState;
 use crate::kit::auth::{Caller, audit_denial};
 use crate::kit::error::JsonBody;
 use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::forms::FormFields;
 use crate::kit::i18n::Tr;
 use crate::kit::language::Language;
 use crate::kit::layout::Layout;
-use crate::notices::{TaskLine, line, sees_tasks};
-use crate::report_pages::FormFields;
+use crate::kit::notices::{TaskLine, line, sees_tasks};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -35,7 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/tasks/supervision", get(view_supervision))
         .route("/tasks/{id}", get(view_task_get).post(view_task_post))
         .route("/tasks.xlsx", get(view_tasks_xlsx))
-        .layer(crate::attachments::body_limit())
+        .layer(crate::kit::attachments::body_limit())
 }
 
 pub fn api_router() -> Router<AppState> {
@@ -57,7 +57,7 @@ async fn supervision(state: &AppState, caller: &Caller, lang: Lang) -> Result<Ve
         audit_denial(state, caller, "tasks", "supervision").await;
         return Err(ApiError::NotFound(lang));
     }
-    let flagged = crate::notices::sweep(state, lang).await?;
+    let flagged = crate::kit::notices::sweep(state, lang).await?;
     Ok(flagged.into_iter().filter(|l| l.task.led_by(caller.scope())).collect())
 }
 
@@ -417,7 +417,7 @@ pub struct TaskPage {
     cooperating: String,
     milestones: Vec<(String, String)>,
     progress: Vec<(String, String, i64, String)>,
-    files: Vec<crate::attachments::FileLine>,
+    files: Vec<crate::kit::attachments::FileLine>,
     may_post: bool,
     problems: Vec<(String, String)>,
 }
@@ -443,7 +443,7 @@ async fn task_page(
         .await
         .map_err(|e| PageError::from_store(lang, e))?;
     Ok(TaskPage {
-        files: crate::attachments::lines(tr, files),
+        files: crate::kit::attachments::lines(tr, files),
         tr,
         layout: Layout::for_caller(state, tr, uri, "tasks", caller),
         action: l.task.action.clone(),
@@ -478,7 +478,7 @@ async fn view_task_post(
         text: fields.get("text").unwrap_or_default().to_owned(),
         percent: fields.get("percent").and_then(|p| p.trim().parse().ok()).unwrap_or(-1),
     };
-    let posted = match crate::attachments::form_files(lang, &fields) {
+    let posted = match crate::kit::attachments::form_files(lang, &fields) {
         Ok(files) => progress(&state, &caller, lang, id, &input, files.first()).await,
         Err(e) => Err(ApiError::Invalid(e)),
     };

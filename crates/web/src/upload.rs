@@ -26,7 +26,8 @@ use crate::kit::files::{UploadForm, import_answer, parse_mode, read_upload_form,
 use crate::kit::i18n::Tr;
 use crate::kit::language::Language;
 use crate::kit::layout::Layout;
-use crate::reports::{current_month, parse_optional_month};
+use crate::kit::query::parse_optional_month;
+use xinzhi_app::clock::current_month;
 use xinzhi_app::imports::{ImportReport, ImportRequest, run_import};
 use xinzhi_app::profile_imports::{ProfileImportRequest, run_profile_import};
 
@@ -357,7 +358,7 @@ async fn keep_upload(
     })?;
     let period = match kind {
         ImportKind::Reports => parse_optional_month(lang, period_text.as_deref()),
-        ImportKind::Profiles => crate::profiles::parse_profile_year(lang, period_text.as_deref())
+        ImportKind::Profiles => crate::kit::query::parse_profile_year(lang, period_text.as_deref())
             .map(|y| Some(xinzhi_domain::Month::december(y))),
     }
     .map_err(|e| PageError::invalid(lang, e))?;
@@ -451,7 +452,7 @@ async fn view_commit_post(
     uri: OriginalUri,
     caller: Caller,
     Path(id): Path<String>,
-    fields: crate::report_pages::FormFields,
+    fields: crate::kit::forms::FormFields,
 ) -> Result<Response, PageError> {
     commit(&state, lang, &uri, &caller, &id, &fields, ImportKind::Reports).await
 }
@@ -463,7 +464,7 @@ async fn view_profile_commit_post(
     uri: OriginalUri,
     caller: Caller,
     Path(id): Path<String>,
-    fields: crate::report_pages::FormFields,
+    fields: crate::kit::forms::FormFields,
 ) -> Result<Response, PageError> {
     commit(&state, lang, &uri, &caller, &id, &fields, ImportKind::Profiles).await
 }
@@ -474,7 +475,7 @@ async fn commit(
     uri: &OriginalUri,
     caller: &Caller,
     id: &str,
-    fields: &crate::report_pages::FormFields,
+    fields: &crate::kit::forms::FormFields,
     kind: ImportKind,
 ) -> Result<Response, PageError> {
     let mode = parse_mode(lang, fields.get("mode")).map_err(|e| PageError::invalid(lang, e))?;

@@ -1,6 +1,6 @@
 //! The rules that keep the house in order (docs/architecture.md, "Rules of the house"), checked
 //! on the sources: no module of a crate imports, through others, itself; the web's shared
-//! plumbing (`kit`) imports no area.
+//! plumbing (`kit`) imports no area, and no area imports another.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -161,6 +161,24 @@ fn the_webs_kit_imports_no_area() {
             assert!(areas.is_empty(), "{module} imports the areas {areas:?}");
         }
     }
+}
+
+/// An area of the web (its top-level module with the modules in its folder) imports the kit and
+/// itself, never another area: an area can be read, changed and tested alone.
+#[test]
+fn the_webs_areas_import_no_other_area() {
+    let graph = module_graph(&crates_dir().join("web").join("src"));
+    let area = |module: &str| module.split("::").next().unwrap_or("").to_owned();
+    let mut areas = BTreeSet::new();
+    for (module, uses) in &graph {
+        if area(module) == "kit" {
+            continue;
+        }
+        areas.insert(area(module));
+        let foreign: Vec<&String> = uses.iter().filter(|u| area(u) != "kit" && area(u) != area(module)).collect();
+        assert!(foreign.is_empty(), "the area {module} imports the areas {foreign:?}");
+    }
+    assert!(areas.len() > 20, "the areas are found: {areas:?}");
 }
 
 #[test]

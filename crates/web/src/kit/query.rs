@@ -3,10 +3,12 @@
 //! answered with a message naming the parameter, not with the framework's generic rejection.
 
 use serde::{Deserialize, Serialize};
-use xinzhi_domain::{IndustryCode, Lang, RegionCode, Tier};
+use xinzhi_app::clock::current_month;
+use xinzhi_domain::{IndustryCode, Lang, Month, RegionCode, Tier, Year};
 use xinzhi_store::{EnterpriseFilter, Page};
 
-use crate::kit::error::FieldError;
+use crate::AppState;
+use crate::kit::error::{ApiError, FieldError};
 use crate::kit::i18n::Tr;
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -158,6 +160,45 @@ pub(crate) fn yyyymmdd_of(text: &str) -> Option<i64> {
 /// A `yyyymmdd` date as `yyyy-mm-dd` (for date inputs and tables).
 pub(crate) fn iso_date(yyyymmdd: i64) -> String {
     format!("{:04}-{:02}-{:02}", yyyymmdd / 10_000, yyyymmdd / 100 % 100, yyyymmdd % 100)
+}
+
+/// The year asked for, else the latest with profiles (else last year).
+pub(crate) async fn year_or_latest(state: &AppState, lang: Lang, text: Option<&str>) -> Result<i32, ApiError> {
+    match text.map(str::trim).filter(|y| !y.is_empty()) {
+        Some(y) => Ok(parse_profile_year(lang, Some(y)).map_err(ApiError::Invalid)?.0),
+        None => {
+            let years = state.store.profile_years().await.map_err(|e| ApiError::from_store(lang, e))?;
+            Ok(years.first().copied().unwrap_or(current_month().year() - 1))
+        }
+    }
+}
+
+/// The year of a profile form or upload: the last full year unless given; not before 2000 nor
+/// after this year.
+pub(crate) fn parse_profile_year(lang: Lang, text: Option<&str>) -> Result<Year, FieldError> {
+    let this_year = current_month().year();
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(Year(this_year - 1)),
+        Some(t) => match t.trim_end_matches('年').parse::<i32>() {
+            Ok(y) if (2000..=this_year).contains(&y) => Ok(Year(y)),
+            _ => Err(FieldError::new(
+                "year",
+                "profile.year",
+                match lang {
+                    Lang::ZhCn => format!("年度“{t}”无效：应为2000至{this_year}年之间的年份"),
+                    Lang::En => format!("'{t}' is not a year between 2000 and {this_year}"),
+                },
+            )),
+        },
+    }
+}
+
+/// A month typed in a form or a query (`2024-03`), or `None` when left empty.
+pub(crate) fn parse_optional_month(lang: Lang, text: Option<&str>) -> Result<Option<Month>, FieldError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => Month::parse(t).map(Some).map_err(|e| FieldError::from_domain("period", &e, lang)),
+    }
 }
 
 #[cfg(test)]

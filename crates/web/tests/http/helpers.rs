@@ -243,3 +243,23 @@ pub fn sheet_rows(xlsx: &[u8]) -> Result<usize> {
         .read_to_string(&mut sheet)?;
     Ok(sheet.matches("<row ").count())
 }
+
+/// Every source file of the crate (areas' folders and the kit included), for the tests that
+/// read the route declarations.
+pub fn source_files() -> Result<Vec<std::path::PathBuf>> {
+    fn walk(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                walk(&path, found)?;
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                found.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut found = Vec::new();
+    walk(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")), &mut found)?;
+    found.sort();
+    Ok(found)
+}

@@ -360,14 +360,8 @@ async fn metrics_are_served_in_prometheus_text_to_allowed_addresses_only() -> Re
 /// Every route of the routers nested under `/api/v1`, read from the sources the way a reader
 /// would: the `.route("…")` calls in `api::router`, `reports::router` and each `api_router`.
 fn declared_api_routes() -> Result<Vec<String>> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
     let mut routes = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        // The areas declare routes; the shared plumbing (`kit/`) declares none.
-        if path.is_dir() {
-            continue;
-        }
+    for path in helpers::source_files()? {
         let Some(stem) = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else { continue };
         let source = std::fs::read_to_string(&path)?;
         let name = if stem == "api" || stem == "reports" { "fn router()" } else { "fn api_router()" };

@@ -810,12 +810,8 @@ async fn the_scope_matrix_holds_for_every_route_and_role() -> Result {
 
     // The table covers every route the router declares.
     // Every source file of the crate, so that a new module's routes are found too.
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
-    let sources: Vec<String> = std::fs::read_dir(dir)?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|e| e == "rs"))
-        .map(std::fs::read_to_string)
-        .collect::<std::io::Result<_>>()?;
+    let sources: Vec<String> =
+        crate::helpers::source_files()?.into_iter().map(std::fs::read_to_string).collect::<std::io::Result<_>>()?;
     let declared: Vec<String> = sources
         .iter()
         .flat_map(|s| {

@@ -15,10 +15,10 @@ use xinzhi_store::{AuditActor, AuditEntry, Outcome, StoreError, User};
 use crate::AppState;
 use crate::kit::auth::{self, Caller};
 use crate::kit::error::PageError;
+use crate::kit::forms::FormFields;
 use crate::kit::i18n::Tr;
 use crate::kit::language::Language;
 use crate::kit::layout::Layout;
-use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
     Router::new()

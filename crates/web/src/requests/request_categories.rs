@@ -18,10 +18,10 @@ use crate::AppState;
 use crate::kit::auth::{Caller, audit_denial};
 use crate::kit::error::JsonBody;
 use crate::kit::error::{ApiError, FieldError, PageError};
+use crate::kit::forms::FormFields;
 use crate::kit::i18n::Tr;
 use crate::kit::language::Language;
 use crate::kit::layout::Layout;
-use crate::report_pages::FormFields;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/requests/categories", get(view_get).post(view_post))
