@@ -45,6 +45,9 @@ pub enum Permission {
     EditProfiles,
     /// Write the policy library.
     EditPolicies,
+    /// See tough-action tasks: the city's, and a department's or district's own (the units that
+    /// lead tasks); their inbox and supervision list.
+    ReadTasks,
     /// Write tough-action tasks and actions.
     EditTasks,
     /// Edit request categories and their time limits.
@@ -64,12 +67,16 @@ const REVIEWERS: &[Role] = &[Role::Admin, Role::CityAnalyst, Role::DistrictOffic
 /// Those who enter reports: the reviewers and the firm itself.
 const WRITERS: &[Role] =
     &[Role::Admin, Role::CityAnalyst, Role::DistrictOfficer, Role::ParkOfficer, Role::EnterpriseReporter];
+/// The units tasks are led by, and the city: the city's staff and leaders, departments and
+/// districts (not parks, not firms).
+const TASK_UNITS: &[Role] =
+    &[Role::Admin, Role::CityLeader, Role::CityAnalyst, Role::DistrictOfficer, Role::DepartmentHandler];
 /// Those who oversee firms: the reviewers and the city's leaders.
 const OVERSEERS: &[Role] =
     &[Role::Admin, Role::CityLeader, Role::CityAnalyst, Role::DistrictOfficer, Role::ParkOfficer];
 
 impl Permission {
-    pub const ALL: [Permission; 20] = [
+    pub const ALL: [Permission; 21] = [
         Permission::ManageAccounts,
         Permission::GrantRoles,
         Permission::ReadAuditLog,
@@ -85,6 +92,7 @@ impl Permission {
         Permission::ManageCultivation,
         Permission::EditProfiles,
         Permission::EditPolicies,
+        Permission::ReadTasks,
         Permission::EditTasks,
         Permission::EditRequestCategories,
         Permission::DraftBriefings,
@@ -101,6 +109,7 @@ impl Permission {
             Permission::WriteReports | Permission::EditProfiles => WRITERS,
             Permission::ReviewReports | Permission::ManageCultivation | Permission::DraftBriefings => REVIEWERS,
             Permission::ReadMonitoring | Permission::ReadReportingProgress => OVERSEERS,
+            Permission::ReadTasks => TASK_UNITS,
             Permission::WriteAfterDeadline
             | Permission::ConfigureReporting
             | Permission::SetTargets
@@ -131,6 +140,7 @@ impl Permission {
             Permission::ManageCultivation => "manage_cultivation",
             Permission::EditProfiles => "edit_profiles",
             Permission::EditPolicies => "edit_policies",
+            Permission::ReadTasks => "read_tasks",
             Permission::EditTasks => "edit_tasks",
             Permission::EditRequestCategories => "edit_request_categories",
             Permission::DraftBriefings => "draft_briefings",
@@ -160,6 +170,7 @@ impl Permission {
             }
             Permission::EditProfiles => lang.pick("填写企业年度信息", "Fill in annual profiles"),
             Permission::EditPolicies => lang.pick("维护政策库", "Edit the policy library"),
+            Permission::ReadTasks => lang.pick("查看攻坚任务和待办", "Read tasks and the inbox"),
             Permission::EditTasks => lang.pick("下达攻坚任务", "Write tasks"),
             Permission::EditRequestCategories => lang.pick("设置诉求类别和时限", "Edit request categories"),
             Permission::DraftBriefings => lang.pick("起草简报", "Draft briefings"),
@@ -214,9 +225,12 @@ mod tests {
     #[test]
     fn leaders_read_but_write_nothing_and_firms_write_only_their_own_reports() {
         let held = |role: Role| Permission::ALL.into_iter().filter(|p| role.may(*p)).collect::<Vec<_>>();
-        assert_eq!(held(Role::CityLeader), [Permission::ReadReportingProgress, Permission::ReadMonitoring]);
+        assert_eq!(
+            held(Role::CityLeader),
+            [Permission::ReadReportingProgress, Permission::ReadMonitoring, Permission::ReadTasks]
+        );
         assert_eq!(held(Role::EnterpriseReporter), [Permission::WriteReports, Permission::EditProfiles]);
-        assert_eq!(held(Role::DepartmentHandler), []);
+        assert_eq!(held(Role::DepartmentHandler), [Permission::ReadTasks]);
     }
 
     #[test]

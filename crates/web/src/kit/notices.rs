@@ -5,9 +5,9 @@
 //! requests read from here; this module reads none of them.
 
 use serde::Serialize;
+use xinzhi_domain::Lang;
 use xinzhi_domain::request::{Clock, Stage, Timing};
 use xinzhi_domain::task::{Flag, TaskState, flags};
-use xinzhi_domain::{Lang, Role};
 use xinzhi_store::Scope;
 use xinzhi_store::inbox::{Notice, Recipient, Subject};
 use xinzhi_store::requests::Request;
@@ -20,8 +20,7 @@ use crate::kit::i18n::Tr;
 
 /// Who sees tasks: the city, and departments and districts for the tasks they lead.
 pub(crate) fn sees_tasks(caller: &Caller) -> bool {
-    matches!(caller.scope(), Scope::City | Scope::Department(_) | Scope::District(_))
-        && caller.user.role != Role::EnterpriseReporter
+    caller.user.role.may(xinzhi_domain::Permission::ReadTasks)
 }
 
 /// A task with its flags on a day.
