@@ -32,7 +32,7 @@ async fn inbox(state: &AppState, caller: &Caller, lang: Lang) -> Result<Vec<Inbo
     if !sees_tasks(caller) {
         return Err(ApiError::NotFound(lang));
     }
-    sweep(state, lang).await?;
+    sweep(state, lang).await.map_err(|e| ApiError::from_store(lang, e))?;
     state.store.inbox(caller.scope()).await.map_err(|e| ApiError::from_store(lang, e))
 }
 

@@ -313,7 +313,7 @@ async fn list(state: &AppState, caller: &Caller, lang: Lang, query: &ListQuery) 
     };
     if timing.is_some() {
         // The supervision list: what it shows goes to the inboxes too.
-        crate::kit::notices::sweep(state, lang).await?;
+        crate::kit::notices::sweep(state, lang).await.map_err(|e| ApiError::from_store(lang, e))?;
     }
     let at = now();
     let found = state.store.requests(caller.scope(), stage).await.map_err(|e| ApiError::from_store(lang, e))?;

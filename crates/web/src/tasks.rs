@@ -57,7 +57,7 @@ async fn supervision(state: &AppState, caller: &Caller, lang: Lang) -> Result<Ve
         audit_denial(state, caller, "tasks", "supervision").await;
         return Err(ApiError::NotFound(lang));
     }
-    let flagged = crate::kit::notices::sweep(state, lang).await?;
+    let flagged = crate::kit::notices::sweep(state, lang).await.map_err(|e| ApiError::from_store(lang, e))?;
     Ok(flagged.into_iter().filter(|l| l.task.led_by(caller.scope())).collect())
 }
 

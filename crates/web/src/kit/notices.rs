@@ -8,14 +8,13 @@ use serde::Serialize;
 use xinzhi_domain::Lang;
 use xinzhi_domain::request::{Clock, Stage, Timing};
 use xinzhi_domain::task::{Flag, TaskState, flags};
-use xinzhi_store::Scope;
 use xinzhi_store::inbox::{Notice, Recipient, Subject};
 use xinzhi_store::requests::Request;
 use xinzhi_store::tasks::Task;
+use xinzhi_store::{Scope, StoreError};
 
 use crate::AppState;
 use crate::kit::caller::Caller;
-use crate::kit::error::ApiError;
 use crate::kit::i18n::Tr;
 
 /// Who sees tasks: the city, and departments and districts for the tasks they lead.
@@ -37,8 +36,8 @@ pub(crate) fn line(task: Task, today: i64) -> TaskLine {
 }
 
 /// Every task flagged today (overdue or stalled), city-wide.
-pub(crate) async fn flagged(state: &AppState, lang: Lang, day: i64) -> Result<Vec<TaskLine>, ApiError> {
-    let all = state.store.tasks(&Scope::City).await.map_err(|e| ApiError::from_store(lang, e))?;
+pub(crate) async fn flagged(state: &AppState, day: i64) -> Result<Vec<TaskLine>, StoreError> {
+    let all = state.store.tasks(&Scope::City).await?;
     Ok(all.into_iter().map(|t| line(t, day)).filter(|l| !l.flags.is_empty()).collect())
 }
 
@@ -69,12 +68,12 @@ pub(crate) fn timing_of(request: &Request, at: i64) -> Option<Timing> {
 /// The notices of open requests at `at`: near the limit a reminder for whoever handles it (the
 /// department, or the city while it is not routed); past it the handler is told it is overdue
 /// and the city's supervisors get the escalation.
-async fn request_notices(state: &AppState, lang: Lang, at: i64) -> Result<Vec<Notice>, ApiError> {
+async fn request_notices(state: &AppState, lang: Lang, at: i64) -> Result<Vec<Notice>, StoreError> {
     let tr = Tr::new(lang);
     // Only the stages with a clock: replied and closed requests are the bulk and need none.
     let mut open = Vec::new();
     for stage in [Stage::Raised, Stage::Accepted] {
-        open.extend(state.store.requests(&Scope::City, Some(stage)).await.map_err(|e| ApiError::from_store(lang, e))?);
+        open.extend(state.store.requests(&Scope::City, Some(stage)).await?);
     }
     let mut notices = Vec::new();
     for request in open {
@@ -102,11 +101,11 @@ async fn request_notices(state: &AppState, lang: Lang, at: i64) -> Result<Vec<No
 
 /// Writes today's notices of flagged tasks and of requests near or past their limits, in one
 /// transaction; gives the flagged tasks (for the supervision list).
-pub(crate) async fn sweep(state: &AppState, lang: Lang) -> Result<Vec<TaskLine>, ApiError> {
+pub(crate) async fn sweep(state: &AppState, lang: Lang) -> Result<Vec<TaskLine>, StoreError> {
     let day = crate::kit::auth::today();
-    let flagged = flagged(state, lang, day).await?;
+    let flagged = flagged(state, day).await?;
     let mut notices = task_notices(lang, &flagged);
     notices.extend(request_notices(state, lang, crate::kit::auth::now()).await?);
-    state.store.deliver(&notices, day).await.map_err(|e| ApiError::from_store(lang, e))?;
+    state.store.deliver(&notices, day).await?;
     Ok(flagged)
 }
