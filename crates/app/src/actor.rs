@@ -32,6 +32,26 @@ impl Actor {
         self.role.is_none_or(|role| role.may(permission))
     }
 
+    /// A firm's own reporter (what it writes is the firm's report, not values entered for it).
+    pub fn is_firm(&self) -> bool {
+        self.role == Some(Role::EnterpriseReporter)
+    }
+
+    /// Records a refused attempt at `object` in the audit log, as the web records its own.
+    pub async fn audit_denial(&self, store: &xinzhi_store::Store, object_type: &str, object_id: &str) {
+        let entry = xinzhi_store::AuditEntry {
+            actor: &self.audit,
+            action: "access.denied",
+            object_type: Some(object_type),
+            object_id: Some(object_id.to_owned()),
+            outcome: xinzhi_store::Outcome::Denied,
+            detail: None,
+        };
+        if let Err(e) = store.append_audit(&entry).await {
+            tracing::error!(error.message = %e, "cannot write the audit log");
+        }
+    }
+
     /// `AppError::Denied` unless the actor holds `permission`.
     pub fn require(&self, permission: Permission) -> Result<(), AppError> {
         if self.may(permission) { Ok(()) } else { Err(AppError::Denied(permission)) }

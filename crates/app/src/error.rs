@@ -14,3 +14,27 @@ pub enum AppError {
     #[error(transparent)]
     Store(#[from] StoreError),
 }
+
+/// A rejected input, named by field, with a stable code and a message in the user's language.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FieldError {
+    /// The parameter or form field, e.g. `limit` or `values.gross_output`.
+    pub field: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &'static str, message: String) -> FieldError {
+        FieldError { field: field.into(), code, message }
+    }
+
+    /// From a domain error that knows how to explain itself.
+    pub fn from_domain(
+        field: impl Into<String>,
+        error: &impl xinzhi_domain::Localize,
+        lang: xinzhi_domain::Lang,
+    ) -> FieldError {
+        FieldError { field: field.into(), code: error.code(), message: error.message(lang) }
+    }
+}

@@ -10,6 +10,7 @@ pub mod error;
 pub mod imports;
 pub mod profile_imports;
 pub mod reporting;
+pub mod reports;
 
 pub use actor::Actor;
-pub use error::AppError;
+pub use error::{AppError, FieldError};

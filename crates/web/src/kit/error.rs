@@ -7,30 +7,13 @@ use axum::extract::FromRequest;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
-use xinzhi_domain::{Lang, Localize};
+use xinzhi_domain::Lang;
 use xinzhi_store::StoreError;
 
 use crate::kit::i18n::Tr;
 
-/// A rejected input, named by field, with a stable code and a message in the user's language.
-#[derive(Debug, Clone, Serialize)]
-pub struct FieldError {
-    /// The parameter or form field, e.g. `limit` or `values.gross_output`.
-    pub field: String,
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, code: &'static str, message: String) -> FieldError {
-        FieldError { field: field.into(), code, message }
-    }
-
-    /// From a domain error that knows how to explain itself.
-    pub fn from_domain(field: impl Into<String>, error: &impl Localize, lang: Lang) -> FieldError {
-        FieldError { field: field.into(), code: error.code(), message: error.message(lang) }
-    }
-}
+/// A rejected input, named by field (the operations of `xinzhi_app` answer them too).
+pub use xinzhi_app::FieldError;
 
 /// What a JSON endpoint answers when it cannot do what was asked.
 #[derive(Debug)]

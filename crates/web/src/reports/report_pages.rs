@@ -23,8 +23,8 @@ use crate::kit::forms::FormFields;
 use crate::kit::i18n::Tr;
 use crate::kit::language::Language;
 use crate::kit::layout::Layout;
-use crate::reports::{RawValue, ReportInput, SaveFailure, save};
 use xinzhi_app::clock::current_month;
+use xinzhi_app::reports::{RawValue, ReportInput, SaveFailure, save};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -320,14 +320,23 @@ async fn view_report_post(
     }
     let enterprise = visible_enterprise(&state, &caller, &code).await.map_err(|e| PageError::from_store(lang, e))?;
     let outcome = if fields.get("action") == Some("correct") {
-        crate::reports::correct(&state, &caller, lang, &enterprise, period, input, fields.get("reason"))
-            .await
-            .map(|_| "corrected")
+        xinzhi_app::reports::correct(
+            &state.store,
+            &caller.acting(),
+            lang,
+            &enterprise,
+            period,
+            input,
+            fields.get("reason"),
+        )
+        .await
+        .map(|_| "corrected")
     } else {
         let report = ReportInput { values: input, year_to_date: Vec::new(), submit, explanation: explanation.clone() };
-        save(&state, &caller, lang, &enterprise, period, report)
-            .await
-            .map(|(status, _)| if status == ReportStatus::Submitted { "submitted" } else { "draft" })
+        save(&state.store, &caller.acting(), lang, &enterprise, period, report).await.map(|(status, _)| {
+            crate::kit::metrics::METRICS.reports_saved.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if status == ReportStatus::Submitted { "submitted" } else { "draft" }
+        })
     };
     match outcome {
         Ok(done) => Ok(Redirect::to(&format!("/reports/{code}/{period}?done={done}")).into_response()),
