@@ -58,6 +58,18 @@ pub enum Permission {
     EditBriefingTemplates,
     /// Correct the facts read from peer reports.
     EditPeerReports,
+    /// Read 亩均 evaluation runs of the scope (a firm its own result).
+    ReadEvaluations,
+    /// Report progress on a task the unit leads, with files.
+    ReportTaskProgress,
+    /// Record an enterprise request (the firm, or staff on its behalf).
+    RecordRequests,
+    /// Accept, reroute and reply to requests: the city's staff, and a department for those routed to it.
+    HandleRequests,
+    /// Rate, reopen or close a request as the firm that raised it.
+    RateRequests,
+    /// Add files to a request one sees (everyone but the city's leaders, who read).
+    AttachToRequests,
 }
 
 /// The city's staff who run the platform's business: the system administrator and analysts.
@@ -71,12 +83,34 @@ const WRITERS: &[Role] =
 /// districts (not parks, not firms).
 const TASK_UNITS: &[Role] =
     &[Role::Admin, Role::CityLeader, Role::CityAnalyst, Role::DistrictOfficer, Role::DepartmentHandler];
+/// Task units who work on tasks: as `TASK_UNITS` without the city's leaders, who read.
+const TASK_WORKERS: &[Role] = &[Role::Admin, Role::CityAnalyst, Role::DistrictOfficer, Role::DepartmentHandler];
+/// Those who see evaluation results: everyone with firms in scope (a firm its own).
+const RESULT_READERS: &[Role] = &[
+    Role::Admin,
+    Role::CityLeader,
+    Role::CityAnalyst,
+    Role::DistrictOfficer,
+    Role::ParkOfficer,
+    Role::EnterpriseReporter,
+];
+/// Who handles requests: the city's staff, and departments for those routed to them.
+const REQUEST_HANDLERS: &[Role] = &[Role::Admin, Role::CityAnalyst, Role::DepartmentHandler];
+/// Who adds files to the requests they see: all but the city's leaders.
+const REQUEST_ATTACHERS: &[Role] = &[
+    Role::Admin,
+    Role::CityAnalyst,
+    Role::DistrictOfficer,
+    Role::ParkOfficer,
+    Role::DepartmentHandler,
+    Role::EnterpriseReporter,
+];
 /// Those who oversee firms: the reviewers and the city's leaders.
 const OVERSEERS: &[Role] =
     &[Role::Admin, Role::CityLeader, Role::CityAnalyst, Role::DistrictOfficer, Role::ParkOfficer];
 
 impl Permission {
-    pub const ALL: [Permission; 21] = [
+    pub const ALL: [Permission; 27] = [
         Permission::ManageAccounts,
         Permission::GrantRoles,
         Permission::ReadAuditLog,
@@ -98,6 +132,12 @@ impl Permission {
         Permission::DraftBriefings,
         Permission::EditBriefingTemplates,
         Permission::EditPeerReports,
+        Permission::ReadEvaluations,
+        Permission::ReportTaskProgress,
+        Permission::RecordRequests,
+        Permission::HandleRequests,
+        Permission::RateRequests,
+        Permission::AttachToRequests,
     ];
 
     /// The roles holding the permission: the table.
@@ -120,6 +160,12 @@ impl Permission {
             | Permission::EditRequestCategories
             | Permission::EditBriefingTemplates
             | Permission::EditPeerReports => CITY_STAFF,
+            Permission::ReadEvaluations => RESULT_READERS,
+            Permission::ReportTaskProgress => TASK_WORKERS,
+            Permission::RecordRequests => WRITERS,
+            Permission::HandleRequests => REQUEST_HANDLERS,
+            Permission::RateRequests => &[Role::EnterpriseReporter],
+            Permission::AttachToRequests => REQUEST_ATTACHERS,
         }
     }
 
@@ -146,6 +192,12 @@ impl Permission {
             Permission::DraftBriefings => "draft_briefings",
             Permission::EditBriefingTemplates => "edit_briefing_templates",
             Permission::EditPeerReports => "edit_peer_reports",
+            Permission::ReadEvaluations => "read_evaluations",
+            Permission::ReportTaskProgress => "report_task_progress",
+            Permission::RecordRequests => "record_requests",
+            Permission::HandleRequests => "handle_requests",
+            Permission::RateRequests => "rate_requests",
+            Permission::AttachToRequests => "attach_to_requests",
         }
     }
 
@@ -176,6 +228,12 @@ impl Permission {
             Permission::DraftBriefings => lang.pick("起草简报", "Draft briefings"),
             Permission::EditBriefingTemplates => lang.pick("维护简报模板", "Edit briefing templates"),
             Permission::EditPeerReports => lang.pick("校正对标报告", "Correct peer reports"),
+            Permission::ReadEvaluations => lang.pick("查看亩均评价结果", "Read 亩均 evaluations"),
+            Permission::ReportTaskProgress => lang.pick("报送任务进展", "Report task progress"),
+            Permission::RecordRequests => lang.pick("登记企业诉求", "Record requests"),
+            Permission::HandleRequests => lang.pick("受理和答复诉求", "Handle requests"),
+            Permission::RateRequests => lang.pick("评价诉求办理", "Rate requests"),
+            Permission::AttachToRequests => lang.pick("为诉求添加附件", "Attach files to requests"),
         }
     }
 
@@ -227,10 +285,33 @@ mod tests {
         let held = |role: Role| Permission::ALL.into_iter().filter(|p| role.may(*p)).collect::<Vec<_>>();
         assert_eq!(
             held(Role::CityLeader),
-            [Permission::ReadReportingProgress, Permission::ReadMonitoring, Permission::ReadTasks]
+            [
+                Permission::ReadReportingProgress,
+                Permission::ReadMonitoring,
+                Permission::ReadTasks,
+                Permission::ReadEvaluations
+            ]
         );
-        assert_eq!(held(Role::EnterpriseReporter), [Permission::WriteReports, Permission::EditProfiles]);
-        assert_eq!(held(Role::DepartmentHandler), [Permission::ReadTasks]);
+        assert_eq!(
+            held(Role::EnterpriseReporter),
+            [
+                Permission::WriteReports,
+                Permission::EditProfiles,
+                Permission::ReadEvaluations,
+                Permission::RecordRequests,
+                Permission::RateRequests,
+                Permission::AttachToRequests
+            ]
+        );
+        assert_eq!(
+            held(Role::DepartmentHandler),
+            [
+                Permission::ReadTasks,
+                Permission::ReportTaskProgress,
+                Permission::HandleRequests,
+                Permission::AttachToRequests
+            ]
+        );
     }
 
     #[test]

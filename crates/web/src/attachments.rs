@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use xinzhi_domain::attachment::content_type;
-use xinzhi_domain::{Lang, Role};
+use xinzhi_domain::{Lang, Permission};
 use xinzhi_store::attachments::{Attachment, NewFile, Owner};
 
 use crate::AppState;
@@ -40,15 +40,15 @@ pub fn api_router() -> Router<AppState> {
 /// Who may add files: for a task its lead unit (or the city's staff), for a request whoever
 /// sees it but the city's leaders, who only read.
 async fn may_attach(state: &AppState, caller: &Caller, owner: Owner) -> bool {
-    if caller.user.role == Role::CityLeader {
-        return false;
-    }
+    let role = caller.user.role;
     match owner {
         Owner::Task(id) => {
-            crate::kit::notices::sees_tasks(caller)
+            role.may(Permission::ReportTaskProgress)
                 && state.store.task(caller.scope(), id).await.is_ok_and(|(task, _, _)| task.led_by(caller.scope()))
         }
-        Owner::Request(id) => state.store.request(caller.scope(), id).await.is_ok(),
+        Owner::Request(id) => {
+            role.may(Permission::AttachToRequests) && state.store.request(caller.scope(), id).await.is_ok()
+        }
     }
 }
 

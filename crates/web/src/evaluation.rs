@@ -57,7 +57,7 @@ fn runs_evaluations(caller: &Caller) -> bool {
 
 /// Who sees runs: every scoped role but departments (a firm sees its own result).
 fn sees_runs(caller: &Caller) -> bool {
-    !matches!(caller.scope(), xinzhi_store::Scope::Department(_))
+    caller.user.role.may(Permission::ReadEvaluations)
 }
 
 fn parse_group(lang: Lang, text: Option<&str>) -> Result<Group, ApiError> {

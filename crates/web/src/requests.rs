@@ -93,7 +93,7 @@ pub struct RequestInput {
 }
 
 fn records_requests(role: Role) -> bool {
-    role.may(Permission::ReviewReports) || role == Role::EnterpriseReporter
+    role.may(Permission::RecordRequests)
 }
 
 pub(crate) async fn department_by_code(state: &AppState, lang: Lang, code: &str) -> Result<DepartmentId, ApiError> {
@@ -209,15 +209,15 @@ fn parse_step(text: &str) -> Option<Step> {
 /// staff) handle it; the firm rates, reopens or closes it.
 fn may_take(caller: &Caller, request: &Request, step: Step) -> bool {
     let role = caller.user.role;
-    let city_staff = matches!(role, Role::Admin | Role::CityAnalyst);
+    let city_staff = role.may(Permission::HandleRequests) && *caller.scope() == Scope::City;
     let handler = match caller.scope() {
-        Scope::Department(d) => request.department_id == Some(*d),
+        Scope::Department(d) => role.may(Permission::HandleRequests) && request.department_id == Some(*d),
         _ => false,
     };
     match step {
         Step::Accept | Step::Reroute | Step::Reply => city_staff || handler,
-        Step::Rate | Step::Reopen => role == Role::EnterpriseReporter,
-        Step::Close => city_staff || role == Role::EnterpriseReporter,
+        Step::Rate | Step::Reopen => role.may(Permission::RateRequests),
+        Step::Close => city_staff || role.may(Permission::RateRequests),
     }
 }
 
@@ -658,7 +658,7 @@ async fn request_page(
         steps,
         problems,
         files: crate::kit::attachments::lines(tr, files),
-        may_attach: caller.user.role != Role::CityLeader,
+        may_attach: caller.user.role.may(Permission::AttachToRequests),
         r,
     })
 }

@@ -14,7 +14,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use xinzhi_domain::{Lang, Permission, RegionCode, Role};
+use xinzhi_domain::{Lang, Permission, RegionCode};
 use xinzhi_store::StoreError;
 use xinzhi_store::attachments::NewFile;
 use xinzhi_store::tasks::{LeadUnit, NewTask, Task, TaskProgress};
@@ -151,7 +151,7 @@ async fn progress(
     input: &ProgressInput,
     file: Option<&NewFile>,
 ) -> Result<Task, ApiError> {
-    if !sees_tasks(caller) || caller.user.role == Role::CityLeader {
+    if !caller.user.role.may(Permission::ReportTaskProgress) {
         audit_denial(state, caller, "tasks", "progress").await;
         return Err(ApiError::NotFound(lang));
     }
@@ -450,7 +450,7 @@ async fn task_page(
         cooperating: l.task.cooperating.join("、"),
         milestones: milestones.into_iter().map(|(t, d)| (t, tr.date(d))).collect(),
         progress: progress.into_iter().map(|p| (tr.timestamp(p.at), p.by, p.percent, p.text)).collect(),
-        may_post: l.task.done_on.is_none() && caller.user.role != Role::CityLeader,
+        may_post: l.task.done_on.is_none() && caller.user.role.may(Permission::ReportTaskProgress),
         t: row(tr, lang, &l),
         problems,
     })
