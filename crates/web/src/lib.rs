@@ -7,30 +7,25 @@
 
 mod account;
 mod admin;
-mod api;
 mod attachments;
 mod benchmark;
 mod briefings;
 mod commendations;
-mod completion;
 mod cultivation;
 mod evaluation;
 pub mod inbox;
 mod kit;
 mod monitor;
-mod official;
 mod openapi;
-mod pages;
 mod policies;
 pub mod profiles;
 mod programmes;
 mod projects;
 mod promotion;
+mod registry;
 mod reports;
 mod requests;
-mod settings;
 mod tasks;
-mod upload;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -107,15 +102,15 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     let timeout = state.config.request_timeout;
     Router::new()
-        .merge(pages::router())
+        .merge(registry::router())
         .merge(account::router())
         .merge(account::two_factor::router())
         .merge(admin::router())
         .merge(reports::report_pages::router())
-        .merge(upload::router())
-        .merge(completion::router())
-        .merge(settings::router())
-        .merge(official::router())
+        .merge(reports::upload::router())
+        .merge(reports::completion::router())
+        .merge(reports::settings::router())
+        .merge(reports::official::router())
         .merge(monitor::router())
         .merge(cultivation::router())
         .merge(evaluation::router())
@@ -135,11 +130,11 @@ pub fn router(state: AppState) -> Router {
         .merge(profiles::router())
         .nest(
             "/api/v1",
-            api::router()
+            registry::api::router()
                 .merge(openapi::api_router())
                 .merge(reports::router())
-                .merge(upload::api_router())
-                .merge(completion::api_router())
+                .merge(reports::upload::api_router())
+                .merge(reports::completion::api_router())
                 .merge(monitor::api_router())
                 .merge(cultivation::api_router())
                 .merge(evaluation::api_router())

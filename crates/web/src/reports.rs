@@ -2,7 +2,11 @@
 //! A `PUT` saves a draft or, with `"submit": true`, submits after the data set's required
 //! fields and validation rules pass; warnings (e.g. year-on-year jumps) need an explanation.
 
+pub(crate) mod completion;
+pub(crate) mod official;
 pub(crate) mod report_pages;
+pub(crate) mod settings;
+pub(crate) mod upload;
 
 use std::collections::BTreeMap;
 

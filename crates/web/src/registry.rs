@@ -1,5 +1,8 @@
-//! Server-rendered pages. One handler and one template struct per page; handlers collect the
-//! data, templates only lay it out.
+//! The registry: the overview, the enterprises and their records, the clusters and chains, as
+//! pages (here: one handler and one template struct per page; handlers collect the data,
+//! templates only lay it out) and as JSON (`api.rs`).
+
+pub(crate) mod api;
 
 use askama::Template;
 use askama_web::WebTemplate;
