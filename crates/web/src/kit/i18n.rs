@@ -69,7 +69,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("filter.below", "规下", "Below scale"),
     ("filter.submit", "查询", "Search"),
     ("filter.reset", "重置", "Reset"),
-    ("list.total", "共 {n} 家", "{n} enterprises"),
+    ("list.total", "共 {n} 家", "{n} {n:enterprise|enterprises}"),
     ("list.empty", "没有符合条件的企业", "No enterprise matches"),
     ("page.prev", "上一页", "Previous"),
     ("page.next", "下一页", "Next"),
@@ -100,7 +100,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("chain.chiefs", "链长", "Chain chiefs"),
     ("chain.owners", "链主企业", "Chain-owner enterprises"),
     ("chain.map", "产业链图谱", "Chain map"),
-    ("chain.enterprises", "链上企业 {n} 家", "{n} enterprises on the chain"),
+    ("chain.enterprises", "链上企业 {n} 家", "{n} {n:enterprise|enterprises} on the chain"),
     ("chain.owner_badge", "链主", "owner"),
     ("chain.above_badge", "规上", "above scale"),
     ("chain.empty", "暂无企业", "No enterprises yet"),
@@ -164,7 +164,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     (
         "login.throttled",
         "本地址登录失败次数过多，请{seconds}秒后再试",
-        "Too many failed sign-ins from this address; try again in {seconds} seconds",
+        "Too many failed sign-ins from this address; try again in {seconds} {seconds:second|seconds}",
     ),
     ("api_docs.title", "数据接口说明", "API reference"),
     (
@@ -386,7 +386,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("audit.from", "起始日期", "From"),
     ("audit.to", "截止日期", "To"),
     ("audit.export", "导出CSV", "Export CSV"),
-    ("audit.total", "共 {n} 条", "{n} entries"),
+    ("audit.total", "共 {n} 条", "{n} {n:entry|entries}"),
     ("nav.reports", "月报", "Monthly reports"),
     ("nav.monitor", "运行监测", "Monitoring"),
     ("nav.cultivation", "梯度培育", "Cultivation"),
@@ -458,12 +458,12 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("monitor.alerts", "预警", "Alerts"),
     ("monitor.alert_declines", "累计产值同比下降企业", "Firms with falling cumulative output"),
     ("monitor.decline_count", "下降{t}%以上{n}家", "{n} down {t}% or more"),
-    ("monitor.alert_streaks", "连续{n}个月同比下降", "Down on last year {n} months running"),
+    ("monitor.alert_streaks", "连续{n}个月同比下降", "Down on last year {n} {n:month|months} running"),
     ("monitor.alert_missing", "本月未报企业", "Firms without a report this month"),
     (
         "monitor.missing_note",
         "{of}家规上企业中{n}家未报（含草稿和退回）",
-        "{n} of {of} above-scale firms (drafts and returned reports included)",
+        "{n} of {of} above-scale {of:firm|firms} (drafts and returned reports included)",
     ),
     ("monitor.alert_power_up", "用电增、产值降", "Electricity up, output down"),
     ("monitor.alert_output_up", "产值增、用电降", "Output up, electricity down"),
@@ -562,7 +562,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "{year}年度，按规则 {version} 评选（{source}）。规则可在“表彰评选规则”中按版本修改。",
         "{year}, by rules {version} ({source}). The rules are versioned and editable.",
     ),
-    ("commendation.eligible", "符合条件 {n} 户", "{n} firms met the conditions"),
+    ("commendation.eligible", "符合条件 {n} 户", "{n} {n:firm|firms} met the conditions"),
     ("commendation.col_place", "名次", "Place"),
     ("commendation.col_value", "排序依据", "Ranked by"),
     ("nav.policies", "政策库", "Policies"),
@@ -600,7 +600,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("policies.too_long", "不能超过{max}个字", "At most {max} characters"),
     ("policies.bad_date", "“{date}”不是有效日期（应为 yyyy-mm-dd）", "'{date}' is not a date (yyyy-mm-dd)"),
     ("policies.range", "截止日期早于生效日期", "The end is before the start"),
-    ("policies.problems", "{n} 处填写有误，政策未保存", "{n} fields are wrong; the policy was not saved"),
+    ("policies.problems", "{n} 处填写有误，政策未保存", "{n} {n:field is|fields are} wrong; the policy was not saved"),
     ("policies.eligible", "符合条件企业", "Eligible firms"),
     (
         "policies.eligible_note",
@@ -687,7 +687,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "来源不正确：企业在线提交，工作人员登记电话、12345热线或走访诉求",
         "Wrong channel: firms submit online; staff record phone, hotline or visit requests",
     ),
-    ("requests.problems", "{n} 处填写有误，诉求未提交", "{n} fields are wrong; nothing was submitted"),
+    ("requests.problems", "{n} 处填写有误，诉求未提交", "{n} {n:field is|fields are} wrong; nothing was submitted"),
     ("requests.bad_step", "“{step}”不是办理步骤", "'{step}' is not a step"),
     ("requests.bad_stage", "“{stage}”不是诉求状态", "'{stage}' is not a stage"),
     ("requests.bad_timing", "“{timing}”应为 due_soon 或 overdue", "'{timing}' must be due_soon or overdue"),
@@ -768,7 +768,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "The file lists a project of this name in this district twice",
     ),
     ("projects.import_link", "从Excel导入", "Import from Excel"),
-    ("projects.problems", "{n} 处填写有误，项目未登记", "{n} fields are wrong; nothing was registered"),
+    ("projects.problems", "{n} 处填写有误，项目未登记", "{n} {n:field is|fields are} wrong; nothing was registered"),
     ("nav.tasks", "攻坚行动", "Actions"),
     ("tasks.title", "攻坚行动与任务", "Tough actions and tasks"),
     ("tasks.supervision", "督办清单", "Supervision list"),
@@ -839,7 +839,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("requests.category_edit", "修改", "Edit"),
     ("requests.category_save", "新增或修改类别", "Add or change a category"),
     ("requests.bad_days", "“{value}”不是工作日天数", "'{value}' is not a number of working days"),
-    ("requests.category_problems", "{n} 处填写有误，类别未保存", "{n} fields are wrong; the category was not saved"),
+    (
+        "requests.category_problems",
+        "{n} 处填写有误，类别未保存",
+        "{n} {n:field is|fields are} wrong; the category was not saved",
+    ),
     ("requests.categories_link", "诉求类别与时限", "Categories and limits"),
     ("nav.benchmark", "对标", "Peers"),
     ("nav.briefings", "简报", "Briefings"),
@@ -898,7 +902,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "“{kind}”应为 growth、count、amount、rank 或 share",
         "'{kind}' should be growth, count, amount, rank or share",
     ),
-    ("benchmark.problems", "{n} 处填写有误，未保存", "{n} fields are wrong; nothing was saved"),
+    ("benchmark.problems", "{n} 处填写有误，未保存", "{n} {n:field is|fields are} wrong; nothing was saved"),
     ("briefings.title", "运行简报", "Briefings"),
     (
         "briefings.note",
@@ -995,7 +999,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("programme.bad_date", "认定日期“{date}”不是有效日期（应为 yyyy-mm-dd）", "'{date}' is not a date (yyyy-mm-dd)"),
     ("programme.bad_quantity", "数量 {quantity} 应在 1—100000 之间", "Quantity {quantity} must be 1–100000"),
     ("programme.bad_count", "每次应登记 1—5000 条认定", "Send 1–5000 recognitions at a time"),
-    ("programme.problems", "{n} 条认定有误，均未保存", "{n} recognitions are wrong; none was stored"),
+    (
+        "programme.problems",
+        "{n} 条认定有误，均未保存",
+        "{n} {n:recognition is|recognitions are} wrong; none was stored",
+    ),
     ("promotion.title", "小升规培育库", "Below-scale to above-scale (小升规) pool"),
     (
         "promotion.note",
@@ -1111,7 +1119,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("profile.reason", "修改说明", "Reason for the change"),
     ("profile.yes", "是", "yes"),
     ("profile.no", "否", "no"),
-    ("profile.saved", "已保存，{n}项数据有变化", "Saved: {n} values changed"),
+    ("profile.saved", "已保存，{n}项数据有变化", "Saved: {n} {n:value|values} changed"),
     ("profile.invalid", "画像数据有误，未保存", "The profile has errors; nothing was saved"),
     ("profile.ladder", "梯度认定条件对照", "Against the ladder criteria"),
     ("profile.ladder_note", "按认定标准{version}评价本年度画像", "This year's profile against criteria {version}"),
@@ -1291,7 +1299,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Download the error report (.xlsx, faulty cells in red)",
     ),
     ("import.rows", "逐行处理", "Row by row"),
-    ("import.more_rows", "另有 {n} 行未列出", "{n} more rows not listed"),
+    ("import.more_rows", "另有 {n} 行未列出", "{n} more {n:row|rows} not listed"),
     ("import.again", "上传另一个文件", "Upload another file"),
     ("import.outcome.written", "新增{added}项，修改{changed}项", "{added} added, {changed} changed"),
     ("import.outcome.unchanged", "无变化", "Unchanged"),
@@ -1408,7 +1416,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Columns: region (name or admin code), indicator, period (optional), month, cumulative 1—N, month growth %, cumulative growth %. Any faulty row stops the whole import.",
     ),
     ("official.upload", "导入", "Import"),
-    ("official.imported", "已导入 {n} 个数据", "{n} figures imported"),
+    ("official.imported", "已导入 {n} 个数据", "{n} {n:figure|figures} imported"),
     ("change.title", "修改记录", "Changes"),
     ("change.old", "原值", "Old"),
     ("change.new", "新值", "New"),
@@ -1450,8 +1458,12 @@ impl Tr {
     }
 
     /// The message with `{name}` placeholders replaced.
+    /// The message `key` with its `{name}` placeholders filled. `{name:one|other}` is the word
+    /// that agrees with the argument `name` in English ("1 enterprise", "2 enterprises"); Chinese
+    /// messages need none.
     pub fn f(&self, key: &str, args: &[(&str, &str)]) -> String {
-        args.iter().fold(self.t(key).to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+        let agreed = args.iter().fold(self.t(key).to_owned(), |text, (name, value)| plural(&text, name, value));
+        args.iter().fold(agreed, |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
     }
 
     /// `tag` of the language: `zh-CN` or `en`.
@@ -1533,6 +1545,23 @@ pub fn format_number(value: f64, decimals: u8) -> String {
         Some(f) => format!("{sign}{grouped}.{f}"),
         None => format!("{sign}{grouped}"),
     }
+}
+
+/// Replaces each `{name:one|other}` in `text` by `one` when `value` is 1, else by `other`.
+fn plural(text: &str, name: &str, value: &str) -> String {
+    let opener = format!("{{{name}:");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(&opener) {
+        let Some(end) = rest[start..].find('}').map(|e| start + e) else { break };
+        let forms = &rest[start + opener.len()..end];
+        let (one, other) = forms.split_once('|').unwrap_or((forms, forms));
+        out.push_str(&rest[..start]);
+        out.push_str(if value.trim() == "1" { one } else { other });
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -1626,6 +1655,31 @@ mod tests {
         assert_eq!(zh.timestamp(1_704_038_400), "2024-01-01 00:00");
         assert_eq!(zh.timestamp(1_704_038_400 - 60), "2023-12-31 23:59");
         assert_eq!(en.f("page.position", &[("page", "2"), ("pages", "9")]), "Page 2 of 9");
+    }
+
+    #[test]
+    fn english_words_agree_with_their_number_and_chinese_needs_none() {
+        let en = Tr::new(Lang::En);
+        assert_eq!(en.f("list.total", &[("n", "1")]), "1 enterprise");
+        assert_eq!(en.f("list.total", &[("n", "2")]), "2 enterprises");
+        assert_eq!(en.f("list.total", &[("n", "1,201")]), "1,201 enterprises");
+        assert_eq!(en.f("policies.problems", &[("n", "1")]), "1 field is wrong; the policy was not saved");
+        assert_eq!(Tr::new(Lang::ZhCn).f("list.total", &[("n", "1")]), "共 1 家");
+        // Every placeholder of a message is filled: no "{", "|" or "}" is left behind.
+        for lang in [Lang::ZhCn, Lang::En] {
+            for (key, _, _) in MESSAGES {
+                let tr = Tr::new(lang);
+                let names: Vec<String> = tr
+                    .t(key)
+                    .split('{')
+                    .skip(1)
+                    .filter_map(|p| p.split(['}', ':']).next().map(str::to_owned))
+                    .collect();
+                let args: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "2")).collect();
+                let text = tr.f(key, &args);
+                assert!(!text.contains('{') && !text.contains('}'), "{key}: {text}");
+            }
+        }
     }
 
     #[test]
