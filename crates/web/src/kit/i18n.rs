@@ -149,7 +149,6 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "参数“{field}”应为日期（如2024-03-31），实际为“{value}”",
         "Parameter '{field}' must be a date such as 2024-03-31, got '{value}'",
     ),
-    ("nav.account", "我的账户", "My account"),
     ("nav.admin", "系统管理", "Administration"),
     ("nav.logout", "退出", "Sign out"),
     ("login.title", "登录", "Sign in"),
@@ -1272,7 +1271,6 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("import.no_file", "请选择要上传的文件", "Choose a file to upload"),
     ("import.upload_failed", "上传失败", "The upload failed"),
     ("import.preview", "预览（尚未写入）", "Preview (nothing written yet)"),
-    ("import.result", "导入结果", "Import result"),
     ("import.done", "已导入", "Imported"),
     (
         "import.refused",
@@ -1634,6 +1632,48 @@ mod tests {
         missing.sort_unstable();
         missing.dedup();
         assert!(missing.is_empty(), "missing message keys: {missing:?}");
+    }
+
+    /// Every message is used somewhere: named in a template or a source file, or under a prefix
+    /// a source builds keys from (`format!("requests.step.{}", …)`).
+    #[test]
+    fn no_message_is_unused() {
+        fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs" || e == "html") {
+                    found.push(std::fs::read_to_string(&path).unwrap_or_default());
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut sources = Vec::new();
+        walk(&root.join("src"), &mut sources);
+        walk(&root.join("templates"), &mut sources);
+        // The catalogue itself names every key: only the code around it counts.
+        let own = include_str!("i18n.rs");
+        let table_start = own.find("const MESSAGES").unwrap_or(0);
+        let table_end = own[table_start..].find("\n];").map_or(own.len(), |e| table_start + e);
+        let code = [&own[..table_start], &own[table_end..]].concat();
+        let text: String =
+            sources.into_iter().filter(|s| !s.contains("const MESSAGES")).chain(std::iter::once(code)).collect();
+        let prefixes: Vec<&str> = text
+            .match_indices("format!(\"")
+            .filter_map(|(i, _)| {
+                let rest = &text[i + 9..];
+                let literal = &rest[..rest.find('"')?];
+                let prefix = &literal[..literal.find('{')?];
+                (prefix.ends_with('.') && !prefix.contains(' ')).then_some(prefix)
+            })
+            .collect();
+        let unused: Vec<&str> = MESSAGES
+            .iter()
+            .map(|(key, _, _)| *key)
+            .filter(|key| !text.contains(&format!("\"{key}\"")) && !prefixes.iter().any(|p| key.starts_with(p)))
+            .collect();
+        assert!(unused.is_empty(), "messages nothing uses: {unused:?}");
     }
 
     #[test]
