@@ -37,7 +37,7 @@ pub fn router() -> Router<AppState> {
 const MAX_CREDENTIAL: usize = 256;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "login.html")]
+#[template(path = "account/login.html")]
 pub struct LoginPage {
     tr: Tr,
     layout: Layout,
@@ -300,7 +300,7 @@ pub struct TokenRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "account.html")]
+#[template(path = "account/account.html")]
 pub struct AccountPage {
     tr: Tr,
     layout: Layout,

@@ -68,7 +68,7 @@ pub struct UserRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "admin_users.html")]
+#[template(path = "admin/admin_users.html")]
 pub struct UsersPage {
     tr: Tr,
     layout: Layout,
@@ -112,7 +112,7 @@ pub struct RoleOption {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "admin_user.html")]
+#[template(path = "admin/admin_user.html")]
 pub struct UserPage {
     tr: Tr,
     layout: Layout,
@@ -467,7 +467,7 @@ pub struct FixedRule {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "admin_security.html")]
+#[template(path = "admin/admin_security.html")]
 pub struct SecurityPage {
     tr: Tr,
     layout: Layout,
@@ -702,7 +702,7 @@ pub struct AuditRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "audit.html")]
+#[template(path = "admin/audit.html")]
 pub struct AuditPage {
     tr: Tr,
     layout: Layout,

@@ -392,7 +392,7 @@ pub struct TableLine {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "benchmark.html")]
+#[template(path = "benchmark/benchmark.html")]
 pub struct TablePage {
     tr: Tr,
     layout: Layout,
@@ -498,7 +498,7 @@ pub struct FactLine {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "benchmark_report.html")]
+#[template(path = "benchmark/benchmark_report.html")]
 pub struct ReportPage {
     tr: Tr,
     layout: Layout,

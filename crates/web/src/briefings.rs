@@ -530,7 +530,7 @@ async fn api_save_template(
 // ------------------------------------------------------------------------------ the pages
 
 #[derive(Template, WebTemplate)]
-#[template(path = "briefings.html")]
+#[template(path = "briefings/briefings.html")]
 pub struct ListPage {
     tr: Tr,
     layout: Layout,
@@ -600,7 +600,7 @@ pub enum Shown {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "briefing.html")]
+#[template(path = "briefings/briefing.html")]
 pub struct BriefingPage {
     tr: Tr,
     layout: Layout,
@@ -741,7 +741,7 @@ async fn view_docx(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "briefing_templates.html")]
+#[template(path = "briefings/briefing_templates.html")]
 pub struct TemplatesPage {
     tr: Tr,
     layout: Layout,

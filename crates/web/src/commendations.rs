@@ -82,7 +82,7 @@ pub struct ListView {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "commendations.html")]
+#[template(path = "commendations/commendations.html")]
 pub struct CommendationsPage {
     tr: Tr,
     layout: Layout,

@@ -137,7 +137,7 @@ pub struct ReviewRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "cultivation.html")]
+#[template(path = "cultivation/cultivation.html")]
 pub struct LadderPage {
     tr: Tr,
     layout: Layout,
@@ -313,7 +313,7 @@ pub struct CandidateRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "cultivation_pool.html")]
+#[template(path = "cultivation/cultivation_pool.html")]
 pub struct PoolPage {
     tr: Tr,
     layout: Layout,
@@ -560,7 +560,7 @@ pub struct VersionRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "cultivation_rules.html")]
+#[template(path = "cultivation/cultivation_rules.html")]
 pub struct RulesPage {
     tr: Tr,
     layout: Layout,

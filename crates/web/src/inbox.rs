@@ -46,7 +46,7 @@ async fn api_inbox(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "inbox.html")]
+#[template(path = "inbox/inbox.html")]
 pub struct InboxPage {
     tr: Tr,
     layout: Layout,

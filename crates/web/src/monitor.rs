@@ -241,7 +241,7 @@ pub struct AlertView {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "monitor.html")]
+#[template(path = "monitor/monitor.html")]
 pub struct CockpitPage {
     tr: Tr,
     layout: Layout,
@@ -830,7 +830,7 @@ pub struct FirmRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "monitor_firms.html")]
+#[template(path = "monitor/monitor_firms.html")]
 pub struct FirmsPage {
     tr: Tr,
     layout: Layout,
@@ -1170,7 +1170,7 @@ pub struct UnitOption {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "monitor_targets.html")]
+#[template(path = "monitor/monitor_targets.html")]
 pub struct TargetsPage {
     tr: Tr,
     layout: Layout,

@@ -122,7 +122,7 @@ async fn view_openapi() -> Response {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "api_docs.html")]
+#[template(path = "openapi/api_docs.html")]
 pub struct DocsPage {
     tr: Tr,
     layout: Layout,

@@ -480,7 +480,7 @@ pub struct PolicyRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "policies.html")]
+#[template(path = "policies/policies.html")]
 pub struct PoliciesPage {
     tr: Tr,
     layout: Layout,
@@ -583,7 +583,7 @@ pub struct FirmRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "policy.html")]
+#[template(path = "policies/policy.html")]
 pub struct PolicyPage {
     tr: Tr,
     layout: Layout,
@@ -770,7 +770,7 @@ async fn view_eligible_xlsx(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "firm_policies.html")]
+#[template(path = "policies/firm_policies.html")]
 pub struct FirmPoliciesPage {
     tr: Tr,
     layout: Layout,

@@ -173,7 +173,7 @@ pub struct TierLine {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "profile.html")]
+#[template(path = "profiles/profile.html")]
 pub struct ProfilePage {
     tr: Tr,
     layout: Layout,

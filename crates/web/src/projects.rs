@@ -501,7 +501,7 @@ pub struct ProjectRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "projects.html")]
+#[template(path = "projects/projects.html")]
 pub struct ProjectsPage {
     tr: Tr,
     layout: Layout,
@@ -642,7 +642,7 @@ async fn view_list_post(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "project.html")]
+#[template(path = "projects/project.html")]
 pub struct ProjectPage {
     tr: Tr,
     layout: Layout,

@@ -198,7 +198,7 @@ pub struct CandidateRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "promotion.html")]
+#[template(path = "promotion/promotion.html")]
 pub struct PromotionPage {
     tr: Tr,
     layout: Layout,

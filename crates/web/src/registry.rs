@@ -52,7 +52,7 @@ pub struct TierRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "overview.html")]
+#[template(path = "registry/overview.html")]
 pub struct OverviewPage {
     tr: Tr,
     layout: Layout,
@@ -145,7 +145,7 @@ pub struct ListRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "enterprises.html")]
+#[template(path = "registry/enterprises.html")]
 pub struct EnterprisesPage {
     tr: Tr,
     layout: Layout,
@@ -282,7 +282,7 @@ pub struct YearLink {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "enterprise.html")]
+#[template(path = "registry/enterprise.html")]
 pub struct EnterprisePage {
     tr: Tr,
     layout: Layout,
@@ -431,7 +431,7 @@ pub struct ClusterView {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "chains.html")]
+#[template(path = "registry/chains.html")]
 pub struct ChainsPage {
     tr: Tr,
     layout: Layout,
@@ -459,7 +459,7 @@ pub struct StageColumn {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "chain.html")]
+#[template(path = "registry/chain.html")]
 pub struct ChainPage {
     tr: Tr,
     layout: Layout,

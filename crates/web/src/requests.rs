@@ -477,7 +477,7 @@ pub struct RequestRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "requests.html")]
+#[template(path = "requests/requests.html")]
 pub struct RequestsPage {
     tr: Tr,
     layout: Layout,
@@ -595,7 +595,7 @@ async fn view_list_post(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "request.html")]
+#[template(path = "requests/request.html")]
 pub struct RequestPage {
     tr: Tr,
     layout: Layout,
@@ -698,7 +698,7 @@ async fn view_request_post(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "request_departments.html")]
+#[template(path = "requests/request_departments.html")]
 pub struct DepartmentsPage {
     tr: Tr,
     layout: Layout,
@@ -735,7 +735,7 @@ async fn view_departments(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "request_calendar.html")]
+#[template(path = "requests/request_calendar.html")]
 pub struct CalendarPage {
     tr: Tr,
     layout: Layout,

@@ -303,7 +303,7 @@ fn row(tr: Tr, lang: Lang, l: &TaskLine) -> TaskRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "tasks.html")]
+#[template(path = "tasks/tasks.html")]
 pub struct BoardPage {
     tr: Tr,
     layout: Layout,
@@ -408,7 +408,7 @@ async fn view_board_post(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "task.html")]
+#[template(path = "tasks/task.html")]
 pub struct TaskPage {
     tr: Tr,
     layout: Layout,
@@ -492,7 +492,7 @@ async fn view_task_post(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "task_supervision.html")]
+#[template(path = "tasks/task_supervision.html")]
 pub struct SupervisionPage {
     tr: Tr,
     layout: Layout,

@@ -92,7 +92,7 @@ async fn second_factor_ok(state: &AppState, user: &User, code: &str) -> Result<b
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "two_factor_challenge.html")]
+#[template(path = "account/two_factor_challenge.html")]
 pub struct ChallengePage {
     tr: Tr,
     layout: Layout,
@@ -169,7 +169,7 @@ async fn view_challenge_post(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "two_factor_enrol.html")]
+#[template(path = "account/two_factor_enrol.html")]
 pub struct EnrolPage {
     tr: Tr,
     layout: Layout,

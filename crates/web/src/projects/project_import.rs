@@ -323,7 +323,7 @@ async fn view_template(
 // ------------------------------------------------------------------------------ the pages
 
 #[derive(Template, WebTemplate)]
-#[template(path = "project_import.html")]
+#[template(path = "projects/project_import.html")]
 pub struct ImportPage {
     tr: Tr,
     layout: Layout,

@@ -184,7 +184,7 @@ fn status_label(tr: Tr, line: &FirmLine) -> &'static str {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "completion.html")]
+#[template(path = "reports/completion.html")]
 pub struct CompletionPage {
     tr: Tr,
     layout: Layout,

@@ -59,7 +59,7 @@ pub struct IndicatorOption {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "official.html")]
+#[template(path = "reports/official.html")]
 pub struct OfficialPage {
     tr: Tr,
     layout: Layout,

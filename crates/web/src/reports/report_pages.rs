@@ -103,7 +103,7 @@ pub struct HistoryRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "report.html")]
+#[template(path = "reports/report.html")]
 pub struct ReportPage {
     tr: Tr,
     layout: Layout,
@@ -431,7 +431,7 @@ pub struct StatusOption {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "review.html")]
+#[template(path = "reports/review.html")]
 pub struct ReviewPage {
     tr: Tr,
     layout: Layout,

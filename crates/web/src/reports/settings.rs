@@ -45,7 +45,7 @@ pub struct IndicatorLine {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "settings.html")]
+#[template(path = "reports/settings.html")]
 pub struct SettingsPage {
     tr: Tr,
     layout: Layout,

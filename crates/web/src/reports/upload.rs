@@ -169,7 +169,7 @@ pub struct PreviewLine {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "import.html")]
+#[template(path = "reports/import.html")]
 pub struct ImportPage {
     tr: Tr,
     layout: Layout,

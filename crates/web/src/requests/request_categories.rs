@@ -146,7 +146,7 @@ async fn api_save(
 // ------------------------------------------------------------------------------ the page
 
 #[derive(Template, WebTemplate)]
-#[template(path = "request_categories.html")]
+#[template(path = "requests/request_categories.html")]
 pub struct CategoriesPage {
     tr: Tr,
     layout: Layout,
