@@ -3,6 +3,12 @@
 //! criteria each firm still misses, and the ladder rule sets (versioned, effective-dated).
 //! Pages under `/cultivation`, JSON under `/api/v1/cultivation/…`.
 
+pub(crate) mod commendations;
+pub(crate) mod evaluation;
+pub(crate) mod profiles;
+pub(crate) mod programmes;
+pub(crate) mod promotion;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{OriginalUri, Path, Query, State};

@@ -10,18 +10,13 @@ mod admin;
 mod attachments;
 mod benchmark;
 mod briefings;
-mod commendations;
 mod cultivation;
-mod evaluation;
 pub mod inbox;
 mod kit;
 mod monitor;
 mod openapi;
 mod policies;
-pub mod profiles;
-mod programmes;
 mod projects;
-mod promotion;
 mod registry;
 mod reports;
 mod requests;
@@ -113,10 +108,10 @@ pub fn router(state: AppState) -> Router {
         .merge(reports::official::router())
         .merge(monitor::router())
         .merge(cultivation::router())
-        .merge(evaluation::router())
-        .merge(commendations::router())
+        .merge(cultivation::evaluation::router())
+        .merge(cultivation::commendations::router())
         .merge(policies::router())
-        .merge(programmes::router())
+        .merge(cultivation::programmes::router())
         .merge(projects::router())
         .merge(projects::project_import::router())
         .merge(requests::router())
@@ -126,8 +121,8 @@ pub fn router(state: AppState) -> Router {
         .merge(attachments::router())
         .merge(benchmark::router())
         .merge(briefings::router())
-        .merge(promotion::router())
-        .merge(profiles::router())
+        .merge(cultivation::promotion::router())
+        .merge(cultivation::profiles::router())
         .nest(
             "/api/v1",
             registry::api::router()
@@ -137,10 +132,10 @@ pub fn router(state: AppState) -> Router {
                 .merge(reports::completion::api_router())
                 .merge(monitor::api_router())
                 .merge(cultivation::api_router())
-                .merge(evaluation::api_router())
-                .merge(commendations::api_router())
+                .merge(cultivation::evaluation::api_router())
+                .merge(cultivation::commendations::api_router())
                 .merge(policies::api_router())
-                .merge(programmes::api_router())
+                .merge(cultivation::programmes::api_router())
                 .merge(projects::api_router())
                 .merge(projects::project_import::api_router())
                 .merge(requests::api_router())
@@ -150,8 +145,8 @@ pub fn router(state: AppState) -> Router {
                 .merge(attachments::api_router())
                 .merge(benchmark::api_router())
                 .merge(briefings::api_router())
-                .merge(promotion::api_router())
-                .merge(profiles::api_router()),
+                .merge(cultivation::promotion::api_router())
+                .merge(cultivation::profiles::api_router()),
         )
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::view_metrics))

@@ -406,7 +406,7 @@ pub struct RunRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "evaluation/mu_runs.html")]
+#[template(path = "cultivation/mu_runs.html")]
 pub struct RunsPage {
     tr: Tr,
     layout: Layout,
@@ -527,7 +527,7 @@ pub struct ObjectionRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "evaluation/mu_run.html")]
+#[template(path = "cultivation/mu_run.html")]
 pub struct RunPage {
     tr: Tr,
     layout: Layout,

@@ -198,7 +198,7 @@ pub struct CandidateRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "promotion/promotion.html")]
+#[template(path = "cultivation/promotion.html")]
 pub struct PromotionPage {
     tr: Tr,
     layout: Layout,

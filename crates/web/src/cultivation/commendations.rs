@@ -82,7 +82,7 @@ pub struct ListView {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "commendations/commendations.html")]
+#[template(path = "cultivation/commendations.html")]
 pub struct CommendationsPage {
     tr: Tr,
     layout: Layout,

@@ -326,7 +326,7 @@ pub struct RecordRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "programmes/programmes.html")]
+#[template(path = "cultivation/programmes.html")]
 pub struct ProgrammesPage {
     tr: Tr,
     layout: Layout,

@@ -173,7 +173,7 @@ pub struct TierLine {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "profiles/profile.html")]
+#[template(path = "cultivation/profile.html")]
 pub struct ProfilePage {
     tr: Tr,
     layout: Layout,
