@@ -1578,10 +1578,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn every_key_used_in_templates_and_code_exists() {
-        // Every template and every source file of the crate, found at test time: a new one
-        // cannot be left out.
+    /// The text of every source file and template of the crate, found at test time: a new one
+    /// cannot be left out.
+    fn sources_and_templates() -> Vec<String> {
         fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
             for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 let path = entry.path();
@@ -1592,10 +1591,16 @@ mod tests {
                 }
             }
         }
-        let mut sources = Vec::new();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        walk(&root.join("src"), &mut sources);
-        walk(&root.join("templates"), &mut sources);
+        let mut found = Vec::new();
+        walk(&root.join("src"), &mut found);
+        walk(&root.join("templates"), &mut found);
+        found
+    }
+
+    #[test]
+    fn every_key_used_in_templates_and_code_exists() {
+        let sources = sources_and_templates();
         assert!(sources.len() > 80, "the sources and templates are found");
         let pattern = |text: &str, opener: &str| -> Vec<String> {
             text.match_indices(opener)
@@ -1638,20 +1643,7 @@ mod tests {
     /// a source builds keys from (`format!("requests.step.{}", …)`).
     #[test]
     fn no_message_is_unused() {
-        fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
-            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    walk(&path, found);
-                } else if path.extension().is_some_and(|e| e == "rs" || e == "html") {
-                    found.push(std::fs::read_to_string(&path).unwrap_or_default());
-                }
-            }
-        }
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut sources = Vec::new();
-        walk(&root.join("src"), &mut sources);
-        walk(&root.join("templates"), &mut sources);
+        let sources = sources_and_templates();
         // The catalogue itself names every key: only the code around it counts.
         let own = include_str!("i18n.rs");
         let table_start = own.find("const MESSAGES").unwrap_or(0);
