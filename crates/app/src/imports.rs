@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 use xinzhi_domain::validation::{Importance, Moment, RuleNeeds, check_all};
 use xinzhi_domain::{Lang, Localize, Month, TemporalKind, reporting};
-use xinzhi_ingest::{Grid, IndicatorRef, Limits, ReadError, Target, column_letter, find_header, read_grid, read_rows};
+use xinzhi_ingest::{
+    Grid, Header, IndicatorRef, Limits, Parsed, ReadError, Target, column_letter, find_header, read_grid, read_rows,
+};
 use xinzhi_store::reports::MONTHLY;
 
 use xinzhi_domain::Permission;
@@ -99,6 +101,19 @@ impl ImportReport {
             && self.rows.iter().all(|r| !matches!(r.outcome, RowOutcome::Locked { .. }))
     }
 
+    /// Counts the rows a file reader gave and takes over the problems of those it refused.
+    pub(crate) fn count_read(&mut self, parsed: &Parsed, lang: Lang) {
+        self.rows_skipped = parsed.skipped;
+        self.rows_read = parsed.rows.len() + parsed.problems.len();
+        self.rows_rejected = parsed.problems.len();
+        self.problems.extend(parsed.problems.iter().map(|p| RowProblem {
+            row: p.row,
+            column: p.column.clone(),
+            code: p.code().to_owned(),
+            message: p.message(lang),
+        }));
+    }
+
     pub fn count(&self, kind: fn(&RowOutcome) -> bool) -> usize {
         self.rows.iter().filter(|r| kind(&r.outcome)).count()
     }
@@ -160,6 +175,17 @@ pub async fn read_upload(bytes: &[u8]) -> Result<Grid, ReadError> {
         .map_err(|e| ReadError::Corrupt(e.to_string()))?
 }
 
+/// Reads an upload and finds its header row against `refs`, or says why the file is unusable.
+pub(crate) async fn read_with_header(
+    bytes: &[u8],
+    refs: &[IndicatorRef],
+    lang: Lang,
+) -> Result<(Grid, Header), RowProblem> {
+    let grid = read_upload(bytes).await.map_err(|e| file_problem(&e, lang))?;
+    let header = find_header(&grid, refs).map_err(|e| file_problem(&e, lang))?;
+    Ok((grid, header))
+}
+
 /// Runs an import for the actor's scope: reviewers import for their firms; months locked after
 /// their deadline are refused (unless the firm has an exception) for whoever may not write
 /// after the deadline.
@@ -171,31 +197,16 @@ pub async fn run_import(store: &Store, actor: &Actor, request: ImportRequest<'_>
     let mut report = ImportReport::empty(request.dry_run);
     tracing::debug!(bytes = request.bytes.len(), "import: started");
     let set = store.data_set(MONTHLY).await?;
-    let grid = match read_upload(request.bytes).await {
-        Ok(grid) => grid,
-        Err(e) => {
-            report.file_error = Some(file_problem(&e, lang));
-            return Ok(report);
-        }
-    };
-    let header = match find_header(&grid, &indicator_refs(&set)) {
-        Ok(h) => h,
-        Err(e) => {
-            report.file_error = Some(file_problem(&e, lang));
+    let (grid, header) = match read_with_header(request.bytes, &indicator_refs(&set), lang).await {
+        Ok(read) => read,
+        Err(problem) => {
+            report.file_error = Some(problem);
             return Ok(report);
         }
     };
     let parsed = read_rows(&grid, &header, request.period);
     tracing::debug!(rows = parsed.rows.len(), "import: file read");
-    report.rows_skipped = parsed.skipped;
-    report.rows_read = parsed.rows.len() + parsed.problems.len();
-    report.rows_rejected = parsed.problems.len();
-    report.problems.extend(parsed.problems.iter().map(|p| RowProblem {
-        row: p.row,
-        column: p.column.clone(),
-        code: p.code().to_owned(),
-        message: p.message(lang),
-    }));
+    report.count_read(&parsed, lang);
     let place = |target: &Target| {
         header
             .columns

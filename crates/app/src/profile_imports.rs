@@ -2,10 +2,10 @@
 //! reading, checking and answer as the monthly import.
 
 use xinzhi_domain::{CreditCode, Lang, Localize, Month, Permission, Year, profile};
-use xinzhi_ingest::{IndicatorRef, Target, column_letter, find_header, read_rows};
+use xinzhi_ingest::{IndicatorRef, Target, column_letter, read_rows};
 use xinzhi_store::{ImportMode, Store};
 
-use crate::imports::{ImportReport, PreviewRow, RowProblem, file_problem, read_upload, row_problem, unknown_firm};
+use crate::imports::{ImportReport, PreviewRow, read_with_header, row_problem, unknown_firm};
 use crate::{Actor, AppError};
 
 /// What to import: a year of profiles.
@@ -44,30 +44,15 @@ pub async fn run_profile_import(
     let scope = &actor.scope;
     let lang = request.lang;
     let mut report = ImportReport::empty(request.dry_run);
-    let grid = match read_upload(request.bytes).await {
-        Ok(grid) => grid,
-        Err(e) => {
-            report.file_error = Some(file_problem(&e, lang));
-            return Ok(report);
-        }
-    };
-    let header = match find_header(&grid, &profile_refs()) {
-        Ok(h) => h,
-        Err(e) => {
-            report.file_error = Some(file_problem(&e, lang));
+    let (grid, header) = match read_with_header(request.bytes, &profile_refs(), lang).await {
+        Ok(read) => read,
+        Err(problem) => {
+            report.file_error = Some(problem);
             return Ok(report);
         }
     };
     let parsed = read_rows(&grid, &header, Some(Month::december(Year(request.year))));
-    report.rows_skipped = parsed.skipped;
-    report.rows_read = parsed.rows.len() + parsed.problems.len();
-    report.rows_rejected = parsed.problems.len();
-    report.problems.extend(parsed.problems.iter().map(|p| RowProblem {
-        row: p.row,
-        column: p.column.clone(),
-        code: p.code().to_owned(),
-        message: p.message(lang),
-    }));
+    report.count_read(&parsed, lang);
     let place = |code: &str| {
         header
             .columns
