@@ -409,9 +409,9 @@ async fn view_user_reset_post(
     require(&state, &caller, lang, &[Permission::ManageAccounts], "/admin/users/{id}/reset-password").await?;
     let user = state.store.user_by_id(UserId(id)).await.map_err(|e| PageError::from_store(lang, e))?;
     let form = UserForm::of(&state, &user).await.map_err(|e| PageError::from_store(lang, e))?;
-    if !account_managed_here(user.role) {
+    if let Some((field, key)) = refusal(Permission::ManageAccounts, &caller.user, &user, &form) {
         let tr = Tr::new(lang);
-        let error = FieldError::new("role", "duty", tr.t("admin.managed_by_operator").to_owned());
+        let error = FieldError::new(field, "duty", tr.t(key).to_owned());
         let view = FormView { error: Some(error), ..FormView::new(Permission::ManageAccounts, Some(&user), &form) };
         return Ok(unprocessable(form_page(&state, lang, &uri, &caller, view)));
     }

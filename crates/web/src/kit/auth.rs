@@ -431,18 +431,7 @@ pub(crate) async fn refuse_unless(
 }
 
 pub async fn audit_denial(state: &AppState, caller: &Caller, object_type: &str, object_id: &str) {
-    let actor = caller.actor();
-    let entry = xinzhi_store::AuditEntry {
-        actor: &actor,
-        action: "access.denied",
-        object_type: Some(object_type),
-        object_id: Some(object_id.to_owned()),
-        outcome: xinzhi_store::Outcome::Denied,
-        detail: None,
-    };
-    if let Err(e) = state.store.append_audit(&entry).await {
-        tracing::error!(error.message = %e, "cannot write the audit log");
-    }
+    caller.acting().audit_denial(&state.store, object_type, object_id).await;
 }
 
 /// The `Set-Cookie` value of a session cookie.
